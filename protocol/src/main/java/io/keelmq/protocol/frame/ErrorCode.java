@@ -1,0 +1,70 @@
+package io.keelmq.protocol.frame;
+
+/**
+ * Why a request failed or a connection was closed, as carried in an error frame.
+ *
+ * <p>The numeric codes are part of the wire protocol: peers of different releases exchange
+ * them, so a code is never renumbered or reused. New codes are appended with new numbers.
+ * Codes 1-99 describe violations of the framing itself (the connection is closed after
+ * them); codes from 100 describe the failure of one well-formed request.
+ */
+public enum ErrorCode {
+    /** The bytes do not follow the frame or message layout. */
+    MALFORMED_FRAME(1),
+    /** A frame's length field exceeds {@link FrameLimits#maxFrameSize()}. */
+    FRAME_TOO_LARGE(2),
+    /** A frame carries more headers than {@link FrameLimits#maxHeaderCount()}. */
+    TOO_MANY_HEADERS(3),
+    /** A frame's header section exceeds {@link FrameLimits#maxHeaderBytes()}. */
+    HEADERS_TOO_LARGE(4),
+    /** The frame's protocol version is not one this peer speaks. */
+    UNSUPPORTED_VERSION(5),
+    /** The request code is not one this peer knows. */
+    UNKNOWN_REQUEST(6),
+
+    /** The message is larger than the broker's {@code maxMessageSize}. */
+    MESSAGE_TOO_LARGE(100),
+    /** The message selector does not parse or type-check. */
+    INVALID_SELECTOR(101),
+    /** Authentication or authorisation failed. */
+    SECURITY(102),
+    /** The destination, subscription, consumer, session or transaction does not exist. */
+    NOT_FOUND(103),
+    /** The request is not valid in the current state (closed session, active consumer...). */
+    ILLEGAL_STATE(104),
+    /** The broker cannot keep up (send queue wait exceeded); the client should back off and retry. */
+    BUSY(105),
+    /** A failure inside the broker that the client cannot correct. */
+    INTERNAL(106),
+    /** The client identifier is invalid or already in use by another connection. */
+    INVALID_CLIENT_ID(107),
+    /** A commit could not complete and the transaction was rolled back instead. */
+    TRANSACTION_ROLLED_BACK(108),
+    /** A resource limit (disk watermark, memory) refuses the request; nothing was stored. */
+    RESOURCE_EXHAUSTED(109);
+
+    private final int code;
+
+    ErrorCode(int code) {
+        this.code = code;
+    }
+
+    /** The stable number sent on the wire. */
+    public int code() {
+        return code;
+    }
+
+    /**
+     * The error code with the given number.
+     *
+     * @throws ProtocolException ({@link #MALFORMED_FRAME}) if no error code has that number
+     */
+    public static ErrorCode fromCode(int code) {
+        for (ErrorCode candidate : values()) {
+            if (candidate.code == code) {
+                return candidate;
+            }
+        }
+        throw new ProtocolException(MALFORMED_FRAME, "unknown error code " + code);
+    }
+}

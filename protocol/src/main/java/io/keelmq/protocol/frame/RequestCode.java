@@ -1,0 +1,78 @@
+package io.keelmq.protocol.frame;
+
+/**
+ * What a frame asks for. A response carries the code of the request it answers.
+ *
+ * <p>The numbers are part of the wire protocol and never change or get reused; they are
+ * grouped by area with gaps so related requests added later stay next to each other.
+ */
+public enum RequestCode {
+    /** First frame on a connection: protocol version, client id, credentials. */
+    HANDSHAKE(1),
+    /** Keeps an idle connection alive and detects dead peers. */
+    HEARTBEAT(2),
+    /** Connection teardown, and the code of the broker's unsolicited connection error. */
+    CLOSE(3),
+
+    CREATE_SESSION(10),
+    CLOSE_SESSION(11),
+
+    SEND(20),
+    SEND_BATCH(21),
+
+    CREATE_CONSUMER(30),
+    CLOSE_CONSUMER(31),
+    PULL(32),
+    ACK(33),
+    BROWSE(34),
+    UNSUBSCRIBE(35),
+
+    COMMIT(40),
+    ROLLBACK(41),
+    RECOVER(42),
+
+    CREATE_DESTINATION(50),
+    DELETE_DESTINATION(51);
+
+    private static final RequestCode[] BY_CODE = indexByCode();
+
+    private final short code;
+
+    RequestCode(int code) {
+        this.code = (short) code;
+    }
+
+    /** The stable number sent on the wire. */
+    public short code() {
+        return code;
+    }
+
+    /**
+     * The request code with the given number.
+     *
+     * @throws ProtocolException ({@link ErrorCode#UNKNOWN_REQUEST}) if no request has that
+     *     number, e.g. because the peer is newer than this one
+     */
+    public static RequestCode fromCode(short code) {
+        if (code >= 0 && code < BY_CODE.length && BY_CODE[code] != null) {
+            return BY_CODE[code];
+        }
+        throw new ProtocolException(ErrorCode.UNKNOWN_REQUEST, "unknown request code " + code);
+    }
+
+    // A dense array makes the per-frame lookup a bounds check and an index.
+    private static RequestCode[] indexByCode() {
+        int max = 0;
+        for (RequestCode rc : values()) {
+            max = Math.max(max, rc.code);
+        }
+        RequestCode[] table = new RequestCode[max + 1];
+        for (RequestCode rc : values()) {
+            if (table[rc.code] != null) {
+                throw new ExceptionInInitializerError("duplicate request code " + rc.code);
+            }
+            table[rc.code] = rc;
+        }
+        return table;
+    }
+}

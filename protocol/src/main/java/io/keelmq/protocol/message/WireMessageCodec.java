@@ -1,0 +1,180 @@
+package io.keelmq.protocol.message;
+
+import io.keelmq.protocol.frame.ErrorCode;
+import io.keelmq.protocol.frame.ProtocolException;
+import io.keelmq.protocol.frame.WireReader;
+import io.keelmq.protocol.frame.WireWriter;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
+import java.util.Map;
+
+/**
+ * Converts {@link WireMessage}s to and from bytes; the layout is documented in
+ * protocol/README.md. The encoding is self-delimiting, so a batch is simply messages
+ * written one after another.
+ *
+ * <p>Decoding trusts nothing: every length is checked against the bytes remaining before
+ * anything is allocated, every enumerated value against its legal range, and any violation
+ * is a {@link ProtocolException} with {@link ErrorCode#MALFORMED_FRAME} (or
+ * {@link ErrorCode#UNSUPPORTED_VERSION} for an unknown format version).
+ */
+public final class WireMessageCodec {
+    /** Leading byte of every encoded message, so the format can evolve. */
+    public static final byte FORMAT_VERSION = 1;
+
+    private static final byte CORRELATION_NONE = 0;
+    private static final byte CORRELATION_STRING = 1;
+    private static final byte CORRELATION_BYTES = 2;
+    private static final byte NO_DESTINATION = 0;
+
+    private WireMessageCodec() {
+    }
+
+    /**
+     * Appends {@code message} to {@code out}; on failure nothing is left in {@code out}.
+     *
+     * @throws IllegalArgumentException if a string holds an unpaired surrogate, which UTF-8
+     *     cannot carry
+     */
+    public static void encode(WireMessage message, ByteBuf out) {
+        int start = out.writerIndex();
+        try {
+            writeMessage(message, out);
+        } catch (RuntimeException e) {
+            out.writerIndex(start);
+            throw e;
+        }
+    }
+
+    /** The encoded bytes of {@code message}. */
+    public static byte[] encode(WireMessage message) {
+        byte[] body = message.getBody();
+        ByteBuf buf = Unpooled.buffer(256 + (body == null ? 0 : body.length));
+        encode(message, buf);
+        return ByteBufUtil.getBytes(buf);
+    }
+
+    /**
+     * Reads one message from the readable bytes of {@code in}, advancing the reader index
+     * past it; bytes after it (the next message of a batch) are left unread. On failure the
+     * reader index is left unchanged.
+     *
+     * @throws ProtocolException if the bytes are not an encoded message
+     */
+    public static WireMessage decode(ByteBuf in) {
+        int start = in.readerIndex();
+        try {
+            return readMessage(new WireReader(in, "message"));
+        } catch (RuntimeException e) {
+            in.readerIndex(start);
+            throw e;
+        }
+    }
+
+    /**
+     * Decodes bytes that must hold exactly one message.
+     *
+     * @throws ProtocolException if they do not
+     */
+    public static WireMessage decode(byte[] bytes) {
+        ByteBuf buf = Unpooled.wrappedBuffer(bytes);
+        WireReader in = new WireReader(buf, "message");
+        WireMessage message = readMessage(in);
+        TypedValues.requireEnd(in);
+        return message;
+    }
+
+    private static void writeMessage(WireMessage m, ByteBuf out) {
+        out.writeByte(FORMAT_VERSION);
+        WireWriter.writeNullableString(out, m.getMessageId(), "message id");
+        out.writeLong(m.getTimestamp());
+        if (m.getCorrelationId() != null) {
+            out.writeByte(CORRELATION_STRING);
+            WireWriter.writeString(out, m.getCorrelationId(), "correlation id");
+        } else if (m.getCorrelationIdBytes() != null) {
+            out.writeByte(CORRELATION_BYTES);
+            WireWriter.writeNullableBytes(out, m.getCorrelationIdBytes());
+        } else {
+            out.writeByte(CORRELATION_NONE);
+        }
+        writeDestination(out, m.getDestination(), "destination");
+        writeDestination(out, m.getReplyTo(), "reply-to");
+        out.writeByte(m.getDeliveryMode());
+        out.writeByte(m.isRedelivered() ? 1 : 0);
+        WireWriter.writeNullableString(out, m.getType(), "type");
+        out.writeLong(m.getExpiration());
+        out.writeByte(m.getPriority());
+        out.writeLong(m.getDeliveryTime());
+        out.writeInt(m.getDeliveryCount());
+        Map<String, Object> properties = m.getProperties();
+        out.writeInt(properties.size());
+        for (Map.Entry<String, Object> property : properties.entrySet()) {
+            WireWriter.writeString(out, property.getKey(), "property name");
+            TypedValues.writeValue(out, property.getValue());
+        }
+        out.writeByte(m.getBodyType().code());
+        WireWriter.writeNullableBytes(out, m.getBody());
+    }
+
+    private static void writeDestination(ByteBuf out, DestinationRef destination, String what) {
+        if (destination == null) {
+            out.writeByte(NO_DESTINATION);
+        } else {
+            out.writeByte(destination.kind().code());
+            WireWriter.writeString(out, destination.name(), what + " name");
+        }
+    }
+
+    private static WireMessage readMessage(WireReader in) {
+        byte version = in.readByte("format version");
+        if (version != FORMAT_VERSION) {
+            throw new ProtocolException(ErrorCode.UNSUPPORTED_VERSION, "message format version " + version
+                    + " is not supported (supported version: " + FORMAT_VERSION + ")");
+        }
+        WireMessage m = new WireMessage();
+        try {
+            m.setMessageId(in.readNullableString("message id"));
+            m.setTimestamp(in.readLong("timestamp"));
+            byte correlationKind = in.readByte("correlation id kind");
+            switch (correlationKind) {
+                case CORRELATION_NONE -> { }
+                case CORRELATION_STRING -> m.setCorrelationId(in.readString("correlation id"));
+                case CORRELATION_BYTES -> m.setCorrelationIdBytes(
+                        in.readBytes(in.readInt("correlation id length"), "correlation id"));
+                default -> throw in.malformed("unknown correlation id kind " + correlationKind);
+            }
+            m.setDestination(readDestination(in, "destination"));
+            m.setReplyTo(readDestination(in, "reply-to"));
+            m.setDeliveryMode(in.readByte("delivery mode"));
+            m.setRedelivered(in.readBoolean("redelivered"));
+            m.setType(in.readNullableString("type"));
+            m.setExpiration(in.readLong("expiration"));
+            m.setPriority(in.readByte("priority"));
+            m.setDeliveryTime(in.readLong("delivery time"));
+            m.setDeliveryCount(in.readInt("delivery count"));
+            int propertyCount = in.readCount("property count");
+            for (int i = 0; i < propertyCount; i++) {
+                String name = in.readString("property name");
+                if (m.hasProperty(name)) {
+                    throw in.malformed("duplicate property '" + name + "'");
+                }
+                m.setProperty(name, TypedValues.readPropertyValue(in));
+            }
+            BodyType bodyType = BodyType.fromCode(in.readByte("body type"));
+            m.setBody(bodyType, in.readNullableBytes("body"));
+        } catch (IllegalArgumentException e) {
+            // The setters' validation found a value no correct sender produces.
+            throw in.malformed(e.getMessage());
+        }
+        return m;
+    }
+
+    private static DestinationRef readDestination(WireReader in, String what) {
+        byte kind = in.readByte(what + " kind");
+        if (kind == NO_DESTINATION) {
+            return null;
+        }
+        return new DestinationRef(DestinationRef.Kind.fromCode(kind), in.readString(what + " name"));
+    }
+}
