@@ -1,0 +1,512 @@
+package io.keelmq.store;
+
+import io.keelmq.store.AppendResult.AppendedRecord;
+import io.keelmq.store.dispatch.DispatchRequest;
+import io.keelmq.store.dispatch.Dispatcher;
+import io.keelmq.store.flush.FlushService;
+import io.keelmq.store.flush.GroupCommitFlusher;
+import io.keelmq.store.flush.IntervalFlusher;
+import io.keelmq.store.index.MessageIndex;
+import io.keelmq.store.io.ChannelFileLayer;
+import io.keelmq.store.io.FileLayer;
+import io.keelmq.store.log.CommitLog;
+import io.keelmq.store.log.EncodedRecord;
+import io.keelmq.store.log.IllegalRecordException;
+import io.keelmq.store.log.RecordCodec;
+import io.keelmq.store.position.SubscriptionPositions;
+import io.keelmq.store.queue.ConsumeQueue;
+import io.keelmq.store.queue.ConsumeQueueEntry;
+import io.keelmq.store.queue.ConsumeQueueTable;
+import io.keelmq.store.recovery.Checkpoint;
+import io.keelmq.store.recovery.RecoveryReport;
+import io.keelmq.store.retention.RetentionFloor;
+import io.keelmq.store.retention.RetentionService;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+
+/**
+ * The storage engine: commit log, consume queues, index, flush, recovery, retention
+ * and subscription positions behind one object. No network, no JMS.
+ *
+ * <p>Append path: encode (caller's thread) → write under the commit-log lock →
+ * SYNC_FLUSH: wait for the group commit, ASYNC_FLUSH: answer at once → the dispatcher
+ * adds the record to its consume queue and the index once it is confirmed.
+ */
+public final class MessageStore implements Closeable {
+    private static final Logger LOG = LoggerFactory.getLogger(MessageStore.class);
+
+    private final StoreConfig config;
+    private final FileLayer layer;
+    private final Clock clock;
+    private final CommitLog commitLog;
+    private final ConsumeQueueTable queues;
+    private final MessageIndex index;
+    private final SubscriptionPositions positions;
+    private final ReentrantReadWriteLock closeLock = new ReentrantReadWriteLock();
+    private Dispatcher dispatcher;
+    private FlushService flusher;
+    private RetentionService retention;
+    private ScheduledExecutorService scheduler;
+    private RecoveryReport recoveryReport;
+    private volatile boolean closed;
+
+    private MessageStore(StoreConfig config, FileLayer layer, Clock clock) {
+        this.config = config;
+        this.layer = layer;
+        this.clock = clock;
+        this.commitLog = new CommitLog(config.commitLogDir(), config.mappedFileSizeCommitLog(), layer);
+        this.queues = new ConsumeQueueTable(config.consumeQueueDir(), config.consumeQueueEntriesPerFile(), layer);
+        this.index = config.messageIndexEnable()
+                ? new MessageIndex(config.indexDir(), layer, config.maxHashSlotNum(), config.maxIndexNum()) : null;
+        this.positions = new SubscriptionPositions(layer, config.configDir().resolve("positions"));
+    }
+
+    public static MessageStore open(StoreConfig config) throws IOException {
+        return open(config, ChannelFileLayer.INSTANCE, Clock.systemUTC());
+    }
+
+    /** Opens (creating or recovering) the store in {@code config.storePathRootDir()}. */
+    public static MessageStore open(StoreConfig config, FileLayer layer, Clock clock) throws IOException {
+        config.validate();
+        MessageStore store = new MessageStore(config, layer, clock);
+        try {
+            store.recover();
+            store.start();
+        } catch (IOException | RuntimeException e) {
+            store.closeFiles();
+            throw e;
+        }
+        return store;
+    }
+
+    private void recover() throws IOException {
+        layer.createDirectories(config.storePathRootDir());
+        layer.createDirectories(config.configDir());
+        Checkpoint checkpoint = Checkpoint.read(layer, config.checkpointFile());
+        boolean abortMarker = layer.exists(config.abortFile());
+        commitLog.load();
+        queues.load();
+        positions.load();
+        boolean fresh = !abortMarker && checkpoint == null && commitLog.isEmpty();
+        boolean clean = fresh || !abortMarker && checkpoint != null && checkpoint.cleanLogEnd() >= 0
+                && commitLog.restoreEnd(checkpoint.cleanLogEnd());
+        if (clean) {
+            if (index != null) {
+                index.load(true);
+            }
+            recoveryReport = new RecoveryReport(true, -1, commitLog.writeOffset(), 0, null, 0);
+        } else {
+            recoverAfterCrash(checkpoint == null ? Checkpoint.EMPTY : checkpoint);
+        }
+        for (ConsumeQueue queue : queues.all()) {
+            commitLog.setNextQueueOffset(queue.destination(), queue.partition(), queue.maxOffset());
+        }
+        queues.deleteBelow(commitLog.minOffset());
+        LOG.info("store {} opened: {}", config.storePathRootDir(), recoveryReport);
+    }
+
+    /**
+     * Consume-queue entries and index entries written after the checkpoint are suspect:
+     * drop them, verify the log from the checkpoint, and dispatch again what follows it.
+     */
+    private void recoverAfterCrash(Checkpoint checkpoint) throws IOException {
+        long dispatched = checkpoint.dispatchedOffset();
+        queues.truncateFrom(dispatched);
+        long indexFrom = Long.MAX_VALUE;
+        if (index != null) {
+            index.load(false);
+            indexFrom = index.indexedUpTo();
+        }
+        long verifyFrom = Math.min(Math.min(dispatched, checkpoint.commitLogFlushedOffset()), indexFrom);
+        var outcome = commitLog.recover(verifyFrom, record -> {
+            if (record.physicalOffset() >= dispatched) {
+                queues.put(record.destination(), record.partition(), record.queueOffset(), record.physicalOffset(),
+                        record.size(), record.tagHash());
+            }
+            if (index != null) {
+                index.add(record.messageId(), record.keyList(), record.physicalOffset(), record.size(),
+                        record.storeTimestamp());
+            }
+        }, config.quarantineDir());
+        long logEnd = outcome.validEnd();
+        queues.truncateFrom(logEnd);
+        if (index != null && index.truncateAfter(logEnd)) {
+            commitLog.replay(index.indexedUpTo(), logEnd, record -> index.add(record.messageId(), record.keyList(),
+                    record.physicalOffset(), record.size(), record.storeTimestamp()));
+        }
+        queues.forceAll();
+        if (index != null) {
+            index.flush();
+        }
+        new Checkpoint(logEnd, logEnd, -1, clock.millis()).write(layer, config.checkpointFile());
+        recoveryReport = new RecoveryReport(false, outcome.scanStart(), logEnd, outcome.recordsVerified(),
+                outcome.problem(), outcome.discardedBytes());
+        if (!outcome.clean()) {
+            LOG.warn("store recovery: {}", recoveryReport);
+        }
+    }
+
+    private void start() throws IOException {
+        layer.writeAtomically(config.abortFile(), new byte[0]);
+        boolean sync = config.flushDiskType() == FlushDiskType.SYNC_FLUSH;
+        dispatcher = new Dispatcher(queues, index,
+                sync ? commitLog::flushedOffset : commitLog::writeOffset, commitLog.writeOffset());
+        flusher = sync ? new GroupCommitFlusher(commitLog::flush, dispatcher::wakeUp)
+                : new IntervalFlusher(commitLog::flush, config.flushIntervalCommitLog());
+        retention = new RetentionService(config, commitLog, queues, index, positions, dispatcher::dispatchedOffset,
+                layer, clock);
+        retention.checkDisk();
+        dispatcher.start();
+        flusher.start();
+        scheduler = Executors.newSingleThreadScheduledExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "keel-store-checkpoint");
+            thread.setDaemon(true);
+            return thread;
+        });
+        scheduler.scheduleWithFixedDelay(this::checkpointQuietly, config.flushIntervalConsumeQueue(),
+                config.flushIntervalConsumeQueue(), TimeUnit.MILLISECONDS);
+        scheduler.scheduleWithFixedDelay(this::retentionQuietly, config.cleanResourceInterval(),
+                config.cleanResourceInterval(), TimeUnit.MILLISECONDS);
+    }
+
+    // ---------------------------------------------------------------- append
+
+    public CompletableFuture<AppendResult> appendAsync(MessageRecord record) {
+        return appendBatchAsync(List.of(record));
+    }
+
+    /** Appends the records contiguously; one status answers for the whole batch. */
+    public CompletableFuture<AppendResult> appendBatchAsync(List<MessageRecord> records) {
+        if (records.isEmpty()) {
+            return CompletableFuture.completedFuture(new AppendResult(AppendStatus.PUT_OK, List.of(), null));
+        }
+        List<EncodedRecord> encoded = new ArrayList<>(records.size());
+        try {
+            for (MessageRecord record : records) {
+                encoded.add(new EncodedRecord(record, RecordCodec.encode(record, config.maxMessageSize())));
+            }
+        } catch (IllegalRecordException e) {
+            return completed(AppendResult.failed(e.status(), e.getMessage()));
+        }
+        List<AppendedRecord> placed;
+        if (!closeLock.readLock().tryLock()) {
+            return completed(AppendResult.failed(AppendStatus.SERVICE_NOT_AVAILABLE, "store is closing"));
+        }
+        try {
+            if (closed) {
+                return completed(AppendResult.failed(AppendStatus.SERVICE_NOT_AVAILABLE, "store is closed"));
+            }
+            if (retention.diskFull()) {
+                return completed(AppendResult.failed(AppendStatus.DISK_FULL, retention.diskFullMessage()));
+            }
+            placed = commitLog.append(encoded, clock.millis(), (record, where) -> dispatcher.submit(
+                    new DispatchRequest(record.source().destination(), record.source().partition(), where.queueOffset(),
+                            where.physicalOffset(), where.size(), record.source().tagHash(), where.storeTimestamp(),
+                            record.source().messageId(), keyList(record.source().keys()))));
+        } catch (IOException e) {
+            LOG.error("commit-log append failed", e);
+            return completed(AppendResult.failed(AppendStatus.IO_ERROR, "commit-log write failed: " + e));
+        } finally {
+            closeLock.readLock().unlock();
+        }
+        AppendResult ok = new AppendResult(AppendStatus.PUT_OK, List.copyOf(placed), null);
+        AppendedRecord last = placed.get(placed.size() - 1);
+        if (config.flushDiskType() == FlushDiskType.ASYNC_FLUSH) {
+            dispatcher.wakeUp();
+            return completed(ok);
+        }
+        return flusher.awaitDurable(last.physicalOffset() + last.size())
+                .thenApply(done -> ok)
+                .exceptionally(failure -> ok.withStatus(AppendStatus.IO_ERROR,
+                        "commit-log force failed: " + rootCause(failure)))
+                .completeOnTimeout(ok.withStatus(AppendStatus.FLUSH_DISK_TIMEOUT, "not forced within syncFlushTimeout "
+                        + config.syncFlushTimeout() + " ms"), config.syncFlushTimeout(), TimeUnit.MILLISECONDS);
+    }
+
+    /** Appends and waits for the answer. */
+    public AppendResult append(MessageRecord record) {
+        return appendAsync(record).join();
+    }
+
+    public AppendResult appendBatch(List<MessageRecord> records) {
+        return appendBatchAsync(records).join();
+    }
+
+    private static List<String> keyList(String keys) {
+        return keys.isBlank() ? List.of() : List.of(keys.trim().split("\\s+"));
+    }
+
+    private static CompletableFuture<AppendResult> completed(AppendResult result) {
+        return CompletableFuture.completedFuture(result);
+    }
+
+    private static String rootCause(Throwable failure) {
+        Throwable cause = failure;
+        while (cause.getCause() != null && cause != cause.getCause()) {
+            cause = cause.getCause();
+        }
+        return cause.toString();
+    }
+
+    // ---------------------------------------------------------------- read
+
+    /** The record at a commit-log offset, CRC-verified; null if nothing is stored there. */
+    public StoredMessage read(long physicalOffset) throws IOException {
+        return commitLog.read(physicalOffset);
+    }
+
+    /** The consume queue of a (destination, partition), or null if it has none. */
+    public ConsumeQueue consumeQueue(String destination, int partition) {
+        return queues.find(destination, partition);
+    }
+
+    /** Partitions of {@code destination} that hold messages. */
+    public List<Integer> partitions(String destination) {
+        List<Integer> partitions = new ArrayList<>();
+        for (ConsumeQueue queue : queues.all()) {
+            if (queue.destination().equals(destination)) {
+                partitions.add(queue.partition());
+            }
+        }
+        partitions.sort(null);
+        return partitions;
+    }
+
+    /** Up to {@code maxCount} messages of a partition from logical offset {@code fromOffset}. */
+    public List<StoredMessage> readQueue(String destination, int partition, long fromOffset, int maxCount)
+            throws IOException {
+        ConsumeQueue queue = queues.find(destination, partition);
+        if (queue == null) {
+            return List.of();
+        }
+        List<StoredMessage> messages = new ArrayList<>();
+        for (ConsumeQueueEntry entry : queue.read(fromOffset, maxCount)) {
+            StoredMessage message = commitLog.read(entry.physicalOffset());
+            if (message != null) {
+                messages.add(message);
+            }
+        }
+        return messages;
+    }
+
+    public long minQueueOffset(String destination, int partition) {
+        ConsumeQueue queue = queues.find(destination, partition);
+        return queue == null ? 0 : queue.minOffset();
+    }
+
+    public long maxQueueOffset(String destination, int partition) {
+        ConsumeQueue queue = queues.find(destination, partition);
+        return queue == null ? 0 : queue.maxOffset();
+    }
+
+    /** First logical offset stored at or after {@code timestamp} (consume from timestamp, backtracking). */
+    public long queueOffsetAtTime(String destination, int partition, long timestamp) throws IOException {
+        ConsumeQueue queue = queues.find(destination, partition);
+        if (queue == null) {
+            return 0;
+        }
+        return queue.offsetAtTime(timestamp, offset -> {
+            StoredMessage message = commitLog.read(offset);
+            return message == null ? Long.MAX_VALUE : message.storeTimestamp();
+        });
+    }
+
+    /** Messages carrying {@code key} stored within [from, to], newest first. */
+    public List<StoredMessage> queryByKey(String key, long fromTimestamp, long toTimestamp, int max) throws IOException {
+        requireIndex();
+        return confirm(index.queryKey(key, fromTimestamp, toTimestamp, max * 2), fromTimestamp, toTimestamp, max,
+                message -> message.keyList().contains(key));
+    }
+
+    /** Messages whose id is {@code messageId} stored within [from, to]. */
+    public List<StoredMessage> queryByMessageId(String messageId, long fromTimestamp, long toTimestamp)
+            throws IOException {
+        requireIndex();
+        return confirm(index.queryId(messageId, fromTimestamp, toTimestamp, 32), fromTimestamp, toTimestamp, 32,
+                message -> message.messageId().equals(messageId));
+    }
+
+    private void requireIndex() {
+        if (index == null) {
+            throw new IllegalStateException("the message index is disabled (messageIndexEnable=false)");
+        }
+    }
+
+    /** Hash hits are candidates: keep those whose record really matches and is still stored. */
+    private List<StoredMessage> confirm(List<Long> offsets, long from, long to, int max,
+                                        java.util.function.Predicate<StoredMessage> matches) throws IOException {
+        List<StoredMessage> found = new ArrayList<>();
+        for (long offset : offsets) {
+            if (offset < commitLog.minOffset() || found.size() >= max) {
+                continue;
+            }
+            StoredMessage message = commitLog.read(offset);
+            if (message != null && matches.test(message) && message.storeTimestamp() >= from
+                    && message.storeTimestamp() <= to) {
+                found.add(message);
+            }
+        }
+        return found;
+    }
+
+    // ---------------------------------------------------------------- positions, retention, state
+
+    public SubscriptionPositions positions() {
+        return positions;
+    }
+
+    public void addRetentionFloor(RetentionFloor floor) {
+        retention.addFloor(floor);
+    }
+
+    public void addArrivalListener(MessageArrivalListener listener) {
+        dispatcher.addListener(listener);
+    }
+
+    /** Runs retention now, whatever the hour (an operator's "clean now"). */
+    public RetentionService.Outcome deleteExpiredNow() throws IOException {
+        return retention.run(true);
+    }
+
+    /** Re-reads disk usage (normally every {@code cleanResourceInterval}). */
+    public double checkDisk() {
+        return retention.checkDisk();
+    }
+
+    public RecoveryReport recoveryReport() {
+        return recoveryReport;
+    }
+
+    public StoreConfig config() {
+        return config;
+    }
+
+    public long commitLogMinOffset() {
+        return commitLog.minOffset();
+    }
+
+    public long commitLogMaxOffset() {
+        return commitLog.writeOffset();
+    }
+
+    public long commitLogFlushedOffset() {
+        return commitLog.flushedOffset();
+    }
+
+    /** End of the last record visible in the consume queues. */
+    public long dispatchedOffset() {
+        return dispatcher.dispatchedOffset();
+    }
+
+    /** Forces consume queues and index, persists positions, then records a checkpoint. */
+    public void checkpoint() throws IOException {
+        long dispatched = dispatcher.dispatchedOffset();
+        queues.forceAll();
+        if (index != null) {
+            index.flush();
+        }
+        positions.persistIfChanged();
+        new Checkpoint(commitLog.flushedOffset(), dispatched, -1, clock.millis()).write(layer, config.checkpointFile());
+    }
+
+    private void checkpointQuietly() {
+        try {
+            checkpoint();
+        } catch (IOException | RuntimeException e) {
+            LOG.error("checkpoint failed", e);
+        }
+    }
+
+    private void retentionQuietly() {
+        try {
+            retention.run(false);
+        } catch (IOException | RuntimeException e) {
+            LOG.error("retention run failed", e);
+        }
+    }
+
+    /**
+     * Clean shutdown: stop appends, flush, let the dispatcher finish, force everything,
+     * and record the exact end of the log so the next open needs no scan.
+     */
+    @Override
+    public void close() throws IOException {
+        closeLock.writeLock().lock();
+        try {
+            if (closed) {
+                return;
+            }
+            closed = true;
+        } finally {
+            closeLock.writeLock().unlock();
+        }
+        IOException failure = null;
+        try {
+            scheduler.shutdown();
+            scheduler.awaitTermination(30, TimeUnit.SECONDS);
+            flusher.shutdown();
+            try {
+                commitLog.flush();
+            } catch (IOException e) {
+                failure = e;
+            }
+            dispatcher.wakeUp();
+            dispatcher.shutdown();
+            if (failure == null) {
+                recordCleanShutdown();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            failure = new IOException("interrupted while closing the store", e);
+        } catch (IOException e) {
+            failure = e;
+        } finally {
+            closeFiles();
+        }
+        if (failure != null) {
+            throw failure;
+        }
+    }
+
+    private void recordCleanShutdown() throws IOException {
+        queues.forceAll();
+        if (index != null) {
+            index.flush();
+        }
+        positions.persist();
+        long dispatched = dispatcher.dispatchedOffset();
+        long end = commitLog.writeOffset();
+        boolean complete = dispatched == end;
+        new Checkpoint(commitLog.flushedOffset(), dispatched, complete ? end : -1, clock.millis())
+                .write(layer, config.checkpointFile());
+        if (complete) {
+            layer.delete(config.abortFile());
+        } else {
+            LOG.warn("shutdown with records not yet dispatched ({} < {}); the next start recovers them",
+                    dispatched, end);
+        }
+    }
+
+    private void closeFiles() {
+        try {
+            commitLog.close();
+            queues.close();
+            if (index != null) {
+                index.close();
+            }
+        } catch (IOException e) {
+            LOG.warn("closing store files failed: {}", e.toString());
+        }
+    }
+}

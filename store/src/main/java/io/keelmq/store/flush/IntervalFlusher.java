@@ -1,0 +1,62 @@
+package io.keelmq.store.flush;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * ASYNC_FLUSH: appends are acknowledged once written (they survive a crash of the
+ * process, since the page cache keeps them, but not of the machine); this thread
+ * forces the log every {@code flushIntervalCommitLog} milliseconds.
+ */
+public final class IntervalFlusher implements FlushService, Runnable {
+    private static final Logger LOG = LoggerFactory.getLogger(IntervalFlusher.class);
+    private static final CompletableFuture<Void> DONE = CompletableFuture.completedFuture(null);
+
+    private final LogForcer forcer;
+    private final long intervalMillis;
+    private volatile boolean running = true;
+    private Thread thread;
+
+    public IntervalFlusher(LogForcer forcer, long intervalMillis) {
+        this.forcer = forcer;
+        this.intervalMillis = intervalMillis;
+    }
+
+    @Override
+    public void start() {
+        thread = new Thread(this, "keel-store-interval-flush");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    @Override
+    public CompletableFuture<Void> awaitDurable(long endOffset) {
+        return DONE;
+    }
+
+    @Override
+    public void run() {
+        while (running) {
+            LockSupport.parkNanos(this, TimeUnit.MILLISECONDS.toNanos(intervalMillis));
+            try {
+                forcer.force();
+            } catch (IOException e) {
+                LOG.error("commit-log force failed", e);
+            }
+        }
+    }
+
+    @Override
+    public void shutdown() throws InterruptedException {
+        running = false;
+        if (thread != null) {
+            LockSupport.unpark(thread);
+            thread.join(TimeUnit.SECONDS.toMillis(30));
+        }
+    }
+}

@@ -1,0 +1,357 @@
+package io.keelmq.store.log;
+
+import io.keelmq.store.AppendResult.AppendedRecord;
+import io.keelmq.store.RecordLimits;
+import io.keelmq.store.StoredMessage;
+import io.keelmq.store.io.FileLayer;
+import io.keelmq.store.io.StoreFile;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * The single append-only sequence of records of every destination, cut into segment
+ * files. Offsets are continuous across segments: segment N+1 starts where segment N's
+ * capacity ends, and a blank marker fills the unused end of a segment.
+ *
+ * <p>Appends are serialised by one lock (writes are sequential anyway); reads and
+ * flushes do not take it.
+ */
+public final class CommitLog implements Closeable {
+    private static final Logger LOG = LoggerFactory.getLogger(CommitLog.class);
+    private static final int FIRST_READ = 4096;
+
+    private final Path dir;
+    private final int segmentSize;
+    private final FileLayer layer;
+    private final ConcurrentSkipListMap<Long, Segment> segments = new ConcurrentSkipListMap<>();
+    private final ReentrantLock appendLock = new ReentrantLock();
+    private final QueueOffsetTable queueOffsets = new QueueOffsetTable();
+    private final Object flushLock = new Object();
+    private volatile long writeOffset;
+    private volatile long flushedOffset;
+    /** Store timestamps never go backwards, so a consume queue can be binary-searched by time. */
+    private long lastStoreTimestamp;
+
+    public CommitLog(Path dir, int segmentSize, FileLayer layer) {
+        this.dir = dir;
+        this.segmentSize = segmentSize;
+        this.layer = layer;
+    }
+
+    /**
+     * Opens the segment files in the folder. Positions are unknown until
+     * {@link #restoreEnd} or {@link #recover} is called.
+     */
+    public void load() throws IOException {
+        layer.createDirectories(dir);
+        List<Long> bases = new ArrayList<>();
+        for (Path path : layer.list(dir)) {
+            long base = Segment.parseBaseOffset(path);
+            if (base < 0) {
+                LOG.warn("ignoring {} in the commit-log folder: not a segment name", path.getFileName());
+                continue;
+            }
+            bases.add(base);
+        }
+        for (int i = 0; i < bases.size(); i++) {
+            long base = bases.get(i);
+            // A segment's capacity is the distance to the next one, so a changed
+            // mappedFileSizeCommitLog only applies to segments created from now on.
+            int capacity = i + 1 < bases.size() ? (int) (bases.get(i + 1) - base) : segmentSize;
+            Path path = dir.resolve(Segment.fileName(base));
+            segments.put(base, new Segment(base, capacity, path, layer.open(path), capacity));
+        }
+    }
+
+    /**
+     * After a clean shutdown the checkpoint knows exactly where the log ends.
+     *
+     * @return false if the files do not agree with {@code end}; the caller then recovers
+     */
+    public boolean restoreEnd(long end) throws IOException {
+        if (segments.isEmpty()) {
+            writeOffset = flushedOffset = end;
+            return true;
+        }
+        Segment last = segments.lastEntry().getValue();
+        int position = (int) (end - last.baseOffset);
+        if (end < last.baseOffset || end > last.endOffset() || last.file.size() < Math.min(position, last.capacity - 8)) {
+            return false;
+        }
+        if (end < last.endOffset()) {
+            last.file.truncate(position);
+        }
+        last.writePosition(position);
+        writeOffset = flushedOffset = end;
+        return true;
+    }
+
+    /**
+     * After a crash: verifies every record from the start of the segment holding
+     * {@code verifyFrom}, stops at the first torn or corrupt one, copies what follows it
+     * to {@code quarantineDir} and truncates there.
+     */
+    public ScanOutcome recover(long verifyFrom, RecordVisitor visitor, Path quarantineDir) throws IOException {
+        LogScanner scanner = new LogScanner(segments, layer, quarantineDir);
+        ScanOutcome outcome = scanner.scanAndTruncate(verifyFrom, visitor);
+        writeOffset = outcome.validEnd();
+        // What the previous process wrote may still be only in the page cache.
+        Long from = segments.floorKey(outcome.scanStart());
+        for (Segment segment : (from == null ? segments : segments.tailMap(from)).values()) {
+            segment.file.force();
+        }
+        flushedOffset = writeOffset;
+        return outcome;
+    }
+
+    /** Sets the next queue offset of a (destination, partition), from its consume queue. */
+    public void setNextQueueOffset(String destination, int partition, long next) {
+        appendLock.lock();
+        try {
+            queueOffsets.set(destination, partition, next);
+        } finally {
+            appendLock.unlock();
+        }
+    }
+
+    /**
+     * Writes the records contiguously and in order, assigning physical and queue
+     * offsets. On an I/O error nothing of this call counts: positions and queue offsets
+     * are put back and the error is thrown.
+     */
+    public List<AppendedRecord> append(List<EncodedRecord> records, long storeTimestamp,
+                                       AppendListener listener) throws IOException {
+        appendLock.lock();
+        try {
+            storeTimestamp = Math.max(storeTimestamp, lastStoreTimestamp);
+            lastStoreTimestamp = storeTimestamp;
+            Segment first = writableSegment(records.get(0).size());
+            int firstPosition = first.writePosition();
+            List<AppendedRecord> placed = new ArrayList<>(records.size());
+            int written = 0;
+            try {
+                for (EncodedRecord record : records) {
+                    Segment segment = writableSegment(record.size());
+                    long physical = segment.writeOffset();
+                    String destination = record.source().destination();
+                    int partition = record.source().partition();
+                    long queueOffset = queueOffsets.assign(destination, partition);
+                    written++;
+                    ByteBuffer bytes = record.bytes().duplicate();
+                    RecordCodec.stamp(bytes, physical, queueOffset, storeTimestamp);
+                    segment.file.write(bytes, segment.writePosition());
+                    segment.writePosition(segment.writePosition() + record.size());
+                    placed.add(new AppendedRecord(physical, record.size(), queueOffset, storeTimestamp));
+                }
+            } catch (IOException e) {
+                undo(records, written, first, firstPosition);
+                throw e;
+            }
+            writeOffset = segments.lastEntry().getValue().writeOffset();
+            for (int i = 0; i < records.size(); i++) {
+                listener.appended(records.get(i), placed.get(i));
+            }
+            return placed;
+        } finally {
+            appendLock.unlock();
+        }
+    }
+
+    private void undo(List<EncodedRecord> records, int assigned, Segment first, int firstPosition) {
+        for (int i = 0; i < assigned; i++) {
+            queueOffsets.release(records.get(i).source().destination(), records.get(i).source().partition());
+        }
+        // Drop segments this call rolled to, and cut the first one back so that no
+        // half-written record outlives the failed call.
+        for (Segment later : new ArrayList<>(segments.tailMap(first.baseOffset, false).values())) {
+            segments.remove(later.baseOffset);
+            closeQuietly(later.file);
+            try {
+                layer.delete(later.path);
+            } catch (IOException ignored) {
+                // Recovery would discard it anyway: it holds no acknowledged record.
+            }
+        }
+        first.writePosition(firstPosition);
+        try {
+            first.file.truncate(firstPosition);
+        } catch (IOException ignored) {
+            // Same: the bytes past firstPosition are overwritten by the next append.
+        }
+    }
+
+    private Segment writableSegment(int recordSize) throws IOException {
+        Map.Entry<Long, Segment> last = segments.lastEntry();
+        if (last != null && last.getValue().fits(recordSize)) {
+            return last.getValue();
+        }
+        long base = 0;
+        if (last != null) {
+            last.getValue().seal();
+            base = last.getValue().endOffset();
+        } else if (writeOffset > 0) {
+            base = writeOffset;
+        }
+        Path path = dir.resolve(Segment.fileName(base));
+        StoreFile file = layer.open(path);
+        file.truncate(0);
+        Segment segment = new Segment(base, segmentSize, path, file, 0);
+        segments.put(base, segment);
+        LOG.debug("commit log rolled to segment {}", path.getFileName());
+        return segment;
+    }
+
+    /** Reads and verifies the record at {@code physicalOffset}; null if nothing is stored there. */
+    public StoredMessage read(long physicalOffset) throws IOException {
+        if (physicalOffset >= writeOffset) {
+            return null;
+        }
+        Map.Entry<Long, Segment> entry = segments.floorEntry(physicalOffset);
+        if (entry == null) {
+            return null;
+        }
+        Segment segment = entry.getValue();
+        long position = physicalOffset - segment.baseOffset;
+        ByteBuffer buffer = ByteBuffer.allocate(FIRST_READ);
+        int read = segment.file.read(buffer, position);
+        if (read < RecordCodec.FIXED_HEADER) {
+            throw new CorruptRecordException(physicalOffset, "only " + read + " bytes readable");
+        }
+        int length = buffer.getInt(0);
+        if (length < RecordCodec.FIXED_HEADER || position + length > segment.capacity) {
+            throw new CorruptRecordException(physicalOffset, "bad length " + length);
+        }
+        if (length > read) {
+            ByteBuffer whole = ByteBuffer.allocate(length);
+            buffer.flip();
+            whole.put(buffer);
+            segment.file.read(whole, position + read);
+            if (whole.hasRemaining()) {
+                throw new CorruptRecordException(physicalOffset, "record of " + length + " bytes is cut short");
+            }
+            buffer = whole;
+        }
+        buffer.position(0).limit(length);
+        return RecordCodec.decode(buffer, physicalOffset);
+    }
+
+    /**
+     * Forces every segment holding unflushed bytes.
+     *
+     * @return the offset up to which the log is now durable
+     */
+    public long flush() throws IOException {
+        synchronized (flushLock) {
+            long target = writeOffset;
+            if (target <= flushedOffset) {
+                return flushedOffset;
+            }
+            Long from = segments.floorKey(flushedOffset);
+            for (Segment segment : segments.tailMap(from == null ? 0L : from).values()) {
+                if (segment.baseOffset < target) {
+                    segment.file.force();
+                }
+            }
+            flushedOffset = target;
+            return target;
+        }
+    }
+
+    public boolean isEmpty() {
+        return segments.isEmpty();
+    }
+
+    public long writeOffset() {
+        return writeOffset;
+    }
+
+    public long flushedOffset() {
+        return flushedOffset;
+    }
+
+    /** The lowest offset still stored (records below it were deleted by retention). */
+    public long minOffset() {
+        Map.Entry<Long, Segment> first = segments.firstEntry();
+        return first == null ? writeOffset : first.getKey();
+    }
+
+    /** Segments other than the one being written, oldest first. */
+    public List<SegmentInfo> sealedSegments() throws IOException {
+        List<SegmentInfo> sealed = new ArrayList<>();
+        Map.Entry<Long, Segment> last = segments.lastEntry();
+        for (Segment segment : segments.values()) {
+            if (last != null && segment == last.getValue()) {
+                break;
+            }
+            sealed.add(new SegmentInfo(segment.baseOffset, segment.endOffset(), layer.lastModified(segment.path)));
+        }
+        return sealed;
+    }
+
+    /** A sealed segment as retention sees it. */
+    public record SegmentInfo(long baseOffset, long endOffset, long lastModifiedMillis) {
+    }
+
+    /** Deletes the oldest segment, which must be sealed. */
+    public void deleteOldest(long baseOffset) throws IOException {
+        Map.Entry<Long, Segment> first = segments.firstEntry();
+        if (first == null || first.getKey() != baseOffset || segments.size() < 2) {
+            throw new IllegalStateException("segment " + baseOffset + " is not the oldest sealed segment");
+        }
+        segments.remove(baseOffset);
+        closeQuietly(first.getValue().file);
+        layer.delete(first.getValue().path);
+        LOG.info("retention deleted commit-log segment {}", first.getValue().path.getFileName());
+    }
+
+    /** Visits the valid records in [from, to), for rebuilding consume queues and index. */
+    public void replay(long from, long to, RecordVisitor visitor) throws IOException {
+        long offset = Math.max(from, minOffset());
+        while (offset < to) {
+            Map.Entry<Long, Segment> entry = segments.floorEntry(offset);
+            if (entry == null) {
+                return;
+            }
+            Segment segment = entry.getValue();
+            if (offset + RecordLimits.BLANK_SIZE > segment.endOffset()) {
+                offset = segment.endOffset();
+                continue;
+            }
+            ByteBuffer header = ByteBuffer.allocate(8);
+            segment.file.read(header, offset - segment.baseOffset);
+            if (header.getInt(4) == RecordCodec.BLANK_MAGIC) {
+                offset = segment.endOffset();
+                continue;
+            }
+            StoredMessage message = read(offset);
+            visitor.visit(message);
+            offset += message.size();
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        for (Segment segment : segments.values()) {
+            closeQuietly(segment.file);
+        }
+        segments.clear();
+    }
+
+    private static void closeQuietly(StoreFile file) {
+        try {
+            file.close();
+        } catch (IOException ignored) {
+            // Closing cannot lose data that force() has not already made durable.
+        }
+    }
+}

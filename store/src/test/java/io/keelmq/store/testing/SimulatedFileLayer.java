@@ -1,0 +1,361 @@
+package io.keelmq.store.testing;
+
+import io.keelmq.store.io.FileLayer;
+import io.keelmq.store.io.StoreFile;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
+
+/**
+ * An in-memory file system for tests that behaves like a disk under power loss: every
+ * file has a live image (what reads see) and a durable image (what survives), and only
+ * {@code force()} copies the one to the other. {@link #powerLoss()} returns the machine
+ * after the power came back: a new layer holding only the durable images; this one is
+ * dead and fails every call, like the process that was running on it.
+ *
+ * <p>It can also report a chosen disk usage, fail writes or forces, and hold forces at a
+ * gate, so tests can see what the store answers before a force has happened.
+ */
+public final class SimulatedFileLayer implements FileLayer {
+
+    private final Map<Path, MemFile> files = new ConcurrentHashMap<>();
+    private final Set<Path> directories = ConcurrentHashMap.newKeySet();
+    private final LongSupplier clock;
+    private final AtomicLong forces = new AtomicLong();
+    private volatile boolean dead;
+    private volatile double usedRatio = 0.10;
+    private volatile String failWrites;
+    private volatile String failForces;
+    private volatile Semaphore forceGate;
+
+    public SimulatedFileLayer() {
+        this(System::currentTimeMillis);
+    }
+
+    public SimulatedFileLayer(LongSupplier clock) {
+        this.clock = clock;
+    }
+
+    private static final class MemFile {
+        byte[] live = new byte[0];
+        int liveLength;
+        byte[] durable = new byte[0];
+        int durableLength;
+        int dirtyFrom = Integer.MAX_VALUE;
+        long lastModified;
+
+        synchronized void write(ByteBuffer src, long position, long now) {
+            int at = Math.toIntExact(position);
+            int length = src.remaining();
+            live = grow(live, at + length);
+            src.get(live, at, length);
+            liveLength = Math.max(liveLength, at + length);
+            dirtyFrom = Math.min(dirtyFrom, at);
+            lastModified = now;
+        }
+
+        synchronized int read(ByteBuffer dst, long position) {
+            int at = Math.toIntExact(position);
+            int n = Math.max(0, Math.min(dst.remaining(), liveLength - at));
+            if (n > 0) {
+                dst.put(live, at, n);
+            }
+            return n;
+        }
+
+        synchronized void truncate(long size) {
+            int to = Math.toIntExact(size);
+            if (liveLength > to) {
+                Arrays.fill(live, to, liveLength, (byte) 0);
+                liveLength = to;
+            }
+            // A truncation is treated as immediately durable: the store only truncates
+            // bytes it has not acknowledged, so either outcome is correct.
+            if (durableLength > to) {
+                Arrays.fill(durable, to, durableLength, (byte) 0);
+                durableLength = to;
+            }
+        }
+
+        synchronized void force() {
+            if (dirtyFrom < liveLength) {
+                durable = grow(durable, liveLength);
+                System.arraycopy(live, dirtyFrom, durable, dirtyFrom, liveLength - dirtyFrom);
+            }
+            durableLength = liveLength;
+            dirtyFrom = Integer.MAX_VALUE;
+        }
+
+        synchronized MemFile afterPowerLoss() {
+            MemFile survivor = new MemFile();
+            survivor.live = Arrays.copyOf(durable, durableLength);
+            survivor.liveLength = durableLength;
+            survivor.durable = Arrays.copyOf(durable, durableLength);
+            survivor.durableLength = durableLength;
+            survivor.lastModified = lastModified;
+            return survivor;
+        }
+
+        synchronized boolean durableEquals(long position, byte[] expected) {
+            int at = Math.toIntExact(position);
+            return at + expected.length <= durableLength
+                    && Arrays.equals(durable, at, at + expected.length, expected, 0, expected.length);
+        }
+
+        private static byte[] grow(byte[] bytes, int needed) {
+            if (needed <= bytes.length) {
+                return bytes;
+            }
+            return Arrays.copyOf(bytes, Math.max(needed, bytes.length * 2));
+        }
+    }
+
+    /** The machine after a power cut: only forced bytes remain. This layer is dead from now on. */
+    public SimulatedFileLayer powerLoss() {
+        dead = true;
+        Semaphore gate = forceGate;
+        if (gate != null) {
+            gate.release(1_000_000);   // let a held force thread run into the dead layer
+        }
+        SimulatedFileLayer survivor = new SimulatedFileLayer(clock);
+        files.forEach((path, file) -> survivor.files.put(path, file.afterPowerLoss()));
+        survivor.directories.addAll(directories);
+        survivor.usedRatio = usedRatio;
+        return survivor;
+    }
+
+    public void usedRatio(double ratio) {
+        this.usedRatio = ratio;
+    }
+
+    /** Makes every data-file write fail with an I/O error carrying {@code message} (null: stop failing). */
+    public void failWrites(String message) {
+        this.failWrites = message;
+    }
+
+    public void failForces(String message) {
+        this.failForces = message;
+    }
+
+    /** Holds every force until {@link #openForceGate()}. */
+    public void closeForceGate() {
+        forceGate = new Semaphore(0);
+    }
+
+    public void openForceGate() {
+        Semaphore gate = forceGate;
+        forceGate = null;
+        if (gate != null) {
+            gate.release(1_000_000);
+        }
+    }
+
+    public long forces() {
+        return forces.get();
+    }
+
+    /** True if {@code expected} is in the durable image of {@code path} at {@code position}. */
+    public boolean isDurable(Path path, long position, byte[] expected) {
+        MemFile file = files.get(key(path));
+        return file != null && file.durableEquals(position, expected);
+    }
+
+    /** Flips one bit of the live and durable images (a media error). */
+    public void flipBit(Path path, long position, int bit) {
+        MemFile file = files.get(key(path));
+        synchronized (file) {
+            int at = Math.toIntExact(position);
+            file.live[at] ^= (byte) (1 << bit);
+            if (at < file.durableLength) {
+                file.durable[at] ^= (byte) (1 << bit);
+            }
+        }
+    }
+
+    public long size(Path path) {
+        MemFile file = files.get(key(path));
+        return file == null ? -1 : file.liveLength;
+    }
+
+    private static Path key(Path path) {
+        return path.toAbsolutePath().normalize();
+    }
+
+    private void checkAlive() throws IOException {
+        if (dead) {
+            throw new IOException("simulated power loss: this machine is off");
+        }
+    }
+
+    @Override
+    public StoreFile open(Path path) throws IOException {
+        checkAlive();
+        Path key = key(path);
+        directories.add(key.getParent());
+        MemFile file = files.computeIfAbsent(key, p -> {
+            MemFile created = new MemFile();
+            created.lastModified = clock.getAsLong();
+            return created;
+        });
+        return new StoreFile() {
+            private volatile boolean closed;
+
+            private void check() throws IOException {
+                checkAlive();
+                if (closed) {
+                    throw new IOException("file closed: " + key);
+                }
+            }
+
+            @Override
+            public void write(ByteBuffer src, long position) throws IOException {
+                check();
+                String failure = failWrites;
+                if (failure != null) {
+                    throw new IOException(failure);
+                }
+                file.write(src, position, clock.getAsLong());
+            }
+
+            @Override
+            public int read(ByteBuffer dst, long position) throws IOException {
+                check();
+                return file.read(dst, position);
+            }
+
+            @Override
+            public long size() throws IOException {
+                check();
+                synchronized (file) {
+                    return file.liveLength;
+                }
+            }
+
+            @Override
+            public void truncate(long size) throws IOException {
+                check();
+                file.truncate(size);
+            }
+
+            @Override
+            public void force() throws IOException {
+                check();
+                Semaphore gate = forceGate;
+                if (gate != null) {
+                    gate.acquireUninterruptibly();
+                    check();
+                }
+                String failure = failForces;
+                if (failure != null) {
+                    throw new IOException(failure);
+                }
+                file.force();
+                forces.incrementAndGet();
+            }
+
+            @Override
+            public void close() {
+                closed = true;
+            }
+        };
+    }
+
+    @Override
+    public List<Path> list(Path dir) throws IOException {
+        checkAlive();
+        Path parent = key(dir);
+        TreeSet<Path> found = new TreeSet<>();
+        for (Path path : files.keySet()) {
+            if (parent.equals(path.getParent())) {
+                found.add(path);
+            }
+        }
+        return new ArrayList<>(found);
+    }
+
+    @Override
+    public List<Path> listDirectories(Path dir) throws IOException {
+        checkAlive();
+        Path parent = key(dir);
+        TreeSet<Path> found = new TreeSet<>();
+        for (Path path : directories) {
+            if (parent.equals(path.getParent())) {
+                found.add(path);
+            }
+        }
+        return new ArrayList<>(found);
+    }
+
+    @Override
+    public boolean exists(Path path) {
+        Path key = key(path);
+        return files.containsKey(key) || directories.contains(key);
+    }
+
+    @Override
+    public void delete(Path path) throws IOException {
+        checkAlive();
+        files.remove(key(path));
+    }
+
+    @Override
+    public void createDirectories(Path dir) throws IOException {
+        checkAlive();
+        for (Path p = key(dir); p != null; p = p.getParent()) {
+            directories.add(p);
+        }
+    }
+
+    @Override
+    public byte[] readAll(Path path) throws IOException {
+        checkAlive();
+        MemFile file = files.get(key(path));
+        if (file == null) {
+            return null;
+        }
+        synchronized (file) {
+            return Arrays.copyOf(file.live, file.liveLength);
+        }
+    }
+
+    @Override
+    public void writeAtomically(Path path, byte[] content) throws IOException {
+        checkAlive();
+        // The real layer forces before and after the rename, so the new content is durable.
+        MemFile replacement = new MemFile();
+        replacement.write(ByteBuffer.wrap(content), 0, clock.getAsLong());
+        replacement.force();
+        files.put(key(path), replacement);
+        directories.add(key(path).getParent());
+    }
+
+    @Override
+    public long lastModified(Path path) throws IOException {
+        checkAlive();
+        MemFile file = files.get(key(path));
+        if (file == null) {
+            throw new java.nio.file.NoSuchFileException(path.toString());
+        }
+        synchronized (file) {
+            return file.lastModified;
+        }
+    }
+
+    @Override
+    public DiskSpace diskSpace(Path dir) throws IOException {
+        checkAlive();
+        long total = 100L << 30;
+        return new DiskSpace(Math.round(total * (1 - usedRatio)), total);
+    }
+}
