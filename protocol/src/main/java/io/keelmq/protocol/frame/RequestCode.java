@@ -13,6 +13,8 @@ public enum RequestCode {
     HEARTBEAT(2),
     /** Connection teardown, and the code of the broker's unsolicited connection error. */
     CLOSE(3),
+    /** Sets the JMS client identifier of a connection that has none yet. */
+    SET_CLIENT_ID(4),
 
     CREATE_SESSION(10),
     CLOSE_SESSION(11),
