@@ -7,6 +7,8 @@ import io.keelmq.store.StoredMessage;
 import io.keelmq.store.testing.MutableClock;
 import io.keelmq.store.testing.Records;
 import io.keelmq.store.testing.SimulatedFileLayer;
+
+import static io.keelmq.store.testing.StoreTests.awaitDispatched;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Path;
@@ -21,14 +23,6 @@ class ConsumeQueueTest {
     private final Path dir = Path.of("/sim/cq");
     private final MutableClock clock = new MutableClock(1_700_000_000_000L);
     private final SimulatedFileLayer layer = new SimulatedFileLayer(clock::millis);
-
-    private static void awaitDispatched(MessageStore store) throws InterruptedException {
-        long deadline = System.nanoTime() + 10_000_000_000L;
-        while (store.dispatchedOffset() < store.commitLogMaxOffset() && System.nanoTime() < deadline) {
-            Thread.sleep(2);
-        }
-        assertEquals(store.commitLogMaxOffset(), store.dispatchedOffset(), "dispatcher did not catch up");
-    }
 
     @Test
     void eachPartitionHasItsOwnDenseLogicalOffsets() throws Exception {

@@ -32,7 +32,7 @@ public final class SimulatedFileLayer implements FileLayer {
     private final Map<Path, MemFile> files = new ConcurrentHashMap<>();
     private final Set<Path> directories = ConcurrentHashMap.newKeySet();
     private final LongSupplier clock;
-    private final AtomicLong forces = new AtomicLong();
+    private final Map<Path, AtomicLong> forcesByDirectory = new ConcurrentHashMap<>();
     private volatile boolean dead;
     private volatile double usedRatio = 0.10;
     private volatile String failWrites;
@@ -161,8 +161,21 @@ public final class SimulatedFileLayer implements FileLayer {
         }
     }
 
-    public long forces() {
-        return forces.get();
+    /** Forces made on files directly inside {@code dir}. */
+    public long forces(Path dir) {
+        AtomicLong count = forcesByDirectory.get(key(dir));
+        return count == null ? 0 : count.get();
+    }
+
+    /** Bytes of {@code path} that would survive a power loss now. */
+    public long durableSize(Path path) {
+        MemFile file = files.get(key(path));
+        if (file == null) {
+            return -1;
+        }
+        synchronized (file) {
+            return file.durableLength;
+        }
     }
 
     /** True if {@code expected} is in the durable image of {@code path} at {@code position}. */
@@ -261,7 +274,7 @@ public final class SimulatedFileLayer implements FileLayer {
                     throw new IOException(failure);
                 }
                 file.force();
-                forces.incrementAndGet();
+                forcesByDirectory.computeIfAbsent(key.getParent(), d -> new AtomicLong()).incrementAndGet();
             }
 
             @Override
