@@ -207,6 +207,11 @@ public final class MessageStore implements Closeable {
             if (closed) {
                 return completed(AppendResult.failed(AppendStatus.SERVICE_NOT_AVAILABLE, "store is closed"));
             }
+            IOException forceFailure = flusher.failure();
+            if (forceFailure != null) {
+                return completed(AppendResult.failed(AppendStatus.IO_ERROR, "an earlier commit-log force failed ("
+                        + forceFailure.getMessage() + "); restart so that recovery verifies the log"));
+            }
             if (retention.diskFull()) {
                 return completed(AppendResult.failed(AppendStatus.DISK_FULL, retention.diskFullMessage()));
             }
@@ -456,10 +461,13 @@ public final class MessageStore implements Closeable {
             scheduler.shutdown();
             scheduler.awaitTermination(30, TimeUnit.SECONDS);
             flusher.shutdown();
-            try {
-                commitLog.flush();
-            } catch (IOException e) {
-                failure = e;
+            failure = flusher.failure();
+            if (failure == null) {
+                try {
+                    commitLog.flush();
+                } catch (IOException e) {
+                    failure = e;
+                }
             }
             dispatcher.wakeUp();
             dispatcher.shutdown();

@@ -14,6 +14,13 @@ public interface FlushService {
      */
     CompletableFuture<Void> awaitDurable(long endOffset);
 
+    /**
+     * The force failure that made durability unknowable, or null. Once set it stays set:
+     * after an fsync error the kernel may have dropped dirty pages, so a later successful
+     * force proves nothing until recovery has verified the log.
+     */
+    java.io.IOException failure();
+
     /** Flushes what is written and stops. */
     void shutdown() throws InterruptedException;
 }

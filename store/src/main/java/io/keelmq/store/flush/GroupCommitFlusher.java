@@ -68,6 +68,11 @@ public final class GroupCommitFlusher implements FlushService, Runnable {
         return done;
     }
 
+    @Override
+    public IOException failure() {
+        return failure;
+    }
+
     /** Number of forces made so far, for the benchmark's records-per-force figure. */
     public long forces() {
         return forces;

@@ -20,6 +20,7 @@ public final class IntervalFlusher implements FlushService, Runnable {
     private final LogForcer forcer;
     private final long intervalMillis;
     private volatile boolean running = true;
+    private volatile IOException failure;
     private Thread thread;
 
     public IntervalFlusher(LogForcer forcer, long intervalMillis) {
@@ -46,9 +47,16 @@ public final class IntervalFlusher implements FlushService, Runnable {
             try {
                 forcer.force();
             } catch (IOException e) {
-                LOG.error("commit-log force failed", e);
+                LOG.error("commit-log force failed; refusing further appends until restart", e);
+                failure = e;
+                return;
             }
         }
+    }
+
+    @Override
+    public IOException failure() {
+        return failure;
     }
 
     @Override
