@@ -1,0 +1,229 @@
+package io.keelmq.server;
+
+import io.keelmq.protocol.vm.FrameSink;
+import io.keelmq.server.config.BrokerConfig;
+import io.keelmq.server.config.ConfigException;
+import io.keelmq.server.config.ConfigKeys;
+import io.keelmq.server.connection.BrokerServices;
+import io.keelmq.server.connection.Connection;
+import io.keelmq.server.connection.ConnectionRegistry;
+import io.keelmq.server.consume.BrowseService;
+import io.keelmq.server.consume.PullService;
+import io.keelmq.server.consume.SubscriptionManager;
+import io.keelmq.server.destination.DestinationRegistry;
+import io.keelmq.server.net.NettyServer;
+import io.keelmq.server.send.SendService;
+import io.keelmq.server.vm.InVmOutput;
+import io.keelmq.store.MessageStore;
+import io.keelmq.store.StoreConfig;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.time.Clock;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A running broker: the store, the destination and subscription state, the send and pull
+ * services, the TCP listener (unless {@code listenPort=-1}) and in-VM connections.
+ *
+ * <pre>
+ * Broker broker = Broker.start(BrokerConfig.builder().set(ConfigKeys.LISTEN_PORT, 0).build());
+ * InetSocketAddress where = broker.listenAddress();
+ * ...
+ * broker.close();   // clean shutdown: connections closed, positions and marks written, store closed
+ * </pre>
+ */
+public final class Broker implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Broker.class);
+
+    private final BrokerConfig config;
+    private final MessageStore store;
+    private final ExecutorService workers;
+    private final ScheduledThreadPoolExecutor timer;
+    private final SubscriptionManager subscriptions;
+    private final SendService sends;
+    private final BrokerServices services;
+    private NettyServer server;
+    private InetSocketAddress listenAddress;
+    private volatile boolean running = true;
+
+    private Broker(BrokerConfig config, MessageStore store) throws IOException {
+        this.config = config;
+        this.store = store;
+        StoreConfig storeConfig = store.config();
+        Clock clock = Clock.systemUTC();
+        DestinationRegistry destinations = new DestinationRegistry(storeConfig.configDir(),
+                config.defaultTopicQueueNums(), config.autoCreateTopicEnable());
+        destinations.load();
+        this.workers = new ThreadPoolExecutor(config.get(ConfigKeys.SERVER_WORKER_THREADS),
+                config.get(ConfigKeys.SERVER_WORKER_THREADS), 60, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
+                daemonThreads("keel-worker"));
+        this.timer = new ScheduledThreadPoolExecutor(1, daemonThreads("keel-timer"));
+        timer.setRemoveOnCancelPolicy(true);
+        this.subscriptions = new SubscriptionManager(store, destinations, storeConfig.configDir(),
+                config.get(ConfigKeys.DELIVERY_MARK_CHUNK), clock);
+        subscriptions.load();
+        destinations.addListener(subscriptions);
+        PullService pulls = new PullService(subscriptions, workers, timer,
+                config.get(ConfigKeys.BROKER_SUSPEND_MAX_TIME_MILLIS), clock);
+        store.addArrivalListener((destination, partition, maxOffset) -> pulls.arrived(destination));
+        this.sends = new SendService(config, store, destinations, clock);
+        this.services = new BrokerServices(config, store, destinations, subscriptions, pulls, sends,
+                new BrowseService(store, clock), new ConnectionRegistry(), workers);
+    }
+
+    /**
+     * Opens (or recovers) the store and starts serving.
+     *
+     * @throws ConfigException if the configuration is invalid (e.g. a broker role not available yet)
+     * @throws IOException if the store cannot be opened
+     * @throws InterruptedException if interrupted while binding the listener
+     */
+    public static Broker start(BrokerConfig config) throws ConfigException, IOException, InterruptedException {
+        config.validate();
+        MessageStore store = MessageStore.open(config.toStoreConfig());
+        LOG.info("store {} ({}): {}", store.config().storePathRootDir().toAbsolutePath(), config.flushDiskType(),
+                store.recoveryReport());
+        Broker broker;
+        try {
+            broker = new Broker(config, store);
+        } catch (IOException | RuntimeException e) {
+            store.close();
+            throw e;
+        }
+        try {
+            broker.sends.start();
+            if (config.listenPort() >= 0) {
+                broker.server = new NettyServer(config, broker.services);
+                broker.listenAddress = broker.server.start();
+            }
+        } catch (InterruptedException | RuntimeException e) {
+            broker.close();
+            throw e;
+        }
+        return broker;
+    }
+
+    /** The bound TCP address, or null when the broker has no listener ({@code listenPort=-1}). */
+    public InetSocketAddress listenAddress() {
+        return listenAddress;
+    }
+
+    public BrokerConfig config() {
+        return config;
+    }
+
+    /** The store, for tools and tests; requests never bypass the broker to change it. */
+    public MessageStore store() {
+        return store;
+    }
+
+    public boolean isRunning() {
+        return running;
+    }
+
+    /** Number of open connections (TCP and in-VM). */
+    public int connectionCount() {
+        return services.connections().size();
+    }
+
+    /**
+     * Opens an in-VM connection: frames the broker sends go to {@code toClient}; the
+     * returned sink takes the client's frames. Same request handling as over TCP.
+     */
+    public FrameSink connectInVm(FrameSink toClient, String description) {
+        if (!running) {
+            throw new IllegalStateException("the broker is stopped");
+        }
+        InVmOutput output = new InVmOutput(toClient, workers, description);
+        Connection connection = Connection.open(output, services);
+        output.attach(connection);
+        return new FrameSink() {
+            @Override
+            public void accept(io.keelmq.protocol.frame.Frame frame) {
+                connection.received(frame);
+            }
+
+            @Override
+            public void closed() {
+                connection.transportClosed();
+            }
+        };
+    }
+
+    /**
+     * Clean shutdown: stop accepting, close every connection (their messages in flight are
+     * released), finish the sends awaiting their flush, write exact delivery marks and
+     * positions, and close the store (flush, checkpoint, clean-shutdown marker). Idempotent.
+     */
+    @Override
+    public synchronized void close() {
+        if (!running) {
+            return;
+        }
+        running = false;
+        LOG.info("shutting down");
+        if (server != null) {
+            server.stopAccepting();
+        }
+        for (Connection connection : services.connections().all()) {
+            connection.close();
+        }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (services.connections().size() > 0 && System.nanoTime() < deadline) {
+            sleep(10);
+        }
+        try {
+            sends.stop(config.get(ConfigKeys.SYNC_FLUSH_TIMEOUT) + 1_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        timer.shutdownNow();
+        workers.shutdown();
+        try {
+            workers.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (server != null) {
+            server.close();
+        }
+        try {
+            subscriptions.persistMarks();
+            store.positions().persist();
+        } catch (IOException e) {
+            LOG.error("cannot write subscription state at shutdown", e);
+        }
+        try {
+            store.close();
+        } catch (IOException e) {
+            LOG.error("store close failed", e);
+        }
+        LOG.info("stopped");
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static ThreadFactory daemonThreads(String prefix) {
+        AtomicInteger count = new AtomicInteger();
+        return runnable -> {
+            Thread thread = new Thread(runnable, prefix + "-" + count.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        };
+    }
+}

@@ -1,0 +1,72 @@
+package io.keelmq.server;
+
+import io.keelmq.server.config.BrokerConfig;
+import io.keelmq.server.config.ConfigException;
+import io.keelmq.server.config.ConfigLoader;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.PrintStream;
+import java.net.InetSocketAddress;
+
+/**
+ * {@code bin/keel-server [--config FILE] [--key=value ...]}. Exit codes: 0 after {@code --help},
+ * 2 for a configuration problem (the message names the key and value), 1 if the broker cannot
+ * start. Once serving it prints {@code KeelMQ broker listening on HOST:PORT} on standard
+ * output (scripts and tests wait for that line); SIGTERM shuts it down cleanly.
+ */
+public final class Main {
+    /** Printed once the broker accepts connections. */
+    public static final String READY_LINE = "KeelMQ broker listening on ";
+
+    private static final Logger LOG = LoggerFactory.getLogger(Main.class);
+
+    private Main() {
+    }
+
+    public static void main(String[] args) {
+        int exit = launch(args, System.out, System.err);
+        if (exit >= 0) {
+            System.exit(exit);
+        }
+    }
+
+    /** Starts the broker; returns an exit code, or -1 if the broker is running. */
+    static int launch(String[] args, PrintStream out, PrintStream err) {
+        ConfigLoader.CommandLine commandLine;
+        try {
+            commandLine = ConfigLoader.parse(args);
+        } catch (ConfigException e) {
+            err.println("keel-server: " + e.getMessage());
+            return 2;
+        }
+        if (commandLine.help()) {
+            out.print(ConfigLoader.help());
+            out.flush();
+            return 0;
+        }
+        BrokerConfig config = commandLine.config();
+        Broker broker;
+        try {
+            broker = Broker.start(config);
+        } catch (ConfigException e) {
+            err.println("keel-server: " + e.getMessage());
+            return 2;
+        } catch (Exception e) {
+            LOG.error("the broker cannot start", e);
+            err.println("keel-server: cannot start: " + e);
+            return 1;
+        }
+        Runtime.getRuntime().addShutdownHook(new Thread(broker::close, "keel-shutdown"));
+        LOG.info("KeelMQ {} started: store {}, flushDiskType {}, recovery: {}", BrokerVersion.VERSION,
+                config.storePathRootDir().toAbsolutePath(), config.flushDiskType(), broker.store().recoveryReport());
+        InetSocketAddress address = broker.listenAddress();
+        if (address == null) {
+            out.println("KeelMQ broker running without a TCP listener (listenPort=-1)");
+        } else {
+            out.println(READY_LINE + address.getHostString() + ":" + address.getPort());
+        }
+        out.flush();
+        return -1;
+    }
+}

@@ -1,0 +1,180 @@
+package io.keelmq.server.config;
+
+import io.keelmq.protocol.frame.FrameLimits;
+import io.keelmq.store.FlushDiskType;
+import io.keelmq.store.StoreConfig;
+
+import java.nio.file.Path;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The broker's settings: a value for every key of {@link ConfigKeys}, defaults where none
+ * was given. Immutable; build one with {@link ConfigLoader} or {@link #builder()}.
+ */
+public final class BrokerConfig {
+    /** Room for the frame header, a full header section and a batch's per-message length fields. */
+    private static final int FRAME_OVERHEAD = FrameLimits.FIXED_HEADER_SIZE + FrameLimits.DEFAULT_MAX_HEADER_BYTES
+            + 64 * 1024;
+
+    private final Map<ConfigKey<?>, Object> values;
+
+    private BrokerConfig(Map<ConfigKey<?>, Object> values) {
+        this.values = Collections.unmodifiableMap(new LinkedHashMap<>(values));
+    }
+
+    /** Every key at its default. */
+    public static BrokerConfig defaults() {
+        return new BrokerConfig(Map.of());
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** A builder starting from this configuration. */
+    public Builder toBuilder() {
+        Builder builder = new Builder();
+        builder.values.putAll(values);
+        return builder;
+    }
+
+    @SuppressWarnings("unchecked")
+    public <T> T get(ConfigKey<T> key) {
+        Object value = values.get(key);
+        return value == null ? key.defaultValue() : (T) value;
+    }
+
+    /** Whether {@code key} was set explicitly rather than left at its default. */
+    public boolean isSet(ConfigKey<?> key) {
+        return values.containsKey(key);
+    }
+
+    /**
+     * Checks what single keys cannot: the store's cross-key rules and the broker roles
+     * that are not implemented yet (refused rather than silently run as a master).
+     */
+    public void validate() throws ConfigException {
+        BrokerRole role = brokerRole();
+        if (role != BrokerRole.ASYNC_MASTER) {
+            throw new ConfigException("bad value '" + role + "' for key brokerRole: replication is not available "
+                    + "yet, only a standalone ASYNC_MASTER can be run");
+        }
+        try {
+            toStoreConfig().validate();
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("bad configuration: " + e.getMessage());
+        }
+        if (get(ConfigKeys.MIN_HEARTBEAT_INTERVAL_MILLIS) > get(ConfigKeys.MAX_HEARTBEAT_INTERVAL_MILLIS)) {
+            throw new ConfigException("bad value '" + get(ConfigKeys.MIN_HEARTBEAT_INTERVAL_MILLIS)
+                    + "' for key minHeartbeatIntervalMillis: must not exceed maxHeartbeatIntervalMillis "
+                    + get(ConfigKeys.MAX_HEARTBEAT_INTERVAL_MILLIS));
+        }
+    }
+
+    /** The store's settings, mapped key by key. */
+    public StoreConfig toStoreConfig() {
+        return new StoreConfig()
+                .storePathRootDir(storePathRootDir())
+                .flushDiskType(flushDiskType())
+                .syncFlushTimeout(get(ConfigKeys.SYNC_FLUSH_TIMEOUT))
+                .flushIntervalCommitLog(get(ConfigKeys.FLUSH_INTERVAL_COMMIT_LOG))
+                .flushIntervalConsumeQueue(get(ConfigKeys.FLUSH_INTERVAL_CONSUME_QUEUE))
+                .mappedFileSizeCommitLog(get(ConfigKeys.MAPPED_FILE_SIZE_COMMIT_LOG))
+                .consumeQueueEntriesPerFile(get(ConfigKeys.CONSUME_QUEUE_ENTRIES_PER_FILE))
+                .maxMessageSize(maxMessageSize())
+                .messageIndexEnable(get(ConfigKeys.MESSAGE_INDEX_ENABLE))
+                .maxHashSlotNum(get(ConfigKeys.MAX_HASH_SLOT_NUM))
+                .maxIndexNum(get(ConfigKeys.MAX_INDEX_NUM))
+                .fileReservedTime(get(ConfigKeys.FILE_RESERVED_TIME))
+                .deleteWhen(get(ConfigKeys.DELETE_WHEN))
+                .diskMaxUsedSpaceRatio(get(ConfigKeys.DISK_MAX_USED_SPACE_RATIO))
+                .diskSpaceWarningLevelRatio(get(ConfigKeys.DISK_SPACE_WARNING_LEVEL_RATIO))
+                .cleanResourceInterval(get(ConfigKeys.CLEAN_RESOURCE_INTERVAL));
+    }
+
+    /**
+     * Frame limits for clients: a frame must hold the largest message plus headers, and a
+     * batch of them; never below the protocol's defaults, which clients use unconfigured.
+     */
+    public FrameLimits frameLimits() {
+        long wanted = (long) maxMessageSize() + FRAME_OVERHEAD;
+        int maxFrame = (int) Math.min(Integer.MAX_VALUE - 16, Math.max(FrameLimits.DEFAULT_MAX_FRAME_SIZE, wanted));
+        return FrameLimits.DEFAULT.withMaxFrameSize(maxFrame);
+    }
+
+    // Shortcuts for the keys read most often.
+
+    public int listenPort() {
+        return get(ConfigKeys.LISTEN_PORT);
+    }
+
+    public String listenAddress() {
+        return get(ConfigKeys.LISTEN_ADDRESS);
+    }
+
+    public Path storePathRootDir() {
+        return get(ConfigKeys.STORE_PATH_ROOT_DIR);
+    }
+
+    public FlushDiskType flushDiskType() {
+        return get(ConfigKeys.FLUSH_DISK_TYPE);
+    }
+
+    public BrokerRole brokerRole() {
+        return get(ConfigKeys.BROKER_ROLE);
+    }
+
+    public int maxMessageSize() {
+        return get(ConfigKeys.MAX_MESSAGE_SIZE);
+    }
+
+    public int defaultTopicQueueNums() {
+        return get(ConfigKeys.DEFAULT_TOPIC_QUEUE_NUMS);
+    }
+
+    public boolean autoCreateTopicEnable() {
+        return get(ConfigKeys.AUTO_CREATE_TOPIC_ENABLE);
+    }
+
+    @Override
+    public String toString() {
+        StringBuilder out = new StringBuilder("BrokerConfig[");
+        for (ConfigKey<?> key : ConfigKeys.all()) {
+            if (values.containsKey(key)) {
+                out.append(out.charAt(out.length() - 1) == '[' ? "" : ", ").append(key.name()).append('=')
+                        .append(ConfigKeys.format(values.get(key)));
+            }
+        }
+        return out.append(']').toString();
+    }
+
+    /** Collects values; {@link #build()} validates nothing across keys (see {@link #validate()}). */
+    public static final class Builder {
+        private final Map<ConfigKey<?>, Object> values = new LinkedHashMap<>();
+
+        private Builder() {
+        }
+
+        public <T> Builder set(ConfigKey<T> key, T value) {
+            values.put(key, value);
+            return this;
+        }
+
+        /** Sets a key from its text form. */
+        public Builder set(String name, String text) throws ConfigException {
+            ConfigKey<?> key = ConfigKeys.find(name);
+            if (key == null) {
+                throw new ConfigException("unknown configuration key '" + name + "' (bad value '" + text
+                        + "'); see --help for the keys");
+            }
+            values.put(key, key.parse(text));
+            return this;
+        }
+
+        public BrokerConfig build() {
+            return new BrokerConfig(values);
+        }
+    }
+}

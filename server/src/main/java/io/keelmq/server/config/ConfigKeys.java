@@ -1,0 +1,188 @@
+package io.keelmq.server.config;
+
+import io.keelmq.store.FlushDiskType;
+import io.keelmq.store.StoreConfig;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * The table of every broker setting. Names and defaults are RocketMQ's where the idea is
+ * the same (see ARCHITECTURE.md, "Public names"); store settings are those of
+ * {@link StoreConfig}. One line per key: the order here is the order of {@code --help}.
+ *
+ * <p>The bind address is {@code listenAddress}, not RocketMQ's {@code brokerIP1}: in
+ * RocketMQ {@code brokerIP1} is the address announced to the name server while the
+ * broker binds every interface; KeelMQ has no name server and binds exactly one address.
+ */
+public final class ConfigKeys {
+    private static final Map<String, ConfigKey<?>> BY_NAME = new LinkedHashMap<>();
+
+    // ------------------------------------------------------------------ network
+    public static final ConfigKey<Integer> LISTEN_PORT = add(integer("listenPort", 10911, range(-1, 65535),
+            "TCP port for clients; 0 picks a free port, -1 opens none (in-VM only)"));
+    public static final ConfigKey<String> LISTEN_ADDRESS = add(string("listenAddress", "127.0.0.1",
+            "address the TCP listener binds (0.0.0.0 for every interface)"));
+    public static final ConfigKey<Integer> SERVER_SELECTOR_THREADS = add(integer("serverSelectorThreads", 3,
+            range(1, 256), "Netty I/O threads"));
+    public static final ConfigKey<Integer> SERVER_WORKER_THREADS = add(integer("serverWorkerThreads", 8,
+            range(1, 1024), "threads running requests (pulls, acks, consumer set-up) off the I/O threads"));
+    public static final ConfigKey<Long> HANDSHAKE_TIMEOUT_MILLIS = add(longKey("handshakeTimeoutMillis", 10_000L,
+            positive(), "ms a new connection has to send its HANDSHAKE"));
+    public static final ConfigKey<Long> HEARTBEAT_INTERVAL_MILLIS = add(longKey("heartbeatIntervalMillis", 30_000L,
+            positive(), "heartbeat interval agreed when the client proposes none"));
+    public static final ConfigKey<Long> MIN_HEARTBEAT_INTERVAL_MILLIS = add(longKey("minHeartbeatIntervalMillis",
+            1_000L, positive(), "smallest heartbeat interval a client may propose"));
+    public static final ConfigKey<Long> MAX_HEARTBEAT_INTERVAL_MILLIS = add(longKey("maxHeartbeatIntervalMillis",
+            300_000L, positive(), "largest heartbeat interval a client may propose"));
+
+    // ------------------------------------------------------------------ broker
+    public static final ConfigKey<BrokerRole> BROKER_ROLE = add(enumKey("brokerRole", BrokerRole.class,
+            BrokerRole.ASYNC_MASTER, "ASYNC_MASTER | SYNC_MASTER | SLAVE (only ASYNC_MASTER is available yet)"));
+    public static final ConfigKey<Integer> DEFAULT_TOPIC_QUEUE_NUMS = add(integer("defaultTopicQueueNums", 4,
+            range(1, 1024), "partitions of a new destination"));
+    public static final ConfigKey<Boolean> AUTO_CREATE_TOPIC_ENABLE = add(bool("autoCreateTopicEnable", true,
+            "create queues and topics on first use; if false, only CREATE_DESTINATION creates them"));
+    public static final ConfigKey<Long> WAIT_TIME_MILLS_IN_SEND_QUEUE = add(longKey("waitTimeMillsInSendQueue",
+            200L, positive(), "a send waiting longer than this in the send queue is answered BUSY"));
+    public static final ConfigKey<Integer> SEND_THREAD_POOL_QUEUE_CAPACITY = add(integer(
+            "sendThreadPoolQueueCapacity", 10_000, range(1, Integer.MAX_VALUE),
+            "sends queued at most; beyond it a send is answered BUSY at once"));
+    public static final ConfigKey<Integer> MAX_IN_FLIGHT_SENDS = add(integer("maxInFlightSends", 4_096,
+            range(1, Integer.MAX_VALUE), "appends waiting for their flush at most; more wait in the send queue"));
+    public static final ConfigKey<Long> BROKER_SUSPEND_MAX_TIME_MILLIS = add(longKey("brokerSuspendMaxTimeMillis",
+            15_000L, nonNegative(), "longest a PULL is held waiting for messages"));
+    public static final ConfigKey<DelayLevels> MESSAGE_DELAY_LEVEL = add(new ConfigKey<>("messageDelayLevel",
+            "durations like 1s 5m 2h", DelayLevels::parse, DelayLevels.parse(DelayLevels.DEFAULT_TEXT), null,
+            "delay levels (JMS_Keel_DelayLevel and redelivery backoff)"));
+    public static final ConfigKey<Integer> MAX_RECONSUME_TIMES = add(integer("maxReconsumeTimes", 16,
+            range(0, 10_000), "redeliveries before a message goes to the dead-letter queue"));
+    public static final ConfigKey<Integer> DELIVERY_MARK_CHUNK = add(integer("deliveryMarkChunk", 1_000,
+            range(1, 1_000_000), "offsets the persisted 'delivered up to' mark advances by at a time"));
+
+    // ------------------------------------------------------------------ store
+    public static final ConfigKey<Path> STORE_PATH_ROOT_DIR = add(new ConfigKey<>("storePathRootDir", "a path",
+            ConfigKeys::parsePath, Path.of("./keel-data"), null, "data directory"));
+    public static final ConfigKey<FlushDiskType> FLUSH_DISK_TYPE = add(enumKey("flushDiskType", FlushDiskType.class,
+            FlushDiskType.SYNC_FLUSH, "SYNC_FLUSH (group commit before answering) | ASYNC_FLUSH"));
+    public static final ConfigKey<Long> SYNC_FLUSH_TIMEOUT = add(longKey("syncFlushTimeout", 5_000L, positive(),
+            "ms a send waits for its flush before being answered FLUSH_DISK_TIMEOUT"));
+    public static final ConfigKey<Long> FLUSH_INTERVAL_COMMIT_LOG = add(longKey("flushIntervalCommitLog", 500L,
+            positive(), "ASYNC_FLUSH: ms between commit-log flushes"));
+    public static final ConfigKey<Long> FLUSH_INTERVAL_CONSUME_QUEUE = add(longKey("flushIntervalConsumeQueue",
+            1_000L, positive(), "ms between checkpoints (consume queues, index, positions)"));
+    public static final ConfigKey<Integer> MAPPED_FILE_SIZE_COMMIT_LOG = add(integer("mappedFileSizeCommitLog",
+            StoreConfig.ONE_GIB, range(4_096, Integer.MAX_VALUE), "bytes per commit-log segment"));
+    public static final ConfigKey<Integer> CONSUME_QUEUE_ENTRIES_PER_FILE = add(integer("consumeQueueEntriesPerFile",
+            300_000, range(1, Integer.MAX_VALUE), "entries per consume-queue file"));
+    public static final ConfigKey<Integer> MAX_MESSAGE_SIZE = add(integer("maxMessageSize", StoreConfig.FOUR_MIB,
+            range(1, Integer.MAX_VALUE), "largest message (body + headers and properties) in bytes"));
+    public static final ConfigKey<Boolean> MESSAGE_INDEX_ENABLE = add(bool("messageIndexEnable", true,
+            "index message ids and keys (needed to drop duplicates of retried sends)"));
+    public static final ConfigKey<Integer> MAX_HASH_SLOT_NUM = add(integer("maxHashSlotNum", 1_000_000,
+            range(1, Integer.MAX_VALUE), "hash slots per index file"));
+    public static final ConfigKey<Integer> MAX_INDEX_NUM = add(integer("maxIndexNum", 4_000_000,
+            range(1, Integer.MAX_VALUE), "entries per index file"));
+    public static final ConfigKey<Long> FILE_RESERVED_TIME = add(longKey("fileReservedTime", 72L, nonNegative(),
+            "hours a commit-log segment is kept at least"));
+    public static final ConfigKey<Integer> DELETE_WHEN = add(integer("deleteWhen", 4, range(0, 23),
+            "hour of the day when expired segments are deleted"));
+    public static final ConfigKey<Double> DISK_MAX_USED_SPACE_RATIO = add(ratio("diskMaxUsedSpaceRatio", 0.75,
+            "above this used-disk ratio expired segments are deleted at once"));
+    public static final ConfigKey<Double> DISK_SPACE_WARNING_LEVEL_RATIO = add(ratio("diskSpaceWarningLevelRatio",
+            0.90, "above this used-disk ratio sends are refused (RESOURCE_EXHAUSTED)"));
+    public static final ConfigKey<Long> CLEAN_RESOURCE_INTERVAL = add(longKey("cleanResourceInterval", 10_000L,
+            positive(), "ms between retention runs and disk checks"));
+
+    private ConfigKeys() {
+    }
+
+    /** Every key, in table order. */
+    public static List<ConfigKey<?>> all() {
+        return Collections.unmodifiableList(new ArrayList<>(BY_NAME.values()));
+    }
+
+    /** The key called {@code name}, or null. */
+    public static ConfigKey<?> find(String name) {
+        return BY_NAME.get(name);
+    }
+
+    static String format(Object value) {
+        return value == null ? "" : value.toString();
+    }
+
+    private static <T> ConfigKey<T> add(ConfigKey<T> key) {
+        if (BY_NAME.put(key.name(), key) != null) {
+            throw new ExceptionInInitializerError("duplicate configuration key " + key.name());
+        }
+        return key;
+    }
+
+    // ------------------------------------------------------------------ key builders
+
+    private static ConfigKey<Integer> integer(String name, int def, Function<Integer, String> check, String doc) {
+        return new ConfigKey<>(name, "an integer", Integer::parseInt, def, check, doc);
+    }
+
+    private static ConfigKey<Long> longKey(String name, long def, Function<Long, String> check, String doc) {
+        return new ConfigKey<>(name, "an integer", Long::parseLong, def, check, doc);
+    }
+
+    private static ConfigKey<String> string(String name, String def, String doc) {
+        return new ConfigKey<>(name, "a string", text -> text, def,
+                value -> value.isEmpty() ? "must not be empty" : null, doc);
+    }
+
+    private static ConfigKey<Boolean> bool(String name, boolean def, String doc) {
+        return new ConfigKey<>(name, "true or false", ConfigKeys::parseBoolean, def, null, doc);
+    }
+
+    private static ConfigKey<Double> ratio(String name, double def, String doc) {
+        return new ConfigKey<>(name, "a ratio between 0 and 1", Double::parseDouble, def,
+                value -> value > 0 && value <= 1 ? null : "must be a ratio above 0 and at most 1", doc);
+    }
+
+    private static <E extends Enum<E>> ConfigKey<E> enumKey(String name, Class<E> type, E def, String doc) {
+        StringBuilder names = new StringBuilder();
+        for (E constant : type.getEnumConstants()) {
+            names.append(names.length() == 0 ? "" : " or ").append(constant.name());
+        }
+        return new ConfigKey<>(name, names.toString(), text -> Enum.valueOf(type, text.toUpperCase(Locale.ROOT)),
+                def, null, doc);
+    }
+
+    private static boolean parseBoolean(String text) {
+        if (text.equalsIgnoreCase("true")) {
+            return true;
+        }
+        if (text.equalsIgnoreCase("false")) {
+            return false;
+        }
+        throw new IllegalArgumentException("not a boolean");
+    }
+
+    private static Path parsePath(String text) {
+        if (text.isEmpty()) {
+            throw new IllegalArgumentException("empty path");
+        }
+        return Path.of(text);
+    }
+
+    private static Function<Integer, String> range(int min, int max) {
+        return value -> value >= min && value <= max ? null : "must be between " + min + " and " + max;
+    }
+
+    private static Function<Long, String> positive() {
+        return value -> value > 0 ? null : "must be positive";
+    }
+
+    private static Function<Long, String> nonNegative() {
+        return value -> value >= 0 ? null : "must not be negative";
+    }
+}

@@ -1,0 +1,17 @@
+package io.keelmq.server.connection;
+
+import io.keelmq.server.config.BrokerConfig;
+import io.keelmq.server.consume.BrowseService;
+import io.keelmq.server.consume.PullService;
+import io.keelmq.server.consume.SubscriptionManager;
+import io.keelmq.server.destination.DestinationRegistry;
+import io.keelmq.server.send.SendService;
+import io.keelmq.store.MessageStore;
+
+import java.util.concurrent.Executor;
+
+/** What request handling needs of the broker; one instance per broker, shared by its connections. */
+public record BrokerServices(BrokerConfig config, MessageStore store, DestinationRegistry destinations,
+                             SubscriptionManager subscriptions, PullService pulls, SendService sends,
+                             BrowseService browser, ConnectionRegistry connections, Executor workers) {
+}

@@ -1,0 +1,204 @@
+package io.keelmq.server.connection;
+
+import io.keelmq.protocol.frame.ErrorCode;
+import io.keelmq.protocol.frame.Frame;
+import io.keelmq.server.consume.ConsumerState;
+import io.keelmq.server.consume.SessionState;
+import io.keelmq.server.destination.Destination;
+import io.keelmq.server.errors.RequestException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * One client connection, independent of its transport: TCP and in-VM connections are both
+ * this class, so they go through exactly the same request handling. Requests run one at a
+ * time in arrival order on the broker's worker pool ({@link SerialExecutor}); the state
+ * below is changed only there, except for the flag that says the connection is closed.
+ */
+public final class Connection {
+    private static final Logger LOG = LoggerFactory.getLogger(Connection.class);
+
+    enum State { AWAITING_HANDSHAKE, OPEN, CLOSED }
+
+    private final String id;
+    private final FrameOutput output;
+    private final BrokerServices services;
+    private final RequestRouter router;
+    private final SerialExecutor executor;
+    private final Map<Long, SessionState> sessions = new ConcurrentHashMap<>();
+    private final Map<Long, ConsumerState> consumers = new ConcurrentHashMap<>();
+    private final Set<Destination> temporaries = ConcurrentHashMap.newKeySet();
+    private volatile State state = State.AWAITING_HANDSHAKE;
+    private volatile String clientId;
+    private boolean cleanedUp;
+
+    Connection(String id, FrameOutput output, BrokerServices services, RequestRouter router) {
+        this.id = id;
+        this.output = output;
+        this.services = services;
+        this.router = router;
+        this.executor = new SerialExecutor(services.workers());
+    }
+
+    /** Opens a connection over {@code output}; the transport then feeds it with {@link #received}. */
+    public static Connection open(FrameOutput output, BrokerServices services) {
+        Connection connection = new Connection(services.connections().newConnectionId(), output, services,
+                RequestRouter.INSTANCE);
+        services.connections().add(connection);
+        LOG.debug("connection {} opened from {}", connection.id, output.describe());
+        return connection;
+    }
+
+    public String id() {
+        return id;
+    }
+
+    public String clientId() {
+        return clientId;
+    }
+
+    void clientId(String clientId) {
+        this.clientId = clientId;
+    }
+
+    State state() {
+        return state;
+    }
+
+    void opened() {
+        if (state == State.AWAITING_HANDSHAKE) {
+            state = State.OPEN;
+        }
+    }
+
+    public boolean isOpen() {
+        return state == State.OPEN;
+    }
+
+    BrokerServices services() {
+        return services;
+    }
+
+    FrameOutput output() {
+        return output;
+    }
+
+    Map<Long, SessionState> sessions() {
+        return sessions;
+    }
+
+    Map<Long, ConsumerState> consumers() {
+        return consumers;
+    }
+
+    Set<Destination> temporaries() {
+        return temporaries;
+    }
+
+    // ------------------------------------------------------------------ transport events
+
+    /** A frame from the client (any thread); handled in order on the worker pool. */
+    public void received(Frame frame) {
+        if (state != State.CLOSED) {
+            executor.execute(() -> router.route(this, frame));
+        }
+    }
+
+    /** The transport closed (peer gone, heartbeat lost, broker closing it): release everything. */
+    public void transportClosed() {
+        state = State.CLOSED;
+        executor.execute(this::cleanUp);
+    }
+
+    /** Closes the connection from the broker's side. */
+    public void close() {
+        closeAfter(null);
+    }
+
+    /** Reports a connection-level error (CLOSE, ONEWAY|ERROR) and closes. */
+    public void closeWithError(ErrorCode code, String message) {
+        LOG.info("closing connection {} ({}): {} {}", id, output.describe(), code, message);
+        closeAfter(Frame.connectionError(code, message));
+    }
+
+    /** Sends {@code last} (if not null), then closes; nothing is sent after it. */
+    void closeAfter(Frame last) {
+        if (state == State.CLOSED) {
+            return;
+        }
+        state = State.CLOSED;
+        if (last != null) {
+            output.sendAndClose(last);
+        } else {
+            output.close();
+        }
+        executor.execute(this::cleanUp);
+    }
+
+    // ------------------------------------------------------------------ answers
+
+    /** Answers {@code request}; a ONEWAY request gets no answer. */
+    void respond(Frame request, Map<String, String> headers, byte[] body) {
+        if (!request.isOneway() && state != State.CLOSED) {
+            output.send(Frame.responseTo(request, headers, body));
+        }
+    }
+
+    void respond(Frame request) {
+        respond(request, Map.of(), null);
+    }
+
+    /** Answers {@code request} with an error; a framing error code then closes the connection. */
+    void fail(Frame request, RequestException error) {
+        if (request.isOneway()) {
+            LOG.warn("one-way {} on connection {} failed: {} {}", request, id, error.errorCode(), error.getMessage());
+            if (error.closesConnection()) {
+                closeWithError(error.errorCode(), error.getMessage());
+            }
+            return;
+        }
+        Frame answer = Frame.errorResponse(request, error.errorCode(), error.getMessage());
+        if (error.closesConnection()) {
+            LOG.info("closing connection {} after {}: {}", id, error.errorCode(), error.getMessage());
+            closeAfter(answer);
+        } else if (state != State.CLOSED) {
+            output.send(answer);
+        }
+    }
+
+    // ------------------------------------------------------------------ clean-up
+
+    /** Runs once, in order after every request already received. */
+    private void cleanUp() {
+        if (cleanedUp) {
+            return;
+        }
+        cleanedUp = true;
+        for (SessionState session : new ArrayList<>(sessions.values())) {
+            SessionRequests.release(this, session, List.of(), true);
+        }
+        sessions.clear();
+        consumers.clear();
+        for (Destination temporary : temporaries) {
+            services.destinations().delete(temporary);
+        }
+        temporaries.clear();
+        String id = clientId;
+        if (id != null) {
+            services.connections().releaseClientId(id, this);
+        }
+        services.connections().remove(this);
+        LOG.debug("connection {} closed", this.id);
+    }
+
+    @Override
+    public String toString() {
+        return "connection " + id + " (" + output.describe() + ")";
+    }
+}

@@ -1,0 +1,175 @@
+package io.keelmq.server.connection;
+
+import io.keelmq.protocol.frame.ErrorCode;
+import io.keelmq.protocol.frame.Frame;
+import io.keelmq.protocol.message.DestinationRef;
+import io.keelmq.protocol.selector.Selector;
+import io.keelmq.protocol.selector.SelectorParseException;
+import io.keelmq.server.consume.BrowseService;
+import io.keelmq.server.consume.ConsumerRequest;
+import io.keelmq.server.consume.ConsumerState;
+import io.keelmq.server.consume.SessionState;
+import io.keelmq.server.consume.Subscription;
+import io.keelmq.server.destination.Destination;
+import io.keelmq.server.errors.RequestException;
+import io.keelmq.server.message.DeliveryCodec;
+
+
+/** CREATE_CONSUMER, CLOSE_CONSUMER, PULL, ACK, UNSUBSCRIBE and BROWSE. */
+final class ConsumerRequests {
+    /** Room left in an answer frame for its headers. */
+    private static final int ANSWER_OVERHEAD = 64 * 1024;
+
+    private ConsumerRequests() {
+    }
+
+    static void createConsumer(Connection connection, Frame request) {
+        SessionState session = connection.sessions().get(Headers.requiredLong(request, "sessionId"));
+        if (session == null) {
+            throw RequestException.notFound("session " + request.header("sessionId") + " does not exist");
+        }
+        long consumerId = Headers.requiredLong(request, "consumerId");
+        if (connection.consumers().containsKey(consumerId)) {
+            throw RequestException.illegalState("consumer " + consumerId + " already exists on this connection");
+        }
+        Selector selector = selector(request);
+        Destination destination = resolve(connection, request);
+        ConsumerState consumer = connection.services().subscriptions().open(new ConsumerRequest(consumerId,
+                connection.id(), connection.clientId(), session, destination, selector, Headers.bool(request, "noLocal"),
+                Headers.optional(request, "subscriptionName"), Headers.bool(request, "durable"),
+                Headers.bool(request, "shared")));
+        session.add(consumer);
+        connection.consumers().put(consumerId, consumer);
+        connection.respond(request);
+    }
+
+    static void closeConsumer(Connection connection, Frame request) {
+        ConsumerState consumer = consumer(connection, request);
+        Subscription subscription = consumer.subscription();
+        for (DeliveryCodec.MessageRef ref : DeliveryCodec.decodeUndelivered(request.body())) {
+            ConsumerState owner = connection.consumers().get(ref.consumerId());
+            if (owner != null) {
+                owner.subscription().release(owner, ref.partition(), ref.queueOffset(), false);
+            }
+        }
+        closeConsumerState(connection, consumer);
+        forgetIfDone(connection, consumer);
+        connection.services().pulls().wake(subscription);
+        connection.respond(request);
+    }
+
+    /** Ends a consumer's part in its subscription; its messages in flight stay with its session. */
+    static void closeConsumerState(Connection connection, ConsumerState consumer) {
+        if (!consumer.isClosed()) {
+            connection.services().subscriptions().close(consumer);
+        }
+        connection.services().pulls().cancel(consumer, true);
+    }
+
+    /** A closed consumer is forgotten once nothing it received is still in flight. */
+    private static void forgetIfDone(Connection connection, ConsumerState consumer) {
+        if (consumer.isClosed() && consumer.subscription().inFlightOf(consumer).isEmpty()) {
+            consumer.session().remove(consumer);
+            connection.consumers().remove(consumer.id(), consumer);
+        }
+    }
+
+    static void pull(Connection connection, Frame request) throws Exception {
+        ConsumerState consumer = consumer(connection, request);
+        if (consumer.isClosed()) {
+            throw RequestException.illegalState("consumer " + consumer.id() + " is closed");
+        }
+        int maxMessages = Headers.optionalInt(request, "maxMessages", 32);
+        long maxBytes = Math.min(Headers.optionalLong(request, "maxBytes", Long.MAX_VALUE), answerLimit(connection));
+        long hold = Headers.optionalLong(request, "holdMillis", 0);
+        connection.services().pulls().pull(consumer, maxMessages, maxBytes, hold,
+                deliveries -> connection.respond(request, java.util.Map.of(),
+                        DeliveryCodec.encodeDeliveries(deliveries)));
+    }
+
+    static void ack(Connection connection, Frame request) {
+        ConsumerState consumer = consumer(connection, request);
+        boolean cumulative = Headers.bool(request, "cumulative");
+        Subscription subscription = consumer.subscription();
+        for (DeliveryCodec.Position position : DeliveryCodec.decodePositions(request.body())) {
+            if (cumulative) {
+                subscription.ackUpTo(consumer, position.partition(), position.queueOffset());
+            } else {
+                subscription.ack(consumer, position.partition(), position.queueOffset());
+            }
+        }
+        forgetIfDone(connection, consumer);
+        connection.respond(request);
+    }
+
+    static void unsubscribe(Connection connection, Frame request) {
+        connection.services().subscriptions().unsubscribe(connection.clientId(),
+                Headers.required(request, "subscriptionName"));
+        connection.respond(request);
+    }
+
+    static void browse(Connection connection, Frame request) throws Exception {
+        String kindText = Headers.optional(request, "destinationKind");
+        DestinationRef.Kind kind = kindText == null ? DestinationRef.Kind.QUEUE : kind(request, kindText);
+        if (!kind.isQueue()) {
+            throw RequestException.illegalState("only queues can be browsed, not a " + kind);
+        }
+        String name = Headers.required(request, "destination");
+        Destination destination = connection.services().destinations().find(kind, name);
+        Subscription queue = destination == null ? null : connection.services().subscriptions()
+                .queueSubscription(destination);
+        if (queue == null) {
+            throw RequestException.notFound(io.keelmq.server.destination.DestinationRegistry.describe(kind, name)
+                    + " does not exist");
+        }
+        BrowseService.Page page = connection.services().browser().browse(queue, selector(request),
+                Headers.optionalInt(request, "fromPartition", 0), Headers.optionalLong(request, "fromOffset", 0),
+                Headers.optionalInt(request, "maxMessages", 32), answerLimit(connection));
+        connection.respond(request, java.util.Map.of(),
+                DeliveryCodec.encodeBrowse(page.deliveries(), page.nextPartition(), page.nextOffset()));
+    }
+
+    // ------------------------------------------------------------------ helpers
+
+    private static ConsumerState consumer(Connection connection, Frame request) {
+        long consumerId = Headers.requiredLong(request, "consumerId");
+        ConsumerState consumer = connection.consumers().get(consumerId);
+        if (consumer == null) {
+            throw RequestException.notFound("consumer " + consumerId + " does not exist on this connection");
+        }
+        return consumer;
+    }
+
+    private static Selector selector(Frame request) {
+        try {
+            return Selector.parse(Headers.optional(request, "selector"));
+        } catch (SelectorParseException e) {
+            throw new RequestException(ErrorCode.INVALID_SELECTOR, "invalid selector '" + e.getSelector() + "': "
+                    + e.getMessage());
+        }
+    }
+
+    private static Destination resolve(Connection connection, Frame request) {
+        DestinationRef.Kind kind = kind(request, Headers.required(request, "destinationKind"));
+        String name = Headers.required(request, "destination");
+        if (name.isEmpty()) {
+            throw RequestException.notFound("the destination name is empty");
+        }
+        return connection.services().destinations().resolve(kind, name);
+    }
+
+    static DestinationRef.Kind kind(Frame request, String text) {
+        try {
+            return Destination.parseKind(text);
+        } catch (IllegalArgumentException e) {
+            throw Headers.malformed(request, "destinationKind '" + text
+                    + "' is not QUEUE, TOPIC, TEMPORARY_QUEUE or TEMPORARY_TOPIC");
+        }
+    }
+
+    /** Deliveries per answer stay within what the client's frame decoder accepts. */
+    private static long answerLimit(Connection connection) {
+        return connection.services().config().frameLimits().maxFrameSize() - ANSWER_OVERHEAD;
+    }
+
+}

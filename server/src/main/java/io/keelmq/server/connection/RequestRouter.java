@@ -1,0 +1,85 @@
+package io.keelmq.server.connection;
+
+import io.keelmq.protocol.frame.ErrorCode;
+import io.keelmq.protocol.frame.Frame;
+import io.keelmq.protocol.frame.ProtocolException;
+import io.keelmq.protocol.frame.RequestCode;
+import io.keelmq.server.errors.RequestException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.EnumMap;
+import java.util.Map;
+
+/**
+ * Sends each request to its handler and turns failures into answers: a RequestException
+ * into its error, anything unexpected into INTERNAL (logged). Enforces the contract's
+ * opening rule: the first frame must be HANDSHAKE.
+ */
+final class RequestRouter {
+    private static final Logger LOG = LoggerFactory.getLogger(RequestRouter.class);
+
+    static final RequestRouter INSTANCE = new RequestRouter();
+
+    private final Map<RequestCode, RequestHandler> handlers = new EnumMap<>(RequestCode.class);
+
+    private RequestRouter() {
+        handlers.put(RequestCode.HANDSHAKE, ConnectionRequests::handshake);
+        handlers.put(RequestCode.SET_CLIENT_ID, ConnectionRequests::setClientId);
+        handlers.put(RequestCode.HEARTBEAT, ConnectionRequests::heartbeat);
+        handlers.put(RequestCode.CLOSE, ConnectionRequests::close);
+        handlers.put(RequestCode.CREATE_SESSION, SessionRequests::createSession);
+        handlers.put(RequestCode.CLOSE_SESSION, SessionRequests::closeSession);
+        handlers.put(RequestCode.RECOVER, SessionRequests::recover);
+        handlers.put(RequestCode.COMMIT, SessionRequests::transactionsNotSupported);
+        handlers.put(RequestCode.ROLLBACK, SessionRequests::transactionsNotSupported);
+        handlers.put(RequestCode.SEND, SendRequests::send);
+        handlers.put(RequestCode.SEND_BATCH, SendRequests::send);
+        handlers.put(RequestCode.CREATE_CONSUMER, ConsumerRequests::createConsumer);
+        handlers.put(RequestCode.CLOSE_CONSUMER, ConsumerRequests::closeConsumer);
+        handlers.put(RequestCode.PULL, ConsumerRequests::pull);
+        handlers.put(RequestCode.ACK, ConsumerRequests::ack);
+        handlers.put(RequestCode.UNSUBSCRIBE, ConsumerRequests::unsubscribe);
+        handlers.put(RequestCode.BROWSE, ConsumerRequests::browse);
+        handlers.put(RequestCode.CREATE_DESTINATION, DestinationRequests::create);
+        handlers.put(RequestCode.DELETE_DESTINATION, DestinationRequests::delete);
+        for (RequestCode code : RequestCode.values()) {
+            if (!handlers.containsKey(code)) {
+                throw new ExceptionInInitializerError("no handler for " + code);
+            }
+        }
+    }
+
+    void route(Connection connection, Frame frame) {
+        if (!connection.isOpen() && connection.state() != Connection.State.AWAITING_HANDSHAKE) {
+            return;
+        }
+        if (frame.isResponse()) {
+            // The broker sends no request that expects an answer; a stray response is ignored.
+            return;
+        }
+        RequestCode code;
+        try {
+            code = frame.requestCode();
+        } catch (ProtocolException e) {
+            connection.closeWithError(e.errorCode(), e.getMessage());
+            return;
+        }
+        if (connection.state() == Connection.State.AWAITING_HANDSHAKE && code != RequestCode.HANDSHAKE) {
+            String problem = "the first frame on a connection must be HANDSHAKE, not " + code;
+            connection.closeAfter(frame.isOneway() ? Frame.connectionError(ErrorCode.ILLEGAL_STATE, problem)
+                    : Frame.errorResponse(frame, ErrorCode.ILLEGAL_STATE, problem));
+            return;
+        }
+        try {
+            handlers.get(code).handle(connection, frame);
+        } catch (RequestException e) {
+            connection.fail(frame, e);
+        } catch (ProtocolException e) {
+            connection.fail(frame, new RequestException(e.errorCode(), e.getMessage(), e));
+        } catch (Exception e) {
+            LOG.error("{} on {} failed", frame, connection, e);
+            connection.fail(frame, new RequestException(ErrorCode.INTERNAL, code + " failed in the broker: " + e, e));
+        }
+    }
+}

@@ -1,0 +1,33 @@
+package io.keelmq.server.connection;
+
+import io.keelmq.protocol.frame.Frame;
+import io.keelmq.server.errors.RequestException;
+import io.keelmq.server.send.SendReply;
+
+import java.util.Map;
+
+/** SEND and SEND_BATCH: handed to the send service, answered when the append completes. */
+final class SendRequests {
+
+    private SendRequests() {
+    }
+
+    static void send(Connection connection, Frame request) {
+        connection.services().sends().submit(request, new SendReply() {
+            @Override
+            public String connectionId() {
+                return connection.id();
+            }
+
+            @Override
+            public void ok(Map<String, String> headers) {
+                connection.respond(request, headers, null);
+            }
+
+            @Override
+            public void fail(RequestException error) {
+                connection.fail(request, error);
+            }
+        });
+    }
+}

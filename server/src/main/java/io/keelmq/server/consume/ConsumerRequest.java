@@ -1,0 +1,10 @@
+package io.keelmq.server.consume;
+
+import io.keelmq.protocol.selector.Selector;
+import io.keelmq.server.destination.Destination;
+
+/** What CREATE_CONSUMER asks for, resolved: the destination exists and the selector compiled. */
+public record ConsumerRequest(long consumerId, String connectionId, String clientId, SessionState session,
+                              Destination destination, Selector selector, boolean noLocal, String subscriptionName,
+                              boolean durable, boolean shared) {
+}

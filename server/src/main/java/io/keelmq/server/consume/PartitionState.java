@@ -1,0 +1,70 @@
+package io.keelmq.server.consume;
+
+import io.keelmq.store.position.PartitionPosition;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * A subscription's in-memory state for one partition, guarded by the subscription's lock:
+ * which messages are in flight to whom, how often released ones were delivered, and the
+ * "delivered up to" marks (see {@link DeliveryMarks}).
+ */
+final class PartitionState {
+    /** A message delivered to a consumer and not yet acknowledged or released. */
+    record InFlight(ConsumerState consumer, int deliveryCount) {
+    }
+
+    final int partition;
+    final PartitionPosition position;
+    final TreeMap<Long, InFlight> inFlight = new TreeMap<>();
+    /** Deliveries so far of released messages. */
+    private final Map<Long, Integer> priorDeliveries = new HashMap<>();
+    /** The mark an earlier run left: messages below it may have been delivered before a crash. */
+    private final long restartMark;
+    long reservedMark;
+    long deliveredUpTo;
+
+    PartitionState(int partition, PartitionPosition position, long restartMark, long reservedMark) {
+        this.partition = partition;
+        this.position = position;
+        this.restartMark = restartMark;
+        this.reservedMark = reservedMark;
+    }
+
+    /** Deliveries a message has had: counted ones, or one if an earlier run may have delivered it. */
+    int priorDeliveries(long offset) {
+        Integer prior = priorDeliveries.get(offset);
+        return prior != null ? prior : offset < restartMark ? 1 : 0;
+    }
+
+    /** Marks a message in flight to {@code consumer}; returns its delivery count (1 on first delivery). */
+    int deliver(ConsumerState consumer, long offset) {
+        int count = priorDeliveries(offset) + 1;
+        priorDeliveries.remove(offset);
+        inFlight.put(offset, new InFlight(consumer, count));
+        deliveredUpTo = Math.max(deliveredUpTo, offset + 1);
+        return count;
+    }
+
+    /** Takes a message back from {@code consumer}; false if it is not in flight to it. */
+    boolean release(ConsumerState consumer, long offset, boolean increment) {
+        InFlight entry = inFlight.get(offset);
+        if (entry == null || entry.consumer() != consumer) {
+            return false;
+        }
+        inFlight.remove(offset);
+        priorDeliveries.put(offset, increment ? entry.deliveryCount() : entry.deliveryCount() - 1);
+        return true;
+    }
+
+    void forget(long offset) {
+        priorDeliveries.remove(offset);
+    }
+
+    /** Clean shutdown: exactly what was delivered, never below what an earlier run may have delivered. */
+    long exactMark() {
+        return Math.max(deliveredUpTo, restartMark);
+    }
+}

@@ -1,0 +1,415 @@
+package io.keelmq.server.consume;
+
+import io.keelmq.protocol.selector.Selector;
+import io.keelmq.server.destination.Destination;
+import io.keelmq.server.message.DecodedMessage;
+import io.keelmq.server.message.Delivery;
+import io.keelmq.store.MessageStore;
+import io.keelmq.store.position.PartitionPosition;
+import io.keelmq.store.position.SubscriptionPositions;
+import io.keelmq.store.queue.ConsumeQueue;
+import io.keelmq.store.queue.ConsumeQueueEntry;
+
+import java.io.IOException;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * One subscription on a destination's log: a JMS queue's implicit one, or a topic
+ * subscription of any kind. Its consumers compete: each message goes to at most one of them
+ * at a time. The durable part of the state is the store's {@link SubscriptionPositions}
+ * (low watermark plus acknowledged offsets above it, per partition); what is in flight,
+ * released or deferred lives here, in memory, guarded by this object's lock.
+ *
+ * <p>A message is <em>delivered</em> when a consumer claims it, <em>released</em> back (recover,
+ * close, connection drop) into the redeliverable set, which is served before new messages,
+ * and <em>acknowledged</em> into the positions. Messages that are expired, or that the
+ * subscription itself does not select (a topic subscription's selector, noLocal), are
+ * acknowledged away: they are not part of the subscription.
+ */
+public final class Subscription {
+    /** Consume-queue entries read at a time while scanning. */
+    private static final int SCAN_BATCH = 64;
+    /** Messages examined per claim before the lock is given up; the claim is then resumed. */
+    private static final int SCAN_LIMIT = 2_048;
+
+    private final String key;
+    private final SubscriptionKind kind;
+    private final Destination destination;
+    private final SubscriptionSpec spec;
+    private final MessageStore store;
+    private final SubscriptionPositions positions;
+    private final DeliveryMarks marks;
+    private final int markChunk;
+    private final Clock clock;
+    private final PartitionState[] partitions;
+    /** Released (ready at 0) and deferred (ready at their delivery time) messages. */
+    private final TreeMap<PartitionOffset, Long> redeliverable = new TreeMap<>();
+    private final List<ConsumerState> consumers = new ArrayList<>();
+    private boolean closed;
+    /** When a wake for deferred messages is already scheduled (0: none), so timers are not piled up. */
+    private long wakeScheduledAt;
+
+    /**
+     * @param positions where the position lives: the store's (persisted) or an in-memory one
+     * @param marks     the delivery marks of persisted subscriptions, null for in-memory ones
+     * @param fromTail  new partitions start at the log's end rather than at its start
+     */
+    Subscription(String key, SubscriptionKind kind, Destination destination, SubscriptionSpec spec, MessageStore store,
+                 SubscriptionPositions positions, DeliveryMarks marks, int markChunk, Clock clock, boolean fromTail) {
+        this.key = key;
+        this.kind = kind;
+        this.destination = destination;
+        this.spec = spec;
+        this.store = store;
+        this.positions = positions;
+        this.marks = marks;
+        this.markChunk = markChunk;
+        this.clock = clock;
+        positions.register(key, destination.storeName());
+        this.partitions = new PartitionState[destination.partitions()];
+        for (int p = 0; p < partitions.length; p++) {
+            long start = fromTail ? store.maxQueueOffset(destination.storeName(), p)
+                    : store.minQueueOffset(destination.storeName(), p);
+            PartitionPosition position = positions.position(key, p, start);
+            long restartMark = marks == null ? 0 : marks.markAtStartup(key, p);
+            partitions[p] = new PartitionState(p, position, restartMark, marks == null ? 0 : marks.mark(key, p));
+        }
+    }
+
+    public String key() {
+        return key;
+    }
+
+    public SubscriptionKind kind() {
+        return kind;
+    }
+
+    public Destination destination() {
+        return destination;
+    }
+
+    public SubscriptionSpec spec() {
+        return spec;
+    }
+
+    public boolean isPersisted() {
+        return marks != null;
+    }
+
+    // ------------------------------------------------------------------ consumers
+
+    synchronized ConsumerState attach(long consumerId, String connectionId, SessionState session, Selector selector,
+                                      boolean noLocal) {
+        ConsumerState consumer = new ConsumerState(consumerId, connectionId, session, this, selector, noLocal);
+        consumers.add(consumer);
+        return consumer;
+    }
+
+    synchronized void detach(ConsumerState consumer) {
+        consumer.markClosed();
+        consumers.remove(consumer);
+    }
+
+    public synchronized List<ConsumerState> consumers() {
+        return new ArrayList<>(consumers);
+    }
+
+    public synchronized boolean hasConsumers() {
+        return !consumers.isEmpty();
+    }
+
+    synchronized void close() {
+        closed = true;
+        for (ConsumerState consumer : consumers) {
+            consumer.markClosed();
+        }
+        consumers.clear();
+        redeliverable.clear();
+        for (PartitionState partition : partitions) {
+            partition.inFlight.clear();
+        }
+    }
+
+    // ------------------------------------------------------------------ delivering
+
+    /**
+     * Claims up to {@code maxMessages} messages (and about {@code maxBytes}, at least one) for
+     * {@code consumer}: released ones first, then new ones from the consumer's cursors.
+     *
+     * @param held the held pull being answered, or null; nothing is claimed once it is done
+     */
+    public synchronized Claim claim(ConsumerState consumer, int maxMessages, long maxBytes, HeldPull held)
+            throws IOException {
+        if (closed || consumer.isClosed() || (held != null && held.isDone()) || maxMessages <= 0) {
+            return Claim.NOTHING;
+        }
+        ClaimBatch batch = new ClaimBatch(maxMessages, maxBytes, clock.millis());
+        int count = partitions.length;
+        try {
+            claimRedeliverable(consumer, batch);
+            for (int i = 0; i < count && !batch.full && batch.examined < SCAN_LIMIT; i++) {
+                scanPartition(consumer, partitions[(consumer.nextPartition + i) % count], batch);
+            }
+        } catch (IOException e) {
+            // What is already claimed must reach the consumer, or it would sit in flight unseen.
+            if (batch.deliveries.isEmpty()) {
+                throw e;
+            }
+            return new Claim(batch.deliveries, false);
+        } finally {
+            consumer.nextPartition = (consumer.nextPartition + 1) % count;
+        }
+        return new Claim(batch.deliveries, !batch.full && batch.examined >= SCAN_LIMIT);
+    }
+
+    private void claimRedeliverable(ConsumerState consumer, ClaimBatch batch) throws IOException {
+        Iterator<Map.Entry<PartitionOffset, Long>> it = redeliverable.entrySet().iterator();
+        while (it.hasNext() && !batch.full) {
+            Map.Entry<PartitionOffset, Long> entry = it.next();
+            if (entry.getValue() > batch.now) {
+                continue;
+            }
+            PartitionOffset ref = entry.getKey();
+            PartitionState partition = partitions[ref.partition()];
+            if (partition.position.isAcked(ref.offset()) || partition.inFlight.containsKey(ref.offset())) {
+                it.remove();
+                continue;
+            }
+            ConsumeQueue queue = store.consumeQueue(destination.storeName(), ref.partition());
+            ConsumeQueueEntry where = queue == null ? null : queue.get(ref.offset());
+            DecodedMessage message = where == null ? null : StoredMessages.read(store, where);
+            batch.examined++;
+            switch (verdict(consumer, partition, ref.offset(), message, batch.now)) {
+                case GONE -> it.remove();
+                case DEFERRED -> entry.setValue(message.message().getDeliveryTime());
+                case NOT_FOR_CONSUMER -> { }
+                case DELIVER -> {
+                    if (batch.fits(StoredMessages.sizeOf(message))) {
+                        it.remove();
+                        deliver(consumer, partition, ref.offset(), message, batch);
+                    }
+                }
+                default -> throw new AssertionError();
+            }
+        }
+    }
+
+    private void scanPartition(ConsumerState consumer, PartitionState partition, ClaimBatch batch) throws IOException {
+        ConsumeQueue queue = store.consumeQueue(destination.storeName(), partition.partition);
+        if (queue == null) {
+            return;
+        }
+        int p = partition.partition;
+        while (!batch.full && batch.examined < SCAN_LIMIT) {
+            long from = Math.max(consumer.cursors[p], partition.position.lowWatermark());
+            List<ConsumeQueueEntry> entries = queue.read(from, SCAN_BATCH);
+            if (entries.isEmpty()) {
+                consumer.cursors[p] = Math.max(from, consumer.cursors[p]);
+                return;
+            }
+            for (ConsumeQueueEntry entry : entries) {
+                long offset = entry.queueOffset();
+                if (batch.full || batch.examined >= SCAN_LIMIT) {
+                    return;
+                }
+                if (entry.size() <= 0 || partition.position.isAcked(offset) || partition.inFlight.containsKey(offset)
+                        || redeliverable.containsKey(new PartitionOffset(p, offset))) {
+                    consumer.cursors[p] = offset + 1;
+                    continue;
+                }
+                batch.examined++;
+                DecodedMessage message = StoredMessages.read(store, entry);
+                switch (verdict(consumer, partition, offset, message, batch.now)) {
+                    case GONE, NOT_FOR_CONSUMER -> consumer.cursors[p] = offset + 1;
+                    case DEFERRED -> {
+                        redeliverable.put(new PartitionOffset(p, offset), message.message().getDeliveryTime());
+                        consumer.cursors[p] = offset + 1;
+                    }
+                    case DELIVER -> {
+                        if (!batch.fits(StoredMessages.sizeOf(message))) {
+                            return;
+                        }
+                        deliver(consumer, partition, offset, message, batch);
+                        consumer.cursors[p] = offset + 1;
+                    }
+                    default -> throw new AssertionError();
+                }
+            }
+        }
+    }
+
+    private enum Verdict { GONE, DEFERRED, NOT_FOR_CONSUMER, DELIVER }
+
+    /** Decides one message for one consumer; acknowledges away what the subscription will never deliver. */
+    private Verdict verdict(ConsumerState consumer, PartitionState partition, long offset, DecodedMessage message,
+                            long now) {
+        if (message == null || message.isExpired(now)) {
+            ackAway(partition, offset);
+            return Verdict.GONE;
+        }
+        if (!message.matches(spec.selector())) {
+            ackAway(partition, offset);
+            return Verdict.GONE;
+        }
+        boolean local = consumer.noLocal() && consumer.connectionId().equals(message.senderConnectionId());
+        if (local && !kind.isShared()) {
+            ackAway(partition, offset);
+            return Verdict.GONE;
+        }
+        if (message.deliverNotBefore(now) != 0) {
+            return Verdict.DEFERRED;
+        }
+        if (local || !message.matches(consumer.selector())) {
+            return Verdict.NOT_FOR_CONSUMER;
+        }
+        return Verdict.DELIVER;
+    }
+
+    private void deliver(ConsumerState consumer, PartitionState partition, long offset, DecodedMessage message,
+                         ClaimBatch batch) throws IOException {
+        reserve(partition, offset);
+        int count = partition.deliver(consumer, offset);
+        batch.add(new Delivery(partition.partition, offset, count, message.encodeForDelivery(count)));
+    }
+
+    /** Persists a higher "delivered up to" mark before the first delivery beyond the current one. */
+    private void reserve(PartitionState partition, long offset) throws IOException {
+        if (marks != null && offset >= partition.reservedMark) {
+            long mark = offset + markChunk;
+            marks.reserve(key, partition.partition, mark);
+            partition.reservedMark = mark;
+        }
+    }
+
+    private void ackAway(PartitionState partition, long offset) {
+        positions.ack(key, partition.partition, offset);
+        partition.forget(offset);
+    }
+
+    // ------------------------------------------------------------------ acknowledging and releasing
+
+    /** Acknowledges one message in flight to {@code consumer}; false if it is not. */
+    public synchronized boolean ack(ConsumerState consumer, int partition, long offset) {
+        PartitionState state = partition(partition);
+        if (state == null) {
+            return false;
+        }
+        PartitionState.InFlight inFlight = state.inFlight.get(offset);
+        if (inFlight == null || inFlight.consumer() != consumer) {
+            return false;
+        }
+        state.inFlight.remove(offset);
+        ackAway(state, offset);
+        return true;
+    }
+
+    /** Acknowledges every message of a partition in flight to {@code consumer} at or below {@code offset}. */
+    public synchronized int ackUpTo(ConsumerState consumer, int partition, long offset) {
+        PartitionState state = partition(partition);
+        if (state == null) {
+            return 0;
+        }
+        int acked = 0;
+        Iterator<Map.Entry<Long, PartitionState.InFlight>> it = state.inFlight.headMap(offset, true).entrySet().iterator();
+        while (it.hasNext()) {
+            Map.Entry<Long, PartitionState.InFlight> entry = it.next();
+            if (entry.getValue().consumer() == consumer) {
+                it.remove();
+                ackAway(state, entry.getKey());
+                acked++;
+            }
+        }
+        return acked;
+    }
+
+    /**
+     * Makes a message in flight to {@code consumer} deliverable again, counting the delivery
+     * ({@code increment}: the application saw it) or not (it never reached the application).
+     */
+    public synchronized boolean release(ConsumerState consumer, int partition, long offset, boolean increment) {
+        PartitionState state = partition(partition);
+        if (state == null || !state.release(consumer, offset, increment)) {
+            return false;
+        }
+        redeliverable.put(new PartitionOffset(partition, offset), 0L);
+        return true;
+    }
+
+    /** Every message in flight to {@code consumer}, in order. */
+    public synchronized List<PartitionOffset> inFlightOf(ConsumerState consumer) {
+        List<PartitionOffset> refs = new ArrayList<>();
+        for (PartitionState state : partitions) {
+            for (Map.Entry<Long, PartitionState.InFlight> entry : state.inFlight.entrySet()) {
+                if (entry.getValue().consumer() == consumer) {
+                    refs.add(new PartitionOffset(state.partition, entry.getKey()));
+                }
+            }
+        }
+        return refs;
+    }
+
+    /** Earliest time a deferred message becomes deliverable, or 0 if none waits. */
+    public synchronized long nextDeferredTime(long now) {
+        long next = 0;
+        for (long readyAt : redeliverable.values()) {
+            if (readyAt > now && (next == 0 || readyAt < next)) {
+                next = readyAt;
+            }
+        }
+        return next;
+    }
+
+    /** Whether the caller should schedule a wake at {@code time}: true unless one is due no later. */
+    synchronized boolean scheduleWakeAt(long time, long now) {
+        if (wakeScheduledAt > now && wakeScheduledAt <= time) {
+            return false;
+        }
+        wakeScheduledAt = time;
+        return true;
+    }
+
+    // ------------------------------------------------------------------ browsing and shutdown
+
+    /**
+     * The delivery count a browser is shown for a message: -1 if acknowledged, else what its
+     * next delivery would carry (in flight: its current count).
+     */
+    public synchronized int browseCount(int partition, long offset) {
+        PartitionState state = partition(partition);
+        if (state == null || state.position.isAcked(offset)) {
+            return -1;
+        }
+        PartitionState.InFlight inFlight = state.inFlight.get(offset);
+        return inFlight != null ? inFlight.deliveryCount() : state.priorDeliveries(offset) + 1;
+    }
+
+    /** Lowest unacknowledged offset of a partition. */
+    public long lowWatermark(int partition) {
+        PartitionState state = partition(partition);
+        return state == null ? 0 : state.position.lowWatermark();
+    }
+
+    /** Clean shutdown: marks drop to exactly what was delivered (never below the start-up mark). */
+    synchronized void recordExactMarks() {
+        if (marks == null) {
+            return;
+        }
+        for (PartitionState state : partitions) {
+            marks.set(key, state.partition, state.exactMark());
+        }
+    }
+
+    private PartitionState partition(int partition) {
+        return partition >= 0 && partition < partitions.length ? partitions[partition] : null;
+    }
+
+    @Override
+    public String toString() {
+        return kind.name().toLowerCase(java.util.Locale.ROOT) + " subscription " + key;
+    }
+}

@@ -1,0 +1,158 @@
+package io.keelmq.server.destination;
+
+import io.keelmq.protocol.message.DestinationRef;
+import io.keelmq.server.errors.RequestException;
+import io.keelmq.server.persist.AtomicTextFile;
+import io.keelmq.store.RecordLimits;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Every destination the broker knows. Queues and topics are persisted (name, kind,
+ * partitions) in {@code <storePathRootDir>/config/destinations}, so partition counts
+ * survive restarts: a group hashed to partition 2 today must still hash there tomorrow.
+ * Temporary destinations live only as long as the connection that owns them.
+ */
+public final class DestinationRegistry {
+    private static final Logger LOG = LoggerFactory.getLogger(DestinationRegistry.class);
+
+    private final Map<String, Destination> byStoreName = new ConcurrentHashMap<>();
+    private final AtomicTextFile file;
+    private final int defaultPartitions;
+    private final boolean autoCreate;
+    private final List<DestinationListener> listeners = new ArrayList<>();
+
+    public DestinationRegistry(Path configDir, int defaultPartitions, boolean autoCreate) {
+        this.file = new AtomicTextFile(configDir.resolve("destinations"), "keelmq destinations v1: name kind partitions");
+        this.defaultPartitions = defaultPartitions;
+        this.autoCreate = autoCreate;
+    }
+
+    /** Loads the persisted queues and topics; call before any listener is added. */
+    public void load() throws IOException {
+        for (String[] record : file.read()) {
+            try {
+                DestinationRef.Kind kind = Destination.parseKind(record[1]);
+                Destination destination = new Destination(kind, record[0], Integer.parseInt(record[2]), null);
+                byStoreName.put(destination.storeName(), destination);
+            } catch (RuntimeException e) {
+                throw file.malformed(record, e);
+            }
+        }
+        LOG.info("{} destinations loaded from {}", byStoreName.size(), file.path());
+    }
+
+    public synchronized void addListener(DestinationListener listener) {
+        listeners.add(listener);
+    }
+
+    /** The destination, or null if it does not exist (or was deleted). */
+    public Destination find(DestinationRef.Kind kind, String name) {
+        return byStoreName.get(Destination.storeName(kind, name));
+    }
+
+    /** The destination by its store name, or null. */
+    public Destination findByStoreName(String storeName) {
+        return byStoreName.get(storeName);
+    }
+
+    public List<Destination> all() {
+        return new ArrayList<>(byStoreName.values());
+    }
+
+    /**
+     * The destination a producer or consumer names: an existing one, else a queue or topic
+     * created now when {@code autoCreateTopicEnable}; a temporary destination must have
+     * been created by CREATE_DESTINATION and not deleted.
+     */
+    public Destination resolve(DestinationRef.Kind kind, String name) {
+        Destination existing = find(kind, name);
+        if (existing != null) {
+            return existing;
+        }
+        if (kind.isTemporary()) {
+            throw RequestException.notFound("temporary destination " + describe(kind, name)
+                    + " does not exist (deleted, or its connection closed)");
+        }
+        if (!autoCreate) {
+            throw RequestException.notFound(describe(kind, name)
+                    + " does not exist and autoCreateTopicEnable is false");
+        }
+        return create(kind, name, null);
+    }
+
+    /** Creates a destination, or returns the existing one with that kind and name. */
+    public synchronized Destination create(DestinationRef.Kind kind, String name, String ownerConnectionId) {
+        checkName(kind, name);
+        Destination existing = find(kind, name);
+        if (existing != null) {
+            if (kind.isTemporary() && !existing.ownerConnectionId().equals(ownerConnectionId)) {
+                throw RequestException.illegalState(describe(kind, name) + " belongs to another connection");
+            }
+            return existing;
+        }
+        Destination destination = new Destination(kind, name, defaultPartitions,
+                kind.isTemporary() ? ownerConnectionId : null);
+        // Listeners first: once visible, a destination must already have its queue subscription.
+        for (DestinationListener listener : listeners) {
+            listener.created(destination);
+        }
+        byStoreName.put(destination.storeName(), destination);
+        if (!kind.isTemporary()) {
+            persist();
+        }
+        LOG.info("created {} with {} partitions", destination, destination.partitions());
+        return destination;
+    }
+
+    /** Removes a destination; its stored messages stay until retention removes them. */
+    public synchronized void delete(Destination destination) {
+        if (byStoreName.remove(destination.storeName(), destination)) {
+            destination.markDeleted();
+            if (!destination.isTemporary()) {
+                persist();
+            }
+            LOG.info("deleted {}", destination);
+            for (DestinationListener listener : listeners) {
+                listener.deleted(destination);
+            }
+        }
+    }
+
+    private void persist() {
+        List<String[]> records = new ArrayList<>();
+        for (Destination destination : byStoreName.values()) {
+            if (!destination.isTemporary()) {
+                records.add(new String[] {destination.name(), destination.kind().name(),
+                        Integer.toString(destination.partitions())});
+            }
+        }
+        try {
+            file.write(records);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot persist the destination registry " + file.path(), e);
+        }
+    }
+
+    /** The store refuses destination names over its limit; say so before anything is created. */
+    private static void checkName(DestinationRef.Kind kind, String name) {
+        int bytes = Destination.storeName(kind, name).getBytes(StandardCharsets.UTF_8).length;
+        if (bytes > RecordLimits.MAX_DESTINATION_BYTES) {
+            throw RequestException.notFound("destination name " + describe(kind, name) + " is too long: "
+                    + bytes + " bytes with its kind prefix, at most " + RecordLimits.MAX_DESTINATION_BYTES);
+        }
+    }
+
+    public static String describe(DestinationRef.Kind kind, String name) {
+        return kind.name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ') + " '" + name + "'";
+    }
+}

@@ -1,0 +1,53 @@
+package io.keelmq.server.message;
+
+import io.keelmq.protocol.message.WireMessage;
+import io.keelmq.protocol.message.WireMessageCodec;
+import io.keelmq.protocol.selector.Selector;
+import io.keelmq.store.StoredMessage;
+
+/** A stored message read back: the record, its JMS form and the connection that sent it. */
+public final class DecodedMessage {
+    private final StoredMessage stored;
+    private final WireMessage message;
+    private final String senderConnectionId;
+
+    DecodedMessage(StoredMessage stored, WireMessage message, String senderConnectionId) {
+        this.stored = stored;
+        this.message = message;
+        this.senderConnectionId = senderConnectionId;
+    }
+
+    public StoredMessage stored() {
+        return stored;
+    }
+
+    public WireMessage message() {
+        return message;
+    }
+
+    /** Connection that sent it (topics only), or null. */
+    public String senderConnectionId() {
+        return senderConnectionId;
+    }
+
+    /** JMSExpiration passed: such a message is never delivered. */
+    public boolean isExpired(long now) {
+        return message.getExpiration() != 0 && message.getExpiration() < now;
+    }
+
+    /** JMSDeliveryTime, when it is still in the future; else 0. */
+    public long deliverNotBefore(long now) {
+        return message.getDeliveryTime() > now ? message.getDeliveryTime() : 0;
+    }
+
+    public boolean matches(Selector selector) {
+        return selector.isMatchAll() || selector.matches(new MessageSelectorContext(message));
+    }
+
+    /** The message as delivered: JMSRedelivered and JMSXDeliveryCount set by the broker. */
+    public byte[] encodeForDelivery(int deliveryCount) {
+        message.setDeliveryCount(deliveryCount);
+        message.setRedelivered(deliveryCount > 1);
+        return WireMessageCodec.encode(message);
+    }
+}

@@ -1,0 +1,10 @@
+package io.keelmq.server.message;
+
+/** One message handed to a consumer (or shown to a browser), ready for the wire. */
+public record Delivery(int partition, long queueOffset, int deliveryCount, byte[] message) {
+
+    /** Bytes this delivery takes in a PULL or BROWSE answer. */
+    public int wireSize() {
+        return 4 + 8 + 4 + 4 + message.length;
+    }
+}

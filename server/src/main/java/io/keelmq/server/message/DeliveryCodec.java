@@ -1,0 +1,91 @@
+package io.keelmq.server.message;
+
+import io.keelmq.protocol.frame.WireReader;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/** The request and answer bodies of the consuming requests (protocol/README.md, "Consuming"). */
+public final class DeliveryCodec {
+
+    /** A message the client names by consumer, partition and queue offset. */
+    public record MessageRef(long consumerId, int partition, long queueOffset) {
+    }
+
+    /** A (partition, queue offset) pair of an ACK body. */
+    public record Position(int partition, long queueOffset) {
+    }
+
+    private DeliveryCodec() {
+    }
+
+    /** int count, then count × (int partition, long queueOffset, int deliveryCount, int length, message). */
+    public static byte[] encodeDeliveries(List<Delivery> deliveries) {
+        return encode(deliveries, null);
+    }
+
+    /** A BROWSE answer: the deliveries, then int nextPartition and long nextOffset. */
+    public static byte[] encodeBrowse(List<Delivery> deliveries, int nextPartition, long nextOffset) {
+        return encode(deliveries, new long[] {nextPartition, nextOffset});
+    }
+
+    private static byte[] encode(List<Delivery> deliveries, long[] continuation) {
+        int size = 4 + 12;
+        for (Delivery delivery : deliveries) {
+            size += delivery.wireSize();
+        }
+        ByteBuf out = Unpooled.buffer(size);
+        out.writeInt(deliveries.size());
+        for (Delivery delivery : deliveries) {
+            out.writeInt(delivery.partition());
+            out.writeLong(delivery.queueOffset());
+            out.writeInt(delivery.deliveryCount());
+            out.writeInt(delivery.message().length);
+            out.writeBytes(delivery.message());
+        }
+        if (continuation != null) {
+            out.writeInt((int) continuation[0]);
+            out.writeLong(continuation[1]);
+        }
+        return ByteBufUtil.getBytes(out);
+    }
+
+    /** An undelivered list: int count, then count × (long consumerId, int partition, long queueOffset). Empty body = none. */
+    public static List<MessageRef> decodeUndelivered(byte[] body) {
+        List<MessageRef> refs = new ArrayList<>();
+        if (body.length == 0) {
+            return refs;
+        }
+        WireReader in = new WireReader(Unpooled.wrappedBuffer(body), "undelivered list");
+        int count = in.readCount("undelivered count");
+        for (int i = 0; i < count; i++) {
+            refs.add(new MessageRef(in.readLong("consumer id"), in.readInt("partition"), in.readLong("queue offset")));
+        }
+        requireEnd(in);
+        return refs;
+    }
+
+    /** An ACK body: int count, then count × (int partition, long queueOffset). */
+    public static List<Position> decodePositions(byte[] body) {
+        List<Position> positions = new ArrayList<>();
+        if (body.length == 0) {
+            return positions;
+        }
+        WireReader in = new WireReader(Unpooled.wrappedBuffer(body), "acknowledgement list");
+        int count = in.readCount("acknowledgement count");
+        for (int i = 0; i < count; i++) {
+            positions.add(new Position(in.readInt("partition"), in.readLong("queue offset")));
+        }
+        requireEnd(in);
+        return positions;
+    }
+
+    private static void requireEnd(WireReader in) {
+        if (in.remaining() != 0) {
+            throw in.malformed(in.remaining() + " bytes after the last entry");
+        }
+    }
+}

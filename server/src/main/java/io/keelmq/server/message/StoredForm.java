@@ -1,0 +1,67 @@
+package io.keelmq.server.message;
+
+import io.keelmq.protocol.message.BodyType;
+import io.keelmq.protocol.message.WireMessage;
+import io.keelmq.protocol.message.WireMessageCodec;
+import io.keelmq.store.MessageRecord;
+import io.keelmq.store.StoredMessage;
+
+/**
+ * How a JMS message is kept in the store (protocol/README.md, "Sending"): the record's
+ * properties are the {@link WireMessage} encoded with a null body (headers and properties,
+ * all a selector needs, readable without the body), the record's body is the body bytes,
+ * its id is JMSMessageID, its tag hash that of {@value #TAG}, its keys {@value #KEYS}.
+ *
+ * <p>Two broker-private properties are added and removed again before delivery, so clients
+ * never see them: {@value #CONNECTION_ID} (the sending connection, for noLocal) on topic
+ * messages, and {@value #NULL_BODY} when the body is null rather than empty, a difference
+ * the store's byte-array body cannot express (a TextMessage with null text vs "").
+ */
+public final class StoredForm {
+    public static final String TAG = "JMS_Keel_Tag";
+    public static final String KEYS = "JMS_Keel_Keys";
+    public static final String GROUP_ID = "JMSXGroupID";
+    /** Broker-private: the id of the connection that sent a topic message. */
+    public static final String CONNECTION_ID = "JMS_Keel_ConnectionId";
+    /** Broker-private: present (true) when the message's body is null though its type is not NONE. */
+    public static final String NULL_BODY = "JMS_Keel_NullBody";
+
+    private StoredForm() {
+    }
+
+    /** The stored properties bytes: mutates {@code message} (drops its body, sets private properties). */
+    public static byte[] encodeProperties(WireMessage message, String senderConnectionId) {
+        byte[] body = message.getBody();
+        message.removeProperty(CONNECTION_ID);
+        message.removeProperty(NULL_BODY);
+        if (senderConnectionId != null) {
+            message.setProperty(CONNECTION_ID, senderConnectionId);
+        }
+        if (body == null && message.getBodyType() != BodyType.NONE) {
+            message.setProperty(NULL_BODY, Boolean.TRUE);
+        }
+        message.setBody(message.getBodyType(), null);
+        return WireMessageCodec.encode(message);
+    }
+
+    /** The record to append; {@code properties} comes from {@link #encodeProperties}. */
+    public static MessageRecord toRecord(String storeDestination, int partition, WireMessage headers,
+                                         byte[] properties, byte[] body, long now) {
+        Object tag = headers.getProperty(TAG);
+        Object keys = headers.getProperty(KEYS);
+        return new MessageRecord(storeDestination, partition, MessageRecord.tagHash(tag == null ? null : tag.toString()),
+                headers.getTimestamp() > 0 ? headers.getTimestamp() : now, 0, null, headers.getMessageId(),
+                keys == null ? "" : keys.toString(), properties, body);
+    }
+
+    /** The JMS message a stored record holds, body attached, private properties removed. */
+    public static DecodedMessage decode(StoredMessage stored) {
+        WireMessage message = WireMessageCodec.decode(stored.properties());
+        Object connectionId = message.removeProperty(CONNECTION_ID);
+        boolean nullBody = Boolean.TRUE.equals(message.removeProperty(NULL_BODY));
+        if (message.getBodyType() != BodyType.NONE) {
+            message.setBody(message.getBodyType(), nullBody ? null : stored.body());
+        }
+        return new DecodedMessage(stored, message, connectionId instanceof String ? (String) connectionId : null);
+    }
+}

@@ -1,0 +1,15 @@
+package io.keelmq.server.send;
+
+import io.keelmq.server.errors.RequestException;
+
+import java.util.Map;
+
+/** Where the answer to one SEND goes; a ONEWAY send's reply drops answers (errors are logged). */
+public interface SendReply {
+    /** The id of the sending connection (recorded on topic messages for noLocal). */
+    String connectionId();
+
+    void ok(Map<String, String> headers);
+
+    void fail(RequestException error);
+}

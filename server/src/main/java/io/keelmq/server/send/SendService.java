@@ -1,0 +1,255 @@
+package io.keelmq.server.send;
+
+import io.keelmq.protocol.frame.ErrorCode;
+import io.keelmq.protocol.frame.Frame;
+import io.keelmq.protocol.frame.ProtocolException;
+import io.keelmq.protocol.frame.RequestCode;
+import io.keelmq.protocol.frame.WireReader;
+import io.keelmq.protocol.message.DestinationRef;
+import io.keelmq.protocol.message.WireMessage;
+import io.keelmq.protocol.message.WireMessageCodec;
+import io.keelmq.server.config.BrokerConfig;
+import io.keelmq.server.config.ConfigKeys;
+import io.keelmq.server.destination.Destination;
+import io.keelmq.server.destination.DestinationRegistry;
+import io.keelmq.server.errors.RequestException;
+import io.keelmq.server.message.StoredForm;
+import io.keelmq.store.AppendResult;
+import io.keelmq.store.MessageRecord;
+import io.keelmq.store.MessageStore;
+import io.keelmq.store.StoredMessage;
+import io.netty.buffer.Unpooled;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The send path (RocketMQ's SendMessageProcessor behind its send thread pool queue):
+ * requests wait in a bounded queue; one thread takes them in arrival order (so a producer's
+ * pipelined sends are stored in order), validates, picks the partition and appends through
+ * {@link MessageStore#appendBatchAsync}. The answer is written when the append completes
+ * (after the group commit under SYNC_FLUSH), so no thread ever waits for a disk flush.
+ *
+ * <p>Backpressure: at most {@code maxInFlightSends} appends await their flush; a send that
+ * waited longer than {@code waitTimeMillsInSendQueue} (queued, or for an in-flight slot) is
+ * answered BUSY, as is one that finds the queue full. Nothing is dropped silently.
+ */
+public final class SendService {
+    private static final Logger LOG = LoggerFactory.getLogger(SendService.class);
+
+    private record PendingSend(Frame request, SendReply reply, long enqueuedNanos) {
+    }
+
+    private final MessageStore store;
+    private final DestinationRegistry destinations;
+    private final Clock clock;
+    private final int maxMessageSize;
+    private final long maxWaitNanos;
+    private final boolean indexEnabled;
+    private final BlockingQueue<PendingSend> queue;
+    private final Semaphore inFlight;
+    private final int inFlightPermits;
+    private final Thread thread;
+    private volatile boolean running = true;
+
+    public SendService(BrokerConfig config, MessageStore store, DestinationRegistry destinations, Clock clock) {
+        this.store = store;
+        this.destinations = destinations;
+        this.clock = clock;
+        this.maxMessageSize = config.maxMessageSize();
+        this.maxWaitNanos = TimeUnit.MILLISECONDS.toNanos(config.get(ConfigKeys.WAIT_TIME_MILLS_IN_SEND_QUEUE));
+        this.indexEnabled = config.get(ConfigKeys.MESSAGE_INDEX_ENABLE);
+        this.queue = new ArrayBlockingQueue<>(config.get(ConfigKeys.SEND_THREAD_POOL_QUEUE_CAPACITY));
+        this.inFlightPermits = config.get(ConfigKeys.MAX_IN_FLIGHT_SENDS);
+        this.inFlight = new Semaphore(inFlightPermits);
+        this.thread = new Thread(this::run, "keel-send");
+        this.thread.setDaemon(true);
+    }
+
+    public void start() {
+        thread.start();
+    }
+
+    /** Queues a SEND or SEND_BATCH; answers BUSY at once when the queue is full. */
+    public void submit(Frame request, SendReply reply) {
+        if (!running) {
+            reply.fail(new RequestException(ErrorCode.INTERNAL, "broker is shutting down"));
+        } else if (!queue.offer(new PendingSend(request, reply, System.nanoTime()))) {
+            reply.fail(new RequestException(ErrorCode.BUSY, "send queue full (" + queue.size()
+                    + " sends waiting); back off and retry"));
+        }
+    }
+
+    private void run() {
+        while (running || !queue.isEmpty()) {
+            PendingSend send;
+            try {
+                send = queue.poll(100, TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                continue;
+            }
+            if (send != null) {
+                process(send);
+            }
+        }
+    }
+
+    private void process(PendingSend send) {
+        long waited = System.nanoTime() - send.enqueuedNanos();
+        boolean permit = false;
+        try {
+            if (!running) {
+                throw new RequestException(ErrorCode.INTERNAL, "broker is shutting down");
+            }
+            if (waited > maxWaitNanos || !inFlight.tryAcquire(maxWaitNanos - waited, TimeUnit.NANOSECONDS)) {
+                throw new RequestException(ErrorCode.BUSY, "send waited " + TimeUnit.NANOSECONDS.toMillis(
+                        System.nanoTime() - send.enqueuedNanos()) + " ms in the send queue, over "
+                        + "waitTimeMillsInSendQueue " + TimeUnit.NANOSECONDS.toMillis(maxWaitNanos)
+                        + " ms; back off and retry");
+            }
+            permit = true;
+            CompletableFuture<Map<String, String>> answer = append(send);
+            permit = false;
+            answer.whenComplete((headers, failure) -> {
+                inFlight.release();
+                Throwable cause = failure instanceof CompletionException && failure.getCause() != null
+                        ? failure.getCause() : failure;
+                if (cause == null) {
+                    send.reply().ok(headers);
+                } else if (cause instanceof RequestException) {
+                    send.reply().fail((RequestException) cause);
+                } else {
+                    LOG.error("send failed", cause);
+                    send.reply().fail(new RequestException(ErrorCode.INTERNAL, "send failed: " + cause, cause));
+                }
+            });
+        } catch (RequestException e) {
+            send.reply().fail(e);
+        } catch (InterruptedException e) {
+            send.reply().fail(new RequestException(ErrorCode.INTERNAL, "broker is shutting down"));
+        } catch (IOException | RuntimeException e) {
+            LOG.error("send failed", e);
+            send.reply().fail(new RequestException(ErrorCode.INTERNAL, "send failed: " + e, e));
+        } finally {
+            if (permit) {
+                inFlight.release();
+            }
+        }
+    }
+
+    /** Validates, stores, and completes with the answer's headers (or a RequestException). */
+    private CompletableFuture<Map<String, String>> append(PendingSend send) throws IOException {
+        Frame request = send.request();
+        List<WireMessage> messages = decode(request);
+        WireMessage first = messages.get(0);
+        DestinationRef target = first.getDestination();
+        if (target == null) {
+            throw RequestException.notFound("the message has no destination");
+        }
+        for (WireMessage message : messages) {
+            if (!target.equals(message.getDestination())) {
+                throw RequestException.illegalState("all messages of a batch must have one destination, not "
+                        + target + " and " + message.getDestination());
+            }
+        }
+        Destination destination = destinations.resolve(target.kind(), target.name());
+        String messageId = first.getMessageId() == null ? "" : first.getMessageId();
+        if ("true".equals(request.header("retry")) && indexEnabled && !messageId.isEmpty()) {
+            StoredMessage stored = findStored(destination, messageId);
+            if (stored != null) {
+                return CompletableFuture.completedFuture(answer("SEND_OK", messageId, stored.partition(),
+                        stored.queueOffset()));
+            }
+        }
+        Object group = first.getProperty(StoredForm.GROUP_ID);
+        int partition = group != null ? destination.partitionOfGroup(group.toString()) : destination.nextPartition();
+        String sender = destination.kind().isQueue() ? null : send.reply().connectionId();
+        long now = clock.millis();
+        List<MessageRecord> records = new ArrayList<>(messages.size());
+        for (WireMessage message : messages) {
+            byte[] body = message.getBody();
+            byte[] properties = StoredForm.encodeProperties(message, sender);
+            long size = (long) properties.length + (body == null ? 0 : body.length);
+            if (size > maxMessageSize) {
+                throw new RequestException(ErrorCode.MESSAGE_TOO_LARGE, "message of " + size
+                        + " bytes (body + headers and properties) exceeds maxMessageSize " + maxMessageSize);
+            }
+            records.add(StoredForm.toRecord(destination.storeName(), partition, message, properties, body, now));
+        }
+        return store.appendBatchAsync(records).thenApply(result -> {
+            String status = SendStatusMapper.status(result);
+            if (status == null) {
+                throw SendStatusMapper.error(result);
+            }
+            return answer(status, messageId, partition, result.queueOffset());
+        });
+    }
+
+    private List<WireMessage> decode(Frame request) {
+        try {
+            if (request.code() == RequestCode.SEND.code()) {
+                return List.of(WireMessageCodec.decode(request.body()));
+            }
+            WireReader in = new WireReader(Unpooled.wrappedBuffer(request.body()), "message batch");
+            int count = in.readCount("batch count");
+            if (count == 0) {
+                throw in.malformed("a batch holds at least one message");
+            }
+            List<WireMessage> messages = new ArrayList<>();
+            for (int i = 0; i < count; i++) {
+                messages.add(WireMessageCodec.decode(in.readBytes(in.readInt("message length"), "message")));
+            }
+            if (in.remaining() != 0) {
+                throw in.malformed(in.remaining() + " bytes after the last message");
+            }
+            return messages;
+        } catch (ProtocolException e) {
+            throw new RequestException(e.errorCode(), e.getMessage(), e);
+        }
+    }
+
+    /** A retried send already stored: the same id on the same destination. */
+    private StoredMessage findStored(Destination destination, String messageId) throws IOException {
+        for (StoredMessage stored : store.queryByMessageId(messageId, 0, Long.MAX_VALUE)) {
+            if (stored.destination().equals(destination.storeName())) {
+                return stored;
+            }
+        }
+        return null;
+    }
+
+    private static Map<String, String> answer(String status, String messageId, int partition, long queueOffset) {
+        Map<String, String> headers = new LinkedHashMap<>();
+        headers.put("status", status);
+        headers.put("messageId", messageId);
+        headers.put("partition", Integer.toString(partition));
+        headers.put("queueOffset", Long.toString(queueOffset));
+        return headers;
+    }
+
+    /**
+     * Stops taking sends, answers those still queued, and waits (up to {@code maxWaitMillis})
+     * for appends awaiting their flush, so the store closes with nothing half-answered.
+     */
+    public void stop(long maxWaitMillis) throws InterruptedException {
+        running = false;
+        thread.join(maxWaitMillis);
+        if (inFlight.tryAcquire(inFlightPermits, maxWaitMillis, TimeUnit.MILLISECONDS)) {
+            inFlight.release(inFlightPermits);
+        } else {
+            LOG.warn("{} sends still awaiting their flush at shutdown", inFlightPermits - inFlight.availablePermits());
+        }
+    }
+}

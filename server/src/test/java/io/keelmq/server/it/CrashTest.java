@@ -1,0 +1,191 @@
+package io.keelmq.server.it;
+
+import io.keelmq.protocol.frame.Frame;
+import io.keelmq.protocol.message.DestinationRef;
+import io.keelmq.protocol.message.WireMessage;
+import io.keelmq.server.Main;
+import io.keelmq.server.testing.Delivered;
+import io.keelmq.server.testing.TestClient;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+/**
+ * SIGKILL in the middle of load: every message answered SEND_OK is there after a restart,
+ * and a message delivered twice is flagged redelivered the second time.
+ */
+class CrashTest {
+    private static final DestinationRef QUEUE = DestinationRef.queue("crash");
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void everyAcknowledgedSendSurvivesSigkill() throws Exception {
+        Set<String> sendOk = ConcurrentHashMap.newKeySet();
+        Map<String, Integer> received = new ConcurrentHashMap<>();
+        Child first = Child.start(dir, "first");
+        AtomicBoolean stop = new AtomicBoolean();
+        List<Thread> threads = new ArrayList<>();
+        for (int t = 0; t < 4; t++) {
+            int producer = t;
+            threads.add(new Thread(() -> produce(first.address, producer, sendOk, stop), "producer-" + t));
+        }
+        threads.add(new Thread(() -> consumeDuringLoad(first.address, received, stop), "consumer"));
+        threads.forEach(Thread::start);
+        long deadline = System.currentTimeMillis() + 20_000;
+        while (sendOk.size() < 1_500 && System.currentTimeMillis() < deadline) {
+            Thread.sleep(20);
+        }
+        first.process.destroyForcibly();
+        first.process.waitFor(30, TimeUnit.SECONDS);
+        stop.set(true);
+        for (Thread thread : threads) {
+            thread.join(30_000);
+        }
+        assertTrue(sendOk.size() > 100, "load ran before the kill: " + sendOk.size());
+
+        Child second = Child.start(dir, "second");
+        try (TestClient client = TestClient.open(second.address, null)) {
+            client.createSession(1, "CLIENT");
+            TestClient.requireOk(client.createConsumer(1, 1, QUEUE.kind(), QUEUE.name(), Map.of()));
+            while (true) {
+                List<Delivered> batch = client.pull(1, 64, 1_000);
+                if (batch.isEmpty()) {
+                    break;
+                }
+                for (Delivered d : batch) {
+                    Integer before = received.merge(d.id(), 1, Integer::sum);
+                    if (before > 1 && !d.message().isRedelivered()) {
+                        fail("message " + d.id() + " delivered again without JMSRedelivered");
+                    }
+                }
+                client.ack(1, batch);
+            }
+        } finally {
+            second.process.destroy();
+            assertTrue(second.process.waitFor(30, TimeUnit.SECONDS), "SIGTERM stops the broker");
+        }
+        List<String> missing = new ArrayList<>();
+        for (String id : sendOk) {
+            if (!received.containsKey(id)) {
+                missing.add(id);
+            }
+        }
+        assertEquals(List.of(), missing, missing.size() + " of " + sendOk.size() + " SEND_OK messages lost");
+        long redelivered = received.values().stream().filter(count -> count > 1).count();
+        System.out.printf("crash test: %d SEND_OK, %d received, %d delivered more than once%n", sendOk.size(),
+                received.size(), redelivered);
+        // 143 = 128 + SIGTERM: the JVM ran its shutdown hook (the clean close) and exited.
+        assertEquals(143, second.process.exitValue());
+        assertTrue(Files.readString(dir.resolve("second.log")).contains("crash recovery"),
+                "the second start recovered from the crash");
+    }
+
+    private static void produce(InetSocketAddress address, int producer, Set<String> sendOk, AtomicBoolean stop) {
+        try (TestClient client = TestClient.open(address, null)) {
+            for (int i = 0; !stop.get(); i++) {
+                WireMessage message = TestClient.text(QUEUE, "p" + producer + "-" + i);
+                Frame answer = client.send(message);
+                if (!answer.isError() && "SEND_OK".equals(answer.header("status"))) {
+                    sendOk.add(message.getMessageId());
+                }
+            }
+        } catch (IOException e) {
+            // the broker was killed
+        }
+    }
+
+    /** Consumes (and acknowledges most) during the load, so the restart has to redeliver correctly. */
+    private static void consumeDuringLoad(InetSocketAddress address, Map<String, Integer> received,
+                                          AtomicBoolean stop) {
+        try (TestClient client = TestClient.open(address, null)) {
+            client.createSession(1, "CLIENT");
+            TestClient.requireOk(client.createConsumer(1, 1, QUEUE.kind(), QUEUE.name(), Map.of()));
+            int round = 0;
+            while (!stop.get()) {
+                List<Delivered> batch = client.pull(1, 32, 200);
+                for (Delivered d : batch) {
+                    Integer before = received.merge(d.id(), 1, Integer::sum);
+                    if (before > 1 && !d.message().isRedelivered()) {
+                        throw new AssertionError("duplicate without JMSRedelivered: " + d.id());
+                    }
+                }
+                if (round++ % 3 != 0) {
+                    client.ack(1, batch);
+                }
+            }
+        } catch (IOException e) {
+            // the broker was killed
+        }
+    }
+
+    /** The broker in its own JVM, started as bin/keel-server would. */
+    private record Child(Process process, InetSocketAddress address) {
+        static Child start(Path dir, String name) throws Exception {
+            String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+            List<String> command = new ArrayList<>(List.of(java, "-Xmx256m", "-XX:+UseSerialGC",
+                    "-cp", System.getProperty("java.class.path"), Main.class.getName(),
+                    "--listenPort=0", "--storePathRootDir=" + dir.resolve("data"),
+                    "--mappedFileSizeCommitLog=4194304", "--maxMessageSize=1048576", "--maxHashSlotNum=10000",
+                    "--maxIndexNum=40000", "--serverWorkerThreads=4", "--serverSelectorThreads=2",
+                    "--deliveryMarkChunk=50"));
+            ProcessBuilder builder = new ProcessBuilder(command);
+            builder.redirectError(dir.resolve(name + ".log").toFile());
+            Process process = builder.start();
+            BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(),
+                    StandardCharsets.UTF_8));
+            Map<String, String> ready = new HashMap<>();
+            Thread reader = new Thread(() -> {
+                try {
+                    String line;
+                    while ((line = out.readLine()) != null) {
+                        if (line.startsWith(Main.READY_LINE)) {
+                            synchronized (ready) {
+                                ready.put("address", line.substring(Main.READY_LINE.length()));
+                                ready.notifyAll();
+                            }
+                        }
+                    }
+                } catch (IOException e) {
+                    // process ended
+                }
+            }, "child-stdout-" + name);
+            reader.setDaemon(true);
+            reader.start();
+            synchronized (ready) {
+                long deadline = System.currentTimeMillis() + 60_000;
+                while (!ready.containsKey("address") && System.currentTimeMillis() < deadline && process.isAlive()) {
+                    ready.wait(100);
+                }
+            }
+            String address = ready.get("address");
+            if (address == null) {
+                process.destroyForcibly();
+                fail("the broker did not start: " + Files.readString(dir.resolve(name + ".log")));
+            }
+            int colon = address.lastIndexOf(':');
+            return new Child(process, new InetSocketAddress(address.substring(0, colon),
+                    Integer.parseInt(address.substring(colon + 1))));
+        }
+    }
+}
