@@ -162,7 +162,7 @@ public final class MessageStore implements Closeable {
         boolean sync = config.flushDiskType() == FlushDiskType.SYNC_FLUSH;
         dispatcher = new Dispatcher(queues, index,
                 sync ? commitLog::flushedOffset : commitLog::writeOffset, commitLog.writeOffset());
-        flusher = sync ? new GroupCommitFlusher(commitLog::flush, dispatcher::wakeUp)
+        flusher = sync ? new GroupCommitFlusher(commitLog::flush, dispatcher::wakeUp, config.syncFlushTimeout())
                 : new IntervalFlusher(commitLog::flush, config.flushIntervalCommitLog());
         retention = new RetentionService(config, commitLog, queues, index, positions, dispatcher::dispatchedOffset,
                 layer, clock);
@@ -231,12 +231,17 @@ public final class MessageStore implements Closeable {
             dispatcher.wakeUp();
             return completed(ok);
         }
-        return flusher.awaitDurable(last.physicalOffset() + last.size())
-                .thenApply(done -> ok)
-                .exceptionally(failure -> ok.withStatus(AppendStatus.IO_ERROR,
-                        "commit-log force failed: " + rootCause(failure)))
-                .completeOnTimeout(ok.withStatus(AppendStatus.FLUSH_DISK_TIMEOUT, "not forced within syncFlushTimeout "
-                        + config.syncFlushTimeout() + " ms"), config.syncFlushTimeout(), TimeUnit.MILLISECONDS);
+        return flusher.awaitDurable(last.physicalOffset() + last.size()).handle((durable, failure) -> {
+            if (failure == null) {
+                return ok;
+            }
+            Throwable cause = failure instanceof java.util.concurrent.CompletionException ? failure.getCause() : failure;
+            if (cause instanceof java.util.concurrent.TimeoutException) {
+                return ok.withStatus(AppendStatus.FLUSH_DISK_TIMEOUT, "not forced within syncFlushTimeout "
+                        + config.syncFlushTimeout() + " ms");
+            }
+            return ok.withStatus(AppendStatus.IO_ERROR, "commit-log force failed: " + rootCause(cause));
+        });
     }
 
     /** Appends and waits for the answer. */
@@ -407,6 +412,11 @@ public final class MessageStore implements Closeable {
 
     public long commitLogFlushedOffset() {
         return commitLog.flushedOffset();
+    }
+
+    /** Commit-log forces made by the flush service since the store opened. */
+    public long commitLogForces() {
+        return flusher.forces();
     }
 
     /** End of the last record visible in the consume queues. */

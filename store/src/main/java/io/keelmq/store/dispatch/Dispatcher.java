@@ -7,7 +7,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
-import java.util.HashMap;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -21,9 +22,13 @@ import java.util.function.LongSupplier;
  * one thread (RocketMQ's ReputMessageService). A record is dispatched only once it is
  * confirmed: written under ASYNC_FLUSH, forced under SYNC_FLUSH, so that no consumer
  * ever sees a message that a crash could take back.
+ *
+ * <p>Records are taken in batches: the entries of one queue in a batch are consecutive,
+ * so each queue costs one write per batch rather than one per record.
  */
 public final class Dispatcher implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(Dispatcher.class);
+    private static final int MAX_BATCH = 1024;
     private static final long IDLE_PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
     private static final long ERROR_PAUSE_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
 
@@ -32,6 +37,7 @@ public final class Dispatcher implements Runnable {
     private final LongSupplier confirmedOffset;
     private final ConcurrentLinkedQueue<DispatchRequest> pending = new ConcurrentLinkedQueue<>();
     private final List<MessageArrivalListener> listeners = new CopyOnWriteArrayList<>();
+    private final List<DispatchRequest> batch = new ArrayList<>(MAX_BATCH);
     private volatile long dispatchedOffset;
     private volatile boolean running = true;
     private volatile boolean parked;
@@ -75,30 +81,31 @@ public final class Dispatcher implements Runnable {
 
     @Override
     public void run() {
-        Map<String, Long> arrived = new HashMap<>();
         while (running || !pending.isEmpty()) {
-            DispatchRequest request = pending.peek();
-            if (request == null || request.endOffset() > confirmedOffset.getAsLong()) {
-                notifyArrivals(arrived);
+            if (batch.isEmpty()) {
+                takeConfirmed();
+            }
+            if (batch.isEmpty()) {
                 if (!running) {
                     break;
                 }
                 parked = true;
-                LockSupport.parkNanos(this, IDLE_PARK_NANOS);
+                if (pending.isEmpty() || pending.peek().endOffset() > confirmedOffset.getAsLong()) {
+                    LockSupport.parkNanos(this, IDLE_PARK_NANOS);
+                }
                 parked = false;
                 continue;
             }
             try {
-                dispatch(request);
-                pending.poll();
-                dispatchedOffset = request.endOffset();
-                arrived.put(request.destination() + '\u0000' + request.partition(), request.queueOffset() + 1);
-                if (arrived.size() >= 64) {
-                    notifyArrivals(arrived);
-                }
+                Map<String, long[]> arrived = dispatchBatch();
+                dispatchedOffset = batch.get(batch.size() - 1).endOffset();
+                batch.clear();
+                notifyArrivals(arrived);
             } catch (IOException | RuntimeException e) {
-                // The record stays pending: consumers do not see it until the write works.
-                LOG.error("dispatch of the record at offset {} failed; retrying: {}", request.physicalOffset(), e.toString());
+                // The batch stays: consumers do not see it until the write works. Writes
+                // are positional by queue offset, so repeating part of one is harmless.
+                LOG.error("dispatch of the record at offset {} failed; retrying: {}",
+                        batch.get(0).physicalOffset(), e.toString());
                 if (!running) {
                     break;              // the next start dispatches it again from the checkpoint
                 }
@@ -107,32 +114,74 @@ public final class Dispatcher implements Runnable {
         }
     }
 
-    private void dispatch(DispatchRequest request) throws IOException {
-        queues.put(request.destination(), request.partition(), request.queueOffset(), request.physicalOffset(),
-                request.size(), request.tagHash());
-        if (index != null) {
-            index.add(request.messageId(), request.keys(), request.physicalOffset(), request.size(),
-                    request.storeTimestamp());
+    private void takeConfirmed() {
+        long confirmed = confirmedOffset.getAsLong();
+        DispatchRequest next;
+        while (batch.size() < MAX_BATCH && (next = pending.peek()) != null && next.endOffset() <= confirmed) {
+            batch.add(pending.poll());
         }
     }
 
-    private void notifyArrivals(Map<String, Long> arrived) {
-        if (arrived.isEmpty()) {
-            return;
+    /** Writes the batch; answers, per queue, the destination, partition and new max offset. */
+    private Map<String, long[]> dispatchBatch() throws IOException {
+        Map<String, List<DispatchRequest>> byQueue = new LinkedHashMap<>();
+        for (DispatchRequest request : batch) {
+            byQueue.computeIfAbsent(request.destination() + '\u0000' + request.partition(), k -> new ArrayList<>())
+                    .add(request);
         }
-        for (Map.Entry<String, Long> entry : arrived.entrySet()) {
-            int split = entry.getKey().lastIndexOf('\u0000');
-            String destination = entry.getKey().substring(0, split);
-            int partition = Integer.parseInt(entry.getKey().substring(split + 1));
+        Map<String, long[]> arrived = new LinkedHashMap<>();
+        for (Map.Entry<String, List<DispatchRequest>> entry : byQueue.entrySet()) {
+            writeRuns(entry.getValue());
+            DispatchRequest last = entry.getValue().get(entry.getValue().size() - 1);
+            arrived.put(entry.getKey(), new long[]{last.partition(), last.queueOffset() + 1});
+        }
+        if (index != null) {
+            for (DispatchRequest request : batch) {
+                if (!request.messageId().isEmpty() || !request.keys().isEmpty()) {
+                    index.add(request.messageId(), request.keys(), request.physicalOffset(), request.size(),
+                            request.storeTimestamp());
+                }
+            }
+        }
+        return arrived;
+    }
+
+    /** One queue's requests: consecutive offsets go out in one write. */
+    private void writeRuns(List<DispatchRequest> requests) throws IOException {
+        int n = requests.size();
+        long[] physical = new long[n];
+        int[] sizes = new int[n];
+        long[] tags = new long[n];
+        int runStart = 0;
+        for (int i = 0; i <= n; i++) {
+            boolean runEnds = i == n || (i > runStart
+                    && requests.get(i).queueOffset() != requests.get(i - 1).queueOffset() + 1);
+            if (runEnds && i > runStart) {
+                DispatchRequest first = requests.get(runStart);
+                queues.putRun(first.destination(), first.partition(), first.queueOffset(),
+                        java.util.Arrays.copyOfRange(physical, runStart, i), java.util.Arrays.copyOfRange(sizes, runStart, i),
+                        java.util.Arrays.copyOfRange(tags, runStart, i), i - runStart);
+                runStart = i;
+            }
+            if (i < n) {
+                physical[i] = requests.get(i).physicalOffset();
+                sizes[i] = requests.get(i).size();
+                tags[i] = requests.get(i).tagHash();
+            }
+        }
+    }
+
+    private void notifyArrivals(Map<String, long[]> arrived) {
+        for (Map.Entry<String, long[]> entry : arrived.entrySet()) {
+            String destination = entry.getKey().substring(0, entry.getKey().lastIndexOf('\u0000'));
             for (MessageArrivalListener listener : listeners) {
                 try {
-                    listener.arrived(destination, partition, entry.getValue());
+                    listener.arrived(destination, (int) entry.getValue()[0], entry.getValue()[1]);
                 } catch (RuntimeException e) {
                     LOG.warn("message arrival listener failed", e);
                 }
             }
         }
-        arrived.clear();
     }
 
     /** Dispatches what is confirmed, then stops. */

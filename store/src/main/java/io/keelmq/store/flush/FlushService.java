@@ -21,6 +21,9 @@ public interface FlushService {
      */
     java.io.IOException failure();
 
+    /** Commit-log forces made so far (the benchmark reports records per force). */
+    long forces();
+
     /** Flushes what is written and stops. */
     void shutdown() throws InterruptedException;
 }

@@ -4,42 +4,54 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
-import java.util.ArrayList;
-import java.util.List;
+import java.util.ArrayDeque;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * SYNC_FLUSH as group commit: appenders queue a request and wait; one thread takes
  * every queued request, makes one {@code force()} that covers them all, and completes
  * them together. The more appenders, the more records each force carries.
  *
- * <p>A failed force is fatal to durability (after an fsync error the kernel may have
- * dropped the dirty pages), so it fails every waiter and every later request until
+ * <p>After a force that served several appenders, the thread gives them a moment
+ * (at most {@link #GATHER_NANOS}) to queue their next records before forcing again, so
+ * that batches stay large under load; a lone appender never waits for that.
+ *
+ * <p>A request not forced within {@code syncFlushTimeout} is failed with a
+ * {@link TimeoutException} by a separate sweeper, so a force that hangs does not hang
+ * its appenders. A failed force is fatal to durability (after an fsync error the kernel
+ * may have dropped the dirty pages): it fails every waiter and every later request until
  * the store is reopened and recovery has verified the log.
  */
 public final class GroupCommitFlusher implements FlushService, Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(GroupCommitFlusher.class);
+    static final long GATHER_NANOS = TimeUnit.MICROSECONDS.toNanos(200);
 
     private final LogForcer forcer;
     private final Runnable afterForce;
+    private final long timeoutNanos;
     private final Object lock = new Object();
-    private List<Request> requests = new ArrayList<>();
+    private ArrayDeque<Request> pending = new ArrayDeque<>();
+    private volatile ArrayDeque<Request> forcing = new ArrayDeque<>();
     private volatile boolean running = true;
     private volatile IOException failure;
+    private volatile long forces;
     private Thread thread;
-    private long forces;
+    private Thread sweeper;
 
     /**
      * @param forcer     forces the commit log and answers the offset now durable
      * @param afterForce told after each successful force (wakes the dispatcher)
      */
-    public GroupCommitFlusher(LogForcer forcer, Runnable afterForce) {
+    public GroupCommitFlusher(LogForcer forcer, Runnable afterForce, long timeoutMillis) {
         this.forcer = forcer;
         this.afterForce = afterForce;
+        this.timeoutNanos = TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
     }
 
-    private record Request(long endOffset, CompletableFuture<Void> done) {
+    private record Request(long endOffset, long deadlineNanos, CompletableFuture<Void> done) {
     }
 
     @Override
@@ -47,6 +59,9 @@ public final class GroupCommitFlusher implements FlushService, Runnable {
         thread = new Thread(this, "keel-store-group-commit");
         thread.setDaemon(true);
         thread.start();
+        sweeper = new Thread(this::sweep, "keel-store-flush-timeouts");
+        sweeper.setDaemon(true);
+        sweeper.start();
     }
 
     @Override
@@ -62,10 +77,17 @@ public final class GroupCommitFlusher implements FlushService, Runnable {
                 done.completeExceptionally(new IOException("store is shutting down"));
                 return done;
             }
-            requests.add(new Request(endOffset, done));
-            lock.notify();
+            pending.add(new Request(endOffset, System.nanoTime() + timeoutNanos, done));
+            if (pending.size() == 1) {
+                lock.notify();
+            }
         }
         return done;
+    }
+
+    @Override
+    public long forces() {
+        return forces;
     }
 
     @Override
@@ -73,17 +95,16 @@ public final class GroupCommitFlusher implements FlushService, Runnable {
         return failure;
     }
 
-    /** Number of forces made so far, for the benchmark's records-per-force figure. */
-    public long forces() {
-        return forces;
-    }
-
     @Override
     public void run() {
+        int lastBatch = 0;
         while (true) {
-            List<Request> batch;
+            if (lastBatch > 1) {
+                gather(lastBatch);
+            }
+            ArrayDeque<Request> batch;
             synchronized (lock) {
-                while (requests.isEmpty() && running) {
+                while (pending.isEmpty() && running) {
                     try {
                         lock.wait(TimeUnit.SECONDS.toMillis(1));
                     } catch (InterruptedException e) {
@@ -91,17 +112,32 @@ public final class GroupCommitFlusher implements FlushService, Runnable {
                         return;
                     }
                 }
-                if (requests.isEmpty()) {
+                if (pending.isEmpty()) {
                     return;
                 }
-                batch = requests;
-                requests = new ArrayList<>();
+                batch = pending;
+                pending = new ArrayDeque<>();
+                forcing = batch;
             }
             commit(batch);
+            lastBatch = batch.size();
         }
     }
 
-    private void commit(List<Request> batch) {
+    /** Waits briefly for the appenders just released to queue their next records. */
+    private void gather(int expected) {
+        long until = System.nanoTime() + GATHER_NANOS;
+        while (System.nanoTime() < until) {
+            synchronized (lock) {
+                if (pending.size() >= expected || !running) {
+                    return;
+                }
+            }
+            LockSupport.parkNanos(20_000);
+        }
+    }
+
+    private void commit(ArrayDeque<Request> batch) {
         if (failure != null) {
             batch.forEach(r -> r.done.completeExceptionally(failure));
             return;
@@ -126,6 +162,29 @@ public final class GroupCommitFlusher implements FlushService, Runnable {
         }
     }
 
+    /** Fails requests whose force did not come within the timeout; requests are queued in deadline order. */
+    private void sweep() {
+        long period = Math.max(TimeUnit.MILLISECONDS.toNanos(1), Math.min(timeoutNanos / 10,
+                TimeUnit.MILLISECONDS.toNanos(100)));
+        while (running) {
+            LockSupport.parkNanos(period);
+            long now = System.nanoTime();
+            expire(forcing, now);
+            synchronized (lock) {
+                expire(pending, now);
+            }
+        }
+    }
+
+    private void expire(ArrayDeque<Request> requests, long now) {
+        for (Request request : requests) {
+            if (request.deadlineNanos > now) {
+                break;
+            }
+            request.done.completeExceptionally(new TimeoutException("not forced within syncFlushTimeout"));
+        }
+    }
+
     @Override
     public void shutdown() throws InterruptedException {
         synchronized (lock) {
@@ -134,6 +193,7 @@ public final class GroupCommitFlusher implements FlushService, Runnable {
         }
         if (thread != null) {
             thread.join(TimeUnit.SECONDS.toMillis(30));
+            sweeper.join(TimeUnit.SECONDS.toMillis(5));
         }
     }
 }

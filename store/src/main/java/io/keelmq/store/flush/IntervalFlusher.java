@@ -21,6 +21,7 @@ public final class IntervalFlusher implements FlushService, Runnable {
     private final long intervalMillis;
     private volatile boolean running = true;
     private volatile IOException failure;
+    private volatile long forces;
     private Thread thread;
 
     public IntervalFlusher(LogForcer forcer, long intervalMillis) {
@@ -46,12 +47,18 @@ public final class IntervalFlusher implements FlushService, Runnable {
             LockSupport.parkNanos(this, TimeUnit.MILLISECONDS.toNanos(intervalMillis));
             try {
                 forcer.force();
+                forces++;
             } catch (IOException e) {
                 LOG.error("commit-log force failed; refusing further appends until restart", e);
                 failure = e;
                 return;
             }
         }
+    }
+
+    @Override
+    public long forces() {
+        return forces;
     }
 
     @Override

@@ -70,6 +70,12 @@ public final class ConsumeQueueTable implements Closeable {
         getOrCreate(destination, partition).put(queueOffset, physicalOffset, size, tagHash);
     }
 
+    /** Writes {@code count} consecutive entries of one queue; see {@link ConsumeQueue#putRun}. */
+    public void putRun(String destination, int partition, long firstOffset, long[] physicalOffsets, int[] sizes,
+                       long[] tagHashes, int count) throws IOException {
+        getOrCreate(destination, partition).putRun(firstOffset, physicalOffsets, sizes, tagHashes, count);
+    }
+
     public List<ConsumeQueue> all() {
         List<ConsumeQueue> all = new ArrayList<>();
         queues.values().forEach(partitions -> all.addAll(partitions.values()));
