@@ -16,6 +16,7 @@ class CodesTest {
         assertEquals(1, RequestCode.HANDSHAKE.code());
         assertEquals(2, RequestCode.HEARTBEAT.code());
         assertEquals(3, RequestCode.CLOSE.code());
+        assertEquals(4, RequestCode.SET_CLIENT_ID.code());
         assertEquals(20, RequestCode.SEND.code());
         assertEquals(32, RequestCode.PULL.code());
         assertEquals(51, RequestCode.DELETE_DESTINATION.code());
@@ -24,12 +25,12 @@ class CodesTest {
             assertTrue(seen.add(rc.code()), "duplicate " + rc.code());
             assertEquals(rc, RequestCode.fromCode(rc.code()));
         }
-        assertEquals(18, RequestCode.values().length);
+        assertEquals(19, RequestCode.values().length);
     }
 
     @Test
     void unknownRequestCodesAreRefused() {
-        for (short code : new short[] {0, 4, 52, -1, Short.MAX_VALUE, Short.MIN_VALUE}) {
+        for (short code : new short[] {0, 5, 52, -1, Short.MAX_VALUE, Short.MIN_VALUE}) {
             ProtocolException e = assertThrows(ProtocolException.class, () -> RequestCode.fromCode(code));
             assertEquals(ErrorCode.UNKNOWN_REQUEST, e.errorCode());
             assertEquals("unknown request code " + code, e.getMessage());
