@@ -112,6 +112,14 @@ public class KeelMessage implements Message {
         setReadOnlyBody(true);
     }
 
+    /**
+     * Sets a property on behalf of the provider, whatever the read-only state: the producer reports the send status
+     * this way even on a received message being forwarded.
+     */
+    public void setProviderProperty(String name, Object value) throws JMSException {
+        properties.put(name, value);
+    }
+
     public void setAcknowledger(MessageAcknowledger acknowledger) {
         this.acknowledger = acknowledger;
     }

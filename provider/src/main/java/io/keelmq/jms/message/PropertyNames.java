@@ -14,6 +14,11 @@ public final class PropertyNames {
     /** The standard grouping properties (spec 3.5.9); KeelMQ routes a group to one partition by its id. */
     public static final String JMSX_GROUP_ID = "JMSXGroupID";
     public static final String JMSX_GROUP_SEQ = "JMSXGroupSeq";
+    /**
+     * Set by the producer on a message after a confirmed send (spec 3.5.10 provider-specific prefix): the broker's
+     * {@code SendStatus} name. It describes one send, not the message, so it is never sent along.
+     */
+    public static final String KEEL_SEND_STATUS = "JMS_Keel_SendStatus";
 
     /*
      * Selector literals and operator names are case-insensitive (spec 3.8.1.1), so "null" or "And" would be read as

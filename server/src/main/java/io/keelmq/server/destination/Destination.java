@@ -3,7 +3,6 @@ package io.keelmq.server.destination;
 import io.keelmq.protocol.message.DestinationRef;
 
 import java.util.Locale;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A JMS destination and the log destination that holds its messages, named
@@ -17,7 +16,6 @@ public final class Destination {
     private final int partitions;
     /** Connection that created a temporary destination; null for queues and topics. */
     private final String ownerConnectionId;
-    private final AtomicInteger roundRobin = new AtomicInteger();
     private volatile boolean deleted;
 
     Destination(DestinationRef.Kind kind, String name, int partitions, String ownerConnectionId) {
@@ -84,8 +82,9 @@ public final class Destination {
     }
 
     /** The partition of a message without a group: round robin spreads the write load. */
-    public int nextPartition() {
-        return Math.floorMod(roundRobin.getAndIncrement(), partitions);
+    /** The partition of a sending session: always the same one, so the session's messages stay in order. */
+    public int partitionOfSession(String connectionAndSession) {
+        return Math.floorMod(connectionAndSession.hashCode(), partitions);
     }
 
     /** The partition of a message group: always the same one, so the group stays in order. */

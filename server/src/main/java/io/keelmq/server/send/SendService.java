@@ -174,7 +174,10 @@ public final class SendService {
             }
         }
         Object group = first.getProperty(StoredForm.GROUP_ID);
-        int partition = group != null ? destination.partitionOfGroup(group.toString()) : destination.nextPartition();
+        // JMS (6.2.9) requires a session's messages to arrive in the order it sent them,
+        // and order only holds within a partition: a session sticks to one partition.
+        int partition = group != null ? destination.partitionOfGroup(group.toString())
+                : destination.partitionOfSession(send.reply().connectionId() + '/' + request.header("sessionId"));
         String sender = destination.kind().isQueue() ? null : send.reply().connectionId();
         long now = clock.millis();
         List<MessageRecord> records = new ArrayList<>(messages.size());

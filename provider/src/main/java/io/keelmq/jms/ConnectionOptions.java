@@ -1,0 +1,277 @@
+package io.keelmq.jms;
+
+import jakarta.jms.JMSException;
+
+import java.io.Serializable;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.BiConsumer;
+import java.util.function.Function;
+
+/**
+ * The settings a connection factory hands to each connection. Names and defaults follow RocketMQ's client where
+ * the idea is the same, so its users find what they know; each one is also a URL option of the same name
+ * (case-insensitive) and a bean property of {@link KeelConnectionFactory}.
+ *
+ * <p>Options whose name starts with {@value #BROKER_OPTION_PREFIX} are broker settings for a {@code vm://} broker
+ * the connection may start; the prefix is removed before they are passed on.
+ */
+public final class ConnectionOptions implements Serializable {
+    private static final long serialVersionUID = 1L;
+
+    public static final String BROKER_OPTION_PREFIX = "broker.";
+
+    private String clientID;
+    private String user;
+    private String password;
+    /** RocketMQ's DefaultMQProducer default; here it bounds each attempt of a send, retries included separately. */
+    private long sendMsgTimeout = 3000;
+    private int retryTimesWhenSendFailed = 2;
+    private int retryTimesWhenSendAsyncFailed = 2;
+    private int pullThresholdForQueue = 1000;
+    /** In MiB, as in RocketMQ. */
+    private int pullThresholdSizeForQueue = 100;
+    /** RocketMQ's broker suspend time for long polling. */
+    private long pollHoldMillis = 15000;
+    private long heartbeatInterval = 10000;
+    private long requestTimeout = 30000;
+    private boolean throwOnSendStatus = true;
+    private Map<String, String> brokerOptions = new LinkedHashMap<>();
+
+    private record Option(String name, BiConsumer<ConnectionOptions, String> setter,
+                          Function<ConnectionOptions, Object> getter) {
+    }
+
+    private static final Map<String, Option> OPTIONS = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+
+    static {
+        option("clientID", (o, v) -> o.setClientID(v), ConnectionOptions::getClientID);
+        option("user", (o, v) -> o.setUser(v), ConnectionOptions::getUser);
+        option("password", (o, v) -> o.setPassword(v), ConnectionOptions::getPassword);
+        option("sendMsgTimeout", (o, v) -> o.setSendMsgTimeout(parseLong(v)), ConnectionOptions::getSendMsgTimeout);
+        option("retryTimesWhenSendFailed", (o, v) -> o.setRetryTimesWhenSendFailed(parseInt(v)),
+                ConnectionOptions::getRetryTimesWhenSendFailed);
+        option("retryTimesWhenSendAsyncFailed", (o, v) -> o.setRetryTimesWhenSendAsyncFailed(parseInt(v)),
+                ConnectionOptions::getRetryTimesWhenSendAsyncFailed);
+        option("pullThresholdForQueue", (o, v) -> o.setPullThresholdForQueue(parseInt(v)),
+                ConnectionOptions::getPullThresholdForQueue);
+        option("pullThresholdSizeForQueue", (o, v) -> o.setPullThresholdSizeForQueue(parseInt(v)),
+                ConnectionOptions::getPullThresholdSizeForQueue);
+        option("pollHoldMillis", (o, v) -> o.setPollHoldMillis(parseLong(v)), ConnectionOptions::getPollHoldMillis);
+        option("heartbeatInterval", (o, v) -> o.setHeartbeatInterval(parseLong(v)),
+                ConnectionOptions::getHeartbeatInterval);
+        option("requestTimeout", (o, v) -> o.setRequestTimeout(parseLong(v)), ConnectionOptions::getRequestTimeout);
+        option("throwOnSendStatus", (o, v) -> o.setThrowOnSendStatus(parseBoolean(v)),
+                ConnectionOptions::isThrowOnSendStatus);
+    }
+
+    private static void option(String name, BiConsumer<ConnectionOptions, String> setter,
+                               Function<ConnectionOptions, Object> getter) {
+        OPTIONS.put(name, new Option(name, setter, getter));
+    }
+
+    /**
+     * Sets one option from its text, as written in a URL or a JNDI property.
+     *
+     * @throws JMSException naming the option if it is unknown or the value is invalid
+     */
+    public void apply(String name, String value) throws JMSException {
+        if (name.regionMatches(true, 0, BROKER_OPTION_PREFIX, 0, BROKER_OPTION_PREFIX.length())
+                && name.length() > BROKER_OPTION_PREFIX.length()) {
+            brokerOptions.put(name.substring(BROKER_OPTION_PREFIX.length()), value);
+            return;
+        }
+        Option option = OPTIONS.get(name);
+        if (option == null) {
+            throw new JMSException("unknown connection option '" + name + "'; known options are "
+                    + OPTIONS.keySet() + " and " + BROKER_OPTION_PREFIX + "* for an in-VM broker");
+        }
+        try {
+            option.setter.accept(this, value);
+        } catch (IllegalArgumentException e) {
+            throw new JMSException("invalid value '" + value + "' for connection option '" + option.name + "': "
+                    + e.getMessage());
+        }
+    }
+
+    /** Every option that differs from nothing (null), by its canonical name, as text: for JNDI references. */
+    public Map<String, String> toProperties() {
+        Map<String, String> properties = new LinkedHashMap<>();
+        for (Option option : OPTIONS.values()) {
+            Object value = option.getter.apply(this);
+            if (value != null) {
+                properties.put(option.name, value.toString());
+            }
+        }
+        brokerOptions.forEach((k, v) -> properties.put(BROKER_OPTION_PREFIX + k, v));
+        return properties;
+    }
+
+    public ConnectionOptions copy() {
+        ConnectionOptions copy = new ConnectionOptions();
+        copy.clientID = clientID;
+        copy.user = user;
+        copy.password = password;
+        copy.sendMsgTimeout = sendMsgTimeout;
+        copy.retryTimesWhenSendFailed = retryTimesWhenSendFailed;
+        copy.retryTimesWhenSendAsyncFailed = retryTimesWhenSendAsyncFailed;
+        copy.pullThresholdForQueue = pullThresholdForQueue;
+        copy.pullThresholdSizeForQueue = pullThresholdSizeForQueue;
+        copy.pollHoldMillis = pollHoldMillis;
+        copy.heartbeatInterval = heartbeatInterval;
+        copy.requestTimeout = requestTimeout;
+        copy.throwOnSendStatus = throwOnSendStatus;
+        copy.brokerOptions = new LinkedHashMap<>(brokerOptions);
+        return copy;
+    }
+
+    private static long parseLong(String value) {
+        try {
+            return Long.parseLong(value.trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("not a whole number");
+        }
+    }
+
+    private static int parseInt(String value) {
+        try {
+            return Integer.parseInt(value.trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("not a whole number in the int range");
+        }
+    }
+
+    private static boolean parseBoolean(String value) {
+        String v = value.trim();
+        if (v.equalsIgnoreCase("true") || v.equalsIgnoreCase("false")) {
+            return Boolean.parseBoolean(v);
+        }
+        throw new IllegalArgumentException("expected true or false");
+    }
+
+    private static long atLeast(long value, long min, String name) {
+        if (value < min) {
+            throw new IllegalArgumentException(name + " must be at least " + min + ", not " + value);
+        }
+        return value;
+    }
+
+    // ---------------------------------------------------------------- bean properties
+
+    public String getClientID() {
+        return clientID;
+    }
+
+    /** The client id every connection gets at handshake; null or empty for none. */
+    public void setClientID(String clientID) {
+        this.clientID = clientID == null || clientID.isEmpty() ? null : clientID;
+    }
+
+    public String getUser() {
+        return user;
+    }
+
+    public void setUser(String user) {
+        this.user = user;
+    }
+
+    public String getPassword() {
+        return password;
+    }
+
+    public void setPassword(String password) {
+        this.password = password;
+    }
+
+    public long getSendMsgTimeout() {
+        return sendMsgTimeout;
+    }
+
+    /** Milliseconds a persistent send waits for the broker's answer, per attempt. */
+    public void setSendMsgTimeout(long sendMsgTimeout) {
+        this.sendMsgTimeout = atLeast(sendMsgTimeout, 1, "sendMsgTimeout");
+    }
+
+    public int getRetryTimesWhenSendFailed() {
+        return retryTimesWhenSendFailed;
+    }
+
+    public void setRetryTimesWhenSendFailed(int retryTimesWhenSendFailed) {
+        this.retryTimesWhenSendFailed = (int) atLeast(retryTimesWhenSendFailed, 0, "retryTimesWhenSendFailed");
+    }
+
+    public int getRetryTimesWhenSendAsyncFailed() {
+        return retryTimesWhenSendAsyncFailed;
+    }
+
+    public void setRetryTimesWhenSendAsyncFailed(int retryTimesWhenSendAsyncFailed) {
+        this.retryTimesWhenSendAsyncFailed =
+                (int) atLeast(retryTimesWhenSendAsyncFailed, 0, "retryTimesWhenSendAsyncFailed");
+    }
+
+    public int getPullThresholdForQueue() {
+        return pullThresholdForQueue;
+    }
+
+    /** Most messages a consumer buffers ahead of the application (its prefetch window). */
+    public void setPullThresholdForQueue(int pullThresholdForQueue) {
+        this.pullThresholdForQueue = (int) atLeast(pullThresholdForQueue, 1, "pullThresholdForQueue");
+    }
+
+    public int getPullThresholdSizeForQueue() {
+        return pullThresholdSizeForQueue;
+    }
+
+    /** Most MiB of encoded messages a consumer buffers ahead of the application. */
+    public void setPullThresholdSizeForQueue(int pullThresholdSizeForQueue) {
+        this.pullThresholdSizeForQueue = (int) atLeast(pullThresholdSizeForQueue, 1, "pullThresholdSizeForQueue");
+    }
+
+    /** {@link #getPullThresholdSizeForQueue()} in bytes. */
+    public long pullThresholdBytes() {
+        return pullThresholdSizeForQueue * 1024L * 1024L;
+    }
+
+    public long getPollHoldMillis() {
+        return pollHoldMillis;
+    }
+
+    /** How long the broker may hold a PULL when nothing is available (long polling); 0 polls without holding. */
+    public void setPollHoldMillis(long pollHoldMillis) {
+        this.pollHoldMillis = atLeast(pollHoldMillis, 0, "pollHoldMillis");
+    }
+
+    public long getHeartbeatInterval() {
+        return heartbeatInterval;
+    }
+
+    /** The heartbeat interval proposed at handshake, in ms; 0 proposes none. */
+    public void setHeartbeatInterval(long heartbeatInterval) {
+        this.heartbeatInterval = atLeast(heartbeatInterval, 0, "heartbeatInterval");
+    }
+
+    public long getRequestTimeout() {
+        return requestTimeout;
+    }
+
+    /** Milliseconds to connect and to wait for the answer to any request but a send or a held pull. */
+    public void setRequestTimeout(long requestTimeout) {
+        this.requestTimeout = atLeast(requestTimeout, 1, "requestTimeout");
+    }
+
+    public boolean isThrowOnSendStatus() {
+        return throwOnSendStatus;
+    }
+
+    /** Whether a persistent send whose status is not SEND_OK throws {@link SendStatusException}. */
+    public void setThrowOnSendStatus(boolean throwOnSendStatus) {
+        this.throwOnSendStatus = throwOnSendStatus;
+    }
+
+    /** Settings for an in-VM broker the connection may start; unmodifiable. */
+    public Map<String, String> getBrokerOptions() {
+        return Collections.unmodifiableMap(brokerOptions);
+    }
+}

@@ -1,0 +1,337 @@
+package io.keelmq.jms;
+
+import io.keelmq.jms.provider.Delivery;
+import io.keelmq.jms.provider.DeliveryCallback;
+import io.keelmq.jms.provider.Provider;
+import io.keelmq.jms.provider.PullRequest;
+import io.keelmq.jms.provider.Undelivered;
+import jakarta.jms.JMSException;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * A consumer's prefetch: the messages pulled from the broker and not yet handed to the application, and the pulling
+ * that keeps it filled within the window (pullThresholdForQueue messages, pullThresholdSizeForQueue MiB).
+ *
+ * <p>While the buffer is below both thresholds exactly one long-polling PULL is outstanding; its window is what the
+ * thresholds leave free. Answers arrive on the transport thread in frame order, which gives two guarantees:
+ * <ul>
+ * <li>during a recover, deliveries answered before the broker's RECOVER answer were released by it and are dropped;
+ * those answered after it are new and kept;</li>
+ * <li>after close, late deliveries are handed back to the session, which releases them in its next undelivered
+ * list.</li>
+ * </ul>
+ */
+final class ConsumerBuffer {
+    private static final System.Logger LOG = System.getLogger(ConsumerBuffer.class.getName());
+    /** Pause before pulling again after a failed PULL, so a broker refusing pulls is not asked in a loop. */
+    private static final long PULL_RETRY_MILLIS = 1000;
+
+    private final KeelMessageConsumer consumer;
+    private final Provider provider;
+    private final int maxMessages;
+    private final long maxBytes;
+    private final long holdMillis;
+    private final long requestTimeoutMillis;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition changed = lock.newCondition();
+    private final ArrayDeque<Delivery> deliveries = new ArrayDeque<>();
+    private long bytes;
+    private boolean longPollOutstanding;
+    private boolean recovering;
+    private boolean closed;
+    private int receivers;
+
+    ConsumerBuffer(KeelMessageConsumer consumer, Provider provider, ConnectionOptions options) {
+        this.consumer = consumer;
+        this.provider = provider;
+        this.maxMessages = options.getPullThresholdForQueue();
+        this.maxBytes = options.pullThresholdBytes();
+        this.holdMillis = options.getPollHoldMillis();
+        this.requestTimeoutMillis = options.getRequestTimeout();
+    }
+
+    /** Issues the long poll if none is outstanding and the window has room. */
+    void pullIfNeeded() {
+        PullRequest request;
+        lock.lock();
+        try {
+            if (closed || recovering || longPollOutstanding || provider.isClosed()
+                    || deliveries.size() >= maxMessages || bytes >= maxBytes) {
+                return;
+            }
+            longPollOutstanding = true;
+            request = new PullRequest(consumer.consumerId(), maxMessages - deliveries.size(), maxBytes - bytes,
+                    holdMillis);
+        } finally {
+            lock.unlock();
+        }
+        provider.pull(request, new Answer(true, null));
+    }
+
+    /**
+     * For receiveNoWait on an empty buffer: a PULL that the broker answers at once (holdMillis 0), awaited, so a
+     * message already at the broker is "immediately available".
+     */
+    void probe() throws JMSException {
+        lock.lock();
+        try {
+            if (closed || recovering || !deliveries.isEmpty()) {
+                return;
+            }
+        } finally {
+            lock.unlock();
+        }
+        CompletableFuture<Void> answered = new CompletableFuture<>();
+        provider.pull(new PullRequest(consumer.consumerId(), 1, Math.max(1, maxBytes - bytes), 0),
+                new Answer(false, answered));
+        try {
+            answered.get(requestTimeoutMillis, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException e) {
+            // The buffer is simply empty; a broken connection is reported by the caller.
+        }
+    }
+
+    /**
+     * Waits for a message that may be delivered: the connection is started and the buffer not empty.
+     *
+     * @param timeoutMillis negative waits without limit
+     * @return null on timeout, close or connection failure
+     */
+    Delivery take(long timeoutMillis) throws InterruptedException {
+        long deadline = timeoutMillis < 0 ? Long.MAX_VALUE : System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(
+                timeoutMillis);
+        Delivery d;
+        lock.lock();
+        try {
+            while (!closed && !provider.isClosed() && !(consumer.isStarted() && !deliveries.isEmpty())) {
+                if (timeoutMillis < 0) {
+                    changed.await();
+                } else {
+                    long remaining = deadline - System.nanoTime();
+                    if (remaining <= 0) {
+                        return null;
+                    }
+                    changed.awaitNanos(remaining);
+                }
+            }
+            d = closed || !consumer.isStarted() ? null : removeFirst();
+        } finally {
+            lock.unlock();
+        }
+        pullIfNeeded();
+        return d;
+    }
+
+    /** The next message if one may be delivered now, else null. */
+    Delivery poll() {
+        Delivery d;
+        lock.lock();
+        try {
+            d = closed || !consumer.isStarted() ? null : removeFirst();
+        } finally {
+            lock.unlock();
+        }
+        if (d != null) {
+            pullIfNeeded();
+        }
+        return d;
+    }
+
+    boolean isEmpty() {
+        return size() == 0;
+    }
+
+    /** Messages buffered and not yet handed to the application. */
+    int size() {
+        lock.lock();
+        try {
+            return deliveries.size();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Puts a message back in front, as if it had not been taken (receiveBody failing in AUTO_ACKNOWLEDGE). */
+    void pushBack(Delivery d) {
+        lock.lock();
+        try {
+            deliveries.addFirst(d);
+            bytes += d.encodedLength();
+            changed.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Starts a recover: empties the buffer and drops what arrives until {@link #endRecovery()}. */
+    List<Undelivered> beginRecovery() {
+        lock.lock();
+        try {
+            recovering = true;
+            return drain();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The broker answered RECOVER (transport thread): deliveries from now on are new. */
+    void endRecovery() {
+        lock.lock();
+        try {
+            recovering = false;
+        } finally {
+            lock.unlock();
+        }
+        pullIfNeeded();
+    }
+
+    /** Stops receiving: pending receives return null; returns what was never handed to the application. */
+    List<Undelivered> close() {
+        lock.lock();
+        try {
+            closed = true;
+            changed.signalAll();
+            return drain();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Wakes waiting receives: the connection started or failed. */
+    void wakeUp() {
+        lock.lock();
+        try {
+            changed.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    void enterReceive() {
+        lock.lock();
+        try {
+            receivers++;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    void exitReceive() {
+        lock.lock();
+        try {
+            receivers--;
+            changed.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** After close: waits until every receive in progress has returned (spec 8.8). */
+    void awaitNoReceivers() {
+        lock.lock();
+        try {
+            while (receivers > 0) {
+                changed.awaitUninterruptibly();
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private Delivery removeFirst() {
+        Delivery d = deliveries.pollFirst();
+        if (d != null) {
+            bytes -= d.encodedLength();
+        }
+        return d;
+    }
+
+    private List<Undelivered> drain() {
+        List<Undelivered> list = new ArrayList<>(deliveries.size());
+        for (Delivery d : deliveries) {
+            list.add(d.undelivered(consumer.consumerId()));
+        }
+        deliveries.clear();
+        bytes = 0;
+        return list;
+    }
+
+    /** The answer to one PULL; runs on the transport thread. */
+    private final class Answer implements DeliveryCallback {
+        private final boolean longPoll;
+        private final CompletableFuture<Void> answered;
+
+        Answer(boolean longPoll, CompletableFuture<Void> answered) {
+            this.longPoll = longPoll;
+            this.answered = answered;
+        }
+
+        @Override
+        public void onDeliveries(List<Delivery> received) {
+            List<Undelivered> orphans = null;
+            lock.lock();
+            try {
+                if (longPoll) {
+                    longPollOutstanding = false;
+                }
+                if (closed) {
+                    orphans = new ArrayList<>();
+                    for (Delivery d : received) {
+                        orphans.add(d.undelivered(consumer.consumerId()));
+                    }
+                } else if (!recovering) {
+                    for (Delivery d : received) {
+                        deliveries.addLast(d);
+                        bytes += d.encodedLength();
+                    }
+                    changed.signalAll();
+                }
+            } finally {
+                lock.unlock();
+            }
+            if (answered != null) {
+                answered.complete(null);
+            }
+            if (orphans != null && !orphans.isEmpty()) {
+                consumer.session().deliveries().orphaned(orphans);
+            } else if (!received.isEmpty()) {
+                consumer.messagesArrived();
+            }
+            if (longPoll) {
+                pullIfNeeded();
+            }
+        }
+
+        @Override
+        public void onFailure(JMSException failure) {
+            lock.lock();
+            try {
+                if (longPoll) {
+                    longPollOutstanding = false;
+                }
+                changed.signalAll();
+            } finally {
+                lock.unlock();
+            }
+            if (answered != null) {
+                answered.complete(null);
+            }
+            if (longPoll && !provider.isClosed() && !closed) {
+                LOG.log(System.Logger.Level.WARNING, "PULL for consumer " + consumer.consumerId() + " failed; retrying in "
+                        + PULL_RETRY_MILLIS + " ms: " + failure.getMessage());
+                consumer.session().connection().schedule(ConsumerBuffer.this::pullIfNeeded, PULL_RETRY_MILLIS);
+            }
+        }
+    }
+}

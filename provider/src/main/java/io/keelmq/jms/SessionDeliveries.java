@@ -1,0 +1,178 @@
+package io.keelmq.jms;
+
+import io.keelmq.jms.message.KeelMessage;
+import io.keelmq.jms.message.MessageAcknowledger;
+import io.keelmq.jms.message.WireConverter;
+import io.keelmq.jms.provider.AckMode;
+import io.keelmq.jms.provider.Delivery;
+import io.keelmq.jms.provider.Provider;
+import io.keelmq.jms.provider.Undelivered;
+import jakarta.jms.IllegalStateException;
+import jakarta.jms.JMSException;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The session's side of consuming: turning a delivery into a message for the application, acknowledging it per the
+ * session's mode, recovering, and remembering messages that reached the client but never the application, so they
+ * are released without a delivery-count increment (the undelivered lists of the contract).
+ */
+final class SessionDeliveries {
+    private static final System.Logger LOG = System.getLogger(SessionDeliveries.class.getName());
+
+    private final KeelSession session;
+    private final Provider provider;
+    private final AckMode mode;
+    private final AckTracker acks;
+    private final MessageAcknowledger acknowledger;
+    /** Deliveries that arrived for consumers already closed; listed in the next RECOVER or CLOSE_SESSION. */
+    private final List<Undelivered> orphans = new ArrayList<>();
+
+    SessionDeliveries(KeelSession session, Provider provider, AckMode mode) {
+        this.session = session;
+        this.provider = provider;
+        this.mode = mode;
+        this.acks = new AckTracker(provider, mode);
+        this.acknowledger = message -> {
+            if (session.isClosed()) {
+                throw new IllegalStateException("the session that received this message is closed; "
+                        + "it can no longer be acknowledged");
+            }
+            acks.acknowledgeAll();
+        };
+    }
+
+    static AckMode ackModeOf(int acknowledgeMode) {
+        return switch (acknowledgeMode) {
+            case jakarta.jms.Session.CLIENT_ACKNOWLEDGE -> AckMode.CLIENT;
+            case jakarta.jms.Session.DUPS_OK_ACKNOWLEDGE -> AckMode.DUPS_OK;
+            default -> AckMode.AUTO;
+        };
+    }
+
+    /** The message for the application; in CLIENT_ACKNOWLEDGE it now counts as delivered by the session. */
+    KeelMessage prepare(KeelMessageConsumer consumer, Delivery d) throws JMSException {
+        KeelMessage message;
+        try {
+            message = WireConverter.fromWire(d.message(), d.deliveryCount());
+        } catch (JMSException e) {
+            unreadable(consumer, d);
+            throw e;
+        }
+        message.setAcknowledger(acknowledger);
+        acks.delivered(consumer.consumerId(), d.position());
+        return message;
+    }
+
+    /** receive() returns the message, or its listener returned normally. */
+    void consumed(KeelMessageConsumer consumer, Delivery d) throws JMSException {
+        acks.consumed(consumer.consumerId(), d.position());
+        if (mode == AckMode.DUPS_OK && consumer.buffer().isEmpty()) {
+            acks.flush();
+        }
+    }
+
+    /** After onMessage, on the listener thread. */
+    void listenerReturned(KeelMessageConsumer consumer, Delivery d, boolean normally) {
+        try {
+            if (normally) {
+                consumed(consumer, d);
+            } else if (mode == AckMode.AUTO || mode == AckMode.DUPS_OK) {
+                // Spec 8.7: redelivered at once, flagged as redelivered. RECOVER releases exactly this message with
+                // an increment (everything else of the session is acknowledged or listed as undelivered).
+                recover();
+            }
+        } catch (JMSException e) {
+            LOG.log(System.Logger.Level.WARNING, "acknowledging after onMessage failed: " + e.getMessage());
+        }
+    }
+
+    /** receiveBody could not return the body (spec 8.6). */
+    void bodyRefused(KeelMessageConsumer consumer, Delivery d) {
+        if (mode == AckMode.AUTO || mode == AckMode.DUPS_OK) {
+            consumer.buffer().pushBack(d);
+        }
+    }
+
+    /** An expired message is acknowledged without reaching the application: consumers never see one (spec 3.4.9). */
+    void expired(KeelMessageConsumer consumer, Delivery d) throws JMSException {
+        provider.acknowledge(consumer.consumerId(), List.of(d.position()));
+    }
+
+    /** A message that cannot be read is treated like a listener failure, so the broker's redelivery limit applies. */
+    private void unreadable(KeelMessageConsumer consumer, Delivery d) {
+        acks.delivered(consumer.consumerId(), d.position());
+        if (mode == AckMode.AUTO || mode == AckMode.DUPS_OK) {
+            try {
+                recover();
+            } catch (JMSException e) {
+                LOG.log(System.Logger.Level.WARNING, "releasing an unreadable message failed: " + e.getMessage());
+            }
+        }
+    }
+
+    /**
+     * Session.recover (spec 6.2.10): acknowledged messages stay acknowledged, unacknowledged ones are redelivered
+     * with an increment, prefetched ones are released without one. The caller keeps listeners from running.
+     */
+    void recover() throws JMSException {
+        acks.flush();
+        List<Undelivered> undelivered = new ArrayList<>();
+        List<KeelMessageConsumer> consumers = session.consumers();
+        for (KeelMessageConsumer c : consumers) {
+            undelivered.addAll(c.buffer().beginRecovery());
+        }
+        undelivered.addAll(takeOrphans());
+        try {
+            provider.recover(session.sessionId(), undelivered, () -> consumers.forEach(c -> c.buffer().endRecovery()));
+        } finally {
+            acks.forget();
+            // Harmless after a successful answer (it already ran); needed if RECOVER failed, to pull again.
+            consumers.forEach(c -> c.buffer().endRecovery());
+        }
+    }
+
+    synchronized void orphaned(List<Undelivered> late) {
+        orphans.addAll(late);
+    }
+
+    synchronized List<Undelivered> takeOrphans() {
+        List<Undelivered> taken = new ArrayList<>(orphans);
+        orphans.clear();
+        return taken;
+    }
+
+    void flushQuietly() {
+        try {
+            acks.flush();
+        } catch (JMSException e) {
+            LOG.log(System.Logger.Level.WARNING, "sending batched acknowledgements failed: " + e.getMessage());
+        }
+    }
+
+    /**
+     * The end of a session: batched acknowledgements go out, then CLOSE_SESSION releases the rest, the listed
+     * messages without an increment.
+     *
+     * @param release false when the broker is unreachable or already releases everything (connection loss)
+     */
+    void closeSession(boolean release, List<Undelivered> undelivered) {
+        if (release && !provider.isClosed()) {
+            flushQuietly();
+            List<Undelivered> all = new ArrayList<>(undelivered);
+            all.addAll(takeOrphans());
+            try {
+                provider.closeSession(session.sessionId(), all);
+            } catch (JMSException e) {
+                LOG.log(System.Logger.Level.WARNING, "CLOSE_SESSION " + session.sessionId() + " failed: "
+                        + e.getMessage());
+            }
+        }
+        acks.forget();
+    }
+
+    AckTracker acks() {
+        return acks;
+    }
+}

@@ -1,0 +1,17 @@
+package io.keelmq.jms.provider;
+
+import jakarta.jms.JMSException;
+
+import java.util.List;
+
+/**
+ * Outcome of a PULL. Called on the transport thread in the order frames arrive, so a consumer can tell a delivery
+ * that was answered before a RECOVER from one answered after it. Implementations must not block.
+ */
+public interface DeliveryCallback {
+
+    /** @param deliveries empty when the hold time passed without a message */
+    void onDeliveries(List<Delivery> deliveries);
+
+    void onFailure(JMSException failure);
+}

@@ -1,0 +1,252 @@
+package io.keelmq.jms.provider;
+
+import io.keelmq.jms.transport.Transport;
+import io.keelmq.protocol.frame.Frame;
+import io.keelmq.protocol.frame.ProtocolException;
+import io.keelmq.protocol.frame.RequestCode;
+import io.keelmq.protocol.message.DestinationRef;
+import jakarta.jms.JMSException;
+
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+
+/**
+ * The one {@link Provider}: each method builds the request the contract describes (protocol/README.md, "Requests")
+ * and reads its answer. Moving frames, correlating answers, timeouts and heartbeats are the {@link FrameChannel}'s
+ * job, binary bodies {@link WireBodies}'; the {@link Transport} underneath decides only how frames travel, so TCP and
+ * in-VM connections behave the same.
+ */
+public final class FrameProvider implements Provider {
+    private static final String PROTOCOL_VERSIONS = Integer.toString(Frame.CURRENT_VERSION);
+
+    private final FrameChannel channel;
+    private final long requestTimeoutMillis;
+    private volatile ConnectionInfo info;
+
+    /** @param requestTimeoutMillis how long any request but SEND and PULL waits for its answer */
+    public FrameProvider(Transport transport, long requestTimeoutMillis) {
+        this.channel = new FrameChannel(transport);
+        this.requestTimeoutMillis = requestTimeoutMillis;
+    }
+
+    // ---------------------------------------------------------------- connection
+
+    @Override
+    public ConnectionInfo connect(ConnectRequest request, ProviderListener listener) throws JMSException {
+        channel.open(listener);
+        Map<String, String> h = Headers.of("protocolVersions", PROTOCOL_VERSIONS);
+        Headers.putIfSet(h, "clientId", request.clientId());
+        Headers.putIfSet(h, "user", request.user());
+        Headers.putIfSet(h, "password", request.password());
+        h.put("heartbeatInterval", Long.toString(request.heartbeatIntervalMillis()));
+        try {
+            Frame answer = call(RequestCode.HANDSHAKE, h, null);
+            info = new ConnectionInfo(Headers.requiredInt(answer, "protocolVersion"),
+                    Headers.required(answer, "connectionId"), Headers.required(answer, "brokerVersion"),
+                    Headers.requiredLong(answer, "heartbeatInterval"));
+        } catch (JMSException | RuntimeException e) {
+            channel.end();
+            throw e;
+        }
+        if (info.heartbeatIntervalMillis() > 0) {
+            channel.startHeartbeats(info.heartbeatIntervalMillis());
+        }
+        return info;
+    }
+
+    @Override
+    public ConnectionInfo connectionInfo() {
+        return info;
+    }
+
+    @Override
+    public void setClientId(String clientId) throws JMSException {
+        call(RequestCode.SET_CLIENT_ID, Headers.of("clientId", clientId), null);
+    }
+
+    // ---------------------------------------------------------------- sessions and consumers
+
+    @Override
+    public void createSession(long sessionId, AckMode ackMode) throws JMSException {
+        call(RequestCode.CREATE_SESSION, Headers.of("sessionId", Long.toString(sessionId), "ackMode",
+                ackMode.name()), null);
+    }
+
+    @Override
+    public void closeSession(long sessionId, List<Undelivered> undelivered) throws JMSException {
+        call(RequestCode.CLOSE_SESSION, Headers.of("sessionId", Long.toString(sessionId)),
+                WireBodies.undelivered(undelivered));
+    }
+
+    @Override
+    public void createConsumer(ConsumerInfo c) throws JMSException {
+        Map<String, String> h = Headers.of("sessionId", Long.toString(c.sessionId()),
+                "consumerId", Long.toString(c.consumerId()));
+        h.putAll(Headers.destination(c.destination()));
+        if (c.selector() != null && !c.selector().isEmpty()) {
+            h.put("selector", c.selector());
+        }
+        h.put("noLocal", Boolean.toString(c.noLocal()));
+        Headers.putIfSet(h, "subscriptionName", c.subscriptionName());
+        h.put("durable", Boolean.toString(c.durable()));
+        h.put("shared", Boolean.toString(c.shared()));
+        call(RequestCode.CREATE_CONSUMER, h, null);
+    }
+
+    @Override
+    public void closeConsumer(long consumerId, List<Undelivered> undelivered) throws JMSException {
+        call(RequestCode.CLOSE_CONSUMER, Headers.of("consumerId", Long.toString(consumerId)),
+                WireBodies.undelivered(undelivered));
+    }
+
+    // ---------------------------------------------------------------- sending
+
+    @Override
+    public SendResult send(SendRequest request) throws JMSException {
+        CompletableFuture<SendResult> result = new CompletableFuture<>();
+        send(request, new SendCallback() {
+            @Override
+            public void onSuccess(SendResult r) {
+                result.complete(r);
+            }
+
+            @Override
+            public void onFailure(JMSException e) {
+                result.completeExceptionally(e);
+            }
+        });
+        return FrameChannel.await(result);
+    }
+
+    @Override
+    public void send(SendRequest request, SendCallback callback) {
+        Map<String, String> h = Headers.of("sessionId", Long.toString(request.sessionId()),
+                "producerId", Long.toString(request.producerId()), "retry", Boolean.toString(request.retry()));
+        if (request.oneway()) {
+            channel.sendOneway(RequestCode.SEND, h, request.encodedMessage()).whenComplete((v, e) -> {
+                if (e == null) {
+                    callback.onSuccess(SendResult.UNCONFIRMED);
+                } else {
+                    callback.onFailure((JMSException) (e instanceof CompletionException ? e.getCause() : e));
+                }
+            });
+            return;
+        }
+        channel.request(RequestCode.SEND, h, request.encodedMessage(), request.timeoutMillis(),
+                new RequestTracker.Handler() {
+                    @Override
+                    public void onAnswer(Frame answer) throws JMSException {
+                        callback.onSuccess(new SendResult(Headers.required(answer, "status"),
+                                Headers.required(answer, "messageId"), Headers.requiredInt(answer, "partition"),
+                                Headers.requiredLong(answer, "queueOffset")));
+                    }
+
+                    @Override
+                    public void onFailure(JMSException e) {
+                        callback.onFailure(e);
+                    }
+                });
+    }
+
+    // ---------------------------------------------------------------- consuming
+
+    @Override
+    public void pull(PullRequest p, DeliveryCallback callback) {
+        Map<String, String> h = Headers.of("consumerId", Long.toString(p.consumerId()),
+                "maxMessages", Integer.toString(p.maxMessages()), "maxBytes", Long.toString(p.maxBytes()),
+                "holdMillis", Long.toString(p.holdMillis()));
+        // The broker may hold the request for holdMillis before answering, so that much is added to the timeout.
+        channel.request(RequestCode.PULL, h, null, p.holdMillis() + requestTimeoutMillis,
+                new RequestTracker.Handler() {
+                    @Override
+                    public void onAnswer(Frame answer) {
+                        callback.onDeliveries(WireBodies.deliveries(answer.body()));
+                    }
+
+                    @Override
+                    public void onFailure(JMSException e) {
+                        callback.onFailure(e);
+                    }
+                });
+    }
+
+    @Override
+    public void acknowledge(long consumerId, List<Position> positions) throws JMSException {
+        call(RequestCode.ACK, Headers.of("consumerId", Long.toString(consumerId), "cumulative", "false"),
+                WireBodies.positions(positions));
+    }
+
+    @Override
+    public void recover(long sessionId, List<Undelivered> undelivered, Runnable onAnswer) throws JMSException {
+        CompletableFuture<Frame> done = new CompletableFuture<>();
+        channel.request(RequestCode.RECOVER, Headers.of("sessionId", Long.toString(sessionId)),
+                WireBodies.undelivered(undelivered), requestTimeoutMillis, new RequestTracker.Handler() {
+                    @Override
+                    public void onAnswer(Frame answer) {
+                        onAnswer.run();
+                        done.complete(answer);
+                    }
+
+                    @Override
+                    public void onFailure(JMSException e) {
+                        done.completeExceptionally(e);
+                    }
+                });
+        FrameChannel.await(done);
+    }
+
+    @Override
+    public void unsubscribe(String subscriptionName) throws JMSException {
+        call(RequestCode.UNSUBSCRIBE, Headers.of("subscriptionName", subscriptionName), null);
+    }
+
+    /**
+     * Besides the contract's headers this sends {@code destinationKind}, because a temporary queue and a queue may
+     * share a name and BROWSE otherwise cannot tell them apart.
+     */
+    @Override
+    public BrowsePage browse(BrowseRequest b) throws JMSException {
+        Map<String, String> h = Headers.of("destination", b.queue().name(), "destinationKind",
+                b.queue().kind().name());
+        if (b.selector() != null && !b.selector().isEmpty()) {
+            h.put("selector", b.selector());
+        }
+        h.put("fromPartition", Integer.toString(b.fromPartition()));
+        h.put("fromOffset", Long.toString(b.fromOffset()));
+        h.put("maxMessages", Integer.toString(b.maxMessages()));
+        Frame answer = call(RequestCode.BROWSE, h, null);
+        try {
+            return WireBodies.browsePage(answer.body());
+        } catch (ProtocolException e) {
+            throw Headers.malformed(RequestCode.BROWSE, e.getMessage());
+        }
+    }
+
+    @Override
+    public void createDestination(DestinationRef destination) throws JMSException {
+        call(RequestCode.CREATE_DESTINATION, Headers.destination(destination), null);
+    }
+
+    @Override
+    public void deleteDestination(DestinationRef destination) throws JMSException {
+        call(RequestCode.DELETE_DESTINATION, Headers.destination(destination), null);
+    }
+
+    // ---------------------------------------------------------------- lifecycle
+
+    @Override
+    public boolean isClosed() {
+        return channel.isEnded();
+    }
+
+    @Override
+    public void close() {
+        channel.close(requestTimeoutMillis);
+    }
+
+    private Frame call(RequestCode code, Map<String, String> headers, byte[] body) throws JMSException {
+        return channel.call(code, headers, body, requestTimeoutMillis);
+    }
+}

@@ -1,0 +1,68 @@
+package io.keelmq.jms.provider;
+
+import io.keelmq.protocol.message.DestinationRef;
+import jakarta.jms.JMSException;
+
+import java.util.List;
+
+/**
+ * The transport-neutral conversation with one broker connection, one method per request of the client/broker
+ * contract (protocol/README.md, "Requests"). The JMS objects depend only on this interface, so TCP and in-VM
+ * connections behave identically and a failover provider can later wrap it.
+ *
+ * <p>Thread-safe. Blocking methods wait at most the request timeout and throw the exception the broker's error code
+ * maps to ({@link ErrorMapping}), a {@link RequestTimeoutException}, or a {@link ConnectionFailedException}.
+ * Callbacks run on the transport's thread in frame order and must not block.
+ */
+public interface Provider {
+
+    /** Opens the transport and performs HANDSHAKE; {@code listener} is told if the connection is lost later. */
+    ConnectionInfo connect(ConnectRequest request, ProviderListener listener) throws JMSException;
+
+    /** The handshake's answer; null before {@link #connect}. */
+    ConnectionInfo connectionInfo();
+
+    void setClientId(String clientId) throws JMSException;
+
+    void createSession(long sessionId, AckMode ackMode) throws JMSException;
+
+    void closeSession(long sessionId, List<Undelivered> undelivered) throws JMSException;
+
+    void createConsumer(ConsumerInfo consumer) throws JMSException;
+
+    void closeConsumer(long consumerId, List<Undelivered> undelivered) throws JMSException;
+
+    /** Sends and waits for the broker's answer, or only for the write when the request is oneway. */
+    SendResult send(SendRequest request) throws JMSException;
+
+    /** Sends without blocking; {@code callback} gets the answer (or the completed write when oneway). */
+    void send(SendRequest request, SendCallback callback);
+
+    /** Asks for messages; the answer goes to {@code callback} on the transport thread. */
+    void pull(PullRequest request, DeliveryCallback callback);
+
+    /** Acknowledges exactly the listed messages of one consumer and waits for the answer. */
+    void acknowledge(long consumerId, List<Position> positions) throws JMSException;
+
+    /**
+     * Releases the session's messages in flight (listed ones without a delivery-count increment) and waits.
+     *
+     * @param onAnswer run on the transport thread as the answer is received, before any later frame is handled, so
+     *     the caller can tell deliveries that predate the recovery (released by it) from those that follow it
+     */
+    void recover(long sessionId, List<Undelivered> undelivered, Runnable onAnswer) throws JMSException;
+
+    void unsubscribe(String subscriptionName) throws JMSException;
+
+    BrowsePage browse(BrowseRequest request) throws JMSException;
+
+    void createDestination(DestinationRef destination) throws JMSException;
+
+    void deleteDestination(DestinationRef destination) throws JMSException;
+
+    /** True once the connection failed or was closed: every further request fails at once. */
+    boolean isClosed();
+
+    /** Sends CLOSE (waiting at most the request timeout) unless the connection already failed, then closes it. */
+    void close();
+}

@@ -1,0 +1,207 @@
+package io.keelmq.jms;
+
+import io.keelmq.protocol.frame.Frame;
+import io.keelmq.protocol.frame.RequestCode;
+import jakarta.jms.BytesMessage;
+import jakarta.jms.Connection;
+import jakarta.jms.IllegalStateException;
+import jakarta.jms.InvalidSelectorException;
+import jakarta.jms.Message;
+import jakarta.jms.MessageConsumer;
+import jakarta.jms.MessageProducer;
+import jakarta.jms.Queue;
+import jakarta.jms.Session;
+import jakarta.jms.TextMessage;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class ConsumerTest extends FakeBrokerTestBase {
+
+    private static void send(Session session, Queue queue, int count) throws Exception {
+        MessageProducer producer = session.createProducer(queue);
+        for (int i = 0; i < count; i++) {
+            producer.send(session.createTextMessage("m" + i));
+        }
+    }
+
+    @Test
+    void prefetchStaysWithinTheMessageThreshold() throws Exception {
+        Connection connection = connect("pullThresholdForQueue=5", "pullThresholdSizeForQueue=1",
+                "pollHoldMillis=10000");
+        Session session = connection.createSession();
+        Queue queue = session.createQueue("q");
+        send(session, queue, 12);
+        KeelMessageConsumer consumer = (KeelMessageConsumer) session.createConsumer(queue);
+        Wait.until("5 prefetched", () -> consumer.buffer().size() == 5);
+        Frame first = broker.requests(RequestCode.PULL).get(0);
+        assertEquals("5", first.header("maxMessages"));
+        assertEquals(Long.toString(1024 * 1024), first.header("maxBytes"));
+        assertEquals("10000", first.header("holdMillis"));
+        assertEquals(1, broker.requests(RequestCode.PULL).size(), "a full buffer asks for nothing more");
+        assertEquals(5, broker.states("queue/q")[1]);
+
+        connection.start();
+        assertEquals("m0", ((TextMessage) consumer.receive(1000)).getText());
+        Wait.until("the freed slot is pulled", () -> broker.requests(RequestCode.PULL).size() == 2);
+        assertEquals("1", broker.requests(RequestCode.PULL).get(1).header("maxMessages"));
+        Wait.until("5 prefetched again", () -> consumer.buffer().size() == 5);
+    }
+
+    @Test
+    void prefetchStaysWithinTheSizeThreshold() throws Exception {
+        Connection connection = connect("pullThresholdSizeForQueue=1");
+        Session session = connection.createSession();
+        Queue queue = session.createQueue("q");
+        MessageProducer producer = session.createProducer(queue);
+        for (int i = 0; i < 4; i++) {
+            BytesMessage m = session.createBytesMessage();
+            m.writeBytes(new byte[400 * 1024]);
+            producer.send(m);
+        }
+        KeelMessageConsumer consumer = (KeelMessageConsumer) session.createConsumer(queue);
+        Wait.until("two pulls answered", () -> consumer.buffer().size() == 3);
+        List<Frame> pulls = broker.requests(RequestCode.PULL);
+        assertEquals(2, pulls.size(), "1 MiB is reached after three 400 KiB messages");
+        long second = Long.parseLong(pulls.get(1).header("maxBytes"));
+        assertTrue(second < 1024 * 1024 - 2 * 400 * 1024 && second > 0, "the rest of the window: " + second);
+        assertEquals(3, broker.states("queue/q")[1]);
+    }
+
+    @Test
+    void nothingIsDeliveredWhileStopped() throws Exception {
+        Connection connection = connect();
+        Session session = connection.createSession();
+        Queue queue = session.createQueue("q");
+        send(session, queue, 1);
+        MessageConsumer consumer = session.createConsumer(queue);
+        assertNull(consumer.receive(100));
+        assertNull(consumer.receiveNoWait());
+        connection.start();
+        assertEquals("m0", ((TextMessage) consumer.receive(2000)).getText());
+        connection.stop();
+        send(session, queue, 1);
+        assertNull(consumer.receive(100));
+        connection.start();
+        assertEquals("m0", ((TextMessage) consumer.receive(2000)).getText());
+    }
+
+    @Test
+    void receiveNoWaitAsksTheBrokerWithoutHolding() throws Exception {
+        Connection connection = connect("pollHoldMillis=10000");
+        Session session = connection.createSession();
+        Queue queue = session.createQueue("q");
+        MessageConsumer consumer = session.createConsumer(queue);
+        connection.start();
+        broker.awaitRequests(RequestCode.PULL, 1, 5000);
+        assertNull(consumer.receiveNoWait());
+        assertTrue(broker.requests(RequestCode.PULL).stream().anyMatch(f -> "0".equals(f.header("holdMillis"))));
+        send(session, queue, 1);
+        assertEquals("m0", ((TextMessage) consumer.receive(2000)).getText(), "the held pull was woken");
+    }
+
+    @Test
+    void receiveTimesOutWithNull() throws Exception {
+        Connection connection = connect();
+        Session session = connection.createSession();
+        MessageConsumer consumer = session.createConsumer(session.createQueue("q"));
+        connection.start();
+        long start = System.nanoTime();
+        assertNull(consumer.receive(100));
+        assertTrue(System.nanoTime() - start >= TimeUnit.MILLISECONDS.toNanos(90));
+    }
+
+    @Test
+    void closeReleasesThePrefetchedMessagesInItsUndeliveredList() throws Exception {
+        Connection connection = connect();
+        Session session = connection.createSession();
+        Queue queue = session.createQueue("q");
+        send(session, queue, 3);
+        KeelMessageConsumer consumer = (KeelMessageConsumer) session.createConsumer(queue);
+        connection.start();
+        assertEquals("m0", ((TextMessage) consumer.receive(2000)).getText());
+        Wait.until("the rest prefetched", () -> consumer.buffer().size() == 2);
+        consumer.close();
+        Frame close = broker.requests(RequestCode.CLOSE_CONSUMER).get(0);
+        assertEquals(Long.toString(consumer.consumerId()), close.header("consumerId"));
+        assertEquals(4 + 2 * 20, close.body().length);
+        int[] states = broker.states("queue/q");
+        assertEquals(2, states[0], "available again");
+        assertEquals(1, states[2], "acknowledged");
+        assertEquals(List.of(1, 0, 0), List.copyOf(broker.deliveryCounts("queue/q").values()));
+        assertThrows(IllegalStateException.class, consumer::receiveNoWait);
+    }
+
+    @Test
+    void closeEndsAPendingReceiveWithNull() throws Exception {
+        Connection connection = connect();
+        Session session = connection.createSession();
+        MessageConsumer consumer = session.createConsumer(session.createQueue("q"));
+        connection.start();
+        CompletableFuture<Message> pending = CompletableFuture.supplyAsync(() -> {
+            try {
+                return consumer.receive();
+            } catch (Exception e) {
+                throw new AssertionError(e);
+            }
+        });
+        Thread.sleep(50);
+        assertFalse(pending.isDone());
+        consumer.close();
+        assertTrue(pending.isDone(), "close returns after the receive did");
+        assertNull(pending.get());
+    }
+
+    @Test
+    void anInvalidSelectorIsRefusedBeforeReachingTheBroker() throws Exception {
+        Session session = connect().createSession();
+        assertThrows(InvalidSelectorException.class,
+                () -> session.createConsumer(session.createQueue("q"), "color = "));
+        assertEquals(List.of(), broker.requests(RequestCode.CREATE_CONSUMER));
+        session.createConsumer(session.createQueue("q"), "  ");
+        assertNull(broker.requests(RequestCode.CREATE_CONSUMER).get(0).header("selector"), "blank means none");
+    }
+
+    @Test
+    void theSelectorIsAppliedByTheBroker() throws Exception {
+        Connection connection = connect();
+        Session session = connection.createSession();
+        Queue queue = session.createQueue("q");
+        MessageProducer producer = session.createProducer(queue);
+        for (String color : new String[] {"red", "blue", "red"}) {
+            TextMessage m = session.createTextMessage(color);
+            m.setStringProperty("color", color);
+            producer.send(m);
+        }
+        MessageConsumer blue = session.createConsumer(queue, "color = 'blue'");
+        assertEquals("color = 'blue'", broker.requests(RequestCode.CREATE_CONSUMER).get(0).header("selector"));
+        connection.start();
+        assertEquals("blue", ((TextMessage) blue.receive(2000)).getText());
+        assertNull(blue.receive(50));
+    }
+
+    @Test
+    void expiredMessagesAreAcknowledgedAndNotDelivered() throws Exception {
+        Connection connection = connect();
+        Session session = connection.createSession();
+        Queue queue = session.createQueue("q");
+        MessageProducer producer = session.createProducer(queue);
+        producer.setTimeToLive(1);
+        producer.send(session.createTextMessage("short-lived"));
+        Thread.sleep(5);
+        producer.setTimeToLive(0);
+        producer.send(session.createTextMessage("lasting"));
+        MessageConsumer consumer = session.createConsumer(queue);
+        connection.start();
+        assertEquals("lasting", ((TextMessage) consumer.receive(2000)).getText());
+        assertEquals(2, broker.states("queue/q")[2]);
+    }
+}
