@@ -3,6 +3,7 @@ package io.keelmq.store;
 import io.keelmq.store.AppendResult.AppendedRecord;
 import io.keelmq.store.dispatch.DispatchRequest;
 import io.keelmq.store.dispatch.Dispatcher;
+import io.keelmq.store.flush.AsyncCommitter;
 import io.keelmq.store.flush.FlushService;
 import io.keelmq.store.flush.GroupCommitFlusher;
 import io.keelmq.store.flush.IntervalFlusher;
@@ -56,6 +57,7 @@ public final class MessageStore implements Closeable {
     private final ReentrantReadWriteLock closeLock = new ReentrantReadWriteLock();
     private Dispatcher dispatcher;
     private FlushService flusher;
+    private AsyncCommitter committer;
     private RetentionService retention;
     private ScheduledExecutorService scheduler;
     private RecoveryReport recoveryReport;
@@ -65,7 +67,8 @@ public final class MessageStore implements Closeable {
         this.config = config;
         this.layer = layer;
         this.clock = clock;
-        this.commitLog = new CommitLog(config.commitLogDir(), config.mappedFileSizeCommitLog(), layer);
+        this.commitLog = new CommitLog(config.commitLogDir(), config.mappedFileSizeCommitLog(), layer,
+                config.flushDiskType() == FlushDiskType.ASYNC_FLUSH, config.maxMessageSize() + RecordLimits.MAX_OVERHEAD);
         this.queues = new ConsumeQueueTable(config.consumeQueueDir(), config.consumeQueueEntriesPerFile(), layer);
         this.index = config.messageIndexEnable()
                 ? new MessageIndex(config.indexDir(), layer, config.maxHashSlotNum(), config.maxIndexNum()) : null;
@@ -161,7 +164,25 @@ public final class MessageStore implements Closeable {
         layer.writeAtomically(config.abortFile(), new byte[0]);
         boolean sync = config.flushDiskType() == FlushDiskType.SYNC_FLUSH;
         dispatcher = new Dispatcher(queues, index,
-                sync ? commitLog::flushedOffset : commitLog::writeOffset, commitLog.writeOffset());
+                sync ? commitLog::flushedOffset : commitLog::committedOffset, commitLog.writeOffset());
+        if (!sync) {
+            committer = new AsyncCommitter(new AsyncCommitter.LogCommitter() {
+                @Override
+                public boolean hasUncommitted() {
+                    return commitLog.hasUncommitted();
+                }
+
+                @Override
+                public long uncommittedBytes() {
+                    return commitLog.writeOffset() - commitLog.committedOffset();
+                }
+
+                @Override
+                public long commit() throws IOException {
+                    return commitLog.commit();
+                }
+            }, dispatcher::wakeUp);
+        }
         flusher = sync ? new GroupCommitFlusher(commitLog::flush, dispatcher::wakeUp, config.syncFlushTimeout())
                 : new IntervalFlusher(commitLog::flush, config.flushIntervalCommitLog());
         retention = new RetentionService(config, commitLog, queues, index, positions, dispatcher::dispatchedOffset,
@@ -169,6 +190,9 @@ public final class MessageStore implements Closeable {
         retention.checkDisk();
         dispatcher.start();
         flusher.start();
+        if (committer != null) {
+            committer.start();
+        }
         scheduler = Executors.newSingleThreadScheduledExecutor(runnable -> {
             Thread thread = new Thread(runnable, "keel-store-checkpoint");
             thread.setDaemon(true);
@@ -199,6 +223,15 @@ public final class MessageStore implements Closeable {
         } catch (IllegalRecordException e) {
             return completed(AppendResult.failed(e.status(), e.getMessage()));
         }
+        long batchBytes = 0;
+        for (EncodedRecord record : encoded) {
+            batchBytes += record.size();
+        }
+        if (batchBytes > config.mappedFileSizeCommitLog() - RecordLimits.BLANK_SIZE) {
+            return completed(AppendResult.failed(AppendStatus.MESSAGE_ILLEGAL, "a batch of " + batchBytes
+                    + " bytes does not fit in one commit-log segment (mappedFileSizeCommitLog "
+                    + config.mappedFileSizeCommitLog() + ")"));
+        }
         List<AppendedRecord> placed;
         if (!closeLock.readLock().tryLock()) {
             return completed(AppendResult.failed(AppendStatus.SERVICE_NOT_AVAILABLE, "store is closing"));
@@ -227,8 +260,8 @@ public final class MessageStore implements Closeable {
         }
         AppendResult ok = new AppendResult(AppendStatus.PUT_OK, List.copyOf(placed), null);
         AppendedRecord last = placed.get(placed.size() - 1);
-        if (config.flushDiskType() == FlushDiskType.ASYNC_FLUSH) {
-            dispatcher.wakeUp();
+        if (committer != null) {
+            committer.wakeUp();
             return completed(ok);
         }
         return flusher.awaitDurable(last.physicalOffset() + last.size()).handle((durable, failure) -> {
@@ -470,6 +503,9 @@ public final class MessageStore implements Closeable {
         try {
             scheduler.shutdown();
             scheduler.awaitTermination(30, TimeUnit.SECONDS);
+            if (committer != null) {
+                committer.shutdown();
+            }
             flusher.shutdown();
             failure = flusher.failure();
             if (failure == null) {

@@ -49,6 +49,34 @@ class FaultTest {
     }
 
     @Test
+    void underAsyncFlushAFailingDiskLosesNoAcknowledgedAppend() throws Exception {
+        // Segments larger than the 1 MiB write buffer, so the buffer is what fills first.
+        var config = Records.smallStore(dir).flushDiskType(FlushDiskType.ASYNC_FLUSH).flushIntervalCommitLog(20)
+                .mappedFileSizeCommitLog(4 << 20);
+        try (MessageStore store = MessageStore.open(config, layer, clock)) {
+            layer.failWrites("No space left on device");
+            java.util.List<AppendResult> acknowledged = new java.util.ArrayList<>();
+            AppendResult last;
+            int i = 0;
+            // Appends are buffered while the committer retries; once the buffer is full they are refused.
+            while ((last = store.append(Records.record("q", 0, "m" + i++, 1000))).status() == AppendStatus.PUT_OK) {
+                acknowledged.add(last);
+                assertTrue(i < 100_000, "appends never refused");
+            }
+            assertEquals(AppendStatus.IO_ERROR, last.status());
+            assertTrue(last.error().contains("No space left on device"), last.error());
+            assertTrue(acknowledged.size() > 500, "the write buffer took " + acknowledged.size() + " appends");
+            layer.failWrites(null);
+            awaitDispatched(store);
+            for (int k = 0; k < acknowledged.size(); k++) {
+                assertEquals("m" + k, Records.nameOf(store.read(acknowledged.get(k).physicalOffset()).body()));
+            }
+            assertEquals(acknowledged.size(), store.maxQueueOffset("q", 0), "the refused append left no trace");
+            assertEquals(AppendStatus.PUT_OK, store.append(Records.record("q", 0, "after", 10)).status());
+        }
+    }
+
+    @Test
     void aFailedForceFailsTheAppendAndEveryLaterOneUntilRestart() throws Exception {
         MessageStore store = MessageStore.open(Records.smallStore(dir), layer, clock);
         AppendResult durable = store.append(Records.record("q", 0, "durable", 100));

@@ -16,7 +16,7 @@ import java.util.concurrent.locks.LockSupport;
  * them together. The more appenders, the more records each force carries.
  *
  * <p>After a force that served several appenders, the thread gives them a moment
- * (at most {@link #GATHER_NANOS}) to queue their next records before forcing again, so
+ * (at most {@link #GATHER_NANOS}, half a millisecond) to queue their next records before forcing again, so
  * that batches stay large under load; a lone appender never waits for that.
  *
  * <p>A request not forced within {@code syncFlushTimeout} is failed with a
@@ -27,7 +27,7 @@ import java.util.concurrent.locks.LockSupport;
  */
 public final class GroupCommitFlusher implements FlushService, Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(GroupCommitFlusher.class);
-    static final long GATHER_NANOS = TimeUnit.MICROSECONDS.toNanos(200);
+    static final long GATHER_NANOS = TimeUnit.MICROSECONDS.toNanos(500);
 
     private final LogForcer forcer;
     private final Runnable afterForce;
@@ -124,9 +124,16 @@ public final class GroupCommitFlusher implements FlushService, Runnable {
         }
     }
 
-    /** Waits briefly for the appenders just released to queue their next records. */
-    private void gather(int expected) {
+    /**
+     * Waits briefly for the appenders just released to queue their next records: the
+     * requests that queued during the force plus one from each appender released.
+     */
+    private void gather(int released) {
         long until = System.nanoTime() + GATHER_NANOS;
+        int expected;
+        synchronized (lock) {
+            expected = pending.size() + released;
+        }
         while (System.nanoTime() < until) {
             synchronized (lock) {
                 if (pending.size() >= expected || !running) {

@@ -1,5 +1,6 @@
 package io.keelmq.store.flush;
 
+import io.keelmq.store.log.WriteFailedException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,6 +49,9 @@ public final class IntervalFlusher implements FlushService, Runnable {
             try {
                 forcer.force();
                 forces++;
+            } catch (WriteFailedException e) {
+                // Not fatal: the buffered appends are kept and the committer retries them.
+                LOG.warn("commit-log flush could not write buffered appends: {}", e.getMessage());
             } catch (IOException e) {
                 LOG.error("commit-log force failed; refusing further appends until restart", e);
                 failure = e;

@@ -23,8 +23,12 @@ import java.util.concurrent.locks.ReentrantLock;
  * files. Offsets are continuous across segments: segment N+1 starts where segment N's
  * capacity ends, and a blank marker fills the unused end of a segment.
  *
- * <p>Appends are serialised by one lock (writes are sequential anyway); reads and
- * flushes do not take it.
+ * <p>Appends are serialised by one lock (writes are sequential anyway). Under
+ * SYNC_FLUSH each append writes its records to the file before it waits for the force.
+ * Under ASYNC_FLUSH appends go to a {@link WriteBuffer} that {@link #commit()} writes out
+ * (a committer thread does so continuously): one system call for many records, so the
+ * write path costs a memory copy. {@code committedOffset} is where the file's bytes end,
+ * {@code writeOffset} where the appended ones do.
  */
 public final class CommitLog implements Closeable {
     private static final Logger LOG = LoggerFactory.getLogger(CommitLog.class);
@@ -37,15 +41,22 @@ public final class CommitLog implements Closeable {
     private final ReentrantLock appendLock = new ReentrantLock();
     private final QueueOffsetTable queueOffsets = new QueueOffsetTable();
     private final Object flushLock = new Object();
+    private final WriteBuffer writeBuffer;
     private volatile long writeOffset;
+    private volatile long committedOffset;
     private volatile long flushedOffset;
     /** Store timestamps never go backwards, so a consume queue can be binary-searched by time. */
     private long lastStoreTimestamp;
 
-    public CommitLog(Path dir, int segmentSize, FileLayer layer) {
+    /**
+     * @param bufferedWrites ASYNC_FLUSH: collect appends in a write buffer; {@code largestRecord}
+     *                       sizes it
+     */
+    public CommitLog(Path dir, int segmentSize, FileLayer layer, boolean bufferedWrites, int largestRecord) {
         this.dir = dir;
         this.segmentSize = segmentSize;
         this.layer = layer;
+        this.writeBuffer = bufferedWrites ? new WriteBuffer(largestRecord) : null;
     }
 
     /**
@@ -80,7 +91,7 @@ public final class CommitLog implements Closeable {
      */
     public boolean restoreEnd(long end) throws IOException {
         if (segments.isEmpty()) {
-            writeOffset = flushedOffset = end;
+            writeOffset = committedOffset = flushedOffset = end;
             return true;
         }
         Segment last = segments.lastEntry().getValue();
@@ -92,7 +103,7 @@ public final class CommitLog implements Closeable {
             last.file.truncate(position);
         }
         last.writePosition(position);
-        writeOffset = flushedOffset = end;
+        writeOffset = committedOffset = flushedOffset = end;
         return true;
     }
 
@@ -104,7 +115,7 @@ public final class CommitLog implements Closeable {
     public ScanOutcome recover(long verifyFrom, RecordVisitor visitor, Path quarantineDir) throws IOException {
         LogScanner scanner = new LogScanner(segments, layer, quarantineDir);
         ScanOutcome outcome = scanner.scanAndTruncate(verifyFrom, visitor);
-        writeOffset = outcome.validEnd();
+        writeOffset = committedOffset = outcome.validEnd();
         // What the previous process wrote may still be only in the page cache.
         Long from = segments.floorKey(outcome.scanStart());
         for (Segment segment : (from == null ? segments : segments.tailMap(from)).values()) {
@@ -135,29 +146,8 @@ public final class CommitLog implements Closeable {
         try {
             storeTimestamp = Math.max(storeTimestamp, lastStoreTimestamp);
             lastStoreTimestamp = storeTimestamp;
-            Segment first = writableSegment(records.get(0).size());
-            int firstPosition = first.writePosition();
-            List<AppendedRecord> placed = new ArrayList<>(records.size());
-            int written = 0;
-            try {
-                for (EncodedRecord record : records) {
-                    Segment segment = writableSegment(record.size());
-                    long physical = segment.writeOffset();
-                    String destination = record.source().destination();
-                    int partition = record.source().partition();
-                    long queueOffset = queueOffsets.assign(destination, partition);
-                    written++;
-                    ByteBuffer bytes = record.bytes().duplicate();
-                    RecordCodec.stamp(bytes, physical, queueOffset, storeTimestamp);
-                    segment.file.write(bytes, segment.writePosition());
-                    segment.writePosition(segment.writePosition() + record.size());
-                    placed.add(new AppendedRecord(physical, record.size(), queueOffset, storeTimestamp));
-                }
-            } catch (IOException e) {
-                undo(records, written, first, firstPosition);
-                throw e;
-            }
-            writeOffset = segments.lastEntry().getValue().writeOffset();
+            List<AppendedRecord> placed = writeBuffer != null ? appendBuffered(records, storeTimestamp)
+                    : appendDirect(records, storeTimestamp);
             for (int i = 0; i < records.size(); i++) {
                 listener.appended(records.get(i), placed.get(i));
             }
@@ -167,7 +157,104 @@ public final class CommitLog implements Closeable {
         }
     }
 
+    /**
+     * ASYNC_FLUSH: the batch goes into the write buffer whole. Any I/O (a roll, a full
+     * buffer) happens before the first record is placed, so a failure leaves no trace.
+     */
+    private List<AppendedRecord> appendBuffered(List<EncodedRecord> records, long storeTimestamp) throws IOException {
+        int total = 0;
+        for (EncodedRecord record : records) {
+            total += record.size();
+        }
+        Segment segment = writableSegment(total);
+        if (writeBuffer.remaining() < total) {
+            commitLocked();
+            writeBuffer.ensureCapacity(total);
+        }
+        List<AppendedRecord> placed = new ArrayList<>(records.size());
+        for (EncodedRecord record : records) {
+            long physical = segment.writeOffset();
+            long queueOffset = queueOffsets.assign(record.source().destination(), record.source().partition());
+            ByteBuffer bytes = record.bytes().duplicate();
+            RecordCodec.stamp(bytes, physical, queueOffset, storeTimestamp);
+            writeBuffer.put(bytes);
+            segment.writePosition(segment.writePosition() + record.size());
+            placed.add(new AppendedRecord(physical, record.size(), queueOffset, storeTimestamp));
+        }
+        writeOffset = segment.writeOffset();
+        return placed;
+    }
+
+    /** SYNC_FLUSH: each record is written to the file before the append waits for its force. */
+    private List<AppendedRecord> appendDirect(List<EncodedRecord> records, long storeTimestamp) throws IOException {
+        Segment first = writableSegment(records.get(0).size());
+        int firstPosition = first.writePosition();
+        List<AppendedRecord> placed = new ArrayList<>(records.size());
+        int written = 0;
+        try {
+            for (EncodedRecord record : records) {
+                Segment segment = writableSegment(record.size());
+                long physical = segment.writeOffset();
+                String destination = record.source().destination();
+                int partition = record.source().partition();
+                long queueOffset = queueOffsets.assign(destination, partition);
+                written++;
+                ByteBuffer bytes = record.bytes().duplicate();
+                RecordCodec.stamp(bytes, physical, queueOffset, storeTimestamp);
+                segment.file.write(bytes, segment.writePosition());
+                segment.writePosition(segment.writePosition() + record.size());
+                placed.add(new AppendedRecord(physical, record.size(), queueOffset, storeTimestamp));
+            }
+        } catch (IOException e) {
+            undo(records, written, first, firstPosition);
+            throw e;
+        }
+        writeOffset = committedOffset = segments.lastEntry().getValue().writeOffset();
+        return placed;
+    }
+
+    /** Writes the buffered appends to the file; called with the append lock held. */
+    private void commitLocked() throws IOException {
+        if (writeBuffer == null || !writeBuffer.hasData()) {
+            return;
+        }
+        Segment active = segments.lastEntry().getValue();
+        try {
+            committedOffset += writeBuffer.writeTo(active.file, committedOffset - active.baseOffset);
+        } catch (IOException e) {
+            throw new WriteFailedException(e);
+        }
+    }
+
+    /**
+     * Writes what is buffered to the file (where a crash of the process no longer loses
+     * it).
+     *
+     * @return the offset up to which the file now holds every appended record
+     */
+    public long commit() throws IOException {
+        if (writeBuffer == null) {
+            return committedOffset;
+        }
+        appendLock.lock();
+        try {
+            commitLocked();
+            return committedOffset;
+        } finally {
+            appendLock.unlock();
+        }
+    }
+
+    public boolean hasUncommitted() {
+        return committedOffset < writeOffset;
+    }
+
+    public long committedOffset() {
+        return committedOffset;
+    }
+
     private void undo(List<EncodedRecord> records, int assigned, Segment first, int firstPosition) {
+        committedOffset = writeOffset;
         for (int i = 0; i < assigned; i++) {
             queueOffsets.release(records.get(i).source().destination(), records.get(i).source().partition());
         }
@@ -197,8 +284,10 @@ public final class CommitLog implements Closeable {
         }
         long base = 0;
         if (last != null) {
+            commitLocked();                         // the buffered tail belongs to this segment
             last.getValue().seal();
             base = last.getValue().endOffset();
+            committedOffset = base;
         } else if (writeOffset > 0) {
             base = writeOffset;
         }
@@ -215,6 +304,9 @@ public final class CommitLog implements Closeable {
     public StoredMessage read(long physicalOffset) throws IOException {
         if (physicalOffset >= writeOffset) {
             return null;
+        }
+        if (physicalOffset >= committedOffset) {
+            commit();                               // a reader asking for its own fresh append
         }
         Map.Entry<Long, Segment> entry = segments.floorEntry(physicalOffset);
         if (entry == null) {
@@ -252,19 +344,35 @@ public final class CommitLog implements Closeable {
      */
     public long flush() throws IOException {
         synchronized (flushLock) {
-            long target = writeOffset;
-            if (target <= flushedOffset) {
-                return flushedOffset;
+            // A failed write of buffered appends does not stop the force of what the file has.
+            WriteFailedException writeFailure = null;
+            long target;
+            try {
+                target = commit();
+            } catch (WriteFailedException e) {
+                writeFailure = e;
+                target = committedOffset;
             }
-            Long from = segments.floorKey(flushedOffset);
-            for (Segment segment : segments.tailMap(from == null ? 0L : from).values()) {
-                if (segment.baseOffset < target) {
-                    segment.file.force();
-                }
+            forceUpTo(target);
+            if (writeFailure != null) {
+                throw writeFailure;
             }
-            flushedOffset = target;
-            return target;
+            return flushedOffset;
         }
+    }
+
+    /** Forces every segment holding bytes between the flushed offset and {@code target}. */
+    private void forceUpTo(long target) throws IOException {
+        if (target <= flushedOffset) {
+            return;
+        }
+        Long from = segments.floorKey(flushedOffset);
+        for (Segment segment : segments.tailMap(from == null ? 0L : from).values()) {
+            if (segment.baseOffset < target) {
+                segment.file.force();
+            }
+        }
+        flushedOffset = target;
     }
 
     public boolean isEmpty() {
