@@ -20,6 +20,7 @@ import io.keelmq.store.queue.ConsumeQueueEntry;
 import io.keelmq.store.queue.ConsumeQueueTable;
 import io.keelmq.store.recovery.Checkpoint;
 import io.keelmq.store.recovery.RecoveryReport;
+import io.keelmq.store.recovery.StoreRecovery;
 import io.keelmq.store.retention.RetentionFloor;
 import io.keelmq.store.retention.RetentionService;
 import org.slf4j.Logger;
@@ -84,80 +85,14 @@ public final class MessageStore implements Closeable {
         config.validate();
         MessageStore store = new MessageStore(config, layer, clock);
         try {
-            store.recover();
+            store.recoveryReport = new StoreRecovery(config, layer, clock, store.commitLog, store.queues,
+                    store.index, store.positions).recover();
             store.start();
         } catch (IOException | RuntimeException e) {
             store.closeFiles();
             throw e;
         }
         return store;
-    }
-
-    private void recover() throws IOException {
-        layer.createDirectories(config.storePathRootDir());
-        layer.createDirectories(config.configDir());
-        Checkpoint checkpoint = Checkpoint.read(layer, config.checkpointFile());
-        boolean abortMarker = layer.exists(config.abortFile());
-        commitLog.load();
-        queues.load();
-        positions.load();
-        boolean fresh = !abortMarker && checkpoint == null && commitLog.isEmpty();
-        boolean clean = fresh || !abortMarker && checkpoint != null && checkpoint.cleanLogEnd() >= 0
-                && commitLog.restoreEnd(checkpoint.cleanLogEnd());
-        if (clean) {
-            if (index != null) {
-                index.load(true);
-            }
-            recoveryReport = new RecoveryReport(true, -1, commitLog.writeOffset(), 0, null, 0);
-        } else {
-            recoverAfterCrash(checkpoint == null ? Checkpoint.EMPTY : checkpoint);
-        }
-        for (ConsumeQueue queue : queues.all()) {
-            commitLog.setNextQueueOffset(queue.destination(), queue.partition(), queue.maxOffset());
-        }
-        queues.deleteBelow(commitLog.minOffset());
-        LOG.info("store {} opened: {}", config.storePathRootDir(), recoveryReport);
-    }
-
-    /**
-     * Consume-queue entries and index entries written after the checkpoint are suspect:
-     * drop them, verify the log from the checkpoint, and dispatch again what follows it.
-     */
-    private void recoverAfterCrash(Checkpoint checkpoint) throws IOException {
-        long dispatched = checkpoint.dispatchedOffset();
-        queues.truncateFrom(dispatched);
-        long indexFrom = Long.MAX_VALUE;
-        if (index != null) {
-            index.load(false);
-            indexFrom = index.indexedUpTo();
-        }
-        long verifyFrom = Math.min(Math.min(dispatched, checkpoint.commitLogFlushedOffset()), indexFrom);
-        var outcome = commitLog.recover(verifyFrom, record -> {
-            if (record.physicalOffset() >= dispatched) {
-                queues.put(record.destination(), record.partition(), record.queueOffset(), record.physicalOffset(),
-                        record.size(), record.tagHash());
-            }
-            if (index != null) {
-                index.add(record.messageId(), record.keyList(), record.physicalOffset(), record.size(),
-                        record.storeTimestamp());
-            }
-        }, config.quarantineDir());
-        long logEnd = outcome.validEnd();
-        queues.truncateFrom(logEnd);
-        if (index != null && index.truncateAfter(logEnd)) {
-            commitLog.replay(index.indexedUpTo(), logEnd, record -> index.add(record.messageId(), record.keyList(),
-                    record.physicalOffset(), record.size(), record.storeTimestamp()));
-        }
-        queues.forceAll();
-        if (index != null) {
-            index.flush();
-        }
-        new Checkpoint(logEnd, logEnd, -1, clock.millis()).write(layer, config.checkpointFile());
-        recoveryReport = new RecoveryReport(false, outcome.scanStart(), logEnd, outcome.recordsVerified(),
-                outcome.problem(), outcome.discardedBytes());
-        if (!outcome.clean()) {
-            LOG.warn("store recovery: {}", recoveryReport);
-        }
     }
 
     private void start() throws IOException {
