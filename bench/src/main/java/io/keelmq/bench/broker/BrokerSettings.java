@@ -1,0 +1,20 @@
+package io.keelmq.bench.broker;
+
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * What both broker JVMs share so the comparison is fair (same heap, same durability, data on the same
+ * file system), plus where each broker's own pieces are.
+ *
+ * @param xmx                       the -Xmx of every broker JVM, e.g. {@code 1g}
+ * @param flush                     durability of a persistent send
+ * @param dataRoot                  parent of each broker's temporary data directory
+ * @param logDir                    where each broker's output is kept
+ * @param keelServerJar             server/target/keel-server.jar
+ * @param artemisBufferTimeoutNanos Artemis journal-buffer-timeout (its group-commit window)
+ * @param startTimeout              how long a broker may take to print its ready line
+ */
+public record BrokerSettings(String xmx, FlushMode flush, Path dataRoot, Path logDir, Path keelServerJar,
+                             long artemisBufferTimeoutNanos, Duration startTimeout) {
+}

@@ -1,0 +1,118 @@
+package io.keelmq.bench.cli;
+
+import io.keelmq.bench.BenchRun;
+import io.keelmq.bench.broker.BrokerKind;
+import io.keelmq.bench.broker.BrokerSettings;
+import io.keelmq.bench.broker.FlushMode;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/** The options every scenario shares: which brokers, how many rounds, the JVMs, durability, output. */
+final class CommonOptions {
+    /** Set by the build for tests; a run from the repository root finds the jar without it. */
+    static final String KEEL_SERVER_JAR_PROPERTY = "keel.server.jar";
+
+    enum Versus { none, artemis }
+
+    @Option(names = "--vs", defaultValue = "none",
+            description = "also run against this broker, interleaved with KeelMQ: ${COMPLETION-CANDIDATES} "
+                    + "(default: ${DEFAULT-VALUE})")
+    Versus vs;
+
+    @Option(names = "--rounds", defaultValue = "2",
+            description = "rounds; each runs every broker once on a fresh JVM, KeelMQ first (default: ${DEFAULT-VALUE})")
+    int rounds;
+
+    @Option(names = "--flush", defaultValue = "sync",
+            description = "sync (KeelMQ SYNC_FLUSH, Artemis journal sync on) or async (ASYNC_FLUSH, journal sync off) "
+                    + "(default: ${DEFAULT-VALUE})")
+    FlushMode flush;
+
+    @Option(names = "--size", defaultValue = "1024", description = "message body in bytes (default: ${DEFAULT-VALUE})")
+    int size;
+
+    @Option(names = "--xmx", defaultValue = "1g", description = "-Xmx of each broker JVM, the same for all "
+            + "(default: ${DEFAULT-VALUE})")
+    String xmx;
+
+    @Option(names = "--warmup", defaultValue = "2s", converter = DurationConverter.class,
+            description = "send and receive on a separate queue for this long before measuring (default: ${DEFAULT-VALUE})")
+    Duration warmup;
+
+    @Option(names = "--out", description = "output folder (default: bench/results/<timestamp>)")
+    Path out;
+
+    @Option(names = "--data-dir", description = "where the brokers' temporary data directories go, and where the "
+            + "disk is probed (default: the system temp directory)")
+    Path dataDir;
+
+    @Option(names = "--keel-server-jar", description = "the KeelMQ broker jar (default: server/target/keel-server.jar "
+            + "under the working directory or next to this jar's module)")
+    Path keelServerJar;
+
+    @Option(names = "--disk-probe", defaultValue = "1s", converter = DurationConverter.class,
+            description = "how long each of the two raw fsync measurements runs (default: ${DEFAULT-VALUE})")
+    Duration diskProbe;
+
+    @Option(names = "--artemis-buffer-timeout-ns", defaultValue = "0",
+            description = "Artemis journal-buffer-timeout; 0 = the measured time of one 1 KiB write + force "
+                    + "(default: ${DEFAULT-VALUE})")
+    long artemisBufferTimeoutNanos;
+
+    @Option(names = "--start-timeout", defaultValue = "90s", converter = DurationConverter.class,
+            description = "how long a broker JVM may take to start (default: ${DEFAULT-VALUE})")
+    Duration startTimeout;
+
+    @Option(names = "--idle-timeout", defaultValue = "30s", converter = DurationConverter.class,
+            description = "consumers give up on missing messages after nothing arrived for this long "
+                    + "(default: ${DEFAULT-VALUE})")
+    Duration idleTimeout;
+
+    BenchRun.Config toConfig(String commandLine, Map<String, Object> options) {
+        if (rounds < 1) {
+            throw new IllegalArgumentException("--rounds must be at least 1");
+        }
+        if (size < 1) {
+            throw new IllegalArgumentException("--size must be at least 1 byte");
+        }
+        List<BrokerKind> brokers = new ArrayList<>(List.of(BrokerKind.KEEL));
+        if (vs == Versus.artemis) {
+            brokers.add(BrokerKind.ARTEMIS);
+        }
+        Path output = out != null ? out : BenchRun.defaultOut();
+        Path data = dataDir != null ? dataDir : Path.of(System.getProperty("java.io.tmpdir"));
+        BrokerSettings settings = new BrokerSettings(xmx, flush, data, output.resolve("logs"), keelServerJar(),
+                artemisBufferTimeoutNanos, startTimeout);
+        return new BenchRun.Config(brokers, rounds, settings, output, size, warmup, idleTimeout, diskProbe,
+                commandLine, options);
+    }
+
+    /** The first that exists of: the option, the build's property, ./server/target, next to bench/target. */
+    private Path keelServerJar() {
+        if (keelServerJar != null) {
+            return keelServerJar;
+        }
+        List<Path> candidates = new ArrayList<>();
+        String property = System.getProperty(KEEL_SERVER_JAR_PROPERTY);
+        if (property != null && !property.isBlank()) {
+            candidates.add(Path.of(property));
+        }
+        Path fromWorkingDirectory = Path.of("server", "target", "keel-server.jar");
+        candidates.add(fromWorkingDirectory);
+        try {
+            Path benchJar = Path.of(CommonOptions.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            // bench/target/keel-bench.jar (or bench/target/classes) -> server/target/keel-server.jar
+            candidates.add(benchJar.toAbsolutePath().getParent().getParent().getParent()
+                    .resolve("server").resolve("target").resolve("keel-server.jar"));
+        } catch (Exception e) {
+            // No code source (an unusual class loader): the working directory's candidate is the answer.
+        }
+        return candidates.stream().filter(Files::isRegularFile).findFirst().orElse(fromWorkingDirectory);
+    }
+}

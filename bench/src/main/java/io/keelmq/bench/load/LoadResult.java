@@ -1,0 +1,21 @@
+package io.keelmq.bench.load;
+
+import org.HdrHistogram.Histogram;
+
+/**
+ * What one load burst did. Times are from the common start; a histogram is null when it was not
+ * recorded. {@code idleTimedOut} means the consumers gave up waiting for messages that never came.
+ */
+public record LoadResult(long sent, long received, long startNanos, long producersEndNanos, long lastReceiveNanos,
+                         Histogram sendLatency, Histogram endToEnd, boolean idleTimedOut) {
+
+    /** From the start until the last producer finished. */
+    public double producerSeconds() {
+        return Math.max(1, producersEndNanos - startNanos) / 1e9;
+    }
+
+    /** From the start until the last message was received. */
+    public double consumerSeconds() {
+        return Math.max(1, lastReceiveNanos - startNanos) / 1e9;
+    }
+}

@@ -1,0 +1,147 @@
+package io.keelmq.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.keelmq.bench.cli.KeelBenchCommand;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Every scenario, a few hundred messages, against both brokers (KeelMQ from server/target/keel-server.jar,
+ * Artemis from this class path), through the command line as a user runs it: the run succeeds, every
+ * message sent is received and counted in summary.json, and the .hgrm files and plots are written.
+ * No timing is asserted: this machine is small and shared.
+ */
+@Timeout(value = 5, unit = TimeUnit.MINUTES)
+class BenchSmokeTest {
+    private static final int COUNT = 300;
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static Path root;
+
+    @BeforeAll
+    static void keelServerJarIsBuilt() throws IOException {
+        Path jar = Path.of(System.getProperty("keel.server.jar", "../server/target/keel-server.jar"));
+        assertTrue(Files.isRegularFile(jar), jar + " is missing: the reactor builds it before bench "
+                + "(mvn install -DskipTests from the repository root)");
+        root = Path.of(System.getProperty("bench.test.dir", "target/smoke"));
+        Files.createDirectories(root);
+    }
+
+    @Test
+    void send() throws IOException {
+        JsonNode summary = run("send", "--producers=4");
+        for (JsonNode m : measurements(summary, "send", 2)) {
+            assertEquals(COUNT, m.get("sent").asLong(), m::toString);
+            assertEquals(COUNT, m.get("received").asLong(), m::toString);
+            assertEquals(COUNT, m.get("latencyMs").get("count").asLong(), m::toString);
+        }
+        assertFiles("send", "send-keelmq.hgrm", "send-artemis.hgrm", "send-keelmq-r1.hgrm", "send-latency.png");
+        assertEquals(1, summary.get("ratios").size());
+    }
+
+    @Test
+    void endToEnd() throws IOException {
+        JsonNode summary = run("e2e", "--producers=2", "--consumers=2");
+        List<JsonNode> all = measurements(summary, null, 4);
+        for (JsonNode m : all) {
+            assertTrue(m.get("phase").asText().startsWith("e2e-"), m::toString);
+            assertEquals(COUNT, m.get("sent").asLong(), m::toString);
+            assertEquals(COUNT, m.get("received").asLong(), m::toString);
+            assertEquals(COUNT, m.get("latencyMs").get("count").asLong(), m::toString);
+        }
+        // The constant-rate phase runs at the same rate for both brokers: half of KeelMQ's highest.
+        List<String> constantRate = all.stream().filter(m -> m.has("offeredRate"))
+                .map(m -> m.get("phase").asText()).toList();
+        assertEquals(2, constantRate.size(), constantRate::toString);
+        assertEquals(List.of("e2e-half-max"), constantRate.stream().distinct().toList());
+        assertEquals(1, all.stream().filter(m -> m.has("offeredRate")).map(m -> m.get("offeredRate").asDouble())
+                .distinct().count(), "Artemis runs at KeelMQ's rate");
+        assertFiles("e2e", "e2e-max-keelmq.hgrm", "e2e-max-artemis.hgrm", "e2e-max-latency.png");
+    }
+
+    @Test
+    void backlog() throws IOException {
+        JsonNode summary = run("backlog", "--producers=2", "--consumers=2");
+        for (JsonNode m : measurements(summary, "backlog-produce", 2)) {
+            assertEquals(COUNT, m.get("sent").asLong(), m::toString);
+            assertTrue(m.get("heapAfterFullGc").get("usedBytes").asLong() > 0, m::toString);
+        }
+        for (JsonNode m : measurements(summary, "backlog-consume", 2)) {
+            assertEquals(COUNT, m.get("received").asLong(), m::toString);
+            assertTrue(m.get("heapAfterFullGc").get("usedBytes").asLong() > 0, m::toString);
+        }
+        assertEquals("met", summary.get("targets").get(0).get("verdict").asText(), summary.get("targets")::toString);
+    }
+
+    @Test
+    void transactedRunsOnArtemisAndIsReportedUnsupportedOnKeel() throws IOException {
+        JsonNode summary = run("transacted", "--producers=2", "--consumers=2", "--batch=10");
+        List<JsonNode> all = measurements(summary, "transacted", 2);
+        JsonNode keel = all.stream().filter(m -> m.get("broker").asText().equals("KeelMQ")).findFirst().orElseThrow();
+        assertFalse(keel.get("supported").asBoolean(), keel::toString);
+        assertTrue(keel.get("reason").asText().contains("not supported"), keel::toString);
+        JsonNode artemis = all.stream().filter(m -> m.get("broker").asText().equals("Artemis")).findFirst()
+                .orElseThrow();
+        assertTrue(artemis.get("supported").asBoolean(), artemis::toString);
+        assertEquals(COUNT, artemis.get("sent").asLong(), artemis::toString);
+        assertEquals(COUNT, artemis.get("received").asLong(), artemis::toString);
+    }
+
+    @Test
+    void helpAndUsageErrors() {
+        assertEquals(0, KeelBenchCommand.execute("--help"));
+        assertEquals(0, KeelBenchCommand.execute("send", "--help"));
+        assertEquals(2, KeelBenchCommand.execute("send", "--producers=0"));
+        assertEquals(2, KeelBenchCommand.execute("no-such-scenario"));
+        assertEquals(2, KeelBenchCommand.execute("send", "--keel-server-jar=" + root.resolve("missing.jar"),
+                "--out=" + root.resolve("missing-jar")));
+    }
+
+    /** Runs one scenario, one round, both brokers; returns its summary.json. */
+    private static JsonNode run(String scenario, String... extra) throws IOException {
+        Path out = root.resolve(scenario);
+        List<String> args = new ArrayList<>(List.of(scenario, "--vs=artemis", "--rounds=1", "--count=" + COUNT,
+                "--warmup=0", "--disk-probe=100ms", "--xmx=256m", "--start-timeout=180s", "--idle-timeout=60s",
+                "--out=" + out, "--data-dir=" + root.resolve("data")));
+        args.addAll(List.of(extra));
+        assertEquals(0, KeelBenchCommand.execute(args.toArray(String[]::new)), scenario + " failed; see the output");
+        JsonNode summary = JSON.readTree(out.resolve("summary.json").toFile());
+        assertEquals(scenario, summary.get("scenario").asText());
+        try (Stream<Path> left = Files.list(root.resolve("data"))) {
+            assertEquals(List.of(), left.filter(p -> p.getFileName().toString().startsWith("keel-bench-")).toList(),
+                    "broker data directories are deleted");
+        }
+        return summary;
+    }
+
+    /** The measurements of a phase (all when null), checking how many there are. */
+    private static List<JsonNode> measurements(JsonNode summary, String phase, int expected) {
+        List<JsonNode> found = new ArrayList<>();
+        summary.get("measurements").forEach(m -> {
+            if (phase == null || m.get("phase").asText().equals(phase)) {
+                found.add(m);
+            }
+        });
+        assertEquals(expected, found.size(), summary.get("measurements")::toString);
+        return found;
+    }
+
+    private static void assertFiles(String scenario, String... names) {
+        for (String name : names) {
+            assertTrue(Files.isRegularFile(root.resolve(scenario).resolve(name)), name + " in " + scenario);
+        }
+    }
+}
