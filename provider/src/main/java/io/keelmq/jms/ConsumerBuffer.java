@@ -26,8 +26,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * <ul>
  * <li>during a recover, deliveries answered before the broker's RECOVER answer were released by it and are dropped;
  * those answered after it are new and kept;</li>
- * <li>after close, late deliveries are handed back to the session, which releases them in its next undelivered
- * list.</li>
+ * <li>after close, deliveries answered before the zero-message PULL that {@link #endPulls()} sends are listed in
+ * CLOSE_CONSUMER; any later one (there should be none) is handed to the session, which releases it in its next
+ * undelivered list.</li>
  * </ul>
  */
 final class ConsumerBuffer {
@@ -49,6 +50,8 @@ final class ConsumerBuffer {
     private boolean recovering;
     private boolean closed;
     private int receivers;
+    /** Deliveries that arrived after close, until {@link #endPulls()} takes them; null afterwards. */
+    private List<Undelivered> late = new ArrayList<>();
 
     ConsumerBuffer(KeelMessageConsumer consumer, Provider provider, ConnectionOptions options) {
         this.consumer = consumer;
@@ -208,6 +211,43 @@ final class ConsumerBuffer {
         }
     }
 
+    /**
+     * After {@link #close()}, before CLOSE_CONSUMER: ends the outstanding long poll with a zero-message PULL and waits
+     * for its answer. The broker answers the held pull before it (empty, unless messages were already claimed for
+     * it), so afterwards no PULL answer of this consumer can bring messages. Without this, messages claimed for the
+     * long poll just before the broker saw CLOSE_CONSUMER would stay in flight, unseen, until the session ends.
+     *
+     * @return what PULL answers brought after close, to be listed as undelivered in CLOSE_CONSUMER
+     */
+    List<Undelivered> endPulls() {
+        boolean outstanding;
+        lock.lock();
+        try {
+            outstanding = longPollOutstanding;
+        } finally {
+            lock.unlock();
+        }
+        if (outstanding && !provider.isClosed()) {
+            CompletableFuture<Void> answered = new CompletableFuture<>();
+            provider.pull(PullRequest.endHeld(consumer.consumerId()), new Answer(false, answered));
+            try {
+                answered.get(requestTimeoutMillis, TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (ExecutionException | TimeoutException e) {
+                // The connection is failing; CLOSE_CONSUMER fails too and the connection's end releases everything.
+            }
+        }
+        lock.lock();
+        try {
+            List<Undelivered> taken = late;
+            late = null;
+            return taken == null ? List.of() : taken;
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** Wakes waiting receives: the connection started or failed. */
     void wakeUp() {
         lock.lock();
@@ -286,9 +326,9 @@ final class ConsumerBuffer {
                     longPollOutstanding = false;
                 }
                 if (closed) {
-                    orphans = new ArrayList<>();
+                    List<Undelivered> target = late != null ? late : (orphans = new ArrayList<>());
                     for (Delivery d : received) {
-                        orphans.add(d.undelivered(consumer.consumerId()));
+                        target.add(d.undelivered(consumer.consumerId()));
                     }
                 } else if (!recovering) {
                     for (Delivery d : received) {

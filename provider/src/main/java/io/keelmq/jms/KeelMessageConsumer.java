@@ -15,6 +15,7 @@ import jakarta.jms.StreamMessage;
 import jakarta.jms.Topic;
 import jakarta.jms.TopicSubscriber;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -208,7 +209,9 @@ public class KeelMessageConsumer implements MessageConsumer, QueueReceiver, Topi
         try {
             session.consumerClosed(this);
             if (!session.connection().provider().isClosed()) {
-                session.connection().provider().closeConsumer(consumerId, undelivered);
+                List<Undelivered> all = new ArrayList<>(undelivered);
+                all.addAll(buffer.endPulls());
+                session.connection().provider().closeConsumer(consumerId, all);
             }
         } catch (JMSException e) {
             LOG.log(System.Logger.Level.WARNING, "CLOSE_CONSUMER " + consumerId + " failed: " + e.getMessage());

@@ -47,7 +47,10 @@ public class KeelQueueBrowser implements QueueBrowser {
         return selector;
     }
 
-    /** Fetches the first page at once, so a missing queue or a refused selector is reported here. */
+    /**
+     * Fetches the first page at once, so a refused selector or a deleted temporary queue is reported here. A queue
+     * nothing was sent to yet is simply empty.
+     */
     @Override
     public Enumeration<Message> getEnumeration() throws JMSException {
         checkClosed();

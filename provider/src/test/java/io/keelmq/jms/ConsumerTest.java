@@ -141,6 +141,23 @@ class ConsumerTest extends FakeBrokerTestBase {
     }
 
     @Test
+    void closeEndsTheHeldLongPollBeforeClosingTheConsumer() throws Exception {
+        Connection connection = connect();
+        Session session = connection.createSession();
+        MessageConsumer consumer = session.createConsumer(session.createQueue("q"));
+        connection.start();
+        broker.awaitRequests(RequestCode.PULL, 1, 2000); // the long poll, held: the queue is empty
+        consumer.close();
+        // Messages claimed for the long poll just before the close would otherwise stay in flight, unlisted.
+        List<Frame> pulls = broker.requests(RequestCode.PULL);
+        Frame last = pulls.get(pulls.size() - 1);
+        assertEquals("0", last.header("maxMessages"));
+        assertEquals("0", last.header("holdMillis"));
+        Frame close = broker.requests(RequestCode.CLOSE_CONSUMER).get(0);
+        assertTrue(last.correlationId() < close.correlationId(), "the zero-message PULL goes before CLOSE_CONSUMER");
+    }
+
+    @Test
     void closeEndsAPendingReceiveWithNull() throws Exception {
         Connection connection = connect();
         Session session = connection.createSession();

@@ -72,8 +72,8 @@ public final class Broker implements AutoCloseable {
                 config.get(ConfigKeys.DELIVERY_MARK_CHUNK), clock);
         subscriptions.load();
         destinations.addListener(subscriptions);
-        PullService pulls = new PullService(subscriptions, workers, timer,
-                config.get(ConfigKeys.BROKER_SUSPEND_MAX_TIME_MILLIS), clock);
+        PullService pulls = new PullService(subscriptions, timer, config.get(ConfigKeys.BROKER_SUSPEND_MAX_TIME_MILLIS),
+                clock);
         store.addArrivalListener((destination, partition, maxOffset) -> pulls.arrived(destination));
         this.sends = new SendService(config, store, destinations, clock);
         this.services = new BrokerServices(config, store, destinations, subscriptions, pulls, sends,

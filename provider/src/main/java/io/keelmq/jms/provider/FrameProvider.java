@@ -202,10 +202,7 @@ public final class FrameProvider implements Provider {
         call(RequestCode.UNSUBSCRIBE, Headers.of("subscriptionName", subscriptionName), null);
     }
 
-    /**
-     * Besides the contract's headers this sends {@code destinationKind}, because a temporary queue and a queue may
-     * share a name and BROWSE otherwise cannot tell them apart.
-     */
+    /** Sends {@code destinationKind} (optional in the contract) because a temporary queue and a queue may share a name. */
     @Override
     public BrowsePage browse(BrowseRequest b) throws JMSException {
         Map<String, String> h = Headers.of("destination", b.queue().name(), "destinationKind",

@@ -127,7 +127,8 @@ final class FakeConsuming {
         int maxMessages = h.requiredInt("maxMessages");
         long maxBytes = h.requiredLong("maxBytes");
         long holdMillis = h.requiredLong("holdMillis");
-        if (maxMessages < 1 || maxBytes < 1 || holdMillis < 0) {
+        // Zero messages without a hold only ends the held pull (a closing consumer's last PULL).
+        if (maxMessages < 0 || maxBytes < 1 || holdMillis < 0 || (maxMessages == 0 && holdMillis != 0)) {
             throw h.violation("PULL window " + maxMessages + "/" + maxBytes + "/" + holdMillis);
         }
         FakeConsumer consumer = connection.consumers.get(consumerId);

@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
 
 /**
  * One client connection, independent of its transport: TCP and in-VM connections are both
@@ -99,6 +100,11 @@ public final class Connection {
 
     Set<Destination> temporaries() {
         return temporaries;
+    }
+
+    /** Where this connection's requests run, one at a time: held pulls are answered there too. */
+    Executor requests() {
+        return executor;
     }
 
     // ------------------------------------------------------------------ transport events

@@ -11,9 +11,12 @@ import io.keelmq.server.consume.ConsumerState;
 import io.keelmq.server.consume.SessionState;
 import io.keelmq.server.consume.Subscription;
 import io.keelmq.server.destination.Destination;
+import io.keelmq.server.destination.DestinationRegistry;
 import io.keelmq.server.errors.RequestException;
 import io.keelmq.server.message.DeliveryCodec;
 
+import java.util.List;
+import java.util.Map;
 
 /** CREATE_CONSUMER, CLOSE_CONSUMER, PULL, ACK, UNSUBSCRIBE and BROWSE. */
 final class ConsumerRequests {
@@ -82,16 +85,24 @@ final class ConsumerRequests {
         int maxMessages = Headers.optionalInt(request, "maxMessages", 32);
         long maxBytes = Math.min(Headers.optionalLong(request, "maxBytes", Long.MAX_VALUE), answerLimit(connection));
         long hold = Headers.optionalLong(request, "holdMillis", 0);
-        connection.services().pulls().pull(consumer, maxMessages, maxBytes, hold,
-                deliveries -> connection.respond(request, java.util.Map.of(),
+        connection.services().pulls().pull(consumer, maxMessages, maxBytes, hold, connection.requests(),
+                deliveries -> connection.respond(request, Map.of(),
                         DeliveryCodec.encodeDeliveries(deliveries)));
     }
 
     static void ack(Connection connection, Frame request) {
-        ConsumerState consumer = consumer(connection, request);
+        long consumerId = Headers.requiredLong(request, "consumerId");
         boolean cumulative = Headers.bool(request, "cumulative");
+        List<DeliveryCodec.Position> positions = DeliveryCodec.decodePositions(request.body());
+        ConsumerState consumer = connection.consumers().get(consumerId);
+        if (consumer == null) {
+            // A closed consumer is forgotten once nothing it delivered is in flight (all acknowledged or released
+            // by RECOVER/CLOSE_SESSION), which the client cannot see: an ACK for it has nothing left to do.
+            connection.respond(request);
+            return;
+        }
         Subscription subscription = consumer.subscription();
-        for (DeliveryCodec.Position position : DeliveryCodec.decodePositions(request.body())) {
+        for (DeliveryCodec.Position position : positions) {
             if (cumulative) {
                 subscription.ackUpTo(consumer, position.partition(), position.queueOffset());
             } else {
@@ -115,17 +126,23 @@ final class ConsumerRequests {
             throw RequestException.illegalState("only queues can be browsed, not a " + kind);
         }
         String name = Headers.required(request, "destination");
+        Selector selector = selector(request);
         Destination destination = connection.services().destinations().find(kind, name);
         Subscription queue = destination == null ? null : connection.services().subscriptions()
                 .queueSubscription(destination);
         if (queue == null) {
-            throw RequestException.notFound(io.keelmq.server.destination.DestinationRegistry.describe(kind, name)
-                    + " does not exist");
+            if (kind == DestinationRef.Kind.TEMPORARY_QUEUE) {
+                // A temporary queue that is gone was deleted: browsing it is an error, not an empty queue.
+                throw RequestException.notFound(DestinationRegistry.describe(kind, name) + " does not exist");
+            }
+            // A queue nobody sent to yet is merely empty; queues come into being on first use.
+            connection.respond(request, Map.of(), DeliveryCodec.encodeBrowse(List.of(), -1, -1));
+            return;
         }
-        BrowseService.Page page = connection.services().browser().browse(queue, selector(request),
+        BrowseService.Page page = connection.services().browser().browse(queue, selector,
                 Headers.optionalInt(request, "fromPartition", 0), Headers.optionalLong(request, "fromOffset", 0),
                 Headers.optionalInt(request, "maxMessages", 32), answerLimit(connection));
-        connection.respond(request, java.util.Map.of(),
+        connection.respond(request, Map.of(),
                 DeliveryCodec.encodeBrowse(page.deliveries(), page.nextPartition(), page.nextOffset()));
     }
 

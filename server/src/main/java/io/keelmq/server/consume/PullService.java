@@ -23,15 +23,13 @@ public final class PullService {
     private static final Logger LOG = LoggerFactory.getLogger(PullService.class);
 
     private final SubscriptionManager subscriptions;
-    private final Executor workers;
     private final ScheduledExecutorService timer;
     private final long maxHoldMillis;
     private final Clock clock;
 
-    public PullService(SubscriptionManager subscriptions, Executor workers, ScheduledExecutorService timer,
-                       long maxHoldMillis, Clock clock) {
+    public PullService(SubscriptionManager subscriptions, ScheduledExecutorService timer, long maxHoldMillis,
+                       Clock clock) {
         this.subscriptions = subscriptions;
-        this.workers = workers;
         this.timer = timer;
         this.maxHoldMillis = maxHoldMillis;
         this.clock = clock;
@@ -47,8 +45,11 @@ public final class PullService {
     /**
      * Answers a PULL now if messages are available, else holds it. A consumer has at most one
      * held pull: a new PULL answers the previous one empty first.
+     *
+     * @param requests the executor of the connection's requests, on which this is called; a held
+     *                 pull is tried again only there (see {@link HeldPull})
      */
-    public void pull(ConsumerState consumer, int maxMessages, long maxBytes, long holdMillis,
+    public void pull(ConsumerState consumer, int maxMessages, long maxBytes, long holdMillis, Executor requests,
                      Consumer<List<Delivery>> answer) throws IOException {
         HeldPull previous = consumer.heldPull().get();
         if (previous != null) {
@@ -61,7 +62,7 @@ public final class PullService {
             answer.accept(claim.deliveries());
             return;
         }
-        HeldPull held = new HeldPull(consumer, maxMessages, maxBytes, answer);
+        HeldPull held = new HeldPull(consumer, maxMessages, maxBytes, requests, answer);
         consumer.heldPull().set(held);
         held.timeout(timer.schedule(() -> held.complete(List.of()), Math.max(hold, 1), TimeUnit.MILLISECONDS));
         // Registered before trying again: a message that arrived since the claim is not missed.
@@ -80,12 +81,16 @@ public final class PullService {
         }
     }
 
-    /** Something changed on {@code subscription}: try its held pulls again, off the caller's thread. */
+    /**
+     * Something changed on {@code subscription}: try its held pulls again, each on its own
+     * connection's request executor. When a request releases messages and calls this, the held
+     * pulls of its own connection are tried after that request, so after its answer is written.
+     */
     public void wake(Subscription subscription) {
         for (ConsumerState consumer : subscription.consumers()) {
             HeldPull held = consumer.heldPull().get();
             if (held != null) {
-                execute(() -> attempt(held));
+                retry(held);
             }
         }
     }
@@ -104,7 +109,7 @@ public final class PullService {
                     giveBack(consumer, deliveries);
                 }
             } else if (claim.moreToScan()) {
-                execute(() -> attempt(held));
+                retry(held);
             } else {
                 scheduleDeferred(subscription);
             }
@@ -135,9 +140,9 @@ public final class PullService {
         }
     }
 
-    private void execute(Runnable task) {
+    private void retry(HeldPull held) {
         try {
-            workers.execute(task);
+            held.requests().execute(() -> attempt(held));
         } catch (RejectedExecutionException e) {
             // The broker is shutting down; held pulls end with their connections.
         }

@@ -35,9 +35,19 @@ public final class DecodedMessage {
         return message.getExpiration() != 0 && message.getExpiration() < now;
     }
 
-    /** JMSDeliveryTime, when it is still in the future; else 0. */
+    /**
+     * JMSDeliveryTime, when the sender asked for a delivery delay and it is still in the future
+     * by the broker's clock; else 0. Clients stamp JMSDeliveryTime on every message (send time +
+     * delay, by their own clock), so a delay was asked for only when it is later than
+     * JMSTimestamp: without that check a client clock ahead of the broker's would hold back
+     * every message it sends. With timestamps disabled (JMSTimestamp 0) the delivery time is
+     * all there is, and it is compared with the broker's clock.
+     */
     public long deliverNotBefore(long now) {
-        return message.getDeliveryTime() > now ? message.getDeliveryTime() : 0;
+        long deliveryTime = message.getDeliveryTime();
+        long timestamp = message.getTimestamp();
+        boolean delayed = timestamp == 0 || deliveryTime > timestamp;
+        return delayed && deliveryTime > now ? deliveryTime : 0;
     }
 
     public boolean matches(Selector selector) {

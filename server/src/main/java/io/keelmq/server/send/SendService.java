@@ -40,7 +40,9 @@ import java.util.concurrent.TimeUnit;
  * requests wait in a bounded queue; one thread takes them in arrival order (so a producer's
  * pipelined sends are stored in order), validates, picks the partition and appends through
  * {@link MessageStore#appendBatchAsync}. The answer is written when the append completes
- * (after the group commit under SYNC_FLUSH), so no thread ever waits for a disk flush.
+ * (after the group commit under SYNC_FLUSH) and the message is in its consume queue
+ * ({@link DispatchGate}), so no thread ever waits for a disk flush, and a message whose send
+ * returned is visible to every consumer and browser.
  *
  * <p>Backpressure: at most {@code maxInFlightSends} appends await their flush; a send that
  * waited longer than {@code waitTimeMillsInSendQueue} (queued, or for an in-flight slot) is
@@ -61,6 +63,8 @@ public final class SendService {
     private final BlockingQueue<PendingSend> queue;
     private final Semaphore inFlight;
     private final int inFlightPermits;
+    private final RecentAppends recent;
+    private final DispatchGate dispatchGate;
     private final Thread thread;
     private volatile boolean running = true;
 
@@ -74,6 +78,9 @@ public final class SendService {
         this.queue = new ArrayBlockingQueue<>(config.get(ConfigKeys.SEND_THREAD_POOL_QUEUE_CAPACITY));
         this.inFlightPermits = config.get(ConfigKeys.MAX_IN_FLIGHT_SENDS);
         this.inFlight = new Semaphore(inFlightPermits);
+        this.recent = new RecentAppends(store::dispatchedOffset);
+        this.dispatchGate = new DispatchGate(store::dispatchedOffset);
+        store.addArrivalListener((destination, partition, maxOffset) -> dispatchGate.dispatched());
         this.thread = new Thread(this::run, "keel-send");
         this.thread.setDaemon(true);
     }
@@ -166,7 +173,12 @@ public final class SendService {
         }
         Destination destination = destinations.resolve(target.kind(), target.name());
         String messageId = first.getMessageId() == null ? "" : first.getMessageId();
-        if ("true".equals(request.header("retry")) && indexEnabled && !messageId.isEmpty()) {
+        boolean dedup = indexEnabled && !messageId.isEmpty();
+        if (dedup && "true".equals(request.header("retry"))) {
+            CompletableFuture<Map<String, String>> original = recent.answerOf(destination.storeName(), messageId);
+            if (original != null) {
+                return original;
+            }
             StoredMessage stored = findStored(destination, messageId);
             if (stored != null) {
                 return CompletableFuture.completedFuture(answer("SEND_OK", messageId, stored.partition(),
@@ -191,13 +203,29 @@ public final class SendService {
             }
             records.add(StoredForm.toRecord(destination.storeName(), partition, message, properties, body, now));
         }
-        return store.appendBatchAsync(records).thenApply(result -> {
+        CompletableFuture<AppendResult> append = store.appendBatchAsync(records);
+        CompletableFuture<Map<String, String>> answer = append.thenCompose(result -> {
             String status = SendStatusMapper.status(result);
             if (status == null) {
                 throw SendStatusMapper.error(result);
             }
-            return answer(status, messageId, partition, result.queueOffset());
+            Map<String, String> headers = answer(status, messageId, partition, result.queueOffset());
+            if (!result.ok()) {
+                // FLUSH_DISK_TIMEOUT: stored but not forced, so not dispatched yet either; say so now.
+                return CompletableFuture.completedFuture(headers);
+            }
+            // SEND_OK once consumers and browsers can see the message, not merely once it is on disk.
+            return dispatchGate.whenDispatched(endOffset(result)).thenApply(visible -> headers);
         });
+        if (dedup) {
+            recent.add(destination.storeName(), messageId, append, answer);
+        }
+        return answer;
+    }
+
+    private static long endOffset(AppendResult result) {
+        AppendResult.AppendedRecord last = result.records().get(result.records().size() - 1);
+        return last.physicalOffset() + last.size();
     }
 
     private List<WireMessage> decode(Frame request) {

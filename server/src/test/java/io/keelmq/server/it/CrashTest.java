@@ -3,26 +3,20 @@ package io.keelmq.server.it;
 import io.keelmq.protocol.frame.Frame;
 import io.keelmq.protocol.message.DestinationRef;
 import io.keelmq.protocol.message.WireMessage;
-import io.keelmq.server.Main;
+import io.keelmq.server.testing.BrokerProcess;
 import io.keelmq.server.testing.Delivered;
 import io.keelmq.server.testing.TestClient;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -43,29 +37,29 @@ class CrashTest {
     void everyAcknowledgedSendSurvivesSigkill() throws Exception {
         Set<String> sendOk = ConcurrentHashMap.newKeySet();
         Map<String, Integer> received = new ConcurrentHashMap<>();
-        Child first = Child.start(dir, "first");
+        BrokerProcess first = BrokerProcess.start(dir, "first", "--deliveryMarkChunk=50");
         AtomicBoolean stop = new AtomicBoolean();
         List<Thread> threads = new ArrayList<>();
         for (int t = 0; t < 4; t++) {
             int producer = t;
-            threads.add(new Thread(() -> produce(first.address, producer, sendOk, stop), "producer-" + t));
+            threads.add(new Thread(() -> produce(first.address(), producer, sendOk, stop), "producer-" + t));
         }
-        threads.add(new Thread(() -> consumeDuringLoad(first.address, received, stop), "consumer"));
+        threads.add(new Thread(() -> consumeDuringLoad(first.address(), received, stop), "consumer"));
         threads.forEach(Thread::start);
         long deadline = System.currentTimeMillis() + 20_000;
         while (sendOk.size() < 1_500 && System.currentTimeMillis() < deadline) {
             Thread.sleep(20);
         }
-        first.process.destroyForcibly();
-        first.process.waitFor(30, TimeUnit.SECONDS);
+        first.kill();
         stop.set(true);
         for (Thread thread : threads) {
             thread.join(30_000);
         }
         assertTrue(sendOk.size() > 100, "load ran before the kill: " + sendOk.size());
 
-        Child second = Child.start(dir, "second");
-        try (TestClient client = TestClient.open(second.address, null)) {
+        int exit;
+        BrokerProcess second = BrokerProcess.start(dir, "second", "--deliveryMarkChunk=50");
+        try (TestClient client = TestClient.open(second.address(), null)) {
             client.createSession(1, "CLIENT");
             TestClient.requireOk(client.createConsumer(1, 1, QUEUE.kind(), QUEUE.name(), Map.of()));
             while (true) {
@@ -82,8 +76,7 @@ class CrashTest {
                 client.ack(1, batch);
             }
         } finally {
-            second.process.destroy();
-            assertTrue(second.process.waitFor(30, TimeUnit.SECONDS), "SIGTERM stops the broker");
+            exit = second.stop();
         }
         List<String> missing = new ArrayList<>();
         for (String id : sendOk) {
@@ -96,8 +89,8 @@ class CrashTest {
         System.out.printf("crash test: %d SEND_OK, %d received, %d delivered more than once%n", sendOk.size(),
                 received.size(), redelivered);
         // 143 = 128 + SIGTERM: the JVM ran its shutdown hook (the clean close) and exited.
-        assertEquals(143, second.process.exitValue());
-        assertTrue(Files.readString(dir.resolve("second.log")).contains("crash recovery"),
+        assertEquals(143, exit);
+        assertTrue(second.log().contains("crash recovery"),
                 "the second start recovered from the crash");
     }
 
@@ -136,56 +129,6 @@ class CrashTest {
             }
         } catch (IOException e) {
             // the broker was killed
-        }
-    }
-
-    /** The broker in its own JVM, started as bin/keel-server would. */
-    private record Child(Process process, InetSocketAddress address) {
-        static Child start(Path dir, String name) throws Exception {
-            String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-            List<String> command = new ArrayList<>(List.of(java, "-Xmx256m", "-XX:+UseSerialGC",
-                    "-cp", System.getProperty("java.class.path"), Main.class.getName(),
-                    "--listenPort=0", "--storePathRootDir=" + dir.resolve("data"),
-                    "--mappedFileSizeCommitLog=4194304", "--maxMessageSize=1048576", "--maxHashSlotNum=10000",
-                    "--maxIndexNum=40000", "--serverWorkerThreads=4", "--serverSelectorThreads=2",
-                    "--deliveryMarkChunk=50"));
-            ProcessBuilder builder = new ProcessBuilder(command);
-            builder.redirectError(dir.resolve(name + ".log").toFile());
-            Process process = builder.start();
-            BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(),
-                    StandardCharsets.UTF_8));
-            Map<String, String> ready = new HashMap<>();
-            Thread reader = new Thread(() -> {
-                try {
-                    String line;
-                    while ((line = out.readLine()) != null) {
-                        if (line.startsWith(Main.READY_LINE)) {
-                            synchronized (ready) {
-                                ready.put("address", line.substring(Main.READY_LINE.length()));
-                                ready.notifyAll();
-                            }
-                        }
-                    }
-                } catch (IOException e) {
-                    // process ended
-                }
-            }, "child-stdout-" + name);
-            reader.setDaemon(true);
-            reader.start();
-            synchronized (ready) {
-                long deadline = System.currentTimeMillis() + 60_000;
-                while (!ready.containsKey("address") && System.currentTimeMillis() < deadline && process.isAlive()) {
-                    ready.wait(100);
-                }
-            }
-            String address = ready.get("address");
-            if (address == null) {
-                process.destroyForcibly();
-                fail("the broker did not start: " + Files.readString(dir.resolve(name + ".log")));
-            }
-            int colon = address.lastIndexOf(':');
-            return new Child(process, new InetSocketAddress(address.substring(0, colon),
-                    Integer.parseInt(address.substring(colon + 1))));
         }
     }
 }

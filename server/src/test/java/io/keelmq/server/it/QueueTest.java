@@ -6,6 +6,7 @@ import io.keelmq.protocol.frame.RequestCode;
 import io.keelmq.protocol.message.BodyType;
 import io.keelmq.protocol.message.DestinationRef;
 import io.keelmq.protocol.message.WireMessage;
+import io.keelmq.protocol.message.WireMessageCodec;
 import io.keelmq.server.Broker;
 import io.keelmq.server.config.ConfigKeys;
 import io.keelmq.server.testing.Delivered;
@@ -280,6 +281,54 @@ class QueueTest extends BrokerTestBase {
         assertEquals(first.header("queueOffset"), retried.header("queueOffset"));
         TestClient consumer = consumer(null, 1, QUEUE, Map.of());
         assertEquals(1, drain(consumer, 1).size());
+    }
+
+    @Test
+    void retryArrivingWhileTheOriginalAwaitsItsFlushIsStoredOnce() throws Exception {
+        // A client whose send timed out retries while the broker may still be flushing the original: the index
+        // does not know the original yet, the broker still must not store it twice.
+        TestClient producer = client(null);
+        for (int i = 0; i < 20; i++) {
+            WireMessage message = TestClient.text(QUEUE, "once " + i);
+            byte[] encoded = WireMessageCodec.encode(message);
+            CompletableFuture<Frame> original = producer.requestAsync(RequestCode.SEND, Map.of("sessionId", "1",
+                    "producerId", "1"), encoded);
+            CompletableFuture<Frame> retried = producer.requestAsync(RequestCode.SEND, Map.of("sessionId", "1",
+                    "producerId", "1", "retry", "true"), encoded);
+            Frame first = requireOk(original.get(30, TimeUnit.SECONDS));
+            Frame second = requireOk(retried.get(30, TimeUnit.SECONDS));
+            assertEquals(first.header("partition"), second.header("partition"));
+            assertEquals(first.header("queueOffset"), second.header("queueOffset"), "the retry names the original");
+        }
+        TestClient consumer = consumer(null, 1, QUEUE, Map.of());
+        assertEquals(20, drain(consumer, 1).size());
+    }
+
+    @Test
+    void aMessageIsVisibleOnceItsSendIsAnswered() throws Exception {
+        TestClient producer = client(null);
+        TestClient browser = client(null);
+        for (int i = 0; i < 30; i++) {
+            producer.sendText(QUEUE, "m" + i);
+            assertEquals(i + 1, browseAll(browser, "orders").size(), "browsed right after send " + i + " was answered");
+        }
+    }
+
+    /** Every message a BROWSE walk over the whole queue shows. */
+    private static List<Delivered> browseAll(TestClient browser, String queue) throws Exception {
+        List<Delivered> seen = new ArrayList<>();
+        int partition = 0;
+        long offset = 0;
+        while (partition >= 0) {
+            Frame answer = requireOk(browser.request(RequestCode.BROWSE, Map.of("destination", queue,
+                    "fromPartition", Integer.toString(partition), "fromOffset", Long.toString(offset),
+                    "maxMessages", "100"), null));
+            TestClient.Page page = TestClient.deliveries(answer.body(), true);
+            seen.addAll(page.deliveries);
+            partition = page.nextPartition;
+            offset = page.nextOffset;
+        }
+        return seen;
     }
 
     @Test

@@ -1,0 +1,112 @@
+package io.keelmq.server.testing;
+
+import io.keelmq.server.Main;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * The broker in its own JVM, started as {@code bin/keel-server} would start it, on an
+ * ephemeral port: crash tests kill it with SIGKILL, which no in-process broker can suffer.
+ * Its standard error goes to {@code <dir>/<name>.log}.
+ */
+public final class BrokerProcess {
+    private final Process process;
+    private final InetSocketAddress address;
+    private final Path log;
+
+    private BrokerProcess(Process process, InetSocketAddress address, Path log) {
+        this.process = process;
+        this.address = address;
+        this.log = log;
+    }
+
+    /**
+     * Starts {@code io.keelmq.server.Main} on {@code dir/data} with small files, plus {@code extraArgs}
+     * ({@code --key=value}), and waits for its ready line.
+     */
+    public static BrokerProcess start(Path dir, String name, String... extraArgs) throws Exception {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        List<String> command = new ArrayList<>(List.of(java, "-Xmx256m", "-XX:+UseSerialGC",
+                "-cp", System.getProperty("java.class.path"), Main.class.getName(),
+                "--listenPort=0", "--storePathRootDir=" + dir.resolve("data"),
+                "--mappedFileSizeCommitLog=4194304", "--maxMessageSize=1048576", "--maxHashSlotNum=10000",
+                "--maxIndexNum=40000", "--serverWorkerThreads=4", "--serverSelectorThreads=2"));
+        command.addAll(Arrays.asList(extraArgs));
+        Path log = dir.resolve(name + ".log");
+        Process process = new ProcessBuilder(command).redirectError(log.toFile()).start();
+        CompletableFuture<String> ready = new CompletableFuture<>();
+        Thread reader = new Thread(() -> {
+            try (BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(),
+                    StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = out.readLine()) != null) {
+                    if (line.startsWith(Main.READY_LINE)) {
+                        ready.complete(line.substring(Main.READY_LINE.length()));
+                    }
+                }
+            } catch (IOException e) {
+                // the process ended
+            }
+            ready.complete(null);
+        }, "broker-stdout-" + name);
+        reader.setDaemon(true);
+        reader.start();
+        String where;
+        try {
+            where = ready.get(60, TimeUnit.SECONDS);
+        } catch (TimeoutException e) {
+            where = null;
+        }
+        if (where == null) {
+            process.destroyForcibly();
+            throw new IllegalStateException("the broker did not start: " + Files.readString(log));
+        }
+        int colon = where.lastIndexOf(':');
+        return new BrokerProcess(process, new InetSocketAddress(where.substring(0, colon),
+                Integer.parseInt(where.substring(colon + 1))), log);
+    }
+
+    public InetSocketAddress address() {
+        return address;
+    }
+
+    public String url() {
+        return "keel://" + address.getHostString() + ":" + address.getPort();
+    }
+
+    public Process process() {
+        return process;
+    }
+
+    /** SIGKILL: no shutdown hook, no flush, no checkpoint. */
+    public void kill() throws InterruptedException {
+        process.toHandle().destroyForcibly();
+        process.waitFor(30, TimeUnit.SECONDS);
+    }
+
+    /** SIGTERM: the clean shutdown; returns the exit code (143 = ran the hook and exited). */
+    public int stop() throws InterruptedException {
+        process.destroy();
+        if (!process.waitFor(30, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            throw new IllegalStateException("the broker ignored SIGTERM for 30 s");
+        }
+        return process.exitValue();
+    }
+
+    public String log() throws IOException {
+        return Files.readString(log);
+    }
+}
