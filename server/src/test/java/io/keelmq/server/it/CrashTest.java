@@ -92,6 +92,12 @@ class CrashTest {
         assertEquals(143, exit);
         assertTrue(second.log().contains("crash recovery"),
                 "the second start recovered from the crash");
+        // The SIGTERM shutdown was clean: flushed, checkpointed, marker removed, so the
+        // next open trusts the checkpoint instead of scanning.
+        try (io.keelmq.store.MessageStore store = io.keelmq.store.MessageStore.open(
+                new io.keelmq.store.StoreConfig().storePathRootDir(dir.resolve("data")))) {
+            assertTrue(store.recoveryReport().cleanShutdown(), store.recoveryReport().toString());
+        }
     }
 
     private static void produce(InetSocketAddress address, int producer, Set<String> sendOk, AtomicBoolean stop) {
