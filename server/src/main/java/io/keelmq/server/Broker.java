@@ -12,6 +12,8 @@ import io.keelmq.server.consume.PullService;
 import io.keelmq.server.consume.SubscriptionManager;
 import io.keelmq.server.destination.DestinationRegistry;
 import io.keelmq.server.net.NettyServer;
+import io.keelmq.server.security.Authenticator;
+import io.keelmq.server.security.FailedLoginThrottle;
 import io.keelmq.server.send.SendService;
 import io.keelmq.server.vm.InVmOutput;
 import io.keelmq.store.MessageStore;
@@ -55,7 +57,7 @@ public final class Broker implements AutoCloseable {
     private InetSocketAddress listenAddress;
     private volatile boolean running = true;
 
-    private Broker(BrokerConfig config, MessageStore store) throws IOException {
+    private Broker(BrokerConfig config, MessageStore store, Authenticator authenticator) throws IOException {
         this.config = config;
         this.store = store;
         StoreConfig storeConfig = store.config();
@@ -77,7 +79,8 @@ public final class Broker implements AutoCloseable {
         store.addArrivalListener((destination, partition, maxOffset) -> pulls.arrived(destination));
         this.sends = new SendService(config, store, destinations, clock);
         this.services = new BrokerServices(config, store, destinations, subscriptions, pulls, sends,
-                new BrowseService(store, clock), new ConnectionRegistry(), workers);
+                new BrowseService(store, clock), new ConnectionRegistry(), workers, authenticator,
+                new FailedLoginThrottle(clock), timer);
     }
 
     /**
@@ -89,12 +92,19 @@ public final class Broker implements AutoCloseable {
      */
     public static Broker start(BrokerConfig config) throws ConfigException, IOException, InterruptedException {
         config.validate();
+        Authenticator authenticator = null;
+        if (config.get(ConfigKeys.AUTHENTICATION_ENABLED)) {
+            authenticator = Authenticator.load(config.get(ConfigKeys.USERS_FILE));
+        } else {
+            LOG.warn("authenticationEnabled=false: any client can connect without credentials; set "
+                    + "authenticationEnabled=true and usersFile to require a user and password");
+        }
         MessageStore store = MessageStore.open(config.toStoreConfig());
         LOG.info("store {} ({}): {}", store.config().storePathRootDir().toAbsolutePath(), config.flushDiskType(),
                 store.recoveryReport());
         Broker broker;
         try {
-            broker = new Broker(config, store);
+            broker = new Broker(config, store, authenticator);
         } catch (IOException | RuntimeException e) {
             store.close();
             throw e;

@@ -71,6 +71,10 @@ public final class BrokerConfig {
                     + "' for key minHeartbeatIntervalMillis: must not exceed maxHeartbeatIntervalMillis "
                     + get(ConfigKeys.MAX_HEARTBEAT_INTERVAL_MILLIS));
         }
+        if (get(ConfigKeys.AUTHENTICATION_ENABLED) && get(ConfigKeys.USERS_FILE) == null) {
+            throw new ConfigException("key usersFile is required when authenticationEnabled=true "
+                    + "(create the file with: keel-admin user add --users-file FILE USER)");
+        }
     }
 
     /** The store's settings, mapped key by key. */

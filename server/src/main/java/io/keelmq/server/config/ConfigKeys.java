@@ -42,6 +42,13 @@ public final class ConfigKeys {
     public static final ConfigKey<Long> MAX_HEARTBEAT_INTERVAL_MILLIS = add(longKey("maxHeartbeatIntervalMillis",
             300_000L, positive(), "largest heartbeat interval a client may propose"));
 
+    // ------------------------------------------------------------------ security
+    public static final ConfigKey<Boolean> AUTHENTICATION_ENABLED = add(bool("authenticationEnabled", false,
+            "require a user and password at HANDSHAKE, checked against usersFile; false lets any client connect"));
+    public static final ConfigKey<Path> USERS_FILE = add(new ConfigKey<>("usersFile", "a path",
+            ConfigKeys::parsePath, null, null,
+            "users file (bin/keel-admin user ...), required when authenticationEnabled; re-read when it changes"));
+
     // ------------------------------------------------------------------ broker
     public static final ConfigKey<BrokerRole> BROKER_ROLE = add(enumKey("brokerRole", BrokerRole.class,
             BrokerRole.ASYNC_MASTER, "ASYNC_MASTER | SYNC_MASTER | SLAVE (only ASYNC_MASTER is available yet)"));

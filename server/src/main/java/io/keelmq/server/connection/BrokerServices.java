@@ -5,13 +5,21 @@ import io.keelmq.server.consume.BrowseService;
 import io.keelmq.server.consume.PullService;
 import io.keelmq.server.consume.SubscriptionManager;
 import io.keelmq.server.destination.DestinationRegistry;
+import io.keelmq.server.security.Authenticator;
+import io.keelmq.server.security.FailedLoginThrottle;
 import io.keelmq.server.send.SendService;
 import io.keelmq.store.MessageStore;
 
 import java.util.concurrent.Executor;
+import java.util.concurrent.ScheduledExecutorService;
 
-/** What request handling needs of the broker; one instance per broker, shared by its connections. */
+/**
+ * What request handling needs of the broker; one instance per broker, shared by its connections.
+ * {@code authenticator} is null when authentication is disabled.
+ */
 public record BrokerServices(BrokerConfig config, MessageStore store, DestinationRegistry destinations,
                              SubscriptionManager subscriptions, PullService pulls, SendService sends,
-                             BrowseService browser, ConnectionRegistry connections, Executor workers) {
+                             BrowseService browser, ConnectionRegistry connections, Executor workers,
+                             Authenticator authenticator, FailedLoginThrottle loginThrottle,
+                             ScheduledExecutorService timer) {
 }

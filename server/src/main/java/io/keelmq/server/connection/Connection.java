@@ -25,7 +25,8 @@ import java.util.concurrent.Executor;
 public final class Connection {
     private static final Logger LOG = LoggerFactory.getLogger(Connection.class);
 
-    enum State { AWAITING_HANDSHAKE, OPEN, CLOSED }
+    /** REFUSED: the handshake failed and its answer is scheduled; every further frame is ignored. */
+    enum State { AWAITING_HANDSHAKE, OPEN, REFUSED, CLOSED }
 
     private final String id;
     private final FrameOutput output;
@@ -37,6 +38,7 @@ public final class Connection {
     private final Set<Destination> temporaries = ConcurrentHashMap.newKeySet();
     private volatile State state = State.AWAITING_HANDSHAKE;
     private volatile String clientId;
+    private volatile String user;
     private boolean cleanedUp;
 
     Connection(String id, FrameOutput output, BrokerServices services, RequestRouter router) {
@@ -72,6 +74,15 @@ public final class Connection {
         return state;
     }
 
+    /** The authenticated user, or null (authentication disabled). */
+    public String user() {
+        return user;
+    }
+
+    void user(String user) {
+        this.user = user;
+    }
+
     void opened() {
         if (state == State.AWAITING_HANDSHAKE) {
             state = State.OPEN;
@@ -80,6 +91,11 @@ public final class Connection {
 
     public boolean isOpen() {
         return state == State.OPEN;
+    }
+
+    /** Still waiting for its HANDSHAKE (not open, not refused, not closed). */
+    public boolean awaitingHandshake() {
+        return state == State.AWAITING_HANDSHAKE;
     }
 
     BrokerServices services() {
@@ -145,6 +161,26 @@ public final class Connection {
             output.close();
         }
         executor.execute(this::cleanUp);
+    }
+
+    /**
+     * Refuses the handshake: {@code last} is sent and the connection closed after {@code delayMillis}
+     * (a timer task, no thread waits); frames arriving meanwhile are ignored.
+     */
+    void refuseAfter(Frame last, long delayMillis) {
+        if (delayMillis <= 0) {
+            closeAfter(last);
+            return;
+        }
+        if (state == State.CLOSED) {
+            return;
+        }
+        state = State.REFUSED;
+        try {
+            services.timer().schedule(() -> closeAfter(last), delayMillis, java.util.concurrent.TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            closeAfter(last);   // the broker is stopping
+        }
     }
 
     // ------------------------------------------------------------------ answers

@@ -5,12 +5,15 @@ import io.keelmq.protocol.frame.Frame;
 import io.keelmq.server.BrokerVersion;
 import io.keelmq.server.config.ConfigKeys;
 import io.keelmq.server.errors.RequestException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 /** HANDSHAKE, SET_CLIENT_ID, HEARTBEAT and CLOSE. */
 final class ConnectionRequests {
+    private static final Logger LOG = LoggerFactory.getLogger(ConnectionRequests.class);
 
     private ConnectionRequests() {
     }
@@ -25,6 +28,21 @@ final class ConnectionRequests {
                     + "version: the client speaks " + request.header("protocolVersions") + ", the broker speaks "
                     + Frame.CURRENT_VERSION));
             return;
+        }
+        var authenticator = connection.services().authenticator();
+        if (authenticator != null) {
+            String user = Headers.optional(request, "user");
+            String host = connection.output().remoteHost();
+            if (authenticator.authenticate(user, Headers.optional(request, "password")) == null) {
+                long delay = connection.services().loginThrottle().failed(host);
+                LOG.warn("authentication failed for user '{}' from {}{}", user == null ? "" : user,
+                        connection.output().describe(), delay > 0 ? "; answer delayed " + delay + " ms" : "");
+                connection.refuseAfter(answer(request, new RequestException(ErrorCode.SECURITY,
+                        "authentication failed: unknown user or wrong password")), delay);
+                return;
+            }
+            connection.services().loginThrottle().succeeded(host);
+            connection.user(user);
         }
         String clientId = Headers.optional(request, "clientId");
         if (clientId != null && !connection.services().connections().claimClientId(clientId, connection)) {
@@ -72,8 +90,12 @@ final class ConnectionRequests {
 
     /** A failed handshake leaves a connection nobody can use: answer, then close it. */
     private static void refuse(Connection connection, Frame request, RequestException error) {
-        connection.closeAfter(request.isOneway() ? Frame.connectionError(error.errorCode(), error.getMessage())
-                : Frame.errorResponse(request, error.errorCode(), error.getMessage()));
+        connection.closeAfter(answer(request, error));
+    }
+
+    private static Frame answer(Frame request, RequestException error) {
+        return request.isOneway() ? Frame.connectionError(error.errorCode(), error.getMessage())
+                : Frame.errorResponse(request, error.errorCode(), error.getMessage());
     }
 
     static void setClientId(Connection connection, Frame request) {

@@ -22,4 +22,9 @@ public interface FrameOutput {
 
     /** The peer, for logs ("tcp 127.0.0.1:53412", "vm broker-1"). */
     String describe();
+
+    /** The peer's address without port, for throttling failed logins per address; in-VM: the description. */
+    default String remoteHost() {
+        return describe();
+    }
 }

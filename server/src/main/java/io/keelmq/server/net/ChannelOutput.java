@@ -69,4 +69,10 @@ final class ChannelOutput implements FrameOutput {
     public String describe() {
         return "tcp " + channel.remoteAddress();
     }
+
+    @Override
+    public String remoteHost() {
+        return channel.remoteAddress() instanceof java.net.InetSocketAddress address
+                ? address.getHostString() : String.valueOf(channel.remoteAddress());
+    }
 }

@@ -40,7 +40,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
         Connection opened = Connection.open(output, services);
         connection = opened;
         output.handshakeTimeout(ctx.executor().schedule(() -> {
-            if (!opened.isOpen()) {
+            if (opened.awaitingHandshake()) {
                 opened.closeWithError(ErrorCode.ILLEGAL_STATE,
                         "no HANDSHAKE received within handshakeTimeoutMillis " + handshakeTimeoutMillis + " ms");
             }
