@@ -13,7 +13,6 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -38,11 +37,7 @@ final class FrameChannel implements TransportListener {
 
     FrameChannel(Transport transport) {
         this.transport = transport;
-        this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "keel-provider-timer");
-            t.setDaemon(true);
-            return t;
-        });
+        this.timer = SharedTimer.get();
         this.tracker = new RequestTracker(timer);
     }
 
@@ -233,7 +228,8 @@ final class FrameChannel implements TransportListener {
             monitor.stop();
         }
         transport.close();
-        timer.shutdownNow();
+        // The timer is shared: fail (and so cancel the timeouts of) what is still pending instead.
+        tracker.failAll(endedException());
     }
 
     static <T> T await(CompletableFuture<T> future) throws JMSException {

@@ -20,12 +20,15 @@ import io.netty.util.concurrent.DefaultThreadFactory;
 import java.io.IOException;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * {@code keel://host:port[,host:port...]} over TCP with Netty NIO: the protocol module's {@link FrameDecoder} and
- * {@link FrameEncoder} turn bytes into frames, and one event-loop thread per connection reports them in order.
+ * {@link FrameEncoder} turn bytes into frames, and the connection's event-loop thread reports them in order.
+ *
+ * <p>All connections of the JVM share one event-loop group (daemon threads, created on first use, never shut
+ * down): a group per connection cost a thread per connection, which on a few cores meant more threads to
+ * schedule than work to do. A channel stays on one event loop, so its frames are still reported in order.
  *
  * <p>The addresses are tried in the order given until one accepts the connection; moving to another broker after a
  * connection is established is failover's job, not this class's.
@@ -36,7 +39,12 @@ public final class NettyTcpTransport implements Transport {
     private final int connectTimeoutMillis;
     private final AtomicBoolean closed = new AtomicBoolean();
     private final AtomicBoolean lossReported = new AtomicBoolean();
-    private EventLoopGroup group;
+    private static final class SharedGroup {
+        static final EventLoopGroup GROUP = new NioEventLoopGroup(
+                Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors())),
+                new DefaultThreadFactory("keel-tcp", true));
+    }
+
     private volatile Channel channel;
     private volatile HostAndPort connectedTo;
 
@@ -50,9 +58,8 @@ public final class NettyTcpTransport implements Transport {
 
     @Override
     public void connect(TransportListener listener) throws IOException {
-        group = new NioEventLoopGroup(1, new DefaultThreadFactory("keel-tcp", true));
         Bootstrap bootstrap = new Bootstrap()
-                .group(group)
+                .group(SharedGroup.GROUP)
                 .channel(NioSocketChannel.class)
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.SO_KEEPALIVE, true)
@@ -79,7 +86,6 @@ public final class NettyTcpTransport implements Transport {
                 failure.addSuppressed(e);
             }
         }
-        group.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
         throw failure;
     }
 
@@ -108,10 +114,12 @@ public final class NettyTcpTransport implements Transport {
         }
         Channel ch = channel;
         if (ch != null) {
-            ch.close().awaitUninterruptibly(connectTimeoutMillis);
-        }
-        if (group != null) {
-            group.shutdownGracefully(0, connectTimeoutMillis, TimeUnit.MILLISECONDS);
+            // The loop is shared: another connection's handler may close this one from it, where waiting would deadlock.
+            if (ch.eventLoop().inEventLoop()) {
+                ch.close();
+            } else {
+                ch.close().awaitUninterruptibly(connectTimeoutMillis);
+            }
         }
     }
 
