@@ -33,6 +33,9 @@ public final class SimulatedFileLayer implements FileLayer {
     private final Set<Path> directories = ConcurrentHashMap.newKeySet();
     private final LongSupplier clock;
     private final Map<Path, AtomicLong> forcesByDirectory = new ConcurrentHashMap<>();
+    /** Read side: any file operation; write side: the power loss. */
+    private final java.util.concurrent.locks.ReentrantReadWriteLock machine =
+            new java.util.concurrent.locks.ReentrantReadWriteLock();
     private volatile boolean dead;
     private volatile double usedRatio = 0.10;
     private volatile String failWrites;
@@ -123,15 +126,20 @@ public final class SimulatedFileLayer implements FileLayer {
 
     /** The machine after a power cut: only forced bytes remain. This layer is dead from now on. */
     public SimulatedFileLayer powerLoss() {
-        dead = true;
+        SimulatedFileLayer survivor = new SimulatedFileLayer(clock);
+        machine.writeLock().lock();
+        try {
+            dead = true;
+            files.forEach((path, file) -> survivor.files.put(path, file.afterPowerLoss()));
+            survivor.directories.addAll(directories);
+            survivor.usedRatio = usedRatio;
+        } finally {
+            machine.writeLock().unlock();
+        }
         Semaphore gate = forceGate;
         if (gate != null) {
             gate.release(1_000_000);   // let a held force thread run into the dead layer
         }
-        SimulatedFileLayer survivor = new SimulatedFileLayer(clock);
-        files.forEach((path, file) -> survivor.files.put(path, file.afterPowerLoss()));
-        survivor.directories.addAll(directories);
-        survivor.usedRatio = usedRatio;
         return survivor;
     }
 
@@ -205,76 +213,103 @@ public final class SimulatedFileLayer implements FileLayer {
         return path.toAbsolutePath().normalize();
     }
 
-    private void checkAlive() throws IOException {
-        if (dead) {
-            throw new IOException("simulated power loss: this machine is off");
+    /** One file operation: it runs wholly before a power loss or fails after it. */
+    private interface Operation<T> {
+        T run() throws IOException;
+    }
+
+    /**
+     * Runs {@code operation} while the machine is on. Operations hold the read side of
+     * {@link #machine} and {@link #powerLoss()} takes the write side, so the cut is atomic:
+     * a force that completed (and may be acknowledged) is in the surviving images, and one
+     * that did not complete fails. Without this a force already under way could finish
+     * after its file had been copied, and the store would acknowledge what the copy lacks.
+     */
+    private <T> T whileOn(Operation<T> operation) throws IOException {
+        machine.readLock().lock();
+        try {
+            if (dead) {
+                throw new IOException("simulated power loss: this machine is off");
+            }
+            return operation.run();
+        } finally {
+            machine.readLock().unlock();
         }
     }
 
     @Override
     public StoreFile open(Path path) throws IOException {
-        checkAlive();
         Path key = key(path);
-        directories.add(key.getParent());
-        MemFile file = files.computeIfAbsent(key, p -> {
-            MemFile created = new MemFile();
-            created.lastModified = clock.getAsLong();
-            return created;
+        MemFile file = whileOn(() -> {
+            directories.add(key.getParent());
+            return files.computeIfAbsent(key, p -> {
+                MemFile created = new MemFile();
+                created.lastModified = clock.getAsLong();
+                return created;
+            });
         });
         return new StoreFile() {
             private volatile boolean closed;
 
-            private void check() throws IOException {
-                checkAlive();
-                if (closed) {
-                    throw new IOException("file closed: " + key);
-                }
+            private <T> T whileOpen(Operation<T> operation) throws IOException {
+                return whileOn(() -> {
+                    if (closed) {
+                        throw new IOException("file closed: " + key);
+                    }
+                    return operation.run();
+                });
             }
 
             @Override
             public void write(ByteBuffer src, long position) throws IOException {
-                check();
-                String failure = failWrites;
-                if (failure != null) {
-                    throw new IOException(failure);
-                }
-                file.write(src, position, clock.getAsLong());
+                whileOpen(() -> {
+                    String failure = failWrites;
+                    if (failure != null) {
+                        throw new IOException(failure);
+                    }
+                    file.write(src, position, clock.getAsLong());
+                    return null;
+                });
             }
 
             @Override
             public int read(ByteBuffer dst, long position) throws IOException {
-                check();
-                return file.read(dst, position);
+                return whileOpen(() -> file.read(dst, position));
             }
 
             @Override
             public long size() throws IOException {
-                check();
-                synchronized (file) {
-                    return file.liveLength;
-                }
+                return whileOpen(() -> {
+                    synchronized (file) {
+                        return (long) file.liveLength;
+                    }
+                });
             }
 
             @Override
             public void truncate(long size) throws IOException {
-                check();
-                file.truncate(size);
+                whileOpen(() -> {
+                    file.truncate(size);
+                    return null;
+                });
             }
 
             @Override
             public void force() throws IOException {
-                check();
+                // Held at the gate outside the machine lock, so a power loss is not kept waiting.
                 Semaphore gate = forceGate;
                 if (gate != null) {
                     gate.acquireUninterruptibly();
-                    check();
                 }
-                String failure = failForces;
-                if (failure != null) {
-                    throw new IOException(failure);
-                }
-                file.force();
-                forcesByDirectory.computeIfAbsent(key.getParent(), d -> new AtomicLong()).incrementAndGet();
+                whileOpen(() -> {
+                    String failure = failForces;
+                    if (failure != null) {
+                        throw new IOException(failure);
+                    }
+                    file.force();
+                    forcesByDirectory.computeIfAbsent(key.getParent(), d -> new AtomicLong()).incrementAndGet();
+                    return null;
+                });
             }
 
             @Override
@@ -286,28 +321,30 @@ public final class SimulatedFileLayer implements FileLayer {
 
     @Override
     public List<Path> list(Path dir) throws IOException {
-        checkAlive();
         Path parent = key(dir);
-        TreeSet<Path> found = new TreeSet<>();
-        for (Path path : files.keySet()) {
-            if (parent.equals(path.getParent())) {
-                found.add(path);
+        return whileOn(() -> {
+            TreeSet<Path> found = new TreeSet<>();
+            for (Path path : files.keySet()) {
+                if (parent.equals(path.getParent())) {
+                    found.add(path);
+                }
             }
-        }
-        return new ArrayList<>(found);
+            return new ArrayList<>(found);
+        });
     }
 
     @Override
     public List<Path> listDirectories(Path dir) throws IOException {
-        checkAlive();
         Path parent = key(dir);
-        TreeSet<Path> found = new TreeSet<>();
-        for (Path path : directories) {
-            if (parent.equals(path.getParent())) {
-                found.add(path);
+        return whileOn(() -> {
+            TreeSet<Path> found = new TreeSet<>();
+            for (Path path : directories) {
+                if (parent.equals(path.getParent())) {
+                    found.add(path);
+                }
             }
-        }
-        return new ArrayList<>(found);
+            return new ArrayList<>(found);
+        });
     }
 
     @Override
@@ -318,57 +355,63 @@ public final class SimulatedFileLayer implements FileLayer {
 
     @Override
     public void delete(Path path) throws IOException {
-        checkAlive();
-        files.remove(key(path));
+        whileOn(() -> files.remove(key(path)));
     }
 
     @Override
     public void createDirectories(Path dir) throws IOException {
-        checkAlive();
-        for (Path p = key(dir); p != null; p = p.getParent()) {
-            directories.add(p);
-        }
+        whileOn(() -> {
+            for (Path p = key(dir); p != null; p = p.getParent()) {
+                directories.add(p);
+            }
+            return null;
+        });
     }
 
     @Override
     public byte[] readAll(Path path) throws IOException {
-        checkAlive();
-        MemFile file = files.get(key(path));
-        if (file == null) {
-            return null;
-        }
-        synchronized (file) {
-            return Arrays.copyOf(file.live, file.liveLength);
-        }
+        return whileOn(() -> {
+            MemFile file = files.get(key(path));
+            if (file == null) {
+                return null;
+            }
+            synchronized (file) {
+                return Arrays.copyOf(file.live, file.liveLength);
+            }
+        });
     }
 
     @Override
     public void writeAtomically(Path path, byte[] content) throws IOException {
-        checkAlive();
-        // The real layer forces before and after the rename, so the new content is durable.
-        MemFile replacement = new MemFile();
-        replacement.write(ByteBuffer.wrap(content), 0, clock.getAsLong());
-        replacement.force();
-        files.put(key(path), replacement);
-        directories.add(key(path).getParent());
+        whileOn(() -> {
+            // The real layer forces before and after the rename, so the new content is durable.
+            MemFile replacement = new MemFile();
+            replacement.write(ByteBuffer.wrap(content), 0, clock.getAsLong());
+            replacement.force();
+            files.put(key(path), replacement);
+            directories.add(key(path).getParent());
+            return null;
+        });
     }
 
     @Override
     public long lastModified(Path path) throws IOException {
-        checkAlive();
-        MemFile file = files.get(key(path));
-        if (file == null) {
-            throw new java.nio.file.NoSuchFileException(path.toString());
-        }
-        synchronized (file) {
-            return file.lastModified;
-        }
+        return whileOn(() -> {
+            MemFile file = files.get(key(path));
+            if (file == null) {
+                throw new java.nio.file.NoSuchFileException(path.toString());
+            }
+            synchronized (file) {
+                return file.lastModified;
+            }
+        });
     }
 
     @Override
     public DiskSpace diskSpace(Path dir) throws IOException {
-        checkAlive();
-        long total = 100L << 30;
-        return new DiskSpace(Math.round(total * (1 - usedRatio)), total);
+        return whileOn(() -> {
+            long total = 100L << 30;
+            return new DiskSpace(Math.round(total * (1 - usedRatio)), total);
+        });
     }
 }
