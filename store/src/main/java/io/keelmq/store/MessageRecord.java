@@ -24,6 +24,11 @@ public record MessageRecord(String destination, int partition, long tagHash, lon
         body = body == null ? new byte[0] : body;
     }
 
+    /** Space-separated keys as a list (empty when none); the one place keys are split. */
+    public static java.util.List<String> splitKeys(String keys) {
+        return keys.isBlank() ? java.util.List.of() : java.util.List.of(keys.trim().split("\\s+"));
+    }
+
     /** The tag hash the consume queue stores for a tag; 0 for no tag. */
     public static long tagHash(String tag) {
         return tag == null || tag.isEmpty() ? 0L : tag.hashCode();

@@ -186,7 +186,7 @@ public final class MessageStore implements Closeable {
             placed = commitLog.append(encoded, clock.millis(), (record, where) -> dispatcher.submit(
                     new DispatchRequest(record.source().destination(), record.source().partition(), where.queueOffset(),
                             where.physicalOffset(), where.size(), record.source().tagHash(), where.storeTimestamp(),
-                            record.source().messageId(), keyList(record.source().keys()))));
+                            record.source().messageId(), MessageRecord.splitKeys(record.source().keys()))));
         } catch (IOException e) {
             LOG.error("commit-log append failed", e);
             return completed(AppendResult.failed(AppendStatus.IO_ERROR, "commit-log write failed: " + e));
@@ -219,10 +219,6 @@ public final class MessageStore implements Closeable {
 
     public AppendResult appendBatch(List<MessageRecord> records) {
         return appendBatchAsync(records).join();
-    }
-
-    private static List<String> keyList(String keys) {
-        return keys.isBlank() ? List.of() : List.of(keys.trim().split("\\s+"));
     }
 
     private static CompletableFuture<AppendResult> completed(AppendResult result) {

@@ -14,6 +14,6 @@ public record StoredMessage(long physicalOffset, int size, String destination, i
 
     /** Space-separated keys as a list (empty when none). */
     public java.util.List<String> keyList() {
-        return keys.isBlank() ? java.util.List.of() : java.util.List.of(keys.trim().split("\\s+"));
+        return MessageRecord.splitKeys(keys);
     }
 }

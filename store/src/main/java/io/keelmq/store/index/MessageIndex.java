@@ -1,6 +1,7 @@
 package io.keelmq.store.index;
 
 import io.keelmq.store.io.FileLayer;
+import io.keelmq.store.io.OffsetFileNames;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,11 +46,10 @@ public final class MessageIndex implements Closeable {
     public void load(boolean clean) throws IOException {
         layer.createDirectories(dir);
         for (Path path : layer.list(dir)) {
-            String name = path.getFileName().toString();
-            if (name.length() != 20 || !name.chars().allMatch(Character::isDigit)) {
+            long begin = OffsetFileNames.parse(path);
+            if (begin < 0) {
                 continue;
             }
-            long begin = Long.parseLong(name);
             files.put(begin, IndexFile.open(layer.open(path), slotCount, maxEntries, begin));
         }
         indexedUpTo = 0;
@@ -59,7 +59,7 @@ public final class MessageIndex implements Closeable {
                 LOG.info("index file {} was not sealed before the crash; rebuilding it from the commit log",
                         last.getKey());
                 last.getValue().close();
-                layer.delete(dir.resolve(String.format("%020d", last.getKey())));
+                layer.delete(OffsetFileNames.in(dir, last.getKey()));
                 indexedUpTo = last.getKey();
             }
         }
@@ -102,7 +102,7 @@ public final class MessageIndex implements Closeable {
         if (last != null && !last.getValue().isSealed()) {
             last.getValue().flush(true);
         }
-        Path path = dir.resolve(String.format("%020d", physicalOffset));
+        Path path = OffsetFileNames.in(dir, physicalOffset);
         IndexFile file = IndexFile.create(layer.open(path), slotCount, maxEntries, physicalOffset);
         files.put(physicalOffset, file);
         return file;
@@ -119,7 +119,7 @@ public final class MessageIndex implements Closeable {
         while (!files.isEmpty() && files.lastEntry().getValue().endPhysicalOffset() > logEnd) {
             var last = files.pollLastEntry();
             last.getValue().close();
-            layer.delete(dir.resolve(String.format("%020d", last.getKey())));
+            layer.delete(OffsetFileNames.in(dir, last.getKey()));
             indexedUpTo = last.getKey();
             dropped = true;
         }
@@ -166,7 +166,7 @@ public final class MessageIndex implements Closeable {
         while (files.size() > 1 && files.firstEntry().getValue().endPhysicalOffset() <= commitLogMinOffset) {
             var first = files.pollFirstEntry();
             first.getValue().close();
-            layer.delete(dir.resolve(String.format("%020d", first.getKey())));
+            layer.delete(OffsetFileNames.in(dir, first.getKey()));
         }
     }
 

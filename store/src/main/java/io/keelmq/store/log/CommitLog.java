@@ -4,6 +4,7 @@ import io.keelmq.store.AppendResult.AppendedRecord;
 import io.keelmq.store.RecordLimits;
 import io.keelmq.store.StoredMessage;
 import io.keelmq.store.io.FileLayer;
+import io.keelmq.store.io.OffsetFileNames;
 import io.keelmq.store.io.StoreFile;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -67,7 +68,7 @@ public final class CommitLog implements Closeable {
         layer.createDirectories(dir);
         List<Long> bases = new ArrayList<>();
         for (Path path : layer.list(dir)) {
-            long base = Segment.parseBaseOffset(path);
+            long base = OffsetFileNames.parse(path);
             if (base < 0) {
                 LOG.warn("ignoring {} in the commit-log folder: not a segment name", path.getFileName());
                 continue;
@@ -79,7 +80,7 @@ public final class CommitLog implements Closeable {
             // A segment's capacity is the distance to the next one, so a changed
             // mappedFileSizeCommitLog only applies to segments created from now on.
             int capacity = i + 1 < bases.size() ? (int) (bases.get(i + 1) - base) : segmentSize;
-            Path path = dir.resolve(Segment.fileName(base));
+            Path path = OffsetFileNames.in(dir, base);
             segments.put(base, new Segment(base, capacity, path, layer.open(path), capacity));
         }
     }
@@ -291,7 +292,7 @@ public final class CommitLog implements Closeable {
         } else if (writeOffset > 0) {
             base = writeOffset;
         }
-        Path path = dir.resolve(Segment.fileName(base));
+        Path path = OffsetFileNames.in(dir, base);
         StoreFile file = layer.open(path);
         file.truncate(0);
         Segment segment = new Segment(base, segmentSize, path, file, 0);

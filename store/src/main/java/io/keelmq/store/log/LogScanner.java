@@ -2,6 +2,7 @@ package io.keelmq.store.log;
 
 import io.keelmq.store.RecordLimits;
 import io.keelmq.store.io.FileLayer;
+import io.keelmq.store.io.OffsetFileNames;
 import io.keelmq.store.io.StoreFile;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -139,7 +140,7 @@ final class LogScanner {
 
     private long quarantine(StoreFile source, long from, long length, long offset) throws IOException {
         layer.createDirectories(quarantineDir);
-        Path target = quarantineDir.resolve("commitlog-" + Segment.fileName(offset) + "-" + System.currentTimeMillis());
+        Path target = quarantineDir.resolve("commitlog-" + OffsetFileNames.name(offset) + "-" + System.currentTimeMillis());
         try (StoreFile out = layer.open(target)) {
             ByteBuffer chunk = ByteBuffer.allocate(1 << 20);
             long copied = 0;

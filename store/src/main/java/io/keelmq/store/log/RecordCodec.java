@@ -122,11 +122,6 @@ public final class RecordCodec {
         return (int) crc.getValue();
     }
 
-    /** Partition of an encoded record (the commit log needs it to assign the queue offset). */
-    static int partitionOf(ByteBuffer encoded) {
-        return encoded.getInt(28);
-    }
-
     /**
      * Checks and decodes the record at the buffer's position, which must hold the whole
      * record ({@code totalLength} bytes).

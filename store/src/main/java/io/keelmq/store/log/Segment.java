@@ -29,18 +29,6 @@ final class Segment {
         this.writePosition = writePosition;
     }
 
-    static String fileName(long baseOffset) {
-        return String.format("%020d", baseOffset);
-    }
-
-    static long parseBaseOffset(Path path) {
-        String name = path.getFileName().toString();
-        if (name.length() != 20 || !name.chars().allMatch(Character::isDigit)) {
-            return -1;
-        }
-        return Long.parseLong(name);
-    }
-
     int writePosition() {
         return writePosition;
     }
@@ -59,10 +47,6 @@ final class Segment {
 
     boolean fits(int recordSize) {
         return writePosition + (long) recordSize <= capacity;
-    }
-
-    boolean isFull() {
-        return writePosition >= capacity;
     }
 
     /**

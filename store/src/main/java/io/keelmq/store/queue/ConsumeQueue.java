@@ -1,6 +1,7 @@
 package io.keelmq.store.queue;
 
 import io.keelmq.store.io.FileLayer;
+import io.keelmq.store.io.OffsetFileNames;
 import io.keelmq.store.io.StoreFile;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -57,11 +58,10 @@ public final class ConsumeQueue implements Closeable {
     void load() throws IOException {
         layer.createDirectories(dir);
         for (Path path : layer.list(dir)) {
-            String name = path.getFileName().toString();
-            if (name.length() != 20 || !name.chars().allMatch(Character::isDigit)) {
-                continue;
+            long first = OffsetFileNames.parse(path);
+            if (first >= 0) {
+                files.put(first, layer.open(path));
             }
-            files.put(Long.parseLong(name), layer.open(path));
         }
         if (files.isEmpty()) {
             return;
@@ -86,7 +86,7 @@ public final class ConsumeQueue implements Closeable {
         long fileStart = queueOffset - queueOffset % entriesPerFile;
         StoreFile file = files.get(fileStart);
         if (file == null) {
-            file = layer.open(dir.resolve(String.format("%020d", fileStart)));
+            file = layer.open(OffsetFileNames.in(dir, fileStart));
             files.put(fileStart, file);
             if (files.size() == 1) {
                 minOffset = fileStart;
@@ -111,7 +111,7 @@ public final class ConsumeQueue implements Closeable {
             int inThisFile = (int) Math.min(count - done, fileStart + entriesPerFile - offset);
             StoreFile file = files.get(fileStart);
             if (file == null) {
-                file = layer.open(dir.resolve(String.format("%020d", fileStart)));
+                file = layer.open(OffsetFileNames.in(dir, fileStart));
                 files.put(fileStart, file);
                 if (files.size() == 1) {
                     minOffset = fileStart;
@@ -229,7 +229,7 @@ public final class ConsumeQueue implements Closeable {
             if (start >= offset && start > minOffset) {
                 StoreFile file = files.remove(start);
                 file.close();
-                layer.delete(dir.resolve(String.format("%020d", start)));
+                layer.delete(OffsetFileNames.in(dir, start));
             } else {
                 files.get(start).truncate((offset - start) * ENTRY_SIZE);
                 break;
@@ -253,7 +253,7 @@ public final class ConsumeQueue implements Closeable {
             }
             files.remove(first.getKey());
             first.getValue().close();
-            layer.delete(dir.resolve(String.format("%020d", first.getKey())));
+            layer.delete(OffsetFileNames.in(dir, first.getKey()));
             minOffset = files.firstKey();
         }
         // Within the remaining first file, skip entries whose message is gone.

@@ -12,7 +12,6 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
@@ -82,8 +81,6 @@ class SigkillCrashTest {
             assertEquals(AppendStatus.PUT_OK, store.append(Records.record("crash", 0, "after", 10)).status());
             System.out.println("SIGKILL crash test: " + acknowledged.size() + " acknowledged, " + queued
                     + " recovered; " + store.recoveryReport());
-            List<String> sample = List.copyOf(acknowledged.keySet()).subList(0, 3);
-            assertEquals(3, sample.size());
         }
     }
 }
