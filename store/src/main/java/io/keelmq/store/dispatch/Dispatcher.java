@@ -146,28 +146,26 @@ public final class Dispatcher implements Runnable {
         return arrived;
     }
 
-    /** One queue's requests: consecutive offsets go out in one write. */
+    /** One queue's requests: each run of consecutive offsets goes out in one write. */
     private void writeRuns(List<DispatchRequest> requests) throws IOException {
-        int n = requests.size();
-        long[] physical = new long[n];
-        int[] sizes = new int[n];
-        long[] tags = new long[n];
         int runStart = 0;
-        for (int i = 0; i <= n; i++) {
-            boolean runEnds = i == n || (i > runStart
-                    && requests.get(i).queueOffset() != requests.get(i - 1).queueOffset() + 1);
-            if (runEnds && i > runStart) {
-                DispatchRequest first = requests.get(runStart);
-                queues.putRun(first.destination(), first.partition(), first.queueOffset(),
-                        java.util.Arrays.copyOfRange(physical, runStart, i), java.util.Arrays.copyOfRange(sizes, runStart, i),
-                        java.util.Arrays.copyOfRange(tags, runStart, i), i - runStart);
-                runStart = i;
+        for (int i = 1; i <= requests.size(); i++) {
+            if (i < requests.size() && requests.get(i).queueOffset() == requests.get(i - 1).queueOffset() + 1) {
+                continue;
             }
-            if (i < n) {
-                physical[i] = requests.get(i).physicalOffset();
-                sizes[i] = requests.get(i).size();
-                tags[i] = requests.get(i).tagHash();
+            int count = i - runStart;
+            long[] physical = new long[count];
+            int[] sizes = new int[count];
+            long[] tags = new long[count];
+            for (int k = 0; k < count; k++) {
+                DispatchRequest request = requests.get(runStart + k);
+                physical[k] = request.physicalOffset();
+                sizes[k] = request.size();
+                tags[k] = request.tagHash();
             }
+            DispatchRequest first = requests.get(runStart);
+            queues.putRun(first.destination(), first.partition(), first.queueOffset(), physical, sizes, tags, count);
+            runStart = i;
         }
     }
 
