@@ -10,6 +10,8 @@ import io.keelmq.server.connection.ConnectionRegistry;
 import io.keelmq.server.consume.BrowseService;
 import io.keelmq.server.consume.PullService;
 import io.keelmq.server.consume.SubscriptionManager;
+import io.keelmq.server.delay.DelayedDelivery;
+import io.keelmq.server.delay.TimerForm;
 import io.keelmq.server.destination.DestinationRegistry;
 import io.keelmq.server.net.NettyServer;
 import io.keelmq.server.security.Authenticator;
@@ -18,6 +20,9 @@ import io.keelmq.server.send.SendService;
 import io.keelmq.server.vm.InVmOutput;
 import io.keelmq.store.MessageStore;
 import io.keelmq.store.StoreConfig;
+import io.keelmq.store.io.ChannelFileLayer;
+import io.keelmq.store.timer.MessageTimer;
+import io.keelmq.store.timer.TimerConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -52,6 +57,7 @@ public final class Broker implements AutoCloseable {
     private final ScheduledThreadPoolExecutor timer;
     private final SubscriptionManager subscriptions;
     private final SendService sends;
+    private final MessageTimer delayTimer;
     private final BrokerServices services;
     private NettyServer server;
     private InetSocketAddress listenAddress;
@@ -78,6 +84,9 @@ public final class Broker implements AutoCloseable {
                 clock);
         store.addArrivalListener((destination, partition, maxOffset) -> pulls.arrived(destination));
         this.sends = new SendService(config, store, destinations, clock);
+        this.delayTimer = MessageTimer.open(store, ChannelFileLayer.INSTANCE, clock,
+                TimerConfig.defaults(TimerForm.DESTINATION),
+                new DelayedDelivery(store, clock, config.get(ConfigKeys.MESSAGE_INDEX_ENABLE)));
         this.services = new BrokerServices(config, store, destinations, subscriptions, pulls, sends,
                 new BrowseService(store, clock), new ConnectionRegistry(), workers, authenticator,
                 new FailedLoginThrottle(clock), timer);
@@ -111,6 +120,7 @@ public final class Broker implements AutoCloseable {
         }
         try {
             broker.sends.start();
+            broker.delayTimer.start();
             if (config.listenPort() >= 0) {
                 broker.server = new NettyServer(config, broker.services);
                 broker.listenAddress = broker.server.start();
@@ -195,6 +205,11 @@ public final class Broker implements AutoCloseable {
             sends.stop(config.get(ConfigKeys.SYNC_FLUSH_TIMEOUT) + 1_000);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+        try {
+            delayTimer.close();
+        } catch (IOException e) {
+            LOG.error("delay timer close failed; its next start rebuilds it", e);
         }
         timer.shutdownNow();
         workers.shutdown();

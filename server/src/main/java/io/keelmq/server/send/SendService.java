@@ -10,6 +10,8 @@ import io.keelmq.protocol.message.WireMessage;
 import io.keelmq.protocol.message.WireMessageCodec;
 import io.keelmq.server.config.BrokerConfig;
 import io.keelmq.server.config.ConfigKeys;
+import io.keelmq.server.delay.DeliveryDelay;
+import io.keelmq.server.delay.TimerForm;
 import io.keelmq.server.destination.Destination;
 import io.keelmq.server.destination.DestinationRegistry;
 import io.keelmq.server.errors.RequestException;
@@ -65,6 +67,7 @@ public final class SendService {
     private final int inFlightPermits;
     private final RecentAppends recent;
     private final DispatchGate dispatchGate;
+    private final DeliveryDelay delay;
     private final Thread thread;
     private volatile boolean running = true;
 
@@ -80,6 +83,7 @@ public final class SendService {
         this.inFlight = new Semaphore(inFlightPermits);
         this.recent = new RecentAppends(store::dispatchedOffset);
         this.dispatchGate = new DispatchGate(store::dispatchedOffset);
+        this.delay = new DeliveryDelay(config.get(ConfigKeys.MESSAGE_DELAY_LEVEL));
         store.addArrivalListener((destination, partition, maxOffset) -> dispatchGate.dispatched());
         this.thread = new Thread(this::run, "keel-send");
         this.thread.setDaemon(true);
@@ -193,7 +197,14 @@ public final class SendService {
         String sender = destination.kind().isQueue() ? null : send.reply().connectionId();
         long now = clock.millis();
         List<MessageRecord> records = new ArrayList<>(messages.size());
+        boolean firstDelayed = false;
         for (WireMessage message : messages) {
+            // A delayed message waits in the timer destination and reaches its own when due.
+            long due = delay.dueMillis(message, now);
+            if (due > 0) {
+                TimerForm.park(message, destination.storeName(), partition);
+            }
+            firstDelayed |= due > 0 && records.isEmpty();
             byte[] body = message.getBody();
             byte[] properties = StoredForm.encodeProperties(message, sender);
             long size = (long) properties.length + (body == null ? 0 : body.length);
@@ -201,15 +212,19 @@ public final class SendService {
                 throw new RequestException(ErrorCode.MESSAGE_TOO_LARGE, "message of " + size
                         + " bytes (body + headers and properties) exceeds maxMessageSize " + maxMessageSize);
             }
-            records.add(StoredForm.toRecord(destination.storeName(), partition, message, properties, body, now));
+            MessageRecord record = StoredForm.toRecord(destination.storeName(), partition, message, properties, body, now);
+            records.add(due > 0 ? TimerForm.timerRecord(record, due) : record);
         }
+        boolean answerNoOffset = firstDelayed;
         CompletableFuture<AppendResult> append = store.appendBatchAsync(records);
         CompletableFuture<Map<String, String>> answer = append.thenCompose(result -> {
             String status = SendStatusMapper.status(result);
             if (status == null) {
                 throw SendStatusMapper.error(result);
             }
-            Map<String, String> headers = answer(status, messageId, partition, result.queueOffset());
+            // A delayed message has no offset in its destination until it is due.
+            Map<String, String> headers = answer(status, messageId, partition,
+                    answerNoOffset ? -1 : result.queueOffset());
             if (!result.ok()) {
                 // FLUSH_DISK_TIMEOUT: stored but not forced, so not dispatched yet either; say so now.
                 return CompletableFuture.completedFuture(headers);
@@ -254,7 +269,7 @@ public final class SendService {
     /** A retried send already stored: the same id on the same destination. */
     private StoredMessage findStored(Destination destination, String messageId) throws IOException {
         for (StoredMessage stored : store.queryByMessageId(messageId, 0, Long.MAX_VALUE)) {
-            if (stored.destination().equals(destination.storeName())) {
+            if (stored.destination().equals(destination.storeName()) || stored.destination().equals(TimerForm.DESTINATION)) {
                 return stored;
             }
         }
