@@ -85,7 +85,8 @@ public final class Broker implements AutoCloseable {
         store.addArrivalListener((destination, partition, maxOffset) -> pulls.arrived(destination));
         this.sends = new SendService(config, store, destinations, clock);
         this.delayTimer = MessageTimer.open(store, ChannelFileLayer.INSTANCE, clock,
-                TimerConfig.defaults(TimerForm.DESTINATION),
+                new TimerConfig(TimerForm.DESTINATION, config.get(ConfigKeys.TIMER_PRECISION_MS),
+                        config.get(ConfigKeys.TIMER_WHEEL_SLOTS), TimerConfig.defaults(TimerForm.DESTINATION).logFileSize()),
                 new DelayedDelivery(store, clock, config.get(ConfigKeys.MESSAGE_INDEX_ENABLE)));
         this.services = new BrokerServices(config, store, destinations, subscriptions, pulls, sends,
                 new BrowseService(store, clock), new ConnectionRegistry(), workers, authenticator,
