@@ -103,7 +103,10 @@ public final class MessageTimer implements Closeable {
         TimerCheckpoint checkpoint = TimerCheckpoint.read(layer, dir.resolve("checkpoint"));
         ConsumeQueue queue = store.consumeQueue(config.destination(), 0);
         long queueEnd = queue == null ? 0 : queue.maxOffset();
-        boolean trusted = checkpoint != null && checkpoint.clean() && checkpoint.enqueuedQueueOffset() <= queueEnd;
+        // Trusted only after a clean close, with the same wheel settings, and if the store kept every record
+        // the timer had added (an unclean store shutdown may have cut the log behind a clean timer).
+        boolean trusted = checkpoint != null && checkpoint.clean() && checkpoint.sameWheel(config)
+                && checkpoint.enqueuedQueueOffset() <= queueEnd;
         MessageTimer timer = new MessageTimer(store, layer, clock, config, handler, dir, checkpoint, trusted);
         try {
             timer.recover(checkpoint, trusted);
@@ -125,10 +128,11 @@ public final class MessageTimer implements Closeable {
             enqueuedQueueOffset = checkpoint.enqueuedQueueOffset();
             maybeDeliveredBefore = checkpoint.maybeDeliveredBefore();
         } else {
-            LOG.warn("timer was not closed cleanly: rebuilding its wheel and log from {} (delivered up to {})",
+            LOG.warn("timer {}: rebuilding its wheel and log from {} (delivered up to {})", checkpoint.clean()
+                    ? "wheel settings changed or the store lost records" : "was not closed cleanly",
                     config.destination(), checkpoint.scanMillis());
             wheel.clearAll();
-            scanMillis = checkpoint.scanMillis();
+            scanMillis = config.slotOf(checkpoint.scanMillis());
             rebuildEnqueuedBound = checkpoint.enqueuedQueueOffset();
             rebuildScanMillis = checkpoint.scanMillis();
             maybeDeliveredBefore = Math.max(checkpoint.maybeDeliveredBefore(),
@@ -344,8 +348,8 @@ public final class MessageTimer implements Closeable {
         if (maybeDeliveredBefore != 0 && scanMillis >= maybeDeliveredBefore && open == null) {
             maybeDeliveredBefore = 0;
         }
-        new TimerCheckpoint(scanMillis, enqueuedQueueOffset, log.writePosition(), maybeDeliveredBefore, clean)
-                .write(layer, checkpointFile);
+        new TimerCheckpoint(scanMillis, enqueuedQueueOffset, log.writePosition(), maybeDeliveredBefore, clean,
+                config.precisionMillis(), config.wheelSlots()).write(layer, checkpointFile);
     }
 
     /** Lowest commit-log offset a pending delayed record occupies, MAX_VALUE if none (a retention floor). */

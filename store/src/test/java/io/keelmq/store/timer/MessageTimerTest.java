@@ -207,6 +207,29 @@ class MessageTimerTest {
     }
 
     @Test
+    void changedWheelSettingsRebuildTheWheelAndLoseNothing() throws Exception {
+        open(layer);
+        delay("soon", T0 + 3_000);
+        delay("far", T0 + 30_000);
+        at(0);
+        timer.close();
+        store.close();
+        store = MessageStore.open(Records.smallStore(dir), layer, clock);
+        timer = MessageTimer.open(store, layer, clock, new TimerConfig(TIMER, 500, 16, TimerEntry.SIZE * 64),
+                this::deliver);
+        at(2_999);
+        assertEquals(List.of(), delivered());
+        at(3_000);
+        assertEquals(List.of("soon"), delivered());
+        for (long t = 3_000; t < 30_000; t += 500) {
+            at(t);
+        }
+        assertEquals(List.of("soon"), delivered());
+        at(30_000);
+        assertEquals(List.of("soon", "far"), delivered());
+    }
+
+    @Test
     void recordsDueWhileTheBrokerWasDownAreDeliveredRightAfterTheRestart() throws Exception {
         open(layer);
         delay("a", T0 + 2_000);
