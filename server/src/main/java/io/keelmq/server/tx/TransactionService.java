@@ -70,7 +70,8 @@ public final class TransactionService implements RetentionFloor {
      * destinations (visible to consumers), or exceptionally with a {@link RequestException}:
      * TRANSACTION_ROLLED_BACK when the decision could not be written (nothing is delivered), INTERNAL
      * when it may or may not be durable or was made but not yet carried out (done at the next start).
-     * A transaction without sends completes at once; the caller calls {@link #done} either way.
+     * A transaction without sends completes at once. On success the caller acknowledges the consumed
+     * messages, then calls {@link #done}.
      */
     public CompletableFuture<Void> commit(Transaction tx) {
         return tx.sendsSettled().thenCompose(settled -> {
@@ -106,6 +107,8 @@ public final class TransactionService implements RetentionFloor {
                 throw stopped(tx, "before its DONE record");
             }
             if (decision.status() != AppendStatus.PUT_OK) {
+                // Carried out all the same: if a crash loses the decision it loses everything after it too.
+                done(tx);
                 throw new RequestException(ErrorCode.INTERNAL, "the outcome of " + tx + " is unknown: its commit "
                         + "decision was written but not confirmed durable (" + decision.status() + ": "
                         + decision.error() + "); its messages are delivered unless the broker crashes first");
