@@ -2,10 +2,13 @@ package io.keelmq.server.tx;
 
 import io.keelmq.jms.KeelConnectionFactory;
 import io.keelmq.server.Broker;
+import io.keelmq.server.config.ConfigKeys;
 import io.keelmq.server.testing.TestBrokers;
 import io.keelmq.store.MessageRecord;
 import io.keelmq.store.StoredMessage;
 import io.keelmq.store.TxState;
+import io.keelmq.store.retention.RetentionService;
+import jakarta.jms.BytesMessage;
 import jakarta.jms.Connection;
 import jakarta.jms.JMSException;
 import jakarta.jms.Message;
@@ -135,6 +138,36 @@ class TransactionServiceTest {
         assertEquals(Long.MAX_VALUE, transactions.minRequiredPhysicalOffset(), "rolled back: nothing to keep");
         sendBatch().commit();
         assertEquals(Long.MAX_VALUE, transactions.minRequiredPhysicalOffset(), "committed and done");
+    }
+
+    @Test
+    void onlyAnOpenTransactionHoldsRetentionBackNotTheInternalDestinations() throws Exception {
+        broker = Broker.start(TestBrokers.config(dir).set(ConfigKeys.MAPPED_FILE_SIZE_COMMIT_LOG, 64 << 10)
+                .set(ConfigKeys.MAX_MESSAGE_SIZE, 16 << 10).set(ConfigKeys.FILE_RESERVED_TIME, 0L).build());
+        Session open = session(true);
+        open.createProducer(open.createQueue("held")).send(open.createTextMessage("in the first segment"));
+
+        Session busy = session(true);
+        MessageProducer producer = busy.createProducer(busy.createQueue("bulk"));
+        MessageConsumer consumer = session(false).createConsumer(busy.createQueue("bulk"));
+        for (int i = 0; i < 20; i++) {
+            for (int m = 0; m < 2; m++) {
+                BytesMessage message = busy.createBytesMessage();
+                message.writeBytes(new byte[4096]);
+                producer.send(message);
+            }
+            busy.commit();
+            for (int m = 0; m < 2; m++) {
+                assertTrue(consumer.receive(10_000) != null, "committed message " + m + " of batch " + i);
+            }
+        }
+        RetentionService.Outcome kept = broker.store().deleteExpiredNow();
+        assertEquals(0, kept.segmentsDeleted(), "the open transaction's half is in the first segment");
+        assertTrue(kept.keptBecause().contains("still needed"), kept.keptBecause());
+
+        open.rollback();
+        RetentionService.Outcome freed = broker.store().deleteExpiredNow();
+        assertTrue(freed.segmentsDeleted() >= 3, "half, op and consumed records go with their segments: " + freed);
     }
 
     @Test
