@@ -19,6 +19,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -58,6 +59,12 @@ class TransactedCrashJmsTest {
         while (count(batches, Outcome.COMMITTED) < 60 && System.currentTimeMillis() < deadline) {
             Thread.sleep(5);
         }
+        // Aim the kill at a moment when some producer is inside commit(), so some commits are cut off.
+        long aim = System.currentTimeMillis() + 2_000;
+        while (!batches.containsValue(Outcome.COMMIT_CUT_OFF) && System.currentTimeMillis() < aim) {
+            Thread.onSpinWait();
+        }
+        Thread.sleep(ThreadLocalRandom.current().nextInt(4)); // before, during or after the decision's force
         first.kill(); // the producers are still committing
         stop.set(true);
         for (Thread thread : threads) {
