@@ -14,6 +14,8 @@ import io.keelmq.server.destination.Destination;
 import io.keelmq.server.destination.DestinationRegistry;
 import io.keelmq.server.errors.RequestException;
 import io.keelmq.server.message.StoredForm;
+import io.keelmq.server.tx.HalfRecords;
+import io.keelmq.server.tx.Transaction;
 import io.keelmq.store.AppendResult;
 import io.keelmq.store.MessageRecord;
 import io.keelmq.store.MessageStore;
@@ -173,7 +175,9 @@ public final class SendService {
         }
         Destination destination = destinations.resolve(target.kind(), target.name());
         String messageId = first.getMessageId() == null ? "" : first.getMessageId();
-        boolean dedup = indexEnabled && !messageId.isEmpty();
+        Transaction transaction = send.reply().transaction();
+        // A retried transacted send comes on a new connection, whose transaction starts empty: it is stored anew.
+        boolean dedup = indexEnabled && !messageId.isEmpty() && transaction == null;
         if (dedup && "true".equals(request.header("retry"))) {
             CompletableFuture<Map<String, String>> original = recent.answerOf(destination.storeName(), messageId);
             if (original != null) {
@@ -203,13 +207,25 @@ public final class SendService {
             }
             records.add(StoredForm.toRecord(destination.storeName(), partition, message, properties, body, now));
         }
+        if (transaction != null) {
+            // Invisible until COMMIT: each message waits as a half record (protocol/README.md, "Transactions").
+            records.replaceAll(HalfRecords::toHalf);
+        }
         CompletableFuture<AppendResult> append = store.appendBatchAsync(records);
+        if (transaction != null) {
+            append = append.thenApply(result -> {
+                transaction.stored(result.records());
+                return result;
+            });
+        }
         CompletableFuture<Map<String, String>> answer = append.thenCompose(result -> {
             String status = SendStatusMapper.status(result);
             if (status == null) {
                 throw SendStatusMapper.error(result);
             }
-            Map<String, String> headers = answer(status, messageId, partition, result.queueOffset());
+            // A half has no queue offset in its destination until its transaction commits.
+            Map<String, String> headers = answer(status, messageId, partition,
+                    transaction == null ? result.queueOffset() : -1);
             if (!result.ok()) {
                 // FLUSH_DISK_TIMEOUT: stored but not forced, so not dispatched yet either; say so now.
                 return CompletableFuture.completedFuture(headers);
@@ -221,6 +237,11 @@ public final class SendService {
             recent.add(destination.storeName(), messageId, append, answer);
         }
         return answer;
+    }
+
+    /** Completes once the commit log up to {@code endOffset} is in the consume queues and index. */
+    public CompletableFuture<Void> whenDispatched(long endOffset) {
+        return dispatchGate.whenDispatched(endOffset);
     }
 
     private static long endOffset(AppendResult result) {
