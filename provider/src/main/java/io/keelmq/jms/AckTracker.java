@@ -3,6 +3,7 @@ package io.keelmq.jms;
 import io.keelmq.jms.provider.AckMode;
 import io.keelmq.jms.provider.Position;
 import io.keelmq.jms.provider.Provider;
+import io.keelmq.jms.provider.Undelivered;
 import jakarta.jms.JMSException;
 
 import java.util.ArrayList;
@@ -19,6 +20,8 @@ import java.util.Map;
  * or earlier when a consumer runs dry, on close and before a recover.</li>
  * <li>CLIENT_ACKNOWLEDGE: every message handed to the application is remembered until
  * {@link jakarta.jms.Message#acknowledge()}, which acknowledges all of them, whichever consumer received them.</li>
+ * <li>SESSION_TRANSACTED: every message handed to the application is remembered until the session commits; the
+ * COMMIT request lists them ({@link #transactionConsumed()}) and the broker acknowledges them after the commit.</li>
  * </ul>
  * ACKs always list exact messages (never cumulative), because a consumer may hold a redelivered message with a lower
  * offset than one it already consumed.
@@ -38,7 +41,7 @@ final class AckTracker {
 
     /** The message is being handed to the application (before a listener runs). */
     synchronized void delivered(long consumerId, Position position) {
-        if (mode == AckMode.CLIENT) {
+        if (mode == AckMode.CLIENT || mode == AckMode.TRANSACTED) {
             add(consumerId, position);
         }
     }
@@ -71,6 +74,14 @@ final class AckTracker {
         if (mode == AckMode.DUPS_OK) {
             sendPending();
         }
+    }
+
+    /** SESSION_TRANSACTED: the messages the application received in the current transaction, for COMMIT. */
+    synchronized List<Undelivered> transactionConsumed() {
+        List<Undelivered> consumed = new ArrayList<>(pendingCount);
+        pending.forEach((consumerId, positions) -> positions.forEach(
+                p -> consumed.add(new Undelivered(consumerId, p.partition(), p.queueOffset()))));
+        return consumed;
     }
 
     /** After a recover or close released the unacknowledged messages, they can no longer be acknowledged. */

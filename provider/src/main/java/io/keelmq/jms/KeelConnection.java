@@ -114,13 +114,12 @@ public class KeelConnection implements Connection, QueueConnection, TopicConnect
         checkClosed();
         markUsed();
         if (transacted) {
-            throw new JMSException("transacted sessions are not supported yet by KeelMQ; use AUTO_ACKNOWLEDGE, "
-                    + "CLIENT_ACKNOWLEDGE or DUPS_OK_ACKNOWLEDGE");
-        }
-        if (acknowledgeMode != Session.AUTO_ACKNOWLEDGE && acknowledgeMode != Session.CLIENT_ACKNOWLEDGE
+            // Spec 6.1.7: the acknowledge mode is ignored for a transacted session.
+            acknowledgeMode = Session.SESSION_TRANSACTED;
+        } else if (acknowledgeMode != Session.AUTO_ACKNOWLEDGE && acknowledgeMode != Session.CLIENT_ACKNOWLEDGE
                 && acknowledgeMode != Session.DUPS_OK_ACKNOWLEDGE) {
             throw new JMSException("invalid acknowledge mode " + acknowledgeMode + "; use Session.AUTO_ACKNOWLEDGE,"
-                    + " CLIENT_ACKNOWLEDGE or DUPS_OK_ACKNOWLEDGE");
+                    + " CLIENT_ACKNOWLEDGE, DUPS_OK_ACKNOWLEDGE or SESSION_TRANSACTED");
         }
         long sessionId = nextId();
         provider.createSession(sessionId, SessionDeliveries.ackModeOf(acknowledgeMode));

@@ -42,15 +42,12 @@ public class KeelJMSContext implements JMSContext {
         this.sessionMode = sessionMode;
     }
 
-    /** @throws JMSRuntimeException for SESSION_TRANSACTED (not supported yet) and unknown modes */
+    /** @throws JMSRuntimeException for an unknown session mode */
     static void checkSessionMode(int sessionMode) {
-        if (sessionMode == JMSContext.SESSION_TRANSACTED) {
-            throw new JMSRuntimeException("transacted sessions are not supported yet by KeelMQ; use AUTO_ACKNOWLEDGE,"
-                    + " CLIENT_ACKNOWLEDGE or DUPS_OK_ACKNOWLEDGE");
-        }
         if (sessionMode != JMSContext.AUTO_ACKNOWLEDGE && sessionMode != JMSContext.CLIENT_ACKNOWLEDGE
-                && sessionMode != JMSContext.DUPS_OK_ACKNOWLEDGE) {
-            throw new JMSRuntimeException("invalid session mode " + sessionMode);
+                && sessionMode != JMSContext.DUPS_OK_ACKNOWLEDGE && sessionMode != JMSContext.SESSION_TRANSACTED) {
+            throw new JMSRuntimeException("invalid session mode " + sessionMode + "; use AUTO_ACKNOWLEDGE, "
+                    + "CLIENT_ACKNOWLEDGE, DUPS_OK_ACKNOWLEDGE or SESSION_TRANSACTED");
         }
     }
 
@@ -201,7 +198,7 @@ public class KeelJMSContext implements JMSContext {
     @Override
     public boolean getTransacted() {
         checkClosed();
-        return false;
+        return sessionMode == JMSContext.SESSION_TRANSACTED;
     }
 
     @Override

@@ -127,30 +127,58 @@ public class KeelSession implements Session, QueueSession, TopicSession {
     @Override
     public boolean getTransacted() throws JMSException {
         checkClosed();
-        return false;
+        return isTransacted();
     }
 
+    /** SESSION_TRANSACTED for a transacted session (spec 6.2.7). */
     @Override
     public int getAcknowledgeMode() throws JMSException {
         checkClosed();
         return acknowledgeMode;
     }
 
-    @Override
-    public void commit() throws JMSException {
-        checkClosed();
-        throw new IllegalStateException("commit() is only valid on a transacted session");
+    boolean isTransacted() {
+        return acknowledgeMode == Session.SESSION_TRANSACTED;
     }
 
+    /**
+     * Commits the messages sent and consumed since the last commit or rollback (spec 6.2.8), after waiting for the
+     * session's asynchronous sends: their messages are part of the transaction. May be called from a listener of
+     * this session; the next transaction starts at once.
+     */
+    @Override
+    public void commit() throws JMSException {
+        checkTransactionCall("commit");
+        awaitCompletions();
+        dispatcher.runExclusive(deliveries::commit);
+    }
+
+    /** Drops the messages sent and redelivers the messages consumed since the last commit or rollback. */
     @Override
     public void rollback() throws JMSException {
+        checkTransactionCall("rollback");
+        awaitCompletions();
+        dispatcher.runExclusive(deliveries::rollback);
+        deliveryStateChanged();
+    }
+
+    private void checkTransactionCall(String method) throws JMSException {
         checkClosed();
-        throw new IllegalStateException("rollback() is only valid on a transacted session");
+        if (!isTransacted()) {
+            throw new IllegalStateException(method + "() is only valid on a transacted session");
+        }
+        if (DeliveryContext.completionSession() == this) {
+            throw new IllegalStateException("a CompletionListener must not call " + method + "() on its own session "
+                    + "(spec 7.3.8)");
+        }
     }
 
     @Override
     public void recover() throws JMSException {
         checkClosed();
+        if (isTransacted()) {
+            throw new IllegalStateException("recover() is not valid on a transacted session; use rollback()");
+        }
         dispatcher.runExclusive(deliveries::recover);
     }
 

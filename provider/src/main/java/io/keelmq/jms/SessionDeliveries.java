@@ -4,11 +4,14 @@ import io.keelmq.jms.message.KeelMessage;
 import io.keelmq.jms.message.MessageAcknowledger;
 import io.keelmq.jms.message.WireConverter;
 import io.keelmq.jms.provider.AckMode;
+import io.keelmq.jms.provider.ConnectionFailedException;
 import io.keelmq.jms.provider.Delivery;
 import io.keelmq.jms.provider.Provider;
+import io.keelmq.jms.provider.RequestTimeoutException;
 import io.keelmq.jms.provider.Undelivered;
 import jakarta.jms.IllegalStateException;
 import jakarta.jms.JMSException;
+import jakarta.jms.TransactionRolledBackException;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -47,6 +50,7 @@ final class SessionDeliveries {
         return switch (acknowledgeMode) {
             case jakarta.jms.Session.CLIENT_ACKNOWLEDGE -> AckMode.CLIENT;
             case jakarta.jms.Session.DUPS_OK_ACKNOWLEDGE -> AckMode.DUPS_OK;
+            case jakarta.jms.Session.SESSION_TRANSACTED -> AckMode.TRANSACTED;
             default -> AckMode.AUTO;
         };
     }
@@ -117,6 +121,11 @@ final class SessionDeliveries {
      * with an increment, prefetched ones are released without one. The caller keeps listeners from running.
      */
     void recover() throws JMSException {
+        release(false);
+    }
+
+    /** RECOVER or ROLLBACK: prefetched messages are listed as undelivered, all others released with an increment. */
+    private void release(boolean rollback) throws JMSException {
         acks.flush();
         List<Undelivered> undelivered = new ArrayList<>();
         List<KeelMessageConsumer> consumers = session.consumers();
@@ -124,13 +133,65 @@ final class SessionDeliveries {
             undelivered.addAll(c.buffer().beginRecovery());
         }
         undelivered.addAll(takeOrphans());
+        Runnable ended = () -> consumers.forEach(c -> c.buffer().endRecovery());
         try {
-            provider.recover(session.sessionId(), undelivered, () -> consumers.forEach(c -> c.buffer().endRecovery()));
+            if (rollback) {
+                provider.rollback(session.sessionId(), undelivered, ended);
+            } else {
+                provider.recover(session.sessionId(), undelivered, ended);
+            }
         } finally {
             acks.forget();
             // Harmless after a successful answer (it already ran); needed if RECOVER failed, to pull again.
             consumers.forEach(c -> c.buffer().endRecovery());
         }
+    }
+
+    /**
+     * Session.commit (spec 6.2.8): the broker commits the session's sends and then acknowledges what the application
+     * consumed in the transaction. If the broker could not commit, the consumed messages are rolled back as well
+     * and TransactionRolledBackException is thrown; if the connection fails before the answer, the broker may or
+     * may not have committed, which the exception says. The caller keeps listeners from running.
+     */
+    void commit() throws JMSException {
+        if (provider.isClosed()) {
+            // The broker rolls back the open transaction of a connection it lost: nothing of it was committed.
+            acks.forget();
+            throw new TransactionRolledBackException("the connection to the broker was lost before commit(); the "
+                    + "broker rolled the transaction back");
+        }
+        List<Undelivered> consumed = acks.transactionConsumed();
+        try {
+            provider.commit(session.sessionId(), consumed);
+        } catch (TransactionRolledBackException e) {
+            rollbackAfterFailedCommit(e);
+            throw e;
+        } catch (ConnectionFailedException | RequestTimeoutException e) {
+            acks.forget();
+            JMSException unknown = new JMSException("the outcome of commit() is unknown: the connection failed before "
+                    + "the broker answered (" + e.getMessage() + "); the transaction may or may not be committed");
+            unknown.setLinkedException(e);
+            unknown.initCause(e);
+            throw unknown;
+        }
+        acks.forget();
+    }
+
+    private void rollbackAfterFailedCommit(TransactionRolledBackException cause) {
+        try {
+            rollback();
+        } catch (JMSException e) {
+            cause.addSuppressed(e);
+        }
+    }
+
+    /**
+     * Session.rollback (spec 6.2.8): the session's sends are dropped; its consumed messages are redelivered, with
+     * JMSRedelivered set and an incremented JMSXDeliveryCount, before newer ones, as by recover(). The caller keeps
+     * listeners from running.
+     */
+    void rollback() throws JMSException {
+        release(true);
     }
 
     synchronized void orphaned(List<Undelivered> late) {

@@ -137,11 +137,10 @@ class JMSContextTest extends FakeBrokerTestBase {
     }
 
     @Test
-    void transactedContextsAreRefusedForNow() throws Exception {
+    void invalidSessionModesAreRefusedBeforeConnecting() throws Exception {
         KeelConnectionFactory factory = factory();
-        JMSRuntimeException e = assertThrows(JMSRuntimeException.class,
-                () -> factory.createContext(JMSContext.SESSION_TRANSACTED));
-        assertTrue(e.getMessage().contains("not supported"));
+        JMSRuntimeException e = assertThrows(JMSRuntimeException.class, () -> factory.createContext(42));
+        assertTrue(e.getMessage().contains("invalid session mode 42"), e.getMessage());
         assertEquals(0, broker.connectionCount(), "checked before connecting");
     }
 

@@ -17,6 +17,8 @@ import io.keelmq.server.net.NettyServer;
 import io.keelmq.server.security.Authenticator;
 import io.keelmq.server.security.FailedLoginThrottle;
 import io.keelmq.server.send.SendService;
+import io.keelmq.server.tx.Materializer;
+import io.keelmq.server.tx.TransactionService;
 import io.keelmq.server.vm.InVmOutput;
 import io.keelmq.store.MessageStore;
 import io.keelmq.store.StoreConfig;
@@ -57,6 +59,7 @@ public final class Broker implements AutoCloseable {
     private final ScheduledThreadPoolExecutor timer;
     private final SubscriptionManager subscriptions;
     private final SendService sends;
+    private final TransactionService transactions;
     private final MessageTimer delayTimer;
     private final BrokerServices services;
     private NettyServer server;
@@ -84,11 +87,14 @@ public final class Broker implements AutoCloseable {
                 clock);
         store.addArrivalListener((destination, partition, maxOffset) -> pulls.arrived(destination));
         this.sends = new SendService(config, store, destinations, clock);
+        this.transactions = new TransactionService(store, new Materializer(store, destinations, sends::whenDispatched),
+                clock);
+        store.addRetentionFloor(transactions);
         this.delayTimer = MessageTimer.open(store, ChannelFileLayer.INSTANCE, clock,
                 new TimerConfig(TimerForm.DESTINATION, config.get(ConfigKeys.TIMER_PRECISION_MS),
                         config.get(ConfigKeys.TIMER_WHEEL_SLOTS), TimerConfig.defaults(TimerForm.DESTINATION).logFileSize()),
                 new DelayedDelivery(store, clock, config.get(ConfigKeys.MESSAGE_INDEX_ENABLE)));
-        this.services = new BrokerServices(config, store, destinations, subscriptions, pulls, sends,
+        this.services = new BrokerServices(config, store, destinations, subscriptions, pulls, sends, transactions,
                 new BrowseService(store, clock), new ConnectionRegistry(), workers, authenticator,
                 new FailedLoginThrottle(clock), timer);
     }
@@ -120,13 +126,17 @@ public final class Broker implements AutoCloseable {
             throw e;
         }
         try {
+            int completed = broker.transactions.recover();
+            if (completed > 0) {
+                LOG.info("{} committed transactions completed at start-up", completed);
+            }
             broker.sends.start();
             broker.delayTimer.start();
             if (config.listenPort() >= 0) {
                 broker.server = new NettyServer(config, broker.services);
                 broker.listenAddress = broker.server.start();
             }
-        } catch (InterruptedException | RuntimeException e) {
+        } catch (IOException | InterruptedException | RuntimeException e) {
             broker.close();
             throw e;
         }
@@ -145,6 +155,11 @@ public final class Broker implements AutoCloseable {
     /** The store, for tools and tests; requests never bypass the broker to change it. */
     public MessageStore store() {
         return store;
+    }
+
+    /** The transaction service, for tools and tests. */
+    public TransactionService transactions() {
+        return transactions;
     }
 
     public boolean isRunning() {

@@ -7,20 +7,15 @@ import io.keelmq.bench.load.LoadResult;
 import io.keelmq.bench.load.LoadSpec;
 import io.keelmq.bench.report.Results;
 import io.keelmq.bench.report.TargetOutcome;
-import jakarta.jms.Connection;
-import jakarta.jms.ConnectionFactory;
-import jakarta.jms.JMSException;
-import jakarta.jms.Session;
 
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 /**
  * {@code transacted}: producers and consumers in transacted sessions that commit every {@code --batch}
- * messages. A broker whose client refuses a transacted session with a JMSException saying it is not
- * supported (this KeelMQ build) is reported as such, in the client's words; any other failure is an error.
+ * messages, on both brokers. A message becomes visible when its producer's batch commits, so the
+ * end-to-end latency includes the wait for the commit.
  */
 public final class TransactedScenario implements Scenario {
     static final String PHASE = "transacted";
@@ -54,10 +49,6 @@ public final class TransactedScenario implements Scenario {
 
     @Override
     public List<Measurement> run(Broker broker, ScenarioContext context) throws Exception {
-        String refusal = transactedSessionRefusal(broker.connectionFactory());
-        if (refusal != null) {
-            return List.of(Measurement.unsupported(PHASE, broker.kind(), context.round(), refusal));
-        }
         Warmup.run(broker, context, producers, consumers);
         LoadResult result = Load.run(broker.connectionFactory(), new LoadSpec(context.label(broker, PHASE),
                 "bench.transacted")
@@ -71,22 +62,6 @@ public final class TransactedScenario implements Scenario {
                 .throughput(result.received(), result.consumerSeconds(), context.messageSize())
                 .counts(result.sent(), result.received())
                 .latency(result.endToEnd(), "send to receive (a message is visible once its batch commits)"));
-    }
-
-    /** The client's message when it refuses transacted sessions as not supported; null when it accepts one. */
-    static String transactedSessionRefusal(ConnectionFactory factory) throws JMSException {
-        try (Connection connection = factory.createConnection()) {
-            try {
-                connection.createSession(true, Session.SESSION_TRANSACTED).close();
-                return null;
-            } catch (JMSException e) {
-                String message = String.valueOf(e.getMessage());
-                if (message.toLowerCase(Locale.ROOT).contains("not supported")) {
-                    return message;
-                }
-                throw e;
-            }
-        }
     }
 
     @Override

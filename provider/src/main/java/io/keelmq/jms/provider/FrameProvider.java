@@ -178,10 +178,27 @@ public final class FrameProvider implements Provider {
                 WireBodies.positions(positions));
     }
 
+    /** The consumed list travels in the encoding of undelivered lists (protocol/README.md, "Transactions"). */
+    @Override
+    public void commit(long sessionId, List<Undelivered> consumed) throws JMSException {
+        call(RequestCode.COMMIT, Headers.of("sessionId", Long.toString(sessionId)), WireBodies.undelivered(consumed));
+    }
+
+    @Override
+    public void rollback(long sessionId, List<Undelivered> undelivered, Runnable onAnswer) throws JMSException {
+        releasing(RequestCode.ROLLBACK, sessionId, undelivered, onAnswer);
+    }
+
     @Override
     public void recover(long sessionId, List<Undelivered> undelivered, Runnable onAnswer) throws JMSException {
+        releasing(RequestCode.RECOVER, sessionId, undelivered, onAnswer);
+    }
+
+    /** RECOVER or ROLLBACK: {@code onAnswer} runs on the transport thread before any later frame is handled. */
+    private void releasing(RequestCode code, long sessionId, List<Undelivered> undelivered, Runnable onAnswer)
+            throws JMSException {
         CompletableFuture<Frame> done = new CompletableFuture<>();
-        channel.request(RequestCode.RECOVER, Headers.of("sessionId", Long.toString(sessionId)),
+        channel.request(code, Headers.of("sessionId", Long.toString(sessionId)),
                 WireBodies.undelivered(undelivered), requestTimeoutMillis, new RequestTracker.Handler() {
                     @Override
                     public void onAnswer(Frame answer) {

@@ -52,6 +52,17 @@ public interface Provider {
      */
     void recover(long sessionId, List<Undelivered> undelivered, Runnable onAnswer) throws JMSException;
 
+    /**
+     * COMMIT of a transacted session: the broker commits the session's sends (atomically) and then acknowledges
+     * {@code consumed}, the messages the application consumed in the transaction; waits for the answer.
+     *
+     * @throws jakarta.jms.TransactionRolledBackException if the broker could not commit and rolled the sends back
+     */
+    void commit(long sessionId, List<Undelivered> consumed) throws JMSException;
+
+    /** ROLLBACK of a transacted session: its sends are dropped and its messages in flight released as by recover. */
+    void rollback(long sessionId, List<Undelivered> undelivered, Runnable onAnswer) throws JMSException;
+
     void unsubscribe(String subscriptionName) throws JMSException;
 
     BrowsePage browse(BrowseRequest request) throws JMSException;

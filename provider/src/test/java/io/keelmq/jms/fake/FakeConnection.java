@@ -128,6 +128,8 @@ final class FakeConnection implements FrameSink {
             case PULL -> consuming.pull(f, h);
             case ACK -> consuming.ack(f, h);
             case RECOVER -> consuming.recover(f, h);
+            case COMMIT -> consuming.commit(f, h);
+            case ROLLBACK -> consuming.rollback(f, h);
             case UNSUBSCRIBE -> consuming.unsubscribe(f, h);
             case BROWSE -> consuming.browse(f, h);
             case CREATE_DESTINATION -> createDestination(f, h);

@@ -216,6 +216,42 @@ final class FakeConsuming {
         return FakeConnection.ok(f);
     }
 
+    /**
+     * COMMIT: the fake stores sends at once (it does not hide a transaction's sends), so a commit only acknowledges
+     * the consumed messages its body lists; a listed message not in flight to that consumer is a client bug.
+     */
+    Frame commit(Frame f, FakeHeaders h) {
+        long sessionId = transactedSession(h, "COMMIT");
+        for (FakeCodec.Ref ref : FakeCodec.undelivered(f.body())) {
+            FakeConsumer consumer = connection.consumers.get(ref.consumerId());
+            if (consumer == null) {
+                consumer = connection.closedConsumers.get(ref.consumerId());
+            }
+            FakeEntry e = consumer == null || consumer.sessionId != sessionId ? null
+                    : inFlight(consumer.subscription, ref.partition(), ref.offset(), ref.consumerId());
+            if (e == null) {
+                throw h.violation("COMMIT lists " + ref + ", which is not in flight for that consumer of session "
+                        + sessionId);
+            }
+            e.state = FakeEntry.State.ACKED;
+        }
+        return FakeConnection.ok(f);
+    }
+
+    /** ROLLBACK: the consumed messages are released as by RECOVER. */
+    Frame rollback(Frame f, FakeHeaders h) {
+        transactedSession(h, "ROLLBACK");
+        return recover(f, h);
+    }
+
+    private long transactedSession(FakeHeaders h, String what) {
+        long sessionId = h.requiredLong("sessionId");
+        if (!"TRANSACTED".equals(connection.sessions.get(sessionId))) {
+            throw h.violation(what + " of session " + sessionId + ", which is not a transacted session");
+        }
+        return sessionId;
+    }
+
     Frame closeSession(Frame f, FakeHeaders h) {
         long sessionId = h.requiredLong("sessionId");
         if (!connection.sessions.containsKey(sessionId)) {

@@ -8,6 +8,7 @@ import io.keelmq.server.destination.DestinationRegistry;
 import io.keelmq.server.security.Authenticator;
 import io.keelmq.server.security.FailedLoginThrottle;
 import io.keelmq.server.send.SendService;
+import io.keelmq.server.tx.TransactionService;
 import io.keelmq.store.MessageStore;
 
 import java.util.concurrent.Executor;
@@ -19,6 +20,7 @@ import java.util.concurrent.ScheduledExecutorService;
  */
 public record BrokerServices(BrokerConfig config, MessageStore store, DestinationRegistry destinations,
                              SubscriptionManager subscriptions, PullService pulls, SendService sends,
+                             TransactionService transactions,
                              BrowseService browser, ConnectionRegistry connections, Executor workers,
                              Authenticator authenticator, FailedLoginThrottle loginThrottle,
                              ScheduledExecutorService timer) {

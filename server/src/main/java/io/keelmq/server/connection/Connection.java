@@ -224,6 +224,7 @@ public final class Connection {
         cleanedUp = true;
         for (SessionState session : new ArrayList<>(sessions.values())) {
             SessionRequests.release(this, session, List.of(), true);
+            SessionRequests.endTransaction(this, session);
         }
         sessions.clear();
         consumers.clear();

@@ -70,7 +70,7 @@ final class ConsumerRequests {
     }
 
     /** A closed consumer is forgotten once nothing it received is still in flight. */
-    private static void forgetIfDone(Connection connection, ConsumerState consumer) {
+    static void forgetIfDone(Connection connection, ConsumerState consumer) {
         if (consumer.isClosed() && consumer.subscription().inFlightOf(consumer).isEmpty()) {
             consumer.session().remove(consumer);
             connection.consumers().remove(consumer.id(), consumer);

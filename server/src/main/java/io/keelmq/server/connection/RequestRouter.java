@@ -31,8 +31,8 @@ final class RequestRouter {
         handlers.put(RequestCode.CREATE_SESSION, SessionRequests::createSession);
         handlers.put(RequestCode.CLOSE_SESSION, SessionRequests::closeSession);
         handlers.put(RequestCode.RECOVER, SessionRequests::recover);
-        handlers.put(RequestCode.COMMIT, SessionRequests::transactionsNotSupported);
-        handlers.put(RequestCode.ROLLBACK, SessionRequests::transactionsNotSupported);
+        handlers.put(RequestCode.COMMIT, SessionRequests::commit);
+        handlers.put(RequestCode.ROLLBACK, SessionRequests::rollback);
         handlers.put(RequestCode.SEND, SendRequests::send);
         handlers.put(RequestCode.SEND_BATCH, SendRequests::send);
         handlers.put(RequestCode.CREATE_CONSUMER, ConsumerRequests::createConsumer);

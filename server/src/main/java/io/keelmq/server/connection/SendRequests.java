@@ -1,18 +1,30 @@
 package io.keelmq.server.connection;
 
 import io.keelmq.protocol.frame.Frame;
+import io.keelmq.server.consume.SessionState;
 import io.keelmq.server.errors.RequestException;
 import io.keelmq.server.send.SendReply;
+import io.keelmq.server.tx.Transaction;
 
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 
-/** SEND and SEND_BATCH: handed to the send service, answered when the append completes. */
+/**
+ * SEND and SEND_BATCH: handed to the send service, answered when the append completes. A send of a
+ * transacted session joins the session's open transaction here, on the connection's request thread,
+ * so a COMMIT that arrives after it waits for it.
+ */
 final class SendRequests {
 
     private SendRequests() {
     }
 
     static void send(Connection connection, Frame request) {
+        Transaction transaction = transactionOf(connection, request);
+        CompletableFuture<Void> settled = new CompletableFuture<>();
+        if (transaction != null) {
+            transaction.sending(settled);
+        }
         connection.services().sends().submit(request, new SendReply() {
             @Override
             public String connectionId() {
@@ -20,14 +32,32 @@ final class SendRequests {
             }
 
             @Override
+            public Transaction transaction() {
+                return transaction;
+            }
+
+            @Override
             public void ok(Map<String, String> headers) {
                 connection.respond(request, headers, null);
+                settled.complete(null);
             }
 
             @Override
             public void fail(RequestException error) {
                 connection.fail(request, error);
+                settled.complete(null);
             }
         });
+    }
+
+    private static Transaction transactionOf(Connection connection, Frame request) {
+        String sessionId = request.header("sessionId");
+        SessionState session;
+        try {
+            session = sessionId == null ? null : connection.sessions().get(Long.parseLong(sessionId));
+        } catch (NumberFormatException e) {
+            return null;   // the send path has always accepted any session id text; it only hashes it
+        }
+        return session == null ? null : session.transaction();
     }
 }

@@ -9,13 +9,16 @@ import io.keelmq.server.consume.SessionState;
 import io.keelmq.server.consume.Subscription;
 import io.keelmq.server.errors.RequestException;
 import io.keelmq.server.message.DeliveryCodec;
+import io.keelmq.server.tx.Transaction;
+import io.keelmq.server.tx.TransactionService;
 
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletionException;
 
-/** CREATE_SESSION, CLOSE_SESSION, RECOVER; COMMIT and ROLLBACK are reserved for transacted sessions. */
+/** CREATE_SESSION, CLOSE_SESSION, RECOVER, and COMMIT and ROLLBACK of transacted sessions. */
 final class SessionRequests {
 
     private SessionRequests() {
@@ -29,8 +32,12 @@ final class SessionRequests {
         } catch (IllegalArgumentException e) {
             throw Headers.malformed(request, e.getMessage());
         }
-        if (connection.sessions().putIfAbsent(sessionId, new SessionState(sessionId, mode)) != null) {
+        SessionState session = new SessionState(sessionId, mode);
+        if (connection.sessions().putIfAbsent(sessionId, session) != null) {
             throw RequestException.illegalState("session " + sessionId + " already exists on this connection");
+        }
+        if (session.isTransacted()) {
+            session.swapTransaction(connection.services().transactions().begin());
         }
         connection.respond(request);
     }
@@ -38,8 +45,17 @@ final class SessionRequests {
     static void closeSession(Connection connection, Frame request) {
         SessionState session = session(connection, request);
         release(connection, session, DeliveryCodec.decodeUndelivered(request.body()), true);
+        endTransaction(connection, session);
         connection.sessions().remove(session.id());
         connection.respond(request);
+    }
+
+    /** A transacted session that closes or loses its connection rolls its open transaction back. */
+    static void endTransaction(Connection connection, SessionState session) {
+        Transaction open = session.swapTransaction(null);
+        if (open != null) {
+            connection.services().transactions().rollback(open);
+        }
     }
 
     static void recover(Connection connection, Frame request) {
@@ -48,8 +64,58 @@ final class SessionRequests {
         connection.respond(request);
     }
 
-    static void transactionsNotSupported(Connection connection, Frame request) {
-        throw new RequestException(ErrorCode.ILLEGAL_STATE, "transactions are not supported yet");
+    /**
+     * COMMIT: the open transaction ends and a new one begins at once (later sends belong to it); the
+     * ended one is committed, then the consumed messages of the body are acknowledged and the request
+     * answered, in order with the connection's other requests.
+     */
+    static void commit(Connection connection, Frame request) {
+        SessionState session = transactedSession(connection, request, "COMMIT");
+        List<DeliveryCodec.MessageRef> consumed = DeliveryCodec.decodeUndelivered(request.body());
+        TransactionService transactions = connection.services().transactions();
+        Transaction committing = session.swapTransaction(transactions.begin());
+        transactions.commit(committing).whenComplete((committed, failure) -> connection.requests().execute(() -> {
+            if (failure == null) {
+                acknowledge(connection, consumed);
+                transactions.done(committing);
+                connection.respond(request);
+                return;
+            }
+            Throwable cause = failure instanceof CompletionException && failure.getCause() != null
+                    ? failure.getCause() : failure;
+            connection.fail(request, cause instanceof RequestException known ? known
+                    : new RequestException(ErrorCode.INTERNAL, "COMMIT failed in the broker: " + cause, cause));
+        }));
+    }
+
+    /** ROLLBACK: the open transaction's sends are dropped; consumed messages are released as by RECOVER. */
+    static void rollback(Connection connection, Frame request) {
+        SessionState session = transactedSession(connection, request, "ROLLBACK");
+        List<DeliveryCodec.MessageRef> undelivered = DeliveryCodec.decodeUndelivered(request.body());
+        TransactionService transactions = connection.services().transactions();
+        transactions.rollback(session.swapTransaction(transactions.begin()));
+        release(connection, session, undelivered, false);
+        connection.respond(request);
+    }
+
+    /** Acknowledges each listed message still in flight to its consumer (closed consumers included). */
+    private static void acknowledge(Connection connection, List<DeliveryCodec.MessageRef> consumed) {
+        for (DeliveryCodec.MessageRef ref : consumed) {
+            ConsumerState consumer = connection.consumers().get(ref.consumerId());
+            if (consumer != null) {
+                consumer.subscription().ack(consumer, ref.partition(), ref.queueOffset());
+                ConsumerRequests.forgetIfDone(connection, consumer);
+            }
+        }
+    }
+
+    private static SessionState transactedSession(Connection connection, Frame request, String what) {
+        SessionState session = session(connection, request);
+        if (!session.isTransacted()) {
+            throw RequestException.illegalState(what + " on session " + session.id() + " which is not transacted ("
+                    + session.ackMode() + ")");
+        }
+        return session;
     }
 
     /**

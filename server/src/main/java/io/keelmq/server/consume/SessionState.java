@@ -1,5 +1,7 @@
 package io.keelmq.server.consume;
 
+import io.keelmq.server.tx.Transaction;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -14,10 +16,28 @@ public final class SessionState {
     private final long id;
     private final AckMode ackMode;
     private final Map<Long, ConsumerState> consumers = new ConcurrentHashMap<>();
+    /** The open transaction of a TRANSACTED session, null for other modes. */
+    private volatile Transaction transaction;
 
     public SessionState(long id, AckMode ackMode) {
         this.id = id;
         this.ackMode = ackMode;
+    }
+
+    public boolean isTransacted() {
+        return ackMode == AckMode.TRANSACTED;
+    }
+
+    /** The open transaction (TRANSACTED sessions), or null. */
+    public Transaction transaction() {
+        return transaction;
+    }
+
+    /** Ends the open transaction and opens {@code next} (null when the session closes); returns the ended one. */
+    public Transaction swapTransaction(Transaction next) {
+        Transaction ended = transaction;
+        transaction = next;
+        return ended;
     }
 
     public long id() {

@@ -1,6 +1,7 @@
 package io.keelmq.server.send;
 
 import io.keelmq.server.errors.RequestException;
+import io.keelmq.server.tx.Transaction;
 
 import java.util.Map;
 
@@ -8,6 +9,11 @@ import java.util.Map;
 public interface SendReply {
     /** The id of the sending connection (recorded on topic messages for noLocal). */
     String connectionId();
+
+    /** The open transaction of the sending session when it is transacted: the message is stored as a half. */
+    default Transaction transaction() {
+        return null;
+    }
 
     void ok(Map<String, String> headers);
 

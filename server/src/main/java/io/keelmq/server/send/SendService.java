@@ -16,6 +16,8 @@ import io.keelmq.server.destination.Destination;
 import io.keelmq.server.destination.DestinationRegistry;
 import io.keelmq.server.errors.RequestException;
 import io.keelmq.server.message.StoredForm;
+import io.keelmq.server.tx.HalfRecords;
+import io.keelmq.server.tx.Transaction;
 import io.keelmq.store.AppendResult;
 import io.keelmq.store.MessageRecord;
 import io.keelmq.store.MessageStore;
@@ -177,7 +179,9 @@ public final class SendService {
         }
         Destination destination = destinations.resolve(target.kind(), target.name());
         String messageId = first.getMessageId() == null ? "" : first.getMessageId();
-        boolean dedup = indexEnabled && !messageId.isEmpty();
+        Transaction transaction = send.reply().transaction();
+        // A retried transacted send comes on a new connection, whose transaction starts empty: it is stored anew.
+        boolean dedup = indexEnabled && !messageId.isEmpty() && transaction == null;
         if (dedup && "true".equals(request.header("retry"))) {
             CompletableFuture<Map<String, String>> original = recent.answerOf(destination.storeName(), messageId);
             if (original != null) {
@@ -215,14 +219,25 @@ public final class SendService {
             MessageRecord record = StoredForm.toRecord(destination.storeName(), partition, message, properties, body, now);
             records.add(due > 0 ? TimerForm.timerRecord(record, due) : record);
         }
-        boolean answerNoOffset = firstDelayed;
+        if (transaction != null) {
+            // Invisible until COMMIT: each message waits as a half record (protocol/README.md, "Transactions").
+            // A delayed one's half holds its timer record, so the commit hands it to the timer.
+            records.replaceAll(HalfRecords::toHalf);
+        }
+        // A half or a delayed message has no offset in its destination yet.
+        boolean answerNoOffset = transaction != null || firstDelayed;
         CompletableFuture<AppendResult> append = store.appendBatchAsync(records);
+        if (transaction != null) {
+            append = append.thenApply(result -> {
+                transaction.stored(result.records());
+                return result;
+            });
+        }
         CompletableFuture<Map<String, String>> answer = append.thenCompose(result -> {
             String status = SendStatusMapper.status(result);
             if (status == null) {
                 throw SendStatusMapper.error(result);
             }
-            // A delayed message has no offset in its destination until it is due.
             Map<String, String> headers = answer(status, messageId, partition,
                     answerNoOffset ? -1 : result.queueOffset());
             if (!result.ok()) {
@@ -236,6 +251,11 @@ public final class SendService {
             recent.add(destination.storeName(), messageId, append, answer);
         }
         return answer;
+    }
+
+    /** Completes once the commit log up to {@code endOffset} is in the consume queues and index. */
+    public CompletableFuture<Void> whenDispatched(long endOffset) {
+        return dispatchGate.whenDispatched(endOffset);
     }
 
     private static long endOffset(AppendResult result) {

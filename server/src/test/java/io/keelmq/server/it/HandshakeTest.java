@@ -88,12 +88,18 @@ class HandshakeTest extends BrokerTestBase {
     }
 
     @Test
-    void transactionsAreNotSupportedYet() throws Exception {
+    void commitAndRollbackNeedATransactedSession() throws Exception {
         TestClient client = client(null);
-        client.createSession(1, "TRANSACTED");
-        Frame answer = client.request(RequestCode.COMMIT, Map.of("sessionId", "1"), null);
-        assertEquals(ErrorCode.ILLEGAL_STATE, errorOf(answer));
-        assertTrue(answer.errorMessage().contains("transactions are not supported yet"));
+        client.createSession(1, "AUTO");
+        client.createSession(2, "TRANSACTED");
+        for (RequestCode code : new RequestCode[] {RequestCode.COMMIT, RequestCode.ROLLBACK}) {
+            Frame answer = client.request(code, Map.of("sessionId", "1"), null);
+            assertEquals(ErrorCode.ILLEGAL_STATE, errorOf(answer));
+            assertTrue(answer.errorMessage().contains("not transacted"), answer.errorMessage());
+            assertEquals(ErrorCode.NOT_FOUND, errorOf(client.request(code, Map.of("sessionId", "3"), null)));
+            Frame ok = client.request(code, Map.of("sessionId", "2"), null);
+            assertFalse(ok.isError(), code + " of an empty transaction: " + ok);
+        }
         assertFalse(client.awaitClosed(200));
     }
 

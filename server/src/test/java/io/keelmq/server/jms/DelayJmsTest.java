@@ -159,6 +159,23 @@ class DelayJmsTest extends JmsTestBase {
     }
 
     @Test
+    void aDelayedMessageSentInATransactionWaitsForTheCommitThenForItsDelay() throws Exception {
+        MessageConsumer consumer = consumer("delay.tx");
+        try (Connection connection = factory().createConnection()) {
+            Session session = connection.createSession(true, Session.SESSION_TRANSACTED);
+            MessageProducer producer = session.createProducer(session.createQueue("delay.tx"));
+            producer.setDeliveryDelay(1_000);
+            producer.send(session.createTextMessage("rolled back"));
+            session.rollback();
+            long sentAt = System.currentTimeMillis();
+            producer.send(session.createTextMessage("committed"));
+            session.commit();
+            assertEquals("committed", receiveOnlyAfter(consumer, 700, sentAt + 1_000).getText());
+        }
+        assertNull(consumer.receive(1_000), "the rolled-back message is never delivered");
+    }
+
+    @Test
     void aDelayedMessageSurvivesARestartBeforeItIsDue() throws Exception {
         long sentAt = send("delay.restart", false, "after restart", 3, 0);
         restartBroker();
