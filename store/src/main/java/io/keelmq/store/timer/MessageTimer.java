@@ -316,7 +316,9 @@ public final class MessageTimer implements Closeable {
         for (TimerEntry rolled : finished.rolled()) {
             add(rolled.dueMillis(), rolled.commitLogOffset(), rolled.size());
         }
-        wheel.clear(finished.slotMillis);
+        if (finished.heldEntries()) {
+            wheel.clear(finished.slotMillis); // an idle broker writes nothing
+        }
         scanMillis = finished.slotMillis + config.precisionMillis();
         if (finished.deliveredCount() > 0) {
             writeCheckpoint(false);

@@ -31,6 +31,7 @@ final class OpenSlot {
     private final List<TimerEntry> rolled = new ArrayList<>();
     private long delivered;
     private boolean hadFailures;
+    private boolean heldEntries;
 
     OpenSlot(long slotMillis) {
         this.slotMillis = slotMillis;
@@ -38,10 +39,17 @@ final class OpenSlot {
 
     void add(Due due) {
         waiting.add(due);
+        heldEntries = true;
     }
 
     void roll(TimerEntry entry) {
         rolled.add(entry);
+        heldEntries = true;
+    }
+
+    /** Whether the wheel's slot held anything while open (else it is empty on disk already). */
+    boolean heldEntries() {
+        return heldEntries;
     }
 
     List<TimerEntry> rolled() {
