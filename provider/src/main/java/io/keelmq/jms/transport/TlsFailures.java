@@ -63,8 +63,9 @@ final class TlsFailures {
                     + "to a key store with a certificate the broker trusts");
         }
         if (find(cause, NotSslRecordException.class) != null) {
-            return "the broker did not answer with TLS (" + text + "); is this its plain port? Use keel:// there, "
-                    + "keel+ssl:// on its tlsPort";
+            // Netty's text is a hex dump of what came back: no help to the reader.
+            return "the broker did not answer with TLS; is this its plain port? Use keel:// there, keel+ssl:// on "
+                    + "its tlsPort";
         }
         if (find(cause, SslHandshakeTimeoutException.class) != null) {
             return "no handshake completed within " + timeoutMillis + " ms (" + text + ")";

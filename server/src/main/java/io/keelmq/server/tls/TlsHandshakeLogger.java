@@ -53,6 +53,13 @@ final class TlsHandshakeLogger extends ChannelInboundHandlerAdapter {
             // What a client that distrusts the broker's certificate often does: it gives up without an alert.
             return "the client closed the connection during the handshake (does it trust the broker's certificate?)";
         }
+        if (String.valueOf(cause.getMessage()).contains("Empty client certificate chain")) {
+            return "the client presented no certificate, and tlsClientAuth=REQUIRE";
+        }
+        if (String.valueOf(cause.getMessage()).contains("certificate_unknown")) {
+            return "the client does not accept the broker's certificate (untrusted, expired or not naming the host "
+                    + "it connected to): " + cause.getMessage();
+        }
         StringBuilder text = new StringBuilder(cause.getMessage() != null ? cause.getMessage() : cause.toString());
         for (Throwable c = cause.getCause(); c != null && c != c.getCause(); c = c.getCause()) {
             if (c.getMessage() != null && !text.toString().contains(c.getMessage())) {

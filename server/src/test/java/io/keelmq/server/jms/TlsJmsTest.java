@@ -32,6 +32,8 @@ import javax.naming.InitialContext;
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
 import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -208,8 +210,22 @@ class TlsJmsTest extends JmsTestBase {
         JMSException e = assertThrows(JMSException.class, () -> track(new KeelConnectionFactory(url)
                 .createConnection()));
         assertTrue(e.getMessage().contains("TLS handshake with localhost:" + broker.listenAddress().getPort()
-                + " failed"), e.getMessage());
+                + " failed: the broker did not answer with TLS; is this its plain port?"), e.getMessage());
         assertTrue(System.nanoTime() - start < 2 * CONNECT_TIMEOUT * 1_000_000L, "bounded by the connect timeout");
+    }
+
+    @Test
+    void aPeerThatNeverAnswersTheHandshakeFailsWithinTheConnectTimeout() throws Exception {
+        try (ServerSocket silent = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            String url = "keel+ssl://127.0.0.1:" + silent.getLocalPort() + "?trustStore=" + certificates.trustStore
+                    + "&trustStorePassword=" + TestCertificates.PASSWORD + "&requestTimeout=1000";
+            long start = System.nanoTime();
+            JMSException e = assertThrows(JMSException.class, () -> track(new KeelConnectionFactory(url)
+                    .createConnection()));
+            long millis = (System.nanoTime() - start) / 1_000_000;
+            assertTrue(e.getMessage().contains("no handshake completed within 1000 ms"), e.getMessage());
+            assertTrue(millis < 3_000, "gave up after " + millis + " ms");
+        }
     }
 
     @Test
