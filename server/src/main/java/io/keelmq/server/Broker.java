@@ -15,11 +15,13 @@ import io.keelmq.server.net.NettyServer;
 import io.keelmq.server.security.Authenticator;
 import io.keelmq.server.security.FailedLoginThrottle;
 import io.keelmq.server.send.SendService;
+import io.keelmq.server.tls.ServerSslContextFactory;
 import io.keelmq.server.tx.Materializer;
 import io.keelmq.server.tx.TransactionService;
 import io.keelmq.server.vm.InVmOutput;
 import io.keelmq.store.MessageStore;
 import io.keelmq.store.StoreConfig;
+import io.netty.handler.ssl.SslContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,7 +38,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A running broker: the store, the destination and subscription state, the send and pull
- * services, the TCP listener (unless {@code listenPort=-1}) and in-VM connections.
+ * services, the TCP listener (unless {@code listenPort=-1}), the TLS listener (if {@code tlsEnabled}) and in-VM
+ * connections.
  *
  * <pre>
  * Broker broker = Broker.start(BrokerConfig.builder().set(ConfigKeys.LISTEN_PORT, 0).build());
@@ -58,6 +61,7 @@ public final class Broker implements AutoCloseable {
     private final BrokerServices services;
     private NettyServer server;
     private InetSocketAddress listenAddress;
+    private InetSocketAddress tlsListenAddress;
     private volatile boolean running = true;
 
     private Broker(BrokerConfig config, MessageStore store, Authenticator authenticator) throws IOException {
@@ -105,6 +109,8 @@ public final class Broker implements AutoCloseable {
             LOG.warn("authenticationEnabled=false: any client can connect without credentials; set "
                     + "authenticationEnabled=true and usersFile to require a user and password");
         }
+        // Read before the store opens: a bad key store is a configuration error, not a half-started broker.
+        SslContext tls = config.get(ConfigKeys.TLS_ENABLED) ? ServerSslContextFactory.create(config) : null;
         MessageStore store = MessageStore.open(config.toStoreConfig());
         LOG.info("store {} ({}): {}", store.config().storePathRootDir().toAbsolutePath(), config.flushDiskType(),
                 store.recoveryReport());
@@ -121,9 +127,14 @@ public final class Broker implements AutoCloseable {
                 LOG.info("{} committed transactions completed at start-up", completed);
             }
             broker.sends.start();
-            if (config.listenPort() >= 0) {
+            if (config.listenPort() >= 0 || tls != null) {
                 broker.server = new NettyServer(config, broker.services);
+            }
+            if (config.listenPort() >= 0) {
                 broker.listenAddress = broker.server.start();
+            }
+            if (tls != null) {
+                broker.tlsListenAddress = broker.server.startTls(tls);
             }
         } catch (IOException | InterruptedException | RuntimeException e) {
             broker.close();
@@ -135,6 +146,11 @@ public final class Broker implements AutoCloseable {
     /** The bound TCP address, or null when the broker has no listener ({@code listenPort=-1}). */
     public InetSocketAddress listenAddress() {
         return listenAddress;
+    }
+
+    /** The bound TLS address ({@code keel+ssl://}), or null unless {@code tlsEnabled}. */
+    public InetSocketAddress tlsListenAddress() {
+        return tlsListenAddress;
     }
 
     public BrokerConfig config() {

@@ -6,6 +6,7 @@ import io.keelmq.protocol.frame.FrameLimits;
 import io.keelmq.server.config.BrokerConfig;
 import io.keelmq.server.config.ConfigKeys;
 import io.keelmq.server.connection.BrokerServices;
+import io.keelmq.server.tls.TlsDetector;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
@@ -18,6 +19,7 @@ import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.ssl.SslContext;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,8 +28,9 @@ import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The TCP listener: epoll when the native transport loads, NIO otherwise. Each connection's
- * pipeline is frame decoder (with the broker's limits, so a hostile length field is refused
+ * The TCP listeners, plain and TLS, on one pair of event-loop groups: epoll when the native transport
+ * loads, NIO otherwise. Each connection's pipeline is (on the TLS listener: {@link TlsDetector}, which becomes
+ * the SslHandler) frame decoder (with the broker's limits, so a hostile length field is refused
  * after four bytes), frame encoder, the idle handler once the heartbeat is agreed, and the
  * {@link ConnectionHandler}. Event-loop threads only decode and hand over; requests run on
  * the worker pool and sends complete on the store's flush.
@@ -43,17 +46,36 @@ public final class NettyServer {
     private EventLoopGroup bossGroup;
     private EventLoopGroup workerGroup;
     private Channel serverChannel;
+    private Channel tlsChannel;
 
     public NettyServer(BrokerConfig config, BrokerServices services) {
         this.config = config;
         this.services = services;
     }
 
-    /** Binds the listener; returns the address actually bound (port 0 becomes a free port). */
+    /** Binds the plain listener; returns the address actually bound (port 0 becomes a free port). */
     public InetSocketAddress start() throws InterruptedException {
-        int ioThreads = config.get(ConfigKeys.SERVER_SELECTOR_THREADS);
-        bossGroup = group(1, "keel-accept");
-        workerGroup = group(ioThreads, "keel-io");
+        serverChannel = bind(config.listenPort(), null);
+        InetSocketAddress bound = (InetSocketAddress) serverChannel.localAddress();
+        LOG.info("listening on {} ({} transport, {} I/O threads, {})", bound, epoll ? "epoll" : "nio",
+                config.get(ConfigKeys.SERVER_SELECTOR_THREADS), config.frameLimits());
+        return bound;
+    }
+
+    /**
+     * Binds the TLS listener on {@code tlsPort}, sharing the plain listener's event loops; its connections run the
+     * same pipeline behind a {@link TlsDetector}. Returns the address actually bound.
+     */
+    public InetSocketAddress startTls(SslContext tls) throws InterruptedException {
+        tlsChannel = bind(config.get(ConfigKeys.TLS_PORT), tls);
+        InetSocketAddress bound = (InetSocketAddress) tlsChannel.localAddress();
+        LOG.info("listening for TLS on {}", bound);
+        return bound;
+    }
+
+    /** @param tls null for the plain listener */
+    private Channel bind(int port, SslContext tls) throws InterruptedException {
+        createGroups();
         FrameLimits limits = config.frameLimits();
         FrameEncoder encoder = new FrameEncoder(limits);
         long handshakeTimeout = config.get(ConfigKeys.HANDSHAKE_TIMEOUT_MILLIS);
@@ -69,6 +91,9 @@ public final class NettyServer {
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel channel) {
+                        if (tls != null) {
+                            channel.pipeline().addLast("tls", new TlsDetector(tls, handshakeTimeout));
+                        }
                         channel.pipeline()
                                 .addLast("decoder", new FrameDecoder(limits))
                                 .addLast("encoder", encoder)
@@ -76,15 +101,18 @@ public final class NettyServer {
                     }
                 });
         try {
-            serverChannel = bootstrap.bind(config.listenAddress(), config.listenPort()).sync().channel();
+            return bootstrap.bind(config.listenAddress(), port).sync().channel();
         } catch (InterruptedException | RuntimeException e) {
             close();
             throw e;
         }
-        InetSocketAddress bound = (InetSocketAddress) serverChannel.localAddress();
-        LOG.info("listening on {} ({} transport, {} I/O threads, {})", bound, epoll ? "epoll" : "nio", ioThreads,
-                limits);
-        return bound;
+    }
+
+    private void createGroups() {
+        if (bossGroup == null) {
+            bossGroup = group(1, "keel-accept");
+            workerGroup = group(config.get(ConfigKeys.SERVER_SELECTOR_THREADS), "keel-io");
+        }
     }
 
     private EventLoopGroup group(int threads, String name) {
@@ -94,8 +122,10 @@ public final class NettyServer {
 
     /** Stops accepting connections; open ones carry on until closed. */
     public void stopAccepting() {
-        if (serverChannel != null) {
-            serverChannel.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
+        for (Channel listener : new Channel[] {serverChannel, tlsChannel}) {
+            if (listener != null) {
+                listener.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
+            }
         }
     }
 
