@@ -13,6 +13,7 @@ import io.keelmq.server.consume.SubscriptionManager;
 import io.keelmq.server.destination.DestinationRegistry;
 import io.keelmq.server.net.NettyServer;
 import io.keelmq.server.security.Authenticator;
+import io.keelmq.server.security.Authorizer;
 import io.keelmq.server.security.FailedLoginThrottle;
 import io.keelmq.server.send.SendService;
 import io.keelmq.server.vm.InVmOutput;
@@ -57,7 +58,8 @@ public final class Broker implements AutoCloseable {
     private InetSocketAddress listenAddress;
     private volatile boolean running = true;
 
-    private Broker(BrokerConfig config, MessageStore store, Authenticator authenticator) throws IOException {
+    private Broker(BrokerConfig config, MessageStore store, Authenticator authenticator, Authorizer authorizer)
+            throws IOException {
         this.config = config;
         this.store = store;
         StoreConfig storeConfig = store.config();
@@ -80,7 +82,7 @@ public final class Broker implements AutoCloseable {
         this.sends = new SendService(config, store, destinations, clock);
         this.services = new BrokerServices(config, store, destinations, subscriptions, pulls, sends,
                 new BrowseService(store, clock), new ConnectionRegistry(), workers, authenticator,
-                new FailedLoginThrottle(clock), timer);
+                authorizer, new FailedLoginThrottle(clock), timer);
     }
 
     /**
@@ -93,18 +95,23 @@ public final class Broker implements AutoCloseable {
     public static Broker start(BrokerConfig config) throws ConfigException, IOException, InterruptedException {
         config.validate();
         Authenticator authenticator = null;
+        Authorizer authorizer = null;
         if (config.get(ConfigKeys.AUTHENTICATION_ENABLED)) {
             authenticator = Authenticator.load(config.get(ConfigKeys.USERS_FILE));
+            authorizer = Authorizer.load(authenticator, config.get(ConfigKeys.AUTHORIZATION_FILE));
         } else {
             LOG.warn("authenticationEnabled=false: any client can connect without credentials; set "
                     + "authenticationEnabled=true and usersFile to require a user and password");
+            if (config.get(ConfigKeys.AUTHORIZATION_FILE) != null) {
+                LOG.warn("authorizationFile is ignored: permissions apply only when authenticationEnabled=true");
+            }
         }
         MessageStore store = MessageStore.open(config.toStoreConfig());
         LOG.info("store {} ({}): {}", store.config().storePathRootDir().toAbsolutePath(), config.flushDiskType(),
                 store.recoveryReport());
         Broker broker;
         try {
-            broker = new Broker(config, store, authenticator);
+            broker = new Broker(config, store, authenticator, authorizer);
         } catch (IOException | RuntimeException e) {
             store.close();
             throw e;

@@ -104,6 +104,13 @@ public final class FrameProvider implements Provider {
     // ---------------------------------------------------------------- sending
 
     @Override
+    public void createProducer(long producerId, DestinationRef destination) throws JMSException {
+        Map<String, String> h = Headers.of("producerId", Long.toString(producerId));
+        h.putAll(Headers.destination(destination));
+        call(RequestCode.CREATE_PRODUCER, h, null);
+    }
+
+    @Override
     public SendResult send(SendRequest request) throws JMSException {
         CompletableFuture<SendResult> result = new CompletableFuture<>();
         send(request, new SendCallback() {

@@ -1,7 +1,9 @@
 package io.keelmq.server.connection;
 
 import io.keelmq.protocol.frame.Frame;
+import io.keelmq.protocol.message.DestinationRef;
 import io.keelmq.server.errors.RequestException;
+import io.keelmq.server.security.Permission;
 import io.keelmq.server.send.SendReply;
 
 import java.util.Map;
@@ -17,6 +19,16 @@ final class SendRequests {
             @Override
             public String connectionId() {
                 return connection.id();
+            }
+
+            @Override
+            public String user() {
+                return connection.user();
+            }
+
+            @Override
+            public void authorizeSend(DestinationRef target) {
+                connection.authorize(Permission.SEND, target.kind(), target.name());
             }
 
             @Override

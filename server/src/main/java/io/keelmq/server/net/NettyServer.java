@@ -27,7 +27,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The TCP listener: epoll when the native transport loads, NIO otherwise. Each connection's
- * pipeline is frame decoder (with the broker's limits, so a hostile length field is refused
+ * pipeline is the per-address connection limit, frame decoder (with the broker's limits, so a hostile length field is refused
  * after four bytes), frame encoder, the idle handler once the heartbeat is agreed, and the
  * {@link ConnectionHandler}. Event-loop threads only decode and hand over; requests run on
  * the worker pool and sends complete on the store's flush.
@@ -54,8 +54,10 @@ public final class NettyServer {
         int ioThreads = config.get(ConfigKeys.SERVER_SELECTOR_THREADS);
         bossGroup = group(1, "keel-accept");
         workerGroup = group(ioThreads, "keel-io");
-        FrameLimits limits = config.frameLimits();
-        FrameEncoder encoder = new FrameEncoder(limits);
+        FrameLimits limits = config.inboundFrameLimits();
+        FrameEncoder encoder = new FrameEncoder(config.frameLimits());
+        ConnectionLimitHandler connectionLimit = new ConnectionLimitHandler(
+                config.get(ConfigKeys.MAX_CONNECTIONS_PER_ADDRESS));
         long handshakeTimeout = config.get(ConfigKeys.HANDSHAKE_TIMEOUT_MILLIS);
         Class<? extends ServerChannel> channelType = epoll ? EpollServerSocketChannel.class
                 : NioServerSocketChannel.class;
@@ -70,6 +72,7 @@ public final class NettyServer {
                     @Override
                     protected void initChannel(SocketChannel channel) {
                         channel.pipeline()
+                                .addLast("connectionLimit", connectionLimit)
                                 .addLast("decoder", new FrameDecoder(limits))
                                 .addLast("encoder", encoder)
                                 .addLast(CONNECTION, new ConnectionHandler(services, handshakeTimeout));

@@ -1,5 +1,6 @@
 package io.keelmq.server.send;
 
+import io.keelmq.protocol.message.DestinationRef;
 import io.keelmq.server.errors.RequestException;
 
 import java.util.Map;
@@ -8,6 +9,16 @@ import java.util.Map;
 public interface SendReply {
     /** The id of the sending connection (recorded on topic messages for noLocal). */
     String connectionId();
+
+    /** The authenticated user of the sending connection, or null (authentication disabled). */
+    String user();
+
+    /**
+     * Checks that the sender may send to {@code target}; runs before anything is stored.
+     *
+     * @throws RequestException SECURITY if not
+     */
+    void authorizeSend(DestinationRef target);
 
     void ok(Map<String, String> headers);
 
