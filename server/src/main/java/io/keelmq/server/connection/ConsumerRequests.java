@@ -5,6 +5,7 @@ import io.keelmq.protocol.frame.Frame;
 import io.keelmq.protocol.message.DestinationRef;
 import io.keelmq.protocol.selector.Selector;
 import io.keelmq.protocol.selector.SelectorParseException;
+import io.keelmq.server.config.ConfigKeys;
 import io.keelmq.server.consume.BrowseService;
 import io.keelmq.server.consume.ConsumerRequest;
 import io.keelmq.server.consume.ConsumerState;
@@ -14,7 +15,6 @@ import io.keelmq.server.destination.Destination;
 import io.keelmq.server.destination.DestinationRegistry;
 import io.keelmq.server.errors.RequestException;
 import io.keelmq.server.message.DeliveryCodec;
-import io.keelmq.server.config.ConfigKeys;
 import io.keelmq.server.security.Permission;
 
 import java.util.List;
@@ -37,12 +37,7 @@ final class ConsumerRequests {
         if (connection.consumers().containsKey(consumerId)) {
             throw RequestException.illegalState("consumer " + consumerId + " already exists on this connection");
         }
-        int limit = connection.services().config().get(ConfigKeys.MAX_CONSUMERS_PER_SESSION);
-        long open = session.consumers().stream().filter(c -> !c.isClosed()).count();
-        if (open >= limit) {
-            throw new RequestException(ErrorCode.LIMIT_EXCEEDED, "session " + session.id() + " already has " + open
-                    + " open consumers: maxConsumersPerSession is " + limit);
-        }
+        checkConsumerLimit(connection, session);
         Selector selector = selector(request);
         DestinationRef.Kind kind = kind(request, Headers.required(request, "destinationKind"));
         String name = Headers.required(request, "destination");
@@ -59,6 +54,16 @@ final class ConsumerRequests {
         session.add(consumer);
         connection.consumers().put(consumerId, consumer);
         connection.respond(request);
+    }
+
+    /** A session may hold maxConsumersPerSession open consumers; closed ones still holding messages do not count. */
+    private static void checkConsumerLimit(Connection connection, SessionState session) {
+        int limit = connection.services().config().get(ConfigKeys.MAX_CONSUMERS_PER_SESSION);
+        long open = session.consumers().stream().filter(c -> !c.isClosed()).count();
+        if (open >= limit) {
+            throw new RequestException(ErrorCode.LIMIT_EXCEEDED, "session " + session.id() + " already has " + open
+                    + " open consumers: maxConsumersPerSession is " + limit);
+        }
     }
 
     static void closeConsumer(Connection connection, Frame request) {

@@ -52,9 +52,12 @@ public final class Authenticator {
         return entry != null && matches && password != null ? entry : null;
     }
 
-    /** The roles {@code user} has now (none if the user was removed since logging in). */
+    /**
+     * The roles {@code user} has now (none if the user was removed since logging in), by a users file at most
+     * {@value WatchedFile#RECHECK_MILLIS} ms old: asked at every permission check.
+     */
     public List<String> rolesOf(String user) {
-        UserEntry entry = user == null ? null : current().get(user);
+        UserEntry entry = user == null ? null : users.recent().get(user);
         return entry == null ? List.of() : entry.roles();
     }
 

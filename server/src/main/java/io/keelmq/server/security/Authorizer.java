@@ -72,12 +72,12 @@ public final class Authorizer {
 
     /** Whether {@code user} may act with {@code permission} on the destination called {@code name}. */
     public boolean allows(String user, Permission permission, String name) {
-        return rules == null || rules.current().allows(authenticator.rolesOf(user), permission, name);
+        return rules == null || rules.recent().allows(authenticator.rolesOf(user), permission, name);
     }
 
     /** Whether {@code user} holds {@code permission} on some destination pattern (ADMIN needs manage somewhere). */
     public boolean grantsAnywhere(String user, Permission permission) {
-        return rules == null || rules.current().grantsAnywhere(authenticator.rolesOf(user), permission);
+        return rules == null || rules.recent().grantsAnywhere(authenticator.rolesOf(user), permission);
     }
 
     public static RequestException denied(String user, Permission permission, String what) {

@@ -16,6 +16,8 @@ import java.util.function.Function;
  * before each use its modification time, size and file key are compared with those of the last read, and
  * the file is parsed again when they differ, so edits and atomic replacements apply without a restart.
  * A file that cannot be read or parsed while running is logged and the content loaded before stays in force.
+ * Checks on hot paths (a permission check per SEND) use {@link #recent()}, which looks at the file at most every
+ * {@value #RECHECK_MILLIS} ms, so a busy broker does not pay a file-system call per message.
  *
  * @param <T> what the file parses to
  */
@@ -28,12 +30,16 @@ final class WatchedFile<T> {
         T parse(Path path) throws IOException;
     }
 
+    /** How stale {@link #recent()} may be: a change applies within this time. */
+    static final long RECHECK_MILLIS = 500;
+
     private final Path path;
     private final String what;
     private final Parser<T> parser;
     private final Function<T, String> summary;
     private T content;
     private Object stamp;
+    private long checkedAtNanos;
 
     private WatchedFile(Path path, String what, Parser<T> parser, Function<T, String> summary) {
         this.path = path;
@@ -53,6 +59,7 @@ final class WatchedFile<T> {
         WatchedFile<T> file = new WatchedFile<>(path, what, parser, summary);
         file.stamp = stamp(path);
         file.content = parser.parse(path);
+        file.checkedAtNanos = System.nanoTime();
         return file;
     }
 
@@ -60,8 +67,17 @@ final class WatchedFile<T> {
         return path;
     }
 
+    /** The content, re-read first if the file changed since it was last looked at {@value #RECHECK_MILLIS} ms ago. */
+    synchronized T recent() {
+        if (System.nanoTime() - checkedAtNanos < RECHECK_MILLIS * 1_000_000) {
+            return content;
+        }
+        return current();
+    }
+
     /** The content, re-read first if the file changed. */
     synchronized T current() {
+        checkedAtNanos = System.nanoTime();
         try {
             Object now = stamp(path);
             if (!Objects.equals(now, stamp)) {
