@@ -37,7 +37,8 @@ import java.util.concurrent.Callable;
 public final class AdminMain implements Callable<Integer> {
     private final InputStream in;
     private final Console console;
-    @Option(names = "--url", paramLabel = "URL", description = "a running broker, keel://host:port (for destination ...)")
+    @Option(names = "--url", paramLabel = "URL",
+            description = "a running broker, keel://host:port (for destination ...)")
     String url;
     @Option(names = "--user", paramLabel = "USER", description = "user to log in to the broker as")
     String user;
@@ -68,7 +69,8 @@ public final class AdminMain implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        throw new CommandLine.ParameterException(new CommandLine(this), "missing command (try: user --help or destination --help)");
+        throw new CommandLine.ParameterException(new CommandLine(this),
+                "missing command (try: user --help or destination --help)");
     }
 
     char[] readPassword(String prompt) throws IOException {

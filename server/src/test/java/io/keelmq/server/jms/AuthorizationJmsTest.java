@@ -3,10 +3,15 @@ package io.keelmq.server.jms;
 import io.keelmq.server.config.BrokerConfig;
 import io.keelmq.server.config.ConfigException;
 import io.keelmq.server.config.ConfigKeys;
+import io.keelmq.protocol.frame.ErrorCode;
+import io.keelmq.protocol.frame.Frame;
+import io.keelmq.protocol.frame.RequestCode;
 import io.keelmq.server.Broker;
+import io.keelmq.server.admin.DestinationSummary;
 import io.keelmq.server.security.PasswordHash;
 import io.keelmq.server.security.UserEntry;
 import io.keelmq.server.security.UsersFile;
+import io.keelmq.server.testing.TestClient;
 import jakarta.jms.Connection;
 import jakarta.jms.DeliveryMode;
 import jakarta.jms.JMSContext;
@@ -33,6 +38,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -240,12 +246,14 @@ class AuthorizationJmsTest extends JmsTestBase {
         Queue orders = dave.createQueue("orders.eu");
         denied(() -> dave.createProducer(orders));
         Session alice = login("alice").createSession();
-        alice.createProducer(orders).close();
+        MessageProducer createdWhileAllowed = alice.createProducer(orders);
 
         List<String> rules = new java.util.ArrayList<>(RULES);
         rules.add("grant send on orders.eu to nobody-yet");   // more specific than orders.*: alice loses send
         writeAtomically(authorizationFile(), rules);
         eventually(() -> denied(() -> alice.createProducer(orders)));
+        // every send is checked again: a producer created before the change cannot send any more
+        denied(() -> createdWhileAllowed.send(alice.createTextMessage("after the change")));
 
         List<UserEntry> users = new java.util.ArrayList<>(UsersFile.read(usersFile()).values());
         users.replaceAll(u -> u.name().equals("dave") ? new UserEntry("dave", u.password(), List.of("nobody-yet")) : u);
@@ -278,6 +286,35 @@ class AuthorizationJmsTest extends JmsTestBase {
                 Thread.sleep(50);
             }
         }
+    }
+
+    @Test
+    void creatingQueuesAndTopicsExplicitlyNeedsManage() throws Exception {
+        // The JMS API has no call for it: CREATE_DESTINATION is how a tool creates a destination when
+        // autoCreateTopicEnable is off.
+        Map<String, String> create = Map.of("destinationKind", "QUEUE", "destination", "orders.new");
+        try (TestClient dave = rawLogin("dave"); TestClient carol = rawLogin("carol")) {
+            Frame refused = dave.request(RequestCode.CREATE_DESTINATION, create, null);
+            assertEquals(ErrorCode.SECURITY, TestClient.errorOf(refused));
+            assertEquals("user 'dave' is not allowed to manage on queue 'orders.new'", refused.errorMessage());
+            assertEquals(List.of(), destinationNames(carol), "nothing was created");
+
+            TestClient.requireOk(carol.request(RequestCode.CREATE_DESTINATION, create, null));
+            assertEquals(List.of("orders.new"), destinationNames(carol));
+        }
+    }
+
+    private TestClient rawLogin(String user) throws IOException {
+        TestClient client = TestClient.connect(broker.listenAddress());
+        TestClient.requireOk(client.request(RequestCode.HANDSHAKE, Map.of("protocolVersions", "1", "user", user,
+                "password", user + "-pw"), null));
+        return client;
+    }
+
+    private static List<String> destinationNames(TestClient admin) throws IOException {
+        Frame answer = TestClient.requireOk(admin.request(RequestCode.ADMIN, Map.of("command", "destination-list"),
+                null));
+        return DestinationSummary.decode(answer.body()).stream().map(DestinationSummary::name).toList();
     }
 
     @Test
