@@ -13,6 +13,7 @@ import io.keelmq.server.consume.SubscriptionManager;
 import io.keelmq.server.destination.DestinationRegistry;
 import io.keelmq.server.net.NettyServer;
 import io.keelmq.server.security.Authenticator;
+import io.keelmq.server.security.Authorizer;
 import io.keelmq.server.security.FailedLoginThrottle;
 import io.keelmq.server.send.SendService;
 import io.keelmq.server.tls.ServerSslContextFactory;
@@ -64,7 +65,8 @@ public final class Broker implements AutoCloseable {
     private InetSocketAddress tlsListenAddress;
     private volatile boolean running = true;
 
-    private Broker(BrokerConfig config, MessageStore store, Authenticator authenticator) throws IOException {
+    private Broker(BrokerConfig config, MessageStore store, Authenticator authenticator, Authorizer authorizer)
+            throws IOException {
         this.config = config;
         this.store = store;
         StoreConfig storeConfig = store.config();
@@ -90,7 +92,7 @@ public final class Broker implements AutoCloseable {
         store.addRetentionFloor(transactions);
         this.services = new BrokerServices(config, store, destinations, subscriptions, pulls, sends, transactions,
                 new BrowseService(store, clock), new ConnectionRegistry(), workers, authenticator,
-                new FailedLoginThrottle(clock), timer);
+                authorizer, new FailedLoginThrottle(clock), timer);
     }
 
     /**
@@ -103,11 +105,16 @@ public final class Broker implements AutoCloseable {
     public static Broker start(BrokerConfig config) throws ConfigException, IOException, InterruptedException {
         config.validate();
         Authenticator authenticator = null;
+        Authorizer authorizer = null;
         if (config.get(ConfigKeys.AUTHENTICATION_ENABLED)) {
             authenticator = Authenticator.load(config.get(ConfigKeys.USERS_FILE));
+            authorizer = Authorizer.load(authenticator, config.get(ConfigKeys.AUTHORIZATION_FILE));
         } else {
             LOG.warn("authenticationEnabled=false: any client can connect without credentials; set "
                     + "authenticationEnabled=true and usersFile to require a user and password");
+            if (config.get(ConfigKeys.AUTHORIZATION_FILE) != null) {
+                LOG.warn("authorizationFile is ignored: permissions apply only when authenticationEnabled=true");
+            }
         }
         // Read before the store opens: a bad key store is a configuration error, not a half-started broker.
         SslContext tls = config.get(ConfigKeys.TLS_ENABLED) ? ServerSslContextFactory.create(config) : null;
@@ -116,7 +123,7 @@ public final class Broker implements AutoCloseable {
                 store.recoveryReport());
         Broker broker;
         try {
-            broker = new Broker(config, store, authenticator);
+            broker = new Broker(config, store, authenticator, authorizer);
         } catch (IOException | RuntimeException e) {
             store.close();
             throw e;

@@ -1,6 +1,7 @@
 package io.keelmq.server.config;
 
 import io.keelmq.protocol.frame.FrameLimits;
+import io.keelmq.protocol.message.PropertyLimits;
 import io.keelmq.store.FlushDiskType;
 import io.keelmq.store.StoreConfig;
 
@@ -126,6 +127,19 @@ public final class BrokerConfig {
         long wanted = (long) maxMessageSize() + FRAME_OVERHEAD;
         int maxFrame = (int) Math.min(Integer.MAX_VALUE - 16, Math.max(FrameLimits.DEFAULT_MAX_FRAME_SIZE, wanted));
         return FrameLimits.DEFAULT.withMaxFrameSize(maxFrame);
+    }
+
+    /**
+     * What the broker accepts from clients: {@link #frameLimits()} with the configured {@code maxHeaderCount}.
+     * The broker's own frames are checked against {@link #frameLimits()}, what unconfigured clients accept.
+     */
+    public FrameLimits inboundFrameLimits() {
+        return frameLimits().withMaxHeaderCount(get(ConfigKeys.MAX_HEADER_COUNT));
+    }
+
+    /** The property limits of messages clients send. */
+    public PropertyLimits propertyLimits() {
+        return new PropertyLimits(get(ConfigKeys.MAX_PROPERTY_COUNT), get(ConfigKeys.MAX_PROPERTIES_SIZE));
     }
 
     // Shortcuts for the keys read most often.

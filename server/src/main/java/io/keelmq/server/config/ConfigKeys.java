@@ -1,5 +1,6 @@
 package io.keelmq.server.config;
 
+import io.keelmq.protocol.frame.FrameLimits;
 import io.keelmq.store.FlushDiskType;
 import io.keelmq.store.StoreConfig;
 
@@ -48,6 +49,25 @@ public final class ConfigKeys {
     public static final ConfigKey<Path> USERS_FILE = add(new ConfigKey<>("usersFile", "a path",
             ConfigKeys::parsePath, null, null,
             "users file (bin/keel-admin user ...), required when authenticationEnabled; re-read when it changes"));
+    public static final ConfigKey<Path> AUTHORIZATION_FILE = add(new ConfigKey<>("authorizationFile", "a path",
+            ConfigKeys::parsePath, null, null, "per-destination permissions by role (grant/deny lines, see "
+            + "server/README.md); applies when authenticationEnabled; unset = every user may do everything; "
+            + "re-read when it changes"));
+    public static final ConfigKey<Boolean> POPULATE_JMSX_USER_ID = add(bool("populateJMSXUserID", false,
+            "set JMSXUserID on every message sent to the authenticated user, replacing what the client set"));
+
+    // ------------------------------------------------------------------ limits on what one client may ask
+    // Each breach closes only the offending connection with LIMIT_EXCEEDED (or the framing code) naming the limit.
+    public static final ConfigKey<Integer> MAX_HEADER_COUNT = add(integer("maxHeaderCount",
+            FrameLimits.DEFAULT_MAX_HEADER_COUNT, range(16, 65_535), "headers per frame (requests use at most 10)"));
+    public static final ConfigKey<Integer> MAX_PROPERTY_COUNT = add(integer("maxPropertyCount", 1_000,
+            range(0, Integer.MAX_VALUE), "properties per message"));
+    public static final ConfigKey<Integer> MAX_PROPERTIES_SIZE = add(integer("maxPropertiesSize", 64 * 1024,
+            range(0, Integer.MAX_VALUE), "bytes of the encoded properties (names and values) of one message"));
+    public static final ConfigKey<Integer> MAX_CONNECTIONS_PER_ADDRESS = add(integer("maxConnectionsPerAddress",
+            1_000, range(1, Integer.MAX_VALUE), "open TCP connections from one remote IP address"));
+    public static final ConfigKey<Integer> MAX_CONSUMERS_PER_SESSION = add(integer("maxConsumersPerSession", 1_000,
+            range(1, Integer.MAX_VALUE), "open consumers in one session"));
 
     // ------------------------------------------------------------------ TLS
     public static final ConfigKey<Boolean> TLS_ENABLED = add(bool("tlsEnabled", false,

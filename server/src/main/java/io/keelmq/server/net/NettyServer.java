@@ -29,8 +29,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The TCP listeners, plain and TLS, on one pair of event-loop groups: epoll when the native transport
- * loads, NIO otherwise. Each connection's pipeline is (on the TLS listener: {@link TlsDetector}, which becomes
- * the SslHandler) frame decoder (with the broker's limits, so a hostile length field is refused
+ * loads, NIO otherwise. Each connection's pipeline is the per-address connection limit, (on the TLS listener:
+ * {@link TlsDetector}, which becomes the SslHandler) frame decoder (with the broker's limits, so a hostile length field is refused
  * after four bytes), frame encoder, the idle handler once the heartbeat is agreed, and the
  * {@link ConnectionHandler}. Event-loop threads only decode and hand over; requests run on
  * the worker pool and sends complete on the store's flush.
@@ -45,6 +45,7 @@ public final class NettyServer {
     private final boolean epoll = Epoll.isAvailable();
     private EventLoopGroup bossGroup;
     private EventLoopGroup workerGroup;
+    private ConnectionLimitHandler connectionLimit;
     private Channel serverChannel;
     private Channel tlsChannel;
 
@@ -76,8 +77,8 @@ public final class NettyServer {
     /** @param tls null for the plain listener */
     private Channel bind(int port, SslContext tls) throws InterruptedException {
         createGroups();
-        FrameLimits limits = config.frameLimits();
-        FrameEncoder encoder = new FrameEncoder(limits);
+        FrameLimits limits = config.inboundFrameLimits();
+        FrameEncoder encoder = new FrameEncoder(config.frameLimits());
         long handshakeTimeout = config.get(ConfigKeys.HANDSHAKE_TIMEOUT_MILLIS);
         Class<? extends ServerChannel> channelType = epoll ? EpollServerSocketChannel.class
                 : NioServerSocketChannel.class;
@@ -91,6 +92,8 @@ public final class NettyServer {
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel channel) {
+                        // The per-address limit comes first, so that refused connections cost no TLS handshake.
+                        channel.pipeline().addLast("connectionLimit", connectionLimit);
                         if (tls != null) {
                             channel.pipeline().addLast("tls", new TlsDetector(tls, handshakeTimeout));
                         }
@@ -110,6 +113,8 @@ public final class NettyServer {
 
     private void createGroups() {
         if (bossGroup == null) {
+            // One limit handler for both listeners: the count is per remote address, whichever port it uses.
+            connectionLimit = new ConnectionLimitHandler(config.get(ConfigKeys.MAX_CONNECTIONS_PER_ADDRESS));
             bossGroup = group(1, "keel-accept");
             workerGroup = group(config.get(ConfigKeys.SERVER_SELECTOR_THREADS), "keel-io");
         }

@@ -6,6 +6,7 @@ import io.keelmq.protocol.frame.ProtocolException;
 import io.keelmq.protocol.frame.RequestCode;
 import io.keelmq.protocol.frame.WireReader;
 import io.keelmq.protocol.message.DestinationRef;
+import io.keelmq.protocol.message.PropertyLimits;
 import io.keelmq.protocol.message.WireMessage;
 import io.keelmq.protocol.message.WireMessageCodec;
 import io.keelmq.server.config.BrokerConfig;
@@ -62,6 +63,8 @@ public final class SendService {
     private final int maxMessageSize;
     private final long maxWaitNanos;
     private final boolean indexEnabled;
+    private final PropertyLimits propertyLimits;
+    private final boolean populateUserId;
     private final BlockingQueue<PendingSend> queue;
     private final Semaphore inFlight;
     private final int inFlightPermits;
@@ -77,6 +80,8 @@ public final class SendService {
         this.maxMessageSize = config.maxMessageSize();
         this.maxWaitNanos = TimeUnit.MILLISECONDS.toNanos(config.get(ConfigKeys.WAIT_TIME_MILLS_IN_SEND_QUEUE));
         this.indexEnabled = config.get(ConfigKeys.MESSAGE_INDEX_ENABLE);
+        this.propertyLimits = config.propertyLimits();
+        this.populateUserId = config.get(ConfigKeys.POPULATE_JMSX_USER_ID);
         this.queue = new ArrayBlockingQueue<>(config.get(ConfigKeys.SEND_THREAD_POOL_QUEUE_CAPACITY));
         this.inFlightPermits = config.get(ConfigKeys.MAX_IN_FLIGHT_SENDS);
         this.inFlight = new Semaphore(inFlightPermits);
@@ -173,7 +178,19 @@ public final class SendService {
                         + target + " and " + message.getDestination());
             }
         }
+        // Before the destination is resolved: a refused send neither stores nor auto-creates anything.
+        send.reply().authorizeSend(target);
         Destination destination = destinations.resolve(target.kind(), target.name());
+        if (populateUserId) {
+            String user = send.reply().user();
+            for (WireMessage message : messages) {
+                // The broker's word replaces the client's: a forged JMSXUserID never reaches a consumer.
+                message.removeProperty(StoredForm.USER_ID);
+                if (user != null) {
+                    message.setProperty(StoredForm.USER_ID, user);
+                }
+            }
+        }
         String messageId = first.getMessageId() == null ? "" : first.getMessageId();
         Transaction transaction = send.reply().transaction();
         // A retried transacted send comes on a new connection, whose transaction starts empty: it is stored anew.
@@ -252,7 +269,7 @@ public final class SendService {
     private List<WireMessage> decode(Frame request) {
         try {
             if (request.code() == RequestCode.SEND.code()) {
-                return List.of(WireMessageCodec.decode(request.body()));
+                return List.of(WireMessageCodec.decode(request.body(), propertyLimits));
             }
             WireReader in = new WireReader(Unpooled.wrappedBuffer(request.body()), "message batch");
             int count = in.readCount("batch count");
@@ -261,7 +278,8 @@ public final class SendService {
             }
             List<WireMessage> messages = new ArrayList<>();
             for (int i = 0; i < count; i++) {
-                messages.add(WireMessageCodec.decode(in.readBytes(in.readInt("message length"), "message")));
+                messages.add(WireMessageCodec.decode(in.readBytes(in.readInt("message length"), "message"),
+                        propertyLimits));
             }
             if (in.remaining() != 0) {
                 throw in.malformed(in.remaining() + " bytes after the last message");
