@@ -531,4 +531,86 @@ class SessionConformanceTest extends ConformanceTestBase {
         assertThrows(IllegalStateException.class, session::createMessage);
         session.close(); // ignored
     }
+
+    @Test
+    void s6_2_15_everyMethodOfAClosedSessionAndItsObjectsThrowsIllegalStateException() throws Exception {
+        Connection connection = connection();
+        connection.setClientID(unique("closed-everything"));
+        Session session = connection.createSession(false, Session.CLIENT_ACKNOWLEDGE);
+        Queue queue = session.createQueue(unique("closed-q"));
+        Topic topic = session.createTopic(unique("closed-t"));
+        MessageProducer producer = session.createProducer(queue);
+        MessageConsumer consumer = session.createConsumer(queue, "a = 1");
+        QueueBrowser browser = session.createBrowser(queue);
+        producer.send(session.createMessage());
+        MessageConsumer receiving = session.createConsumer(queue);
+        connection.start();
+        Message message = receiving.receive(5_000); // a received message: its acknowledge must fail after close
+        assertNotNull(message);
+        session.close();
+        java.util.Map<String, org.junit.jupiter.api.function.Executable> calls = new java.util.LinkedHashMap<>();
+        calls.put("createMessage", session::createMessage);
+        calls.put("createTextMessage", () -> session.createTextMessage("x"));
+        calls.put("createBytesMessage", session::createBytesMessage);
+        calls.put("createMapMessage", session::createMapMessage);
+        calls.put("createObjectMessage", () -> session.createObjectMessage("x"));
+        calls.put("createStreamMessage", session::createStreamMessage);
+        calls.put("createQueue", () -> session.createQueue("q"));
+        calls.put("createTopic", () -> session.createTopic("t"));
+        calls.put("createTemporaryQueue", session::createTemporaryQueue);
+        calls.put("createTemporaryTopic", session::createTemporaryTopic);
+        calls.put("createProducer", () -> session.createProducer(queue));
+        calls.put("createConsumer", () -> session.createConsumer(queue));
+        calls.put("createConsumer(selector)", () -> session.createConsumer(queue, "a = 1"));
+        calls.put("createConsumer(noLocal)", () -> session.createConsumer(topic, null, true));
+        calls.put("createBrowser", () -> session.createBrowser(queue));
+        calls.put("createDurableSubscriber", () -> session.createDurableSubscriber(topic, "d"));
+        calls.put("createDurableConsumer", () -> session.createDurableConsumer(topic, "d"));
+        calls.put("createSharedConsumer", () -> session.createSharedConsumer(topic, "s"));
+        calls.put("createSharedDurableConsumer", () -> session.createSharedDurableConsumer(topic, "sd"));
+        calls.put("unsubscribe", () -> session.unsubscribe("d"));
+        calls.put("getTransacted", session::getTransacted);
+        calls.put("getAcknowledgeMode", session::getAcknowledgeMode);
+        calls.put("recover", session::recover);
+        calls.put("commit", session::commit);
+        calls.put("rollback", session::rollback);
+        calls.put("getMessageListener", session::getMessageListener);
+        calls.put("acknowledge", message::acknowledge);
+        calls.put("producer.send", () -> producer.send(message));
+        calls.put("producer.getDestination", producer::getDestination);
+        calls.put("producer.getDeliveryMode", producer::getDeliveryMode);
+        calls.put("producer.setDeliveryMode", () -> producer.setDeliveryMode(1));
+        calls.put("producer.getPriority", producer::getPriority);
+        calls.put("producer.setPriority", () -> producer.setPriority(1));
+        calls.put("producer.getTimeToLive", producer::getTimeToLive);
+        calls.put("producer.setTimeToLive", () -> producer.setTimeToLive(1));
+        calls.put("producer.getDeliveryDelay", producer::getDeliveryDelay);
+        calls.put("producer.setDisableMessageID", () -> producer.setDisableMessageID(true));
+        calls.put("producer.getDisableMessageTimestamp", producer::getDisableMessageTimestamp);
+        calls.put("consumer.receive", consumer::receive);
+        calls.put("consumer.receive(timeout)", () -> consumer.receive(10));
+        calls.put("consumer.receiveNoWait", consumer::receiveNoWait);
+        calls.put("consumer.getMessageSelector", consumer::getMessageSelector);
+        calls.put("consumer.getMessageListener", consumer::getMessageListener);
+        calls.put("consumer.setMessageListener", () -> consumer.setMessageListener(m -> { }));
+        calls.put("browser.getQueue", browser::getQueue);
+        calls.put("browser.getMessageSelector", browser::getMessageSelector);
+        calls.put("browser.getEnumeration", browser::getEnumeration);
+        java.util.List<String> wrong = new ArrayList<>();
+        calls.forEach((name, call) -> {
+            try {
+                call.execute();
+                wrong.add(name + ": no exception");
+            } catch (IllegalStateException expected) {
+                // as the spec requires
+            } catch (Throwable other) {
+                wrong.add(name + ": " + other);
+            }
+        });
+        assertEquals(List.of(), wrong);
+        browser.close();
+        consumer.close();
+        producer.close();
+        session.close();
+    }
 }
