@@ -56,6 +56,24 @@ class DeliveryConformanceTest extends ConformanceTestBase {
     }
 
     @Test
+    void s3_4_10_brokerHandsOutHighestPriorityFirstOneMessageAtATime() throws Exception {
+        KeelConnectionFactory factory = factory();
+        factory.setPullThresholdForQueue(1); // no prefetch to reorder: the order is the broker's
+        Connection connection = track(factory.createConnection());
+        Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
+        Queue queue = session.createQueue(unique("priority-no-prefetch"));
+        MessageProducer producer = session.createProducer(queue);
+        for (int priority : new int[] {2, 0, 9, 5, 1, 8, 3, 7, 4, 6}) {
+            producer.send(session.createMessage(), DeliveryMode.PERSISTENT, priority, 0);
+        }
+        MessageConsumer consumer = session.createConsumer(queue);
+        connection.start();
+        for (int priority = 9; priority >= 0; priority--) {
+            assertEquals(priority, consumer.receive(5_000).getJMSPriority());
+        }
+    }
+
+    @Test
     void s3_4_10_and_6_2_9_equalPrioritiesKeepTheSessionsSendOrder() throws Exception {
         Connection connection = connection();
         Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
@@ -142,6 +160,31 @@ class DeliveryConformanceTest extends ConformanceTestBase {
         JMSConsumer consumer = context.createConsumer(queue);
         assertEquals("seven", consumer.receiveBody(String.class, 5_000));
         assertEquals("two", consumer.receiveBody(String.class, 5_000));
+    }
+
+    @Test
+    void s3_4_10_priorityOrderHoldsAcrossMessagesOfSeveralSessions() throws Exception {
+        Connection connection = connection();
+        Session consuming = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
+        Queue queue = consuming.createQueue(unique("priority-sessions"));
+        // Several sessions, so the messages are spread over the queue's partitions.
+        for (int s = 0; s < 4; s++) {
+            Session session = connection().createSession(false, Session.AUTO_ACKNOWLEDGE);
+            MessageProducer producer = session.createProducer(queue);
+            for (int priority = 0; priority <= 9; priority++) {
+                producer.send(session.createMessage(), DeliveryMode.PERSISTENT, (priority * 7 + s * 3) % 10, 0);
+            }
+        }
+        MessageConsumer consumer = consuming.createConsumer(queue);
+        connection.start();
+        int last = 9;
+        for (int i = 0; i < 40; i++) {
+            Message message = consumer.receive(5_000);
+            assertNotNull(message, "message " + i);
+            assertTrue(message.getJMSPriority() <= last, "priority " + message.getJMSPriority() + " after " + last);
+            last = message.getJMSPriority();
+        }
+        assertNull(consumer.receiveNoWait());
     }
 
     // ------------------------------------------------------------------ 7.7 delivery mode
