@@ -216,8 +216,13 @@ class ConnectionConformanceTest extends ConformanceTestBase {
             connection.setExceptionListener(listener);
             assertEquals(listener, connection.getExceptionListener());
             connection.start();
+            JMSContext context = track(new KeelConnectionFactory("keel://127.0.0.1:" + own.listenAddress().getPort())
+                    .createContext());
+            CompletableFuture<JMSException> contextReported = new CompletableFuture<>();
+            context.setExceptionListener(contextReported::complete);
             own.close();
             assertNotNull(reported.get(20, TimeUnit.SECONDS));
+            assertNotNull(contextReported.get(20, TimeUnit.SECONDS), "a JMSContext's listener too");
         } finally {
             own.close();
         }

@@ -233,6 +233,24 @@ class DeliveryConformanceTest extends ConformanceTestBase {
     }
 
     @Test
+    void s7_8_aMessageThatExpiresInTheConsumersPrefetchIsNotDelivered() throws Exception {
+        Connection connection = connection();
+        Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
+        Queue queue = session.createQueue(unique("ttl-prefetched"));
+        MessageConsumer consumer = session.createConsumer(queue); // prefetches while the connection is stopped
+        MessageProducer producer = session.createProducer(queue);
+        producer.send(session.createTextMessage("expires"), DeliveryMode.PERSISTENT, 4, 300);
+        producer.send(session.createTextMessage("stays"));
+        Thread.sleep(600);
+        connection.start();
+        List<Message> received = drain(consumer, 300);
+        assertEquals(1, received.size(), "only the unexpired message");
+        assertEquals("stays", ((TextMessage) received.get(0)).getText());
+        consumer.close();
+        assertNull(session.createConsumer(queue).receive(300), "the expired message is gone, not left in flight");
+    }
+
+    @Test
     void s7_8_expiredMessagesAreNotBrowsedEither() throws Exception {
         Connection connection = connection();
         Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
