@@ -160,6 +160,42 @@ class SimplifiedApiConformanceTest extends ConformanceTestBase {
     }
 
     @Test
+    void s7_10_producerPropertiesAndHeadersAreSetOnAMessageItSends() throws Exception {
+        JMSContext context = context();
+        Queue queue = context.createQueue(unique("producer-on-message"));
+        Message message = context.createTextMessage("body");
+        message.setStringProperty("own", "kept");
+        message.setStringProperty("both", "message");
+        byte[] correlation = {4, 2};
+        context.createProducer().setProperty("both", "producer").setProperty("extra", 1L)
+                .setJMSCorrelationIDAsBytes(correlation).setDeliveryDelay(0).send(queue, message);
+        Message received = context.createConsumer(queue).receive(5_000);
+        assertEquals("kept", received.getStringProperty("own"));
+        assertEquals("producer", received.getStringProperty("both"), "the producer's property wins");
+        assertEquals(1L, received.getLongProperty("extra"));
+        assertArrayEquals(correlation, received.getJMSCorrelationIDAsBytes());
+    }
+
+    @Test
+    void s6_1_contextBrowserAndSharedDurableRules() throws Exception {
+        JMSContext context = context();
+        Queue queue = context.createQueue(unique("context-browser"));
+        context.createProducer().setProperty("n", 1).send(queue, "one");
+        context.createProducer().setProperty("n", 2).send(queue, "two");
+        jakarta.jms.QueueBrowser browser = context.createBrowser(queue, "n = 2");
+        List<Object> browsed = java.util.Collections.list(browser.getEnumeration());
+        assertEquals(1, browsed.size());
+        assertEquals("two", ((TextMessage) browsed.get(0)).getText());
+        Topic topic = context.createTopic(unique("context-shared-durable"));
+        String name = unique("sd");
+        JMSConsumer active = context.createSharedDurableConsumer(topic, name, "n = 1");
+        assertThrows(JMSRuntimeException.class, () -> context.createSharedDurableConsumer(topic, name, "n = 2"),
+                "active with another selector");
+        active.close();
+        context.unsubscribe(name);
+    }
+
+    @Test
     void s7_10_sendingToNoDestinationThrowsInvalidDestinationRuntimeException() throws Exception {
         JMSContext context = context();
         assertThrows(InvalidDestinationRuntimeException.class, () -> context.createProducer().send(null, "x"));
