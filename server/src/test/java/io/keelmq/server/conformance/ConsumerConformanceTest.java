@@ -179,4 +179,57 @@ class ConsumerConformanceTest extends ConformanceTestBase {
         check.start();
         assertEquals(10, drain(echoed, 300).size());
     }
+
+    @Test
+    void s8_7_listenerThrowingInClientAcknowledgeGetsTheNextMessage() throws Exception {
+        Connection connection = connection();
+        Session session = connection.createSession(false, Session.CLIENT_ACKNOWLEDGE);
+        Queue queue = session.createQueue(unique("client-ack-throws"));
+        java.util.List<String> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+        CountDownLatch two = new CountDownLatch(2);
+        session.createConsumer(queue).setMessageListener(m -> {
+            try {
+                seen.add(((TextMessage) m).getText() + (m.getJMSRedelivered() ? "*" : ""));
+            } catch (JMSException e) {
+                throw new RuntimeException(e);
+            }
+            two.countDown();
+            if (seen.size() == 1) {
+                throw new RuntimeException("fails once, on purpose");
+            }
+        });
+        MessageProducer producer = connection().createSession(false, Session.AUTO_ACKNOWLEDGE)
+                .createProducer(queue);
+        producer.send(session.createTextMessage("first"));
+        producer.send(session.createTextMessage("second"));
+        connection.start();
+        assertTrue(two.await(5, TimeUnit.SECONDS));
+        Thread.sleep(300);
+        assertEquals(java.util.List.of("first", "second"), seen, "the next message, no redelivery without recover");
+    }
+
+    @Test
+    void s8_7_listenerThrowingInDupsOkGetsTheMessageAgainAsRedelivered() throws Exception {
+        Connection connection = connection();
+        Session session = connection.createSession(false, Session.DUPS_OK_ACKNOWLEDGE);
+        Queue queue = session.createQueue(unique("dups-ok-throws"));
+        java.util.List<String> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+        CountDownLatch two = new CountDownLatch(2);
+        session.createConsumer(queue).setMessageListener(m -> {
+            try {
+                seen.add(((TextMessage) m).getText() + (m.getJMSRedelivered() ? "*" : ""));
+            } catch (JMSException e) {
+                throw new RuntimeException(e);
+            }
+            two.countDown();
+            if (seen.size() == 1) {
+                throw new RuntimeException("fails once, on purpose");
+            }
+        });
+        connection().createSession(false, Session.AUTO_ACKNOWLEDGE).createProducer(queue)
+                .send(session.createTextMessage("again"));
+        connection.start();
+        assertTrue(two.await(10, TimeUnit.SECONDS));
+        assertEquals(java.util.List.of("again", "again*"), seen);
+    }
 }
