@@ -422,6 +422,41 @@ class SessionConformanceTest extends ConformanceTestBase {
         session.unsubscribe("unshared-name");
     }
 
+    @Test
+    void s8_3_3_and_8_3_4_durableSubscriptionsAreNamedByClientIdAndName() throws Exception {
+        String name = unique("same-name");
+        Connection a = connection();
+        a.setClientID(unique("client-a"));
+        Connection b = connection();
+        b.setClientID(unique("client-b"));
+        Session sa = a.createSession(false, Session.AUTO_ACKNOWLEDGE);
+        Session sb = b.createSession(false, Session.AUTO_ACKNOWLEDGE);
+        Topic topic = sa.createTopic(unique("named-by-client"));
+        // Unshared: one per client id, both active at once
+        MessageConsumer ca = sa.createDurableConsumer(topic, name);
+        MessageConsumer cb = sb.createDurableConsumer(topic, name);
+        // Shared: with a client id, and without one, are different subscriptions too
+        Connection noClientId = connection();
+        Session anonymous = noClientId.createSession(false, Session.AUTO_ACKNOWLEDGE);
+        String shared = unique("shared-name");
+        MessageConsumer withId = sa.createSharedDurableConsumer(topic, shared);
+        MessageConsumer withoutId = anonymous.createSharedDurableConsumer(topic, shared);
+        send(sa, topic, "to all");
+        a.start();
+        b.start();
+        noClientId.start();
+        for (MessageConsumer consumer : List.of(ca, cb, withId, withoutId)) {
+            assertEquals("to all", ((TextMessage) consumer.receive(5_000)).getText());
+        }
+        for (MessageConsumer consumer : List.of(ca, cb, withId, withoutId)) {
+            consumer.close();
+        }
+        sa.unsubscribe(name);
+        sb.unsubscribe(name);
+        sa.unsubscribe(shared);
+        anonymous.unsubscribe(shared);
+    }
+
     // ------------------------------------------------------------------ 8.3.2, 8.3.4 shared subscriptions
 
     @Test
