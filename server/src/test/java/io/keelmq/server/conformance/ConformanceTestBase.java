@@ -16,6 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -86,6 +87,50 @@ abstract class ConformanceTestBase {
     /** A new JMSContext (AUTO_ACKNOWLEDGE), closed after the test. */
     JMSContext context() throws JMSException {
         return track(factory().createContext());
+    }
+
+    /**
+     * A {@code receive()} without timeout running in its own thread, started and found blocked before this returns,
+     * so a test can close something under it and check that the receive had returned when close did.
+     */
+    static final class BlockedReceive {
+        private final Thread thread;
+        private volatile Object outcome;
+
+        BlockedReceive(MessageConsumer consumer) throws InterruptedException {
+            thread = new Thread(() -> {
+                try {
+                    outcome = consumer.receive();
+                } catch (Throwable e) {
+                    outcome = e;
+                }
+            }, "blocked-receive");
+            thread.setDaemon(true);
+            thread.start();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (thread.getState() != Thread.State.WAITING && thread.getState() != Thread.State.TIMED_WAITING) {
+                if (System.nanoTime() > deadline || !thread.isAlive()) {
+                    throw new AssertionError("the receive did not block: " + outcome);
+                }
+                Thread.sleep(5);
+            }
+        }
+
+        /**
+         * Whether the receive has returned (or thrown), allowing its thread a moment to notice: the instant a
+         * receive returns cannot be observed exactly from another thread, but one that close did not end stays
+         * blocked for good.
+         */
+        boolean returned() throws InterruptedException {
+            thread.join(1_000);
+            return !thread.isAlive();
+        }
+
+        /** What the receive returned, or the exception it threw; waits for it. */
+        Object outcome() throws InterruptedException {
+            thread.join(10_000);
+            return outcome;
+        }
     }
 
     /** Receives until {@code quietMillis} pass without a message. */

@@ -236,17 +236,10 @@ class ConnectionConformanceTest extends ConformanceTestBase {
         Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
         MessageConsumer consumer = session.createConsumer(session.createQueue(unique("close-receive")));
         connection.start();
-        CompletableFuture<Message> pending = CompletableFuture.supplyAsync(() -> {
-            try {
-                return consumer.receive();
-            } catch (JMSException e) {
-                throw new RuntimeException(e);
-            }
-        });
-        Thread.sleep(200);
+        BlockedReceive pending = new BlockedReceive(consumer);
         connection.close();
-        assertTrue(pending.isDone(), "close returned before the pending receive did");
-        assertNull(pending.get());
+        assertTrue(pending.returned(), "close returned before the pending receive did");
+        assertNull(pending.outcome(), "a blocked receive returns null when closed");
     }
 
     @Test

@@ -30,17 +30,10 @@ class ConsumerConformanceTest extends ConformanceTestBase {
         Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
         MessageConsumer consumer = session.createConsumer(session.createQueue(unique("consumer-close")));
         connection.start();
-        CompletableFuture<Message> pending = CompletableFuture.supplyAsync(() -> {
-            try {
-                return consumer.receive();
-            } catch (JMSException e) {
-                throw new RuntimeException(e);
-            }
-        });
-        Thread.sleep(200);
+        BlockedReceive pending = new BlockedReceive(consumer);
         consumer.close(); // the one consumer method another thread may call
-        assertTrue(pending.isDone(), "close returned before the receive did");
-        assertNull(pending.get());
+        assertTrue(pending.returned(), "close returned before the receive did");
+        assertNull(pending.outcome(), "a blocked receive returns null when closed");
     }
 
     @Test

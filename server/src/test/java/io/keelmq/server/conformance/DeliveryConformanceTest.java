@@ -296,13 +296,16 @@ class DeliveryConformanceTest extends ConformanceTestBase {
         MessageConsumer consumer = session.createConsumer(queue);
         connection.start();
         TextMessage first = (TextMessage) consumer.receive(5_000);
-        assertEquals("now", first.getText(), "the undelayed message is not held up by the delayed one");
+        long firstAt = System.currentTimeMillis();
+        // The undelayed message is not held up behind the delayed one (unless the delay had passed meanwhile).
+        assertTrue("now".equals(first.getText()) || firstAt >= before + 800,
+                first.getText() + " first, " + (firstAt - before) + " ms after send");
         boolean browsed = session.createBrowser(queue).getEnumeration().hasMoreElements();
         if (System.currentTimeMillis() < before + 800) { // the browse ended before the message was due
             assertFalse(browsed, "a browser does not see a message before its delivery time");
         }
-        TextMessage late = (TextMessage) consumer.receive(5_000);
-        long received = System.currentTimeMillis();
+        TextMessage late = "late".equals(first.getText()) ? first : (TextMessage) consumer.receive(5_000);
+        long received = late == first ? firstAt : System.currentTimeMillis();
         assertNotNull(late);
         assertEquals("late", late.getText());
         assertTrue(received >= before + 800, "delivered " + (received - before) + " ms after send, delay 800");
@@ -316,9 +319,10 @@ class DeliveryConformanceTest extends ConformanceTestBase {
         JMSConsumer consumer = context.createConsumer(topic);
         long before = System.currentTimeMillis();
         context.createProducer().setDeliveryDelay(500).send(topic, "late");
-        assertNull(consumer.receiveBody(String.class, 200), "not before its delivery time");
+        // Received no earlier than the delivery time (however long the send itself took).
         assertEquals("late", consumer.receiveBody(String.class, 5_000));
-        assertTrue(System.currentTimeMillis() >= before + 500);
+        long received = System.currentTimeMillis();
+        assertTrue(received >= before + 500, "received " + (received - before) + " ms after send, delay 500");
     }
 
     @Test
@@ -328,9 +332,9 @@ class DeliveryConformanceTest extends ConformanceTestBase {
         long before = System.currentTimeMillis();
         context.createProducer().setDeliveryDelay(400).send(queue, "late");
         JMSConsumer consumer = context.createConsumer(queue);
-        assertNull(consumer.receiveNoWait());
         assertEquals("late", consumer.receiveBody(String.class, 5_000));
-        assertTrue(System.currentTimeMillis() >= before + 400);
+        long received = System.currentTimeMillis();
+        assertTrue(received >= before + 400, "received " + (received - before) + " ms after send, delay 400");
     }
 
     @Test

@@ -550,17 +550,10 @@ class SessionConformanceTest extends ConformanceTestBase {
         MessageConsumer consumer = session.createConsumer(queue);
         MessageProducer producer = session.createProducer(queue);
         connection.start();
-        CompletableFuture<Message> pending = CompletableFuture.supplyAsync(() -> {
-            try {
-                return consumer.receive();
-            } catch (JMSException e) {
-                throw new RuntimeException(e);
-            }
-        });
-        Thread.sleep(200);
+        BlockedReceive pending = new BlockedReceive(consumer);
         session.close();
-        assertTrue(pending.isDone(), "close returned before the pending receive");
-        assertNull(pending.get());
+        assertTrue(pending.returned(), "close returned before the pending receive");
+        assertNull(pending.outcome(), "a blocked receive returns null when closed");
         assertThrows(IllegalStateException.class, () -> producer.send(session.createMessage()));
         assertThrows(IllegalStateException.class, () -> consumer.receive(10));
         assertThrows(IllegalStateException.class, session::createMessage);
