@@ -16,8 +16,9 @@ import java.util.List;
 /**
  * BROWSE: shows a queue's messages without consuming them, partition by partition from a
  * continuation point the client passes back. Acknowledged and expired messages, and messages
- * whose delivery time has not come yet, are not shown; messages in flight are (they are still on the queue). One answer examines a bounded
- * number of messages so a selector that matches little cannot hold a worker thread for long.
+ * whose delivery time has not come yet, are not shown; messages in flight are (they are still
+ * on the queue). One answer examines a bounded number of messages so a selector that matches
+ * little cannot hold a worker thread for long.
  */
 public final class BrowseService {
     private static final int SCAN_LIMIT = 4_096;
