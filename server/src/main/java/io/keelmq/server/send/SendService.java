@@ -42,7 +42,8 @@ import java.util.concurrent.TimeUnit;
  * requests wait in a bounded queue; one thread takes them in arrival order (so a producer's
  * pipelined sends are stored in order), validates, picks the partition and appends through
  * {@link MessageStore#appendBatchAsync}. The answer is written when the append completes
- * (after the group commit under SYNC_FLUSH) and the message is in its consume queue
+ * (after the group commit under SYNC_FLUSH; a transacted send's half once written, see
+ * {@link io.keelmq.server.tx.TransactionService#commit}) and the message is in its consume queue
  * ({@link DispatchGate}), so no thread ever waits for a disk flush, and a message whose send
  * returned is visible to every consumer and browser.
  *

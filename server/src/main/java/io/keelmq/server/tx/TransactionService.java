@@ -22,9 +22,10 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * Local transactions as half records decided by one op record (ARCHITECTURE.md, "Transactions";
  * store/README.md, "Transactions"). A transacted session's sends are stored as halves
- * ({@link HalfRecords}); COMMIT appends one COMMIT op record listing them and waits until it is
- * durable (that is the decision), then appends the real messages to their destinations
- * ({@link Materializer}); the caller applies the consumed acknowledgements and calls {@link #done},
+ * ({@link HalfRecords}), answered once written; COMMIT appends one COMMIT op record listing them
+ * (the decision), then the real messages to their destinations ({@link Materializer}), and waits
+ * for one force that makes halves, decision and messages durable together (see {@link #commit}
+ * for why that is safe); the caller applies the consumed acknowledgements and calls {@link #done},
  * which appends the DONE op record. ROLLBACK merely forgets the halves: without a COMMIT record
  * they are never delivered. {@link #recover()} carries out, at start-up, every COMMIT without DONE.
  *
