@@ -43,7 +43,8 @@ import java.util.concurrent.TimeUnit;
  * requests wait in a bounded queue; one thread takes them in arrival order (so a producer's
  * pipelined sends are stored in order), validates, picks the partition and appends through
  * {@link MessageStore#appendBatchAsync}. The answer is written when the append completes
- * (after the group commit under SYNC_FLUSH) and the message is in its consume queue
+ * (after the group commit under SYNC_FLUSH; a transacted send's half once written, see
+ * {@link io.keelmq.server.tx.TransactionService#commit}) and the message is in its consume queue
  * ({@link DispatchGate}), so no thread ever waits for a disk flush, and a message whose send
  * returned is visible to every consumer and browser.
  *
@@ -228,12 +229,19 @@ public final class SendService {
             // Invisible until COMMIT: each message waits as a half record (protocol/README.md, "Transactions").
             records.replaceAll(HalfRecords::toHalf);
         }
-        CompletableFuture<AppendResult> append = store.appendBatchAsync(records);
+        CompletableFuture<AppendResult> append;
         if (transaction != null) {
-            append = append.thenApply(result -> {
+            // A half is answered once written, not forced: it promises nothing (no consumer can see it, and
+            // without a durable COMMIT record it is never delivered), and the COMMIT record's force covers
+            // every byte of the log before it, whatever the segment. So a transaction costs one force, at
+            // COMMIT, instead of one per send. A half that could not be written is answered with its error
+            // and is not part of the transaction.
+            append = store.appendBatchWrittenAsync(records).thenApply(result -> {
                 transaction.stored(result.records());
                 return result;
             });
+        } else {
+            append = store.appendBatchAsync(records);
         }
         CompletableFuture<Map<String, String>> answer = append.thenCompose(result -> {
             String status = SendStatusMapper.status(result);
@@ -243,6 +251,11 @@ public final class SendService {
             // A half has no queue offset in its destination until its transaction commits.
             Map<String, String> headers = answer(status, messageId, partition,
                     transaction == null ? result.queueOffset() : -1);
+            if (transaction != null) {
+                // Nobody reads the halves' queue: no need to wait until it is dispatched (which, under
+                // SYNC_FLUSH, only happens once a force covers it).
+                return CompletableFuture.completedFuture(headers);
+            }
             if (!result.ok()) {
                 // FLUSH_DISK_TIMEOUT: stored but not forced, so not dispatched yet either; say so now.
                 return CompletableFuture.completedFuture(headers);
