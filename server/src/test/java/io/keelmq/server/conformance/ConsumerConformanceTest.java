@@ -175,54 +175,48 @@ class ConsumerConformanceTest extends ConformanceTestBase {
 
     @Test
     void s8_7_listenerThrowingInClientAcknowledgeGetsTheNextMessage() throws Exception {
-        Connection connection = connection();
-        Session session = connection.createSession(false, Session.CLIENT_ACKNOWLEDGE);
-        Queue queue = session.createQueue(unique("client-ack-throws"));
-        java.util.List<String> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
-        CountDownLatch two = new CountDownLatch(2);
-        session.createConsumer(queue).setMessageListener(m -> {
-            try {
-                seen.add(((TextMessage) m).getText() + (m.getJMSRedelivered() ? "*" : ""));
-            } catch (JMSException e) {
-                throw new RuntimeException(e);
-            }
-            two.countDown();
-            if (seen.size() == 1) {
-                throw new RuntimeException("fails once, on purpose");
-            }
-        });
-        MessageProducer producer = connection().createSession(false, Session.AUTO_ACKNOWLEDGE)
-                .createProducer(queue);
-        producer.send(session.createTextMessage("first"));
-        producer.send(session.createTextMessage("second"));
-        connection.start();
-        assertTrue(two.await(5, TimeUnit.SECONDS));
+        java.util.List<String> seen = deliveriesToAListenerThatFailsOnce(Session.CLIENT_ACKNOWLEDGE,
+                "client-ack-throws", 2, "first", "second");
         Thread.sleep(300);
         assertEquals(java.util.List.of("first", "second"), seen, "the next message, no redelivery without recover");
     }
 
     @Test
     void s8_7_listenerThrowingInDupsOkGetsTheMessageAgainAsRedelivered() throws Exception {
+        java.util.List<String> seen = deliveriesToAListenerThatFailsOnce(Session.DUPS_OK_ACKNOWLEDGE,
+                "dups-ok-throws", 2, "again");
+        assertEquals(java.util.List.of("again", "again*"), seen);
+    }
+
+    /**
+     * Sends {@code texts} to a new queue whose listener, in a session of {@code ackMode}, throws on the first
+     * message it gets; returns the texts it was handed (a redelivered one marked {@code *}) once it has had
+     * {@code deliveries} of them (the list keeps growing if more arrive).
+     */
+    private java.util.List<String> deliveriesToAListenerThatFailsOnce(int ackMode, String queueName, int deliveries,
+                                                                      String... texts) throws Exception {
         Connection connection = connection();
-        Session session = connection.createSession(false, Session.DUPS_OK_ACKNOWLEDGE);
-        Queue queue = session.createQueue(unique("dups-ok-throws"));
+        Session session = connection.createSession(false, ackMode);
+        Queue queue = session.createQueue(unique(queueName));
         java.util.List<String> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
-        CountDownLatch two = new CountDownLatch(2);
+        CountDownLatch handed = new CountDownLatch(deliveries);
         session.createConsumer(queue).setMessageListener(m -> {
             try {
                 seen.add(((TextMessage) m).getText() + (m.getJMSRedelivered() ? "*" : ""));
             } catch (JMSException e) {
                 throw new RuntimeException(e);
             }
-            two.countDown();
+            handed.countDown();
             if (seen.size() == 1) {
                 throw new RuntimeException("fails once, on purpose");
             }
         });
-        connection().createSession(false, Session.AUTO_ACKNOWLEDGE).createProducer(queue)
-                .send(session.createTextMessage("again"));
+        MessageProducer producer = connection().createSession(false, Session.AUTO_ACKNOWLEDGE).createProducer(queue);
+        for (String text : texts) {
+            producer.send(session.createTextMessage(text));
+        }
         connection.start();
-        assertTrue(two.await(10, TimeUnit.SECONDS));
-        assertEquals(java.util.List.of("again", "again*"), seen);
+        assertTrue(handed.await(10, TimeUnit.SECONDS), "listener was handed " + seen);
+        return seen;
     }
 }
