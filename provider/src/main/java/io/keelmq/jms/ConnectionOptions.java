@@ -1,5 +1,6 @@
 package io.keelmq.jms;
 
+import io.keelmq.jms.transport.TlsOptions;
 import jakarta.jms.JMSException;
 
 import java.io.Serializable;
@@ -38,6 +39,13 @@ public final class ConnectionOptions implements Serializable {
     private long heartbeatInterval = 10000;
     private long requestTimeout = 30000;
     private boolean throwOnSendStatus = true;
+    private String trustStore;
+    private String trustStorePassword;
+    private String trustStoreType = TlsOptions.DEFAULT_STORE_TYPE;
+    private String keyStore;
+    private String keyStorePassword;
+    private String keyStoreType = TlsOptions.DEFAULT_STORE_TYPE;
+    private boolean verifyHost = true;
     private Map<String, String> brokerOptions = new LinkedHashMap<>();
 
     private record Option(String name, BiConsumer<ConnectionOptions, String> setter,
@@ -65,6 +73,13 @@ public final class ConnectionOptions implements Serializable {
         option("requestTimeout", (o, v) -> o.setRequestTimeout(parseLong(v)), ConnectionOptions::getRequestTimeout);
         option("throwOnSendStatus", (o, v) -> o.setThrowOnSendStatus(parseBoolean(v)),
                 ConnectionOptions::isThrowOnSendStatus);
+        option("trustStore", (o, v) -> o.setTrustStore(v), ConnectionOptions::getTrustStore);
+        option("trustStorePassword", (o, v) -> o.setTrustStorePassword(v), ConnectionOptions::getTrustStorePassword);
+        option("trustStoreType", (o, v) -> o.setTrustStoreType(v), ConnectionOptions::getTrustStoreType);
+        option("keyStore", (o, v) -> o.setKeyStore(v), ConnectionOptions::getKeyStore);
+        option("keyStorePassword", (o, v) -> o.setKeyStorePassword(v), ConnectionOptions::getKeyStorePassword);
+        option("keyStoreType", (o, v) -> o.setKeyStoreType(v), ConnectionOptions::getKeyStoreType);
+        option("verifyHost", (o, v) -> o.setVerifyHost(parseBoolean(v)), ConnectionOptions::isVerifyHost);
     }
 
     private static void option(String name, BiConsumer<ConnectionOptions, String> setter,
@@ -123,6 +138,13 @@ public final class ConnectionOptions implements Serializable {
         copy.heartbeatInterval = heartbeatInterval;
         copy.requestTimeout = requestTimeout;
         copy.throwOnSendStatus = throwOnSendStatus;
+        copy.trustStore = trustStore;
+        copy.trustStorePassword = trustStorePassword;
+        copy.trustStoreType = trustStoreType;
+        copy.keyStore = keyStore;
+        copy.keyStorePassword = keyStorePassword;
+        copy.keyStoreType = keyStoreType;
+        copy.verifyHost = verifyHost;
         copy.brokerOptions = new LinkedHashMap<>(brokerOptions);
         return copy;
     }
@@ -268,6 +290,96 @@ public final class ConnectionOptions implements Serializable {
     /** Whether a persistent send whose status is not SEND_OK throws {@link SendStatusException}. */
     public void setThrowOnSendStatus(boolean throwOnSendStatus) {
         this.throwOnSendStatus = throwOnSendStatus;
+    }
+
+    public String getTrustStore() {
+        return trustStore;
+    }
+
+    /**
+     * {@code keel+ssl://}: the trust store file holding the CA (or the certificate) the broker's certificate must
+     * chain to; null or empty trusts the JVM's default CAs ({@code javax.net.ssl.trustStore} or cacerts).
+     */
+    public void setTrustStore(String trustStore) {
+        this.trustStore = emptyToNull(trustStore);
+    }
+
+    public String getTrustStorePassword() {
+        return trustStorePassword;
+    }
+
+    public void setTrustStorePassword(String trustStorePassword) {
+        this.trustStorePassword = trustStorePassword;
+    }
+
+    public String getTrustStoreType() {
+        return trustStoreType;
+    }
+
+    /** Type of {@link #getTrustStore()}: PKCS12 (the default) or JKS. */
+    public void setTrustStoreType(String trustStoreType) {
+        this.trustStoreType = storeType(trustStoreType, "trustStoreType");
+    }
+
+    public String getKeyStore() {
+        return keyStore;
+    }
+
+    /** {@code keel+ssl://}: a key store with the client's private key and certificate, for brokers that ask. */
+    public void setKeyStore(String keyStore) {
+        this.keyStore = emptyToNull(keyStore);
+    }
+
+    public String getKeyStorePassword() {
+        return keyStorePassword;
+    }
+
+    public void setKeyStorePassword(String keyStorePassword) {
+        this.keyStorePassword = keyStorePassword;
+    }
+
+    public String getKeyStoreType() {
+        return keyStoreType;
+    }
+
+    /** Type of {@link #getKeyStore()}: PKCS12 (the default) or JKS. */
+    public void setKeyStoreType(String keyStoreType) {
+        this.keyStoreType = storeType(keyStoreType, "keyStoreType");
+    }
+
+    public boolean isVerifyHost() {
+        return verifyHost;
+    }
+
+    /**
+     * {@code keel+ssl://}: whether the broker's certificate must name the host of the URL (a DNS or IP subject
+     * alternative name), as HTTPS checks it. Turning it off still requires a trusted certificate, but lets any
+     * holder of one impersonate the broker.
+     */
+    public void setVerifyHost(boolean verifyHost) {
+        this.verifyHost = verifyHost;
+    }
+
+    /** Whether any TLS option differs from its default, which a plain {@code keel://} URL would silently ignore. */
+    public boolean hasTlsSettings() {
+        return !tlsOptions().equals(new ConnectionOptions().tlsOptions());
+    }
+
+    /** The TLS options, for a {@code keel+ssl://} transport. */
+    public TlsOptions tlsOptions() {
+        return new TlsOptions(trustStore, trustStorePassword, trustStoreType, keyStore, keyStorePassword,
+                keyStoreType, verifyHost);
+    }
+
+    private static String emptyToNull(String value) {
+        return value == null || value.isBlank() ? null : value.trim();
+    }
+
+    private static String storeType(String value, String name) {
+        if (value == null || value.isBlank()) {
+            throw new IllegalArgumentException(name + " must not be empty (PKCS12 or JKS)");
+        }
+        return value.trim();
     }
 
     /** Settings for an in-VM broker the connection may start; unmodifiable. */

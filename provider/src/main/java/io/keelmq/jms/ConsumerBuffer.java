@@ -19,7 +19,8 @@ import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * A consumer's prefetch: the messages pulled from the broker and not yet handed to the application, and the pulling
- * that keeps it filled within the window (pullThresholdForQueue messages, pullThresholdSizeForQueue MiB).
+ * that keeps it filled within the window (pullThresholdForQueue messages, pullThresholdSizeForQueue MiB). The buffer
+ * is kept in JMSPriority order (highest first, arrival order within a priority), like the broker's claims.
  *
  * <p>While the buffer is below both thresholds exactly one long-polling PULL is outstanding; its window is what the
  * thresholds leave free. Answers arrive on the transport thread in frame order, which gives two guarantees:
@@ -289,6 +290,25 @@ final class ConsumerBuffer {
         }
     }
 
+    /**
+     * Queues a delivery behind every buffered one of higher or equal JMSPriority and ahead of lower ones, so a
+     * message prefetched earlier does not hold back one of higher priority (spec 3.4.10), while messages of equal
+     * priority keep their arrival order (spec 6.2.9). Walks from the tail: O(1) when priorities do not rise.
+     */
+    private void insertByPriority(Delivery d) {
+        int priority = d.message().getPriority();
+        if (deliveries.isEmpty() || deliveries.peekLast().message().getPriority() >= priority) {
+            deliveries.addLast(d);
+            return;
+        }
+        ArrayDeque<Delivery> lower = new ArrayDeque<>();
+        while (!deliveries.isEmpty() && deliveries.peekLast().message().getPriority() < priority) {
+            lower.addFirst(deliveries.pollLast());
+        }
+        deliveries.addLast(d);
+        deliveries.addAll(lower);
+    }
+
     private Delivery removeFirst() {
         Delivery d = deliveries.pollFirst();
         if (d != null) {
@@ -332,7 +352,7 @@ final class ConsumerBuffer {
                     }
                 } else if (!recovering) {
                     for (Delivery d : received) {
-                        deliveries.addLast(d);
+                        insertByPriority(d);
                         bytes += d.encodedLength();
                     }
                     changed.signalAll();

@@ -20,9 +20,10 @@ import java.io.Serializable;
 import java.util.Map;
 
 /**
- * The administered object applications start from: a broker URL ({@code keel://host:port[,...][?options]} or
- * {@code vm://name[?options]}) and the {@link ConnectionOptions} as bean properties. Options in the URL set the bean
- * properties of the same name; an unknown one is refused with a JMSException naming it.
+ * The administered object applications start from: a broker URL ({@code keel://host:port[,...][?options]}, the
+ * same with {@code keel+ssl://} for TLS, or {@code vm://name[?options]}) and the {@link ConnectionOptions} as bean
+ * properties. Options in the URL set the bean properties of the same name; an unknown one is refused with a
+ * JMSException naming it.
  *
  * <p>Serializable and Referenceable, so any JNDI provider can bind it.
  */
@@ -60,7 +61,7 @@ public class KeelConnectionFactory implements ConnectionFactory, QueueConnection
         for (Map.Entry<String, String> option : parsed.options().entrySet()) {
             updated.apply(option.getKey(), option.getValue());
         }
-        if (parsed.scheme() == BrokerURL.Scheme.KEEL && !updated.getBrokerOptions().isEmpty()) {
+        if (parsed.scheme().isTcp() && !updated.getBrokerOptions().isEmpty()) {
             throw new JMSException("options " + updated.getBrokerOptions().keySet() + " with prefix '"
                     + ConnectionOptions.BROKER_OPTION_PREFIX + "' configure an in-VM broker and need a vm:// URL, not "
                     + url);
@@ -116,7 +117,13 @@ public class KeelConnectionFactory implements ConnectionFactory, QueueConnection
         BrokerURL url = BrokerURL.parse(brokerURL);
         ConnectionOptions snapshot = options.copy();
         boolean explicit = userName != null || password != null;
-        Provider provider = ProviderFactory.create(url, snapshot.getBrokerOptions(), snapshot.getRequestTimeout());
+        if (url.scheme() == BrokerURL.Scheme.KEEL && snapshot.hasTlsSettings()) {
+            // Most likely a mistake that would send credentials and messages in clear text.
+            throw new JMSException("TLS options (trustStore, keyStore, verifyHost...) are set but " + brokerURL
+                    + " is plain TCP; use keel+ssl:// for TLS");
+        }
+        Provider provider = ProviderFactory.create(url, snapshot.getBrokerOptions(), snapshot.tlsOptions(),
+                snapshot.getRequestTimeout());
         KeelConnection connection = new KeelConnection(provider, snapshot, domain);
         connection.connect(explicit ? userName : snapshot.getUser(), explicit ? password : snapshot.getPassword());
         return connection;
@@ -243,6 +250,62 @@ public class KeelConnectionFactory implements ConnectionFactory, QueueConnection
 
     public void setThrowOnSendStatus(boolean value) {
         options.setThrowOnSendStatus(value);
+    }
+
+    public String getTrustStore() {
+        return options.getTrustStore();
+    }
+
+    public void setTrustStore(String path) {
+        options.setTrustStore(path);
+    }
+
+    public String getTrustStorePassword() {
+        return options.getTrustStorePassword();
+    }
+
+    public void setTrustStorePassword(String password) {
+        options.setTrustStorePassword(password);
+    }
+
+    public String getTrustStoreType() {
+        return options.getTrustStoreType();
+    }
+
+    public void setTrustStoreType(String type) {
+        options.setTrustStoreType(type);
+    }
+
+    public String getKeyStore() {
+        return options.getKeyStore();
+    }
+
+    public void setKeyStore(String path) {
+        options.setKeyStore(path);
+    }
+
+    public String getKeyStorePassword() {
+        return options.getKeyStorePassword();
+    }
+
+    public void setKeyStorePassword(String password) {
+        options.setKeyStorePassword(password);
+    }
+
+    public String getKeyStoreType() {
+        return options.getKeyStoreType();
+    }
+
+    public void setKeyStoreType(String type) {
+        options.setKeyStoreType(type);
+    }
+
+    public boolean isVerifyHost() {
+        return options.isVerifyHost();
+    }
+
+    public void setVerifyHost(boolean verify) {
+        options.setVerifyHost(verify);
     }
 
     // ---------------------------------------------------------------- JNDI

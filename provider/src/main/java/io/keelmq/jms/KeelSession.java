@@ -207,10 +207,13 @@ public class KeelSession implements Session, QueueSession, TopicSession {
     @Override
     public MessageProducer createProducer(Destination destination) throws JMSException {
         checkClosed();
+        long producerId = connection.nextId();
         if (destination != null) {
-            KeelDestination.of(destination);
+            // Asks the broker now, so a producer its user may not send with fails here (JMSSecurityException), not
+            // at its first send; an anonymous producer is checked at each send instead.
+            connection.provider().createProducer(producerId, KeelDestination.of(destination).toRef());
         }
-        return new KeelMessageProducer(this, connection.nextId(), destination);
+        return new KeelMessageProducer(this, producerId, destination);
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.keelmq.jms;
 
+import io.keelmq.jms.provider.BrowseRequest;
 import io.keelmq.jms.provider.ConsumerInfo;
 import io.keelmq.jms.provider.Undelivered;
 import io.keelmq.protocol.message.DestinationRef;
@@ -101,7 +102,10 @@ final class SessionConsumers {
         if (target.kind() != DestinationRef.Kind.QUEUE && target.kind() != DestinationRef.Kind.TEMPORARY_QUEUE) {
             throw new InvalidDestinationException("only queues can be browsed, not " + target);
         }
-        return new KeelQueueBrowser(session, target, validSelector(selector));
+        String validSelector = validSelector(selector);
+        // A BROWSE that reads nothing: a browser its user may not open (SECURITY) fails here, not at getEnumeration.
+        session.connection().provider().browse(new BrowseRequest(target.toRef(), validSelector, 0, 0, 0));
+        return new KeelQueueBrowser(session, target, validSelector);
     }
 
     /** @throws InvalidDestinationException if the name is null or empty */

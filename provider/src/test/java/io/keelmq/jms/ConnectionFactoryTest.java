@@ -53,6 +53,31 @@ class ConnectionFactoryTest {
     }
 
     @Test
+    void tlsOptionsAreUrlOptionsBeanPropertiesAndReferenceAddresses() throws Exception {
+        KeelConnectionFactory factory = new KeelConnectionFactory("keel+ssl://h:1?trustStore=/t.p12"
+                + "&trustStorePassword=tp&trustStoreType=JKS&keyStore=/k.p12&keyStorePassword=kp&keyStoreType=PKCS12"
+                + "&verifyHost=false");
+        assertEquals("/t.p12", factory.getTrustStore());
+        assertEquals("tp", factory.getTrustStorePassword());
+        assertEquals("JKS", factory.getTrustStoreType());
+        assertEquals("/k.p12", factory.getKeyStore());
+        assertEquals("kp", factory.getKeyStorePassword());
+        assertEquals("PKCS12", factory.getKeyStoreType());
+        assertFalse(factory.isVerifyHost());
+
+        KeelConnectionFactory rebuilt = (KeelConnectionFactory) new KeelObjectFactory()
+                .getObjectInstance(factory.getReference(), null, null, null);
+        assertEquals(factory.getOptions().tlsOptions(), rebuilt.getOptions().tlsOptions());
+
+        KeelConnectionFactory defaults = new KeelConnectionFactory();
+        assertNull(defaults.getTrustStore());
+        assertNull(defaults.getKeyStore());
+        assertEquals("PKCS12", defaults.getTrustStoreType());
+        assertTrue(defaults.isVerifyHost(), "host names are verified unless turned off");
+        assertThrows(JMSException.class, () -> new KeelConnectionFactory("keel+ssl://h?verifyHost=maybe"));
+    }
+
+    @Test
     void anUnknownOptionIsNamedInTheException() {
         JMSException e = assertThrows(JMSException.class, () -> new KeelConnectionFactory("keel://h?sendTimeout=1"));
         assertTrue(e.getMessage().contains("'sendTimeout'"), e.getMessage());

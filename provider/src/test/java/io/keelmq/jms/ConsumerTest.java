@@ -4,6 +4,7 @@ import io.keelmq.protocol.frame.Frame;
 import io.keelmq.protocol.frame.RequestCode;
 import jakarta.jms.BytesMessage;
 import jakarta.jms.Connection;
+import jakarta.jms.DeliveryMode;
 import jakarta.jms.IllegalStateException;
 import jakarta.jms.InvalidSelectorException;
 import jakarta.jms.Message;
@@ -54,6 +55,27 @@ class ConsumerTest extends FakeBrokerTestBase {
         Wait.until("the freed slot is pulled", () -> broker.requests(RequestCode.PULL).size() == 2);
         assertEquals("1", broker.requests(RequestCode.PULL).get(1).header("maxMessages"));
         Wait.until("5 prefetched again", () -> consumer.buffer().size() == 5);
+    }
+
+    @Test
+    void prefetchedMessagesAreHandedOutHighestPriorityFirstEqualOnesInArrivalOrder() throws Exception {
+        Connection connection = connect();
+        Session session = connection.createSession();
+        Queue queue = session.createQueue("q");
+        MessageProducer producer = session.createProducer(queue);
+        int[] priorities = {1, 1, 9, 1, 5, 9, 0};
+        for (int i = 0; i < priorities.length; i++) {
+            producer.send(session.createTextMessage("m" + i), DeliveryMode.PERSISTENT, priorities[i], 0);
+        }
+        // The fake broker answers in offset order: any reordering is the buffer's.
+        KeelMessageConsumer consumer = (KeelMessageConsumer) session.createConsumer(queue);
+        Wait.until("all prefetched", () -> consumer.buffer().size() == priorities.length);
+        connection.start();
+        StringBuilder order = new StringBuilder();
+        for (int i = 0; i < priorities.length; i++) {
+            order.append(((TextMessage) consumer.receive(1000)).getText()).append(' ');
+        }
+        assertEquals("m2 m5 m4 m0 m1 m3 m6 ", order.toString());
     }
 
     @Test

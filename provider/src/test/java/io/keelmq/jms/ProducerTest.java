@@ -14,6 +14,7 @@ import jakarta.jms.DeliveryMode;
 import jakarta.jms.IllegalStateException;
 import jakarta.jms.InvalidDestinationException;
 import jakarta.jms.JMSException;
+import jakarta.jms.JMSSecurityException;
 import jakarta.jms.Message;
 import jakarta.jms.MessageProducer;
 import jakarta.jms.Queue;
@@ -50,6 +51,26 @@ class ProducerTest extends FakeBrokerTestBase {
 
     private static WireMessage sentMessage(Frame send) {
         return WireMessageCodec.decode(send.body());
+    }
+
+    @Test
+    void aProducerWithADestinationIsCheckedByTheBrokerAtCreation() throws Exception {
+        Session session = session();
+        Queue queue = session.createQueue("q");
+        MessageProducer producer = session.createProducer(queue);
+        Frame create = broker.requests(RequestCode.CREATE_PRODUCER).get(0);
+        assertEquals("QUEUE", create.header("destinationKind"));
+        assertEquals("q", create.header("destination"));
+        assertNotNull(create.header("producerId"));
+        producer.send(session.createTextMessage("m"));
+        assertEquals(create.header("producerId"), broker.requests(RequestCode.SEND).get(0).header("producerId"));
+
+        session.createProducer(null);
+        assertEquals(1, broker.requests(RequestCode.CREATE_PRODUCER).size(), "an anonymous producer asks nothing");
+
+        broker.failNext(RequestCode.CREATE_PRODUCER, ErrorCode.SECURITY, "user 'u' is not allowed to send");
+        JMSSecurityException refused = assertThrows(JMSSecurityException.class, () -> session.createProducer(queue));
+        assertTrue(refused.getMessage().contains("user 'u' is not allowed to send"), refused.getMessage());
     }
 
     @Test

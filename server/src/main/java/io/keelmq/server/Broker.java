@@ -15,8 +15,10 @@ import io.keelmq.server.delay.TimerForm;
 import io.keelmq.server.destination.DestinationRegistry;
 import io.keelmq.server.net.NettyServer;
 import io.keelmq.server.security.Authenticator;
+import io.keelmq.server.security.Authorizer;
 import io.keelmq.server.security.FailedLoginThrottle;
 import io.keelmq.server.send.SendService;
+import io.keelmq.server.tls.ServerSslContextFactory;
 import io.keelmq.server.tx.Materializer;
 import io.keelmq.server.tx.TransactionService;
 import io.keelmq.server.vm.InVmOutput;
@@ -25,6 +27,7 @@ import io.keelmq.store.StoreConfig;
 import io.keelmq.store.io.ChannelFileLayer;
 import io.keelmq.store.timer.MessageTimer;
 import io.keelmq.store.timer.TimerConfig;
+import io.netty.handler.ssl.SslContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,7 +44,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A running broker: the store, the destination and subscription state, the send and pull
- * services, the TCP listener (unless {@code listenPort=-1}) and in-VM connections.
+ * services, the TCP listener (unless {@code listenPort=-1}), the TLS listener (if {@code tlsEnabled}) and in-VM
+ * connections.
  *
  * <pre>
  * Broker broker = Broker.start(BrokerConfig.builder().set(ConfigKeys.LISTEN_PORT, 0).build());
@@ -64,9 +68,11 @@ public final class Broker implements AutoCloseable {
     private final BrokerServices services;
     private NettyServer server;
     private InetSocketAddress listenAddress;
+    private InetSocketAddress tlsListenAddress;
     private volatile boolean running = true;
 
-    private Broker(BrokerConfig config, MessageStore store, Authenticator authenticator) throws IOException {
+    private Broker(BrokerConfig config, MessageStore store, Authenticator authenticator, Authorizer authorizer)
+            throws IOException {
         this.config = config;
         this.store = store;
         StoreConfig storeConfig = store.config();
@@ -96,7 +102,7 @@ public final class Broker implements AutoCloseable {
                 new DelayedDelivery(store, clock, config.get(ConfigKeys.MESSAGE_INDEX_ENABLE)));
         this.services = new BrokerServices(config, store, destinations, subscriptions, pulls, sends, transactions,
                 new BrowseService(store, clock), new ConnectionRegistry(), workers, authenticator,
-                new FailedLoginThrottle(clock), timer);
+                authorizer, new FailedLoginThrottle(clock), timer);
     }
 
     /**
@@ -109,18 +115,25 @@ public final class Broker implements AutoCloseable {
     public static Broker start(BrokerConfig config) throws ConfigException, IOException, InterruptedException {
         config.validate();
         Authenticator authenticator = null;
+        Authorizer authorizer = null;
         if (config.get(ConfigKeys.AUTHENTICATION_ENABLED)) {
             authenticator = Authenticator.load(config.get(ConfigKeys.USERS_FILE));
+            authorizer = Authorizer.load(authenticator, config.get(ConfigKeys.AUTHORIZATION_FILE));
         } else {
             LOG.warn("authenticationEnabled=false: any client can connect without credentials; set "
                     + "authenticationEnabled=true and usersFile to require a user and password");
+            if (config.get(ConfigKeys.AUTHORIZATION_FILE) != null) {
+                LOG.warn("authorizationFile is ignored: permissions apply only when authenticationEnabled=true");
+            }
         }
+        // Read before the store opens: a bad key store is a configuration error, not a half-started broker.
+        SslContext tls = config.get(ConfigKeys.TLS_ENABLED) ? ServerSslContextFactory.create(config) : null;
         MessageStore store = MessageStore.open(config.toStoreConfig());
         LOG.info("store {} ({}): {}", store.config().storePathRootDir().toAbsolutePath(), config.flushDiskType(),
                 store.recoveryReport());
         Broker broker;
         try {
-            broker = new Broker(config, store, authenticator);
+            broker = new Broker(config, store, authenticator, authorizer);
         } catch (IOException | RuntimeException e) {
             store.close();
             throw e;
@@ -132,9 +145,14 @@ public final class Broker implements AutoCloseable {
             }
             broker.sends.start();
             broker.delayTimer.start();
-            if (config.listenPort() >= 0) {
+            if (config.listenPort() >= 0 || tls != null) {
                 broker.server = new NettyServer(config, broker.services);
+            }
+            if (config.listenPort() >= 0) {
                 broker.listenAddress = broker.server.start();
+            }
+            if (tls != null) {
+                broker.tlsListenAddress = broker.server.startTls(tls);
             }
         } catch (IOException | InterruptedException | RuntimeException e) {
             broker.close();
@@ -146,6 +164,11 @@ public final class Broker implements AutoCloseable {
     /** The bound TCP address, or null when the broker has no listener ({@code listenPort=-1}). */
     public InetSocketAddress listenAddress() {
         return listenAddress;
+    }
+
+    /** The bound TLS address ({@code keel+ssl://}), or null unless {@code tlsEnabled}. */
+    public InetSocketAddress tlsListenAddress() {
+        return tlsListenAddress;
     }
 
     public BrokerConfig config() {

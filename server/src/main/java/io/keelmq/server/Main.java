@@ -13,11 +13,14 @@ import java.net.InetSocketAddress;
  * {@code bin/keel-server [--config FILE] [--key=value ...]}. Exit codes: 0 after {@code --help},
  * 2 for a configuration problem (the message names the key and value), 1 if the broker cannot
  * start. Once serving it prints {@code KeelMQ broker listening on HOST:PORT} on standard
- * output (scripts and tests wait for that line); SIGTERM shuts it down cleanly.
+ * output (scripts and tests wait for that line), then, with {@code tlsEnabled}, the TLS listener's
+ * {@code KeelMQ broker listening for TLS (keel+ssl://) on HOST:PORT}; SIGTERM shuts it down cleanly.
  */
 public final class Main {
     /** Printed once the broker accepts connections. */
     public static final String READY_LINE = "KeelMQ broker listening on ";
+    /** Printed after {@link #READY_LINE} when {@code tlsEnabled}: where {@code keel+ssl://} clients connect. */
+    public static final String TLS_READY_LINE = "KeelMQ broker listening for TLS (keel+ssl://) on ";
 
     private static final Logger LOG = LoggerFactory.getLogger(Main.class);
 
@@ -61,10 +64,14 @@ public final class Main {
         LOG.info("KeelMQ {} started: store {}, flushDiskType {}, recovery: {}", BrokerVersion.VERSION,
                 config.storePathRootDir().toAbsolutePath(), config.flushDiskType(), broker.store().recoveryReport());
         InetSocketAddress address = broker.listenAddress();
-        if (address == null) {
-            out.println("KeelMQ broker running without a TCP listener (listenPort=-1)");
-        } else {
+        InetSocketAddress tlsAddress = broker.tlsListenAddress();
+        if (address != null) {
             out.println(READY_LINE + address.getHostString() + ":" + address.getPort());
+        } else if (tlsAddress == null) {
+            out.println("KeelMQ broker running without a TCP listener (listenPort=-1)");
+        }
+        if (tlsAddress != null) {
+            out.println(TLS_READY_LINE + tlsAddress.getHostString() + ":" + tlsAddress.getPort());
         }
         out.flush();
         return -1;

@@ -147,6 +147,26 @@ public final class MessageStore implements Closeable {
 
     /** Appends the records contiguously; one status answers for the whole batch. */
     public CompletableFuture<AppendResult> appendBatchAsync(List<MessageRecord> records) {
+        CompletableFuture<AppendResult> written = appendBatchWrittenAsync(records);
+        if (committer != null) {
+            return written;
+        }
+        return written.thenCompose(result -> result.ok() ? awaitDurable(result) : completed(result));
+    }
+
+    /**
+     * Appends the records like {@link #appendBatchAsync} but answers once they are written (in the segment
+     * file under SYNC_FLUSH, in the write buffer under ASYNC_FLUSH), without waiting for a force: a PUT_OK
+     * here promises nothing about a crash. The records become durable with the next force that covers
+     * their end offset, which under SYNC_FLUSH is any later {@link #awaitDurable} (or SYNC_FLUSH append)
+     * reaching past them: a force always covers the whole log below its target, whatever the segment (see
+     * {@code CommitLog.flush}). For records that mean nothing until a later record decides them (the
+     * broker's transaction halves), which then waits for that decision's force.
+     *
+     * <p>Under ASYNC_FLUSH this is the same as {@link #appendBatchAsync}. The records are dispatched (to
+     * their consume queue and the index) only once durable under SYNC_FLUSH, as any record.
+     */
+    public CompletableFuture<AppendResult> appendBatchWrittenAsync(List<MessageRecord> records) {
         if (records.isEmpty()) {
             return CompletableFuture.completedFuture(new AppendResult(AppendStatus.PUT_OK, List.of(), null));
         }
@@ -194,11 +214,27 @@ public final class MessageStore implements Closeable {
             closeLock.readLock().unlock();
         }
         AppendResult ok = new AppendResult(AppendStatus.PUT_OK, List.copyOf(placed), null);
-        AppendedRecord last = placed.get(placed.size() - 1);
         if (committer != null) {
             committer.wakeUp();
-            return completed(ok);
         }
+        return completed(ok);
+    }
+
+    /**
+     * Completes with {@code written} once the commit log is durable up to the end of its last record
+     * (and so, every byte before it, including records answered by {@link #appendBatchWrittenAsync} in
+     * earlier segments), with FLUSH_DISK_TIMEOUT if no force covered it within {@code syncFlushTimeout},
+     * with IO_ERROR if the force failed. Under ASYNC_FLUSH at once. {@code written} must be a PUT_OK answer.
+     */
+    public CompletableFuture<AppendResult> awaitDurable(AppendResult written) {
+        if (!written.ok() || written.records().isEmpty()) {
+            throw new IllegalArgumentException("only records that were written can become durable: " + written);
+        }
+        if (committer != null) {
+            return completed(written);
+        }
+        AppendedRecord last = written.records().get(written.records().size() - 1);
+        AppendResult ok = written;
         return flusher.awaitDurable(last.physicalOffset() + last.size()).handle((durable, failure) -> {
             if (failure == null) {
                 return ok;

@@ -21,6 +21,11 @@ public enum ErrorCode {
     UNSUPPORTED_VERSION(5),
     /** The request code is not one this peer knows. */
     UNKNOWN_REQUEST(6),
+    /**
+     * A configured limit of the receiving peer was exceeded (properties per message, connections per address,
+     * consumers per session...); the text names the limit and its value. The connection is closed.
+     */
+    LIMIT_EXCEEDED(7),
 
     /** The message is larger than the broker's {@code maxMessageSize}. */
     MESSAGE_TOO_LARGE(100),

@@ -21,6 +21,8 @@ public enum RequestCode {
 
     SEND(20),
     SEND_BATCH(21),
+    /** Checks that the connection may send to a destination; the broker keeps no producer state. */
+    CREATE_PRODUCER(22),
 
     CREATE_CONSUMER(30),
     CLOSE_CONSUMER(31),
@@ -34,7 +36,10 @@ public enum RequestCode {
     RECOVER(42),
 
     CREATE_DESTINATION(50),
-    DELETE_DESTINATION(51);
+    DELETE_DESTINATION(51),
+
+    /** An administration command against the running broker (e.g. list destinations); needs {@code manage}. */
+    ADMIN(60);
 
     private static final RequestCode[] BY_CODE = indexByCode();
 

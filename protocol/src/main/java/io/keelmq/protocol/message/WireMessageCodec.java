@@ -65,7 +65,7 @@ public final class WireMessageCodec {
     public static WireMessage decode(ByteBuf in) {
         int start = in.readerIndex();
         try {
-            return readMessage(new WireReader(in, "message"));
+            return readMessage(new WireReader(in, "message"), PropertyLimits.NONE);
         } catch (RuntimeException e) {
             in.readerIndex(start);
             throw e;
@@ -78,9 +78,19 @@ public final class WireMessageCodec {
      * @throws ProtocolException if they do not
      */
     public static WireMessage decode(byte[] bytes) {
+        return decode(bytes, PropertyLimits.NONE);
+    }
+
+    /**
+     * Decodes bytes that must hold exactly one message whose properties stay within {@code limits}.
+     *
+     * @throws ProtocolException if they do not hold one message ({@link ErrorCode#MALFORMED_FRAME}), or
+     *     {@link ErrorCode#LIMIT_EXCEEDED} naming the limit when the properties exceed it
+     */
+    public static WireMessage decode(byte[] bytes, PropertyLimits limits) {
         ByteBuf buf = Unpooled.wrappedBuffer(bytes);
         WireReader in = new WireReader(buf, "message");
-        WireMessage message = readMessage(in);
+        WireMessage message = readMessage(in, limits);
         TypedValues.requireEnd(in);
         return message;
     }
@@ -126,7 +136,7 @@ public final class WireMessageCodec {
         }
     }
 
-    private static WireMessage readMessage(WireReader in) {
+    private static WireMessage readMessage(WireReader in, PropertyLimits limits) {
         byte version = in.readByte("format version");
         if (version != FORMAT_VERSION) {
             throw new ProtocolException(ErrorCode.UNSUPPORTED_VERSION, "message format version " + version
@@ -154,12 +164,22 @@ public final class WireMessageCodec {
             m.setDeliveryTime(in.readLong("delivery time"));
             m.setDeliveryCount(in.readInt("delivery count"));
             int propertyCount = in.readCount("property count");
+            if (propertyCount > limits.maxPropertyCount()) {
+                throw new ProtocolException(ErrorCode.LIMIT_EXCEEDED, "message with " + propertyCount
+                        + " properties exceeds maxPropertyCount " + limits.maxPropertyCount());
+            }
+            int propertiesStart = in.remaining();
             for (int i = 0; i < propertyCount; i++) {
                 String name = in.readString("property name");
                 if (m.hasProperty(name)) {
                     throw in.malformed("duplicate property '" + name + "'");
                 }
                 m.setProperty(name, TypedValues.readPropertyValue(in));
+                long propertiesSize = propertiesStart - in.remaining();
+                if (propertiesSize > limits.maxPropertiesSize()) {
+                    throw new ProtocolException(ErrorCode.LIMIT_EXCEEDED, "message properties of at least "
+                            + propertiesSize + " bytes exceed maxPropertiesSize " + limits.maxPropertiesSize());
+                }
             }
             BodyType bodyType = BodyType.fromCode(in.readByte("body type"));
             m.setBody(bodyType, in.readNullableBytes("body"));

@@ -20,12 +20,14 @@ class CodesTest {
         assertEquals(20, RequestCode.SEND.code());
         assertEquals(32, RequestCode.PULL.code());
         assertEquals(51, RequestCode.DELETE_DESTINATION.code());
+        assertEquals(22, RequestCode.CREATE_PRODUCER.code());
+        assertEquals(60, RequestCode.ADMIN.code());
         Set<Short> seen = new HashSet<>();
         for (RequestCode rc : RequestCode.values()) {
             assertTrue(seen.add(rc.code()), "duplicate " + rc.code());
             assertEquals(rc, RequestCode.fromCode(rc.code()));
         }
-        assertEquals(19, RequestCode.values().length);
+        assertEquals(21, RequestCode.values().length);
     }
 
     @Test
@@ -42,6 +44,7 @@ class CodesTest {
         assertEquals(1, ErrorCode.MALFORMED_FRAME.code());
         assertEquals(2, ErrorCode.FRAME_TOO_LARGE.code());
         assertEquals(5, ErrorCode.UNSUPPORTED_VERSION.code());
+        assertEquals(7, ErrorCode.LIMIT_EXCEEDED.code());
         assertEquals(105, ErrorCode.BUSY.code());
         Set<Integer> seen = new HashSet<>();
         for (ErrorCode ec : ErrorCode.values()) {

@@ -13,7 +13,8 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * A parsed client URL: {@code keel://host:port[,host:port...][?option=value&...]} or {@code vm://name[?...]}.
+ * A parsed client URL: {@code keel://host:port[,host:port...][?option=value&...]}, the same with {@code keel+ssl://}
+ * for TLS, or {@code vm://name[?...]}.
  *
  * <p>This class only splits the text; what the options mean is the connection factory's business, which reports an
  * unknown one. Option values are URL-decoded (UTF-8), so a password may contain {@code &} as {@code %26}.
@@ -21,10 +22,20 @@ import java.util.Map;
 public final class BrokerURL {
     /** The broker's default port (ARCHITECTURE.md), used when a {@code keel://} address names none. */
     public static final int DEFAULT_PORT = 10911;
+    /** The broker's default {@code tlsPort}, used when a {@code keel+ssl://} address names none. */
+    public static final int DEFAULT_TLS_PORT = 10913;
     /** What a factory connects to when nothing else is configured. */
     public static final String DEFAULT = "keel://127.0.0.1:" + DEFAULT_PORT;
 
-    public enum Scheme { KEEL, VM }
+    /** {@code keel://} plain TCP, {@code keel+ssl://} TCP with TLS, {@code vm://} in the same JVM. */
+    public enum Scheme {
+        KEEL, KEEL_SSL, VM;
+
+        /** Whether the addresses are TCP addresses (host:port). */
+        public boolean isTcp() {
+            return this != VM;
+        }
+    }
 
     private final String text;
     private final Scheme scheme;
@@ -44,12 +55,13 @@ public final class BrokerURL {
     /** @throws JMSException naming what is wrong with {@code url} */
     public static BrokerURL parse(String url) throws JMSException {
         if (url == null || url.isBlank()) {
-            throw new JMSException("the broker URL is empty; expected keel://host:port or vm://name");
+            throw new JMSException("the broker URL is empty; expected keel://host:port, keel+ssl://host:port or "
+                    + "vm://name");
         }
         String trimmed = url.trim();
         int schemeEnd = trimmed.indexOf("://");
         if (schemeEnd < 0) {
-            throw invalid(url, "it has no scheme; expected keel://host:port or vm://name");
+            throw invalid(url, "it has no scheme; expected keel://host:port, keel+ssl://host:port or vm://name");
         }
         String schemeText = trimmed.substring(0, schemeEnd).toLowerCase(Locale.ROOT);
         String rest = trimmed.substring(schemeEnd + 3);
@@ -58,18 +70,23 @@ public final class BrokerURL {
         Map<String, String> options = query < 0 ? Map.of() : parseOptions(url, rest.substring(query + 1));
         switch (schemeText) {
             case "keel":
-                return new BrokerURL(trimmed, Scheme.KEEL, parseAddresses(url, authority), null, options);
+                return new BrokerURL(trimmed, Scheme.KEEL, parseAddresses(url, authority, DEFAULT_PORT), null,
+                        options);
+            case "keel+ssl":
+                return new BrokerURL(trimmed, Scheme.KEEL_SSL, parseAddresses(url, authority, DEFAULT_TLS_PORT), null,
+                        options);
             case "vm":
                 if (authority.isEmpty() || authority.contains("/")) {
                     throw invalid(url, "vm:// needs a broker name without '/', e.g. vm://embedded");
                 }
                 return new BrokerURL(trimmed, Scheme.VM, List.of(), authority, options);
             default:
-                throw invalid(url, "unknown scheme '" + schemeText + "'; use keel or vm");
+                throw invalid(url, "unknown scheme '" + schemeText + "'; use keel, keel+ssl or vm");
         }
     }
 
-    private static List<HostAndPort> parseAddresses(String url, String authority) throws JMSException {
+    private static List<HostAndPort> parseAddresses(String url, String authority, int defaultPort)
+            throws JMSException {
         if (authority.endsWith("/")) {
             authority = authority.substring(0, authority.length() - 1);
         }
@@ -78,12 +95,12 @@ public final class BrokerURL {
         }
         List<HostAndPort> addresses = new ArrayList<>();
         for (String part : authority.split(",", -1)) {
-            addresses.add(parseAddress(url, part.trim()));
+            addresses.add(parseAddress(url, part.trim(), defaultPort));
         }
         return List.copyOf(addresses);
     }
 
-    private static HostAndPort parseAddress(String url, String part) throws JMSException {
+    private static HostAndPort parseAddress(String url, String part, int defaultPort) throws JMSException {
         String host;
         String port = null;
         if (part.startsWith("[")) {
@@ -108,7 +125,7 @@ public final class BrokerURL {
             throw invalid(url, "address '" + part + "' has no host");
         }
         try {
-            return new HostAndPort(host, port == null ? DEFAULT_PORT : Integer.parseInt(port));
+            return new HostAndPort(host, port == null ? defaultPort : Integer.parseInt(port));
         } catch (IllegalArgumentException e) {
             throw invalid(url, "address '" + part + "' has an invalid port '" + port + "'");
         }
@@ -153,12 +170,12 @@ public final class BrokerURL {
         return scheme;
     }
 
-    /** The TCP addresses of a {@code keel://} URL, in the order to try; empty for {@code vm://}. */
+    /** The TCP addresses of a {@code keel://} or {@code keel+ssl://} URL, in the order to try; empty for vm://. */
     public List<HostAndPort> addresses() {
         return addresses;
     }
 
-    /** The broker name of a {@code vm://} URL; null for {@code keel://}. */
+    /** The broker name of a {@code vm://} URL; null for TCP URLs. */
     public String vmName() {
         return vmName;
     }

@@ -34,7 +34,7 @@ public final class ErrorMapping {
             case SECURITY -> new JMSSecurityException(reason, errorCode);
             case INVALID_CLIENT_ID -> new InvalidClientIDException(reason, errorCode);
             case ILLEGAL_STATE -> new IllegalStateException(reason, errorCode);
-            case RESOURCE_EXHAUSTED -> new ResourceAllocationException(reason, errorCode);
+            case RESOURCE_EXHAUSTED, LIMIT_EXCEEDED -> new ResourceAllocationException(reason, errorCode);
             case BUSY -> new BrokerBusyException(reason);
             case TRANSACTION_ROLLED_BACK -> new TransactionRolledBackException(reason, errorCode);
             default -> new JMSException(reason, errorCode);

@@ -46,6 +46,12 @@ public final class FrameProvider implements Provider {
             info = new ConnectionInfo(Headers.requiredInt(answer, "protocolVersion"),
                     Headers.required(answer, "connectionId"), Headers.required(answer, "brokerVersion"),
                     Headers.requiredLong(answer, "heartbeatInterval"));
+        } catch (ConnectionFailedException e) {
+            channel.end();
+            // A broker may refuse a connection before reading its HANDSHAKE (e.g. maxConnectionsPerAddress); when its
+            // error arrives before the HANDSHAKE is sent, the request fails as "connection lost": report the reason.
+            throw e.getCause() instanceof JMSException refusal && !(refusal instanceof ConnectionFailedException)
+                    ? refusal : e;
         } catch (JMSException | RuntimeException e) {
             channel.end();
             throw e;
@@ -102,6 +108,13 @@ public final class FrameProvider implements Provider {
     }
 
     // ---------------------------------------------------------------- sending
+
+    @Override
+    public void createProducer(long producerId, DestinationRef destination) throws JMSException {
+        Map<String, String> h = Headers.of("producerId", Long.toString(producerId));
+        h.putAll(Headers.destination(destination));
+        call(RequestCode.CREATE_PRODUCER, h, null);
+    }
 
     @Override
     public SendResult send(SendRequest request) throws JMSException {

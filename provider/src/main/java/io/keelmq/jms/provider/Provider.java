@@ -32,6 +32,12 @@ public interface Provider {
 
     void closeConsumer(long consumerId, List<Undelivered> undelivered) throws JMSException;
 
+    /**
+     * Asks whether this connection may send to {@code destination} (CREATE_PRODUCER); the broker keeps no producer
+     * state, and checks every send again.
+     */
+    void createProducer(long producerId, DestinationRef destination) throws JMSException;
+
     /** Sends and waits for the broker's answer, or only for the write when the request is oneway. */
     SendResult send(SendRequest request) throws JMSException;
 

@@ -2,6 +2,7 @@ package io.keelmq.jms.provider;
 
 import io.keelmq.jms.transport.InVmTransport;
 import io.keelmq.jms.transport.NettyTcpTransport;
+import io.keelmq.jms.transport.TlsOptions;
 import io.keelmq.jms.transport.Transport;
 
 import java.util.Map;
@@ -17,9 +18,21 @@ public final class ProviderFactory {
      * @param requestTimeoutMillis bounds connecting and every request but SEND and PULL
      */
     public static Provider create(BrokerURL url, Map<String, String> brokerOptions, long requestTimeoutMillis) {
+        return create(url, brokerOptions, null, requestTimeoutMillis);
+    }
+
+    /**
+     * @param tls the TLS settings for a {@code keel+ssl://} URL; null means the JVM's default trust, no client
+     *            certificate and host verification
+     */
+    public static Provider create(BrokerURL url, Map<String, String> brokerOptions, TlsOptions tls,
+                                  long requestTimeoutMillis) {
+        int connectTimeout = (int) Math.min(Integer.MAX_VALUE, Math.max(1, requestTimeoutMillis));
         Transport transport = switch (url.scheme()) {
-            case KEEL -> new NettyTcpTransport(url.addresses(),
-                    (int) Math.min(Integer.MAX_VALUE, Math.max(1, requestTimeoutMillis)));
+            case KEEL -> new NettyTcpTransport(url.addresses(), connectTimeout);
+            case KEEL_SSL -> new NettyTcpTransport(url.addresses(), connectTimeout, tls != null ? tls
+                    : new TlsOptions(null, null, TlsOptions.DEFAULT_STORE_TYPE, null, null,
+                            TlsOptions.DEFAULT_STORE_TYPE, true));
             case VM -> new InVmTransport(url.vmName(), brokerOptions);
         };
         return new FrameProvider(transport, requestTimeoutMillis);

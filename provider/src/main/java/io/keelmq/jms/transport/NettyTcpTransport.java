@@ -15,11 +15,16 @@ import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.handler.ssl.SslHandshakeTimeoutException;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.concurrent.Future;
 
 import java.io.IOException;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -30,15 +35,21 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * down): a group per connection cost a thread per connection, which on a few cores meant more threads to
  * schedule than work to do. A channel stays on one event loop, so its frames are still reported in order.
  *
+ * <p>{@code keel+ssl://} puts Netty's SslHandler (JDK provider, settings from {@link TlsOptions}) first in the
+ * pipeline; {@link #connect} returns only after the TLS handshake, and a failed one is explained by
+ * {@link TlsFailures}. The frames above are the same either way.
+ *
  * <p>The addresses are tried in the order given until one accepts the connection; moving to another broker after a
  * connection is established is failover's job, not this class's.
  */
 public final class NettyTcpTransport implements Transport {
+    private static final String SSL = "ssl";
 
     private final List<HostAndPort> addresses;
     private final int connectTimeoutMillis;
     private final AtomicBoolean closed = new AtomicBoolean();
     private final AtomicBoolean lossReported = new AtomicBoolean();
+    private final TlsOptions tls;
     private static final class SharedGroup {
         static final EventLoopGroup GROUP = new NioEventLoopGroup(
                 Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors())),
@@ -49,15 +60,44 @@ public final class NettyTcpTransport implements Transport {
     private volatile HostAndPort connectedTo;
 
     public NettyTcpTransport(List<HostAndPort> addresses, int connectTimeoutMillis) {
+        this(addresses, connectTimeoutMillis, null);
+    }
+
+    /** @param tls null for plain TCP ({@code keel://}), else the {@code keel+ssl://} settings */
+    public NettyTcpTransport(List<HostAndPort> addresses, int connectTimeoutMillis, TlsOptions tls) {
         if (addresses.isEmpty()) {
             throw new IllegalArgumentException("at least one broker address is needed");
         }
         this.addresses = List.copyOf(addresses);
         this.connectTimeoutMillis = connectTimeoutMillis;
+        this.tls = tls;
     }
 
     @Override
     public void connect(TransportListener listener) throws IOException {
+        // Built per connection: a factory's store files may change between connections.
+        SslContext sslContext = tls == null ? null : ClientSslContextFactory.create(tls);
+        IOException failure = null;
+        for (HostAndPort address : addresses) {
+            try {
+                channel = connect(address, sslContext, listener);
+                connectedTo = address;
+                return;
+            } catch (IOException e) {
+                if (failure == null) {
+                    failure = e;
+                } else {
+                    failure.addSuppressed(e);
+                }
+            }
+        }
+        throw failure;
+    }
+
+    /** TCP connect, then (keel+ssl://) the TLS handshake; both bounded by the connect timeout. */
+    private Channel connect(HostAndPort address, SslContext sslContext, TransportListener listener)
+            throws IOException {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(connectTimeoutMillis);
         Bootstrap bootstrap = new Bootstrap()
                 .group(SharedGroup.GROUP)
                 .channel(NioSocketChannel.class)
@@ -67,26 +107,38 @@ public final class NettyTcpTransport implements Transport {
                 .handler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
-                        ch.pipeline().addLast(new FrameDecoder(), new FrameEncoder(), new InboundHandler(listener));
+                        if (sslContext != null) {
+                            // Host and port tell the engine whom to verify (verifyHost) and what SNI to send.
+                            SslHandler ssl = sslContext.newHandler(ch.alloc(), address.host(), address.port());
+                            ssl.setHandshakeTimeoutMillis(connectTimeoutMillis);
+                            ch.pipeline().addLast(SSL, ssl);
+                        }
+                        ch.pipeline().addLast(new FrameDecoder(), new FrameEncoder(),
+                                new InboundHandler(listener, address));
                     }
                 });
-        IOException failure = null;
-        for (HostAndPort address : addresses) {
-            ChannelFuture attempt = bootstrap.connect(address.host(), address.port()).awaitUninterruptibly();
-            if (attempt.isSuccess()) {
-                channel = attempt.channel();
-                connectedTo = address;
-                return;
-            }
-            IOException e = new IOException("could not connect to " + address + ": " + attempt.cause(),
-                    attempt.cause());
-            if (failure == null) {
-                failure = e;
-            } else {
-                failure.addSuppressed(e);
+        ChannelFuture attempt = bootstrap.connect(address.host(), address.port()).awaitUninterruptibly();
+        if (!attempt.isSuccess()) {
+            throw new IOException("could not connect to " + address + ": " + attempt.cause(), attempt.cause());
+        }
+        Channel connected = attempt.channel();
+        SslHandler ssl = connected.pipeline().get(SslHandler.class);
+        if (ssl != null) {
+            long left = Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()));
+            Future<Channel> handshake = ssl.handshakeFuture();
+            if (!handshake.awaitUninterruptibly(left) || !handshake.isSuccess()) {
+                Throwable cause = handshake.cause() != null ? handshake.cause()
+                        : new SslHandshakeTimeoutException("no TLS handshake within " + connectTimeoutMillis + " ms");
+                connected.close();
+                throw tlsFailure(address, cause);
             }
         }
-        throw failure;
+        return connected;
+    }
+
+    private IOException tlsFailure(HostAndPort address, Throwable cause) {
+        return new IOException(TlsFailures.describe(address, cause, connectTimeoutMillis, tls.keyStore() != null),
+                cause);
     }
 
     @Override
@@ -126,14 +178,16 @@ public final class NettyTcpTransport implements Transport {
     @Override
     public String describe() {
         HostAndPort address = connectedTo;
-        return "keel://" + (address != null ? address : addresses.toString());
+        return (tls != null ? "keel+ssl://" : "keel://") + (address != null ? address : addresses.toString());
     }
 
     private final class InboundHandler extends SimpleChannelInboundHandler<Frame> {
         private final TransportListener listener;
+        private final HostAndPort address;
 
-        InboundHandler(TransportListener listener) {
+        InboundHandler(TransportListener listener, HostAndPort address) {
             this.listener = listener;
+            this.address = address;
         }
 
         @Override
@@ -149,10 +203,16 @@ public final class NettyTcpTransport implements Transport {
         @Override
         public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
             ProtocolException protocolError = ProtocolException.findIn(cause);
-            reportLoss(protocolError != null
-                    ? new IOException("the broker at " + describe() + " broke the protocol: "
-                            + protocolError.getMessage(), protocolError)
-                    : new IOException("connection to " + describe() + " failed: " + cause, cause));
+            if (protocolError != null) {
+                reportLoss(new IOException("the broker at " + describe() + " broke the protocol: "
+                        + protocolError.getMessage(), protocolError));
+            } else if (tls != null && TlsFailures.isTls(cause)) {
+                // With TLS 1.3 the broker judges the client's certificate after the client's handshake completed:
+                // its refusal arrives here, as an alert on the first read.
+                reportLoss(tlsFailure(address, cause));
+            } else {
+                reportLoss(new IOException("connection to " + describe() + " failed: " + cause, cause));
+            }
             ctx.close();
         }
 

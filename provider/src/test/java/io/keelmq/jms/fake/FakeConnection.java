@@ -134,6 +134,7 @@ final class FakeConnection implements FrameSink {
             case BROWSE -> consuming.browse(f, h);
             case CREATE_DESTINATION -> createDestination(f, h);
             case DELETE_DESTINATION -> deleteDestination(f, h);
+            case CREATE_PRODUCER -> createProducer(f, h);
             default -> throw h.violation("the client sent " + code + ", which it has no business sending yet");
         };
     }
@@ -245,6 +246,13 @@ final class FakeConnection implements FrameSink {
     }
 
     // ---------------------------------------------------------------- temporary destinations
+
+    /** Checks the headers; the fake broker has no permissions (a refusal is staged with failNext). */
+    private Frame createProducer(Frame f, FakeHeaders h) {
+        h.requiredLong("producerId");
+        h.destination("destinationKind", "destination", null);
+        return ok(f);
+    }
 
     private Frame createDestination(Frame f, FakeHeaders h) {
         DestinationRef ref = h.destination("destinationKind", "destination", null);

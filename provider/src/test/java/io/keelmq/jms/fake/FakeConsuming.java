@@ -336,7 +336,8 @@ final class FakeConsuming {
         int fromPartition = h.requiredInt("fromPartition");
         long fromOffset = h.requiredLong("fromOffset");
         int maxMessages = h.requiredInt("maxMessages");
-        if (!ref.kind().isQueue() || maxMessages < 1) {
+        // maxMessages 0: the check a client sends when a QueueBrowser is created; it reads nothing
+        if (!ref.kind().isQueue() || maxMessages < 0) {
             throw h.violation("BROWSE of " + ref + " for " + maxMessages);
         }
         Selector selector;

@@ -28,6 +28,16 @@ class BrokerURLTest {
     }
 
     @Test
+    void keelSslUrlIsTcpWithTheTlsPortAsDefault() throws Exception {
+        BrokerURL url = BrokerURL.parse("keel+ssl://a:1,b?trustStore=/x/t.p12");
+        assertEquals(BrokerURL.Scheme.KEEL_SSL, url.scheme());
+        assertTrue(url.scheme().isTcp());
+        assertEquals(List.of(new HostAndPort("a", 1), new HostAndPort("b", BrokerURL.DEFAULT_TLS_PORT)),
+                url.addresses());
+        assertEquals(Map.of("trustStore", "/x/t.p12"), url.options());
+    }
+
+    @Test
     void vmUrlNamesABroker() throws Exception {
         BrokerURL url = BrokerURL.parse("VM://embedded?broker.listenPort=0");
         assertEquals(BrokerURL.Scheme.VM, url.scheme());
@@ -44,7 +54,7 @@ class BrokerURLTest {
     @ParameterizedTest
     @ValueSource(strings = {"", "localhost:10911", "tcp://h:1", "keel://", "keel://h:x", "keel://h:70000",
             "keel://[::1", "keel://h:1?novalue", "keel://h:1?a=1&a=2", "vm://", "vm://a/b", "keel://:5",
-            "keel://h?x=%zz"})
+            "keel://h?x=%zz", "keel+ssl://"})
     void malformedUrlsAreRefusedWithAReason(String text) {
         JMSException e = assertThrows(JMSException.class, () -> BrokerURL.parse(text));
         assertTrue(e.getMessage().contains("URL"), e.getMessage());

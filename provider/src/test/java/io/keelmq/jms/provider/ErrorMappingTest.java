@@ -31,6 +31,7 @@ class ErrorMappingTest {
                 Arguments.of(ErrorCode.INVALID_CLIENT_ID, InvalidClientIDException.class),
                 Arguments.of(ErrorCode.ILLEGAL_STATE, IllegalStateException.class),
                 Arguments.of(ErrorCode.RESOURCE_EXHAUSTED, ResourceAllocationException.class),
+                Arguments.of(ErrorCode.LIMIT_EXCEEDED, ResourceAllocationException.class),
                 Arguments.of(ErrorCode.BUSY, BrokerBusyException.class),
                 Arguments.of(ErrorCode.TRANSACTION_ROLLED_BACK, TransactionRolledBackException.class),
                 Arguments.of(ErrorCode.INTERNAL, JMSException.class),

@@ -27,14 +27,23 @@ import java.util.concurrent.Callable;
 /**
  * {@code bin/keel-admin user add|remove|passwd|list --users-file FILE ...}: maintains the broker's
  * users file (see {@link UsersFile}); needs no running broker, which re-reads the file when it changes.
+ * {@code bin/keel-admin --url keel://host:port [--user U --password P] destination list}: asks a running broker
+ * (ADMIN request; with authorization the user needs {@code manage}).
  * Passwords come from {@code --password} or, without it, from the console (not echoed) or standard input.
  * Exit codes: 0 done, 1 failed (unknown user, user exists, unreadable file), 2 bad usage.
  */
 @Command(name = "keel-admin", mixinStandardHelpOptions = true, description = "KeelMQ administration.",
-        subcommands = AdminMain.UserCommand.class)
+        subcommands = {AdminMain.UserCommand.class, AdminMain.DestinationCommand.class})
 public final class AdminMain implements Callable<Integer> {
     private final InputStream in;
     private final Console console;
+    @Option(names = "--url", paramLabel = "URL",
+            description = "a running broker, keel://host:port (for destination ...)")
+    String url;
+    @Option(names = "--user", paramLabel = "USER", description = "user to log in to the broker as")
+    String user;
+    @Option(names = "--password", paramLabel = "PASSWORD", description = "that user's password")
+    String password;
 
     AdminMain(InputStream in, Console console) {
         this.in = in;
@@ -60,7 +69,8 @@ public final class AdminMain implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        throw new CommandLine.ParameterException(new CommandLine(this), "missing command (try: user --help)");
+        throw new CommandLine.ParameterException(new CommandLine(this),
+                "missing command (try: user --help or destination --help)");
     }
 
     char[] readPassword(String prompt) throws IOException {
@@ -77,6 +87,50 @@ public final class AdminMain implements Callable<Integer> {
             throw new IllegalArgumentException("no password given (use --password or standard input)");
         }
         return line.toCharArray();
+    }
+
+    @Command(name = "destination", mixinStandardHelpOptions = true,
+            description = "Look at the destinations of a running broker (needs --url; --user/--password when it "
+                    + "requires authentication; the user needs the manage permission).",
+            subcommands = ListDestinations.class)
+    static final class DestinationCommand implements Callable<Integer> {
+        @CommandLine.ParentCommand
+        AdminMain admin;
+
+        @Override
+        public Integer call() {
+            throw new CommandLine.ParameterException(new CommandLine(this), "missing command: list");
+        }
+    }
+
+    @Command(name = "list", mixinStandardHelpOptions = true,
+            description = "List destinations with their message and consumer counts (queues: messages not yet "
+                    + "acknowledged; topics: messages in the log).")
+    static final class ListDestinations implements Callable<Integer> {
+        @CommandLine.ParentCommand
+        DestinationCommand parent;
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() throws IOException {
+            AdminMain admin = parent.admin;
+            if (admin.url == null) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--url keel://host:port is required");
+            }
+            List<DestinationSummary> destinations;
+            try (BrokerAdminClient client = BrokerAdminClient.connect(admin.url, admin.user, admin.password)) {
+                destinations = client.listDestinations();
+            }
+            PrintWriter out = spec.commandLine().getOut();
+            out.printf("%-16s %-40s %10s %12s %10s%n", "KIND", "NAME", "PARTITIONS", "MESSAGES", "CONSUMERS");
+            for (DestinationSummary d : destinations) {
+                out.printf("%-16s %-40s %10d %12d %10d%n", d.kind(), d.name(), d.partitions(), d.messages(),
+                        d.consumers());
+            }
+            out.flush();
+            return 0;
+        }
     }
 
     static final class FileOption {

@@ -1,6 +1,7 @@
 package io.keelmq.server.config;
 
 import io.keelmq.protocol.frame.FrameLimits;
+import io.keelmq.protocol.message.PropertyLimits;
 import io.keelmq.store.FlushDiskType;
 import io.keelmq.store.StoreConfig;
 
@@ -75,6 +76,26 @@ public final class BrokerConfig {
             throw new ConfigException("key usersFile is required when authenticationEnabled=true "
                     + "(create the file with: keel-admin user add --users-file FILE USER)");
         }
+        if (get(ConfigKeys.TLS_ENABLED)) {
+            validateTls();
+        }
+    }
+
+    /** What a TLS listener needs beyond single keys; the key stores themselves are read at start. */
+    private void validateTls() throws ConfigException {
+        if (get(ConfigKeys.TLS_KEY_STORE) == null) {
+            throw new ConfigException("key tlsKeyStore is required when tlsEnabled=true (a PKCS12 or JKS file with "
+                    + "the broker's private key and certificate)");
+        }
+        if (get(ConfigKeys.TLS_CLIENT_AUTH) != TlsClientAuth.NONE && get(ConfigKeys.TLS_TRUST_STORE) == null) {
+            throw new ConfigException("key tlsTrustStore is required when tlsClientAuth="
+                    + get(ConfigKeys.TLS_CLIENT_AUTH) + " (the CAs whose client certificates are accepted)");
+        }
+        int tlsPort = get(ConfigKeys.TLS_PORT);
+        if (tlsPort != 0 && tlsPort == listenPort()) {
+            throw new ConfigException("bad value '" + tlsPort + "' for key tlsPort: must differ from listenPort "
+                    + "(the plain and the TLS listener each need their own port)");
+        }
     }
 
     /** The store's settings, mapped key by key. */
@@ -106,6 +127,19 @@ public final class BrokerConfig {
         long wanted = (long) maxMessageSize() + FRAME_OVERHEAD;
         int maxFrame = (int) Math.min(Integer.MAX_VALUE - 16, Math.max(FrameLimits.DEFAULT_MAX_FRAME_SIZE, wanted));
         return FrameLimits.DEFAULT.withMaxFrameSize(maxFrame);
+    }
+
+    /**
+     * What the broker accepts from clients: {@link #frameLimits()} with the configured {@code maxHeaderCount}.
+     * The broker's own frames are checked against {@link #frameLimits()}, what unconfigured clients accept.
+     */
+    public FrameLimits inboundFrameLimits() {
+        return frameLimits().withMaxHeaderCount(get(ConfigKeys.MAX_HEADER_COUNT));
+    }
+
+    /** The property limits of messages clients send. */
+    public PropertyLimits propertyLimits() {
+        return new PropertyLimits(get(ConfigKeys.MAX_PROPERTY_COUNT), get(ConfigKeys.MAX_PROPERTIES_SIZE));
     }
 
     // Shortcuts for the keys read most often.
@@ -148,7 +182,7 @@ public final class BrokerConfig {
         for (ConfigKey<?> key : ConfigKeys.all()) {
             if (values.containsKey(key)) {
                 out.append(out.charAt(out.length() - 1) == '[' ? "" : ", ").append(key.name()).append('=')
-                        .append(ConfigKeys.format(values.get(key)));
+                        .append(ConfigKeys.isSecret(key) ? "****" : ConfigKeys.format(values.get(key)));
             }
         }
         return out.append(']').toString();

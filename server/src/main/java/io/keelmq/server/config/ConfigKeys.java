@@ -1,5 +1,6 @@
 package io.keelmq.server.config;
 
+import io.keelmq.protocol.frame.FrameLimits;
 import io.keelmq.store.FlushDiskType;
 import io.keelmq.store.StoreConfig;
 
@@ -48,6 +49,53 @@ public final class ConfigKeys {
     public static final ConfigKey<Path> USERS_FILE = add(new ConfigKey<>("usersFile", "a path",
             ConfigKeys::parsePath, null, null,
             "users file (bin/keel-admin user ...), required when authenticationEnabled; re-read when it changes"));
+    public static final ConfigKey<Path> AUTHORIZATION_FILE = add(new ConfigKey<>("authorizationFile", "a path",
+            ConfigKeys::parsePath, null, null, "per-destination permissions by role (grant/deny lines, see "
+            + "server/README.md); applies when authenticationEnabled; unset = every user may do everything; "
+            + "re-read when it changes"));
+    public static final ConfigKey<Boolean> POPULATE_JMSX_USER_ID = add(bool("populateJMSXUserID", false,
+            "set JMSXUserID on every message sent to the authenticated user, replacing what the client set"));
+
+    // ------------------------------------------------------------------ limits on what one client may ask
+    // Each breach closes only the offending connection with LIMIT_EXCEEDED (or the framing code) naming the limit.
+    public static final ConfigKey<Integer> MAX_HEADER_COUNT = add(integer("maxHeaderCount",
+            FrameLimits.DEFAULT_MAX_HEADER_COUNT, range(16, 65_535), "headers per frame (requests use at most 10)"));
+    public static final ConfigKey<Integer> MAX_PROPERTY_COUNT = add(integer("maxPropertyCount", 1_000,
+            range(0, Integer.MAX_VALUE), "properties per message"));
+    public static final ConfigKey<Integer> MAX_PROPERTIES_SIZE = add(integer("maxPropertiesSize", 64 * 1024,
+            range(0, Integer.MAX_VALUE), "bytes of the encoded properties (names and values) of one message"));
+    public static final ConfigKey<Integer> MAX_CONNECTIONS_PER_ADDRESS = add(integer("maxConnectionsPerAddress",
+            1_000, range(1, Integer.MAX_VALUE), "open TCP connections from one remote IP address"));
+    public static final ConfigKey<Integer> MAX_CONSUMERS_PER_SESSION = add(integer("maxConsumersPerSession", 1_000,
+            range(1, Integer.MAX_VALUE), "open consumers in one session"));
+
+    // ------------------------------------------------------------------ TLS
+    public static final ConfigKey<Boolean> TLS_ENABLED = add(bool("tlsEnabled", false,
+            "open a TLS listener (clients use keel+ssl://) on tlsPort beside the plain one"));
+    public static final ConfigKey<Integer> TLS_PORT = add(integer("tlsPort", 10913, range(0, 65535),
+            "TCP port of the TLS listener; 0 picks a free port"));
+    public static final ConfigKey<Path> TLS_KEY_STORE = add(new ConfigKey<>("tlsKeyStore", "a path",
+            ConfigKeys::parsePath, null, null,
+            "key store with the broker's private key and certificate chain, required when tlsEnabled"));
+    public static final ConfigKey<String> TLS_KEY_STORE_PASSWORD = add(secret("tlsKeyStorePassword",
+            "password of tlsKeyStore and of its key"));
+    public static final ConfigKey<String> TLS_KEY_STORE_TYPE = add(string("tlsKeyStoreType", "PKCS12",
+            "type of tlsKeyStore (PKCS12 or JKS)"));
+    public static final ConfigKey<Path> TLS_TRUST_STORE = add(new ConfigKey<>("tlsTrustStore", "a path",
+            ConfigKeys::parsePath, null, null,
+            "trust store with the CAs of accepted client certificates, required unless tlsClientAuth=NONE"));
+    public static final ConfigKey<String> TLS_TRUST_STORE_PASSWORD = add(secret("tlsTrustStorePassword",
+            "password of tlsTrustStore"));
+    public static final ConfigKey<String> TLS_TRUST_STORE_TYPE = add(string("tlsTrustStoreType", "PKCS12",
+            "type of tlsTrustStore (PKCS12 or JKS)"));
+    public static final ConfigKey<TlsClientAuth> TLS_CLIENT_AUTH = add(enumKey("tlsClientAuth", TlsClientAuth.class,
+            TlsClientAuth.NONE, "NONE | OPTIONAL | REQUIRE: whether TLS clients must present a trusted certificate"));
+    public static final ConfigKey<List<String>> TLS_PROTOCOLS = add(new ConfigKey<>("tlsProtocols",
+            "a comma-separated list", ConfigKeys::parseList, List.of("TLSv1.3", "TLSv1.2"), null,
+            "TLS protocol versions the listener accepts"));
+    public static final ConfigKey<List<String>> TLS_CIPHER_SUITES = add(new ConfigKey<>("tlsCipherSuites",
+            "a comma-separated list", ConfigKeys::parseList, null, null,
+            "cipher suites the listener accepts (empty: the JDK's defaults)"));
 
     // ------------------------------------------------------------------ broker
     public static final ConfigKey<BrokerRole> BROKER_ROLE = add(enumKey("brokerRole", BrokerRole.class,
@@ -126,7 +174,15 @@ public final class ConfigKeys {
     }
 
     static String format(Object value) {
+        if (value instanceof List<?> list) {
+            return String.join(",", list.stream().map(String::valueOf).toList());
+        }
         return value == null ? "" : value.toString();
+    }
+
+    /** Whether {@code key}'s value must not be printed (logs, toString). */
+    static boolean isSecret(ConfigKey<?> key) {
+        return key == TLS_KEY_STORE_PASSWORD || key == TLS_TRUST_STORE_PASSWORD;
     }
 
     private static <T> ConfigKey<T> add(ConfigKey<T> key) {
@@ -149,6 +205,11 @@ public final class ConfigKeys {
     private static ConfigKey<String> string(String name, String def, String doc) {
         return new ConfigKey<>(name, "a string", text -> text, def,
                 value -> value.isEmpty() ? "must not be empty" : null, doc);
+    }
+
+    /** A password: any text, empty included; no default. */
+    private static ConfigKey<String> secret(String name, String doc) {
+        return new ConfigKey<>(name, "a string", text -> text, null, null, doc);
     }
 
     private static ConfigKey<Boolean> bool(String name, boolean def, String doc) {
@@ -184,6 +245,17 @@ public final class ConfigKeys {
             throw new IllegalArgumentException("empty path");
         }
         return Path.of(text);
+    }
+
+    /** Comma-separated, blanks trimmed, empties dropped; an empty list means "not set" (null). */
+    private static List<String> parseList(String text) {
+        List<String> items = new ArrayList<>();
+        for (String item : text.split(",")) {
+            if (!item.isBlank()) {
+                items.add(item.trim());
+            }
+        }
+        return items.isEmpty() ? null : List.copyOf(items);
     }
 
     private static Function<Integer, String> range(int min, int max) {

@@ -6,6 +6,7 @@ import io.keelmq.server.consume.PullService;
 import io.keelmq.server.consume.SubscriptionManager;
 import io.keelmq.server.destination.DestinationRegistry;
 import io.keelmq.server.security.Authenticator;
+import io.keelmq.server.security.Authorizer;
 import io.keelmq.server.security.FailedLoginThrottle;
 import io.keelmq.server.send.SendService;
 import io.keelmq.server.tx.TransactionService;
@@ -16,12 +17,12 @@ import java.util.concurrent.ScheduledExecutorService;
 
 /**
  * What request handling needs of the broker; one instance per broker, shared by its connections.
- * {@code authenticator} is null when authentication is disabled.
+ * {@code authenticator} and {@code authorizer} are null when authentication is disabled: then nothing is checked.
  */
 public record BrokerServices(BrokerConfig config, MessageStore store, DestinationRegistry destinations,
                              SubscriptionManager subscriptions, PullService pulls, SendService sends,
                              TransactionService transactions,
                              BrowseService browser, ConnectionRegistry connections, Executor workers,
-                             Authenticator authenticator, FailedLoginThrottle loginThrottle,
+                             Authenticator authenticator, Authorizer authorizer, FailedLoginThrottle loginThrottle,
                              ScheduledExecutorService timer) {
 }

@@ -2,10 +2,13 @@ package io.keelmq.server.connection;
 
 import io.keelmq.protocol.frame.ErrorCode;
 import io.keelmq.protocol.frame.Frame;
+import io.keelmq.protocol.message.DestinationRef;
 import io.keelmq.server.consume.ConsumerState;
 import io.keelmq.server.consume.SessionState;
 import io.keelmq.server.destination.Destination;
 import io.keelmq.server.errors.RequestException;
+import io.keelmq.server.security.Authorizer;
+import io.keelmq.server.security.Permission;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -121,6 +124,26 @@ public final class Connection {
     /** Where this connection's requests run, one at a time: held pulls are answered there too. */
     Executor requests() {
         return executor;
+    }
+
+    /**
+     * Checks that this connection's user may act with {@code permission} on a destination; nothing is checked
+     * without authentication, nor on the connection's own temporary destinations.
+     *
+     * @throws RequestException SECURITY if denied
+     */
+    void authorize(Permission permission, DestinationRef.Kind kind, String name) {
+        Authorizer authorizer = services.authorizer();
+        if (authorizer == null) {
+            return;
+        }
+        if (kind.isTemporary()) {
+            Destination temporary = services.destinations().find(kind, name);
+            if (temporary != null && id.equals(temporary.ownerConnectionId())) {
+                return;
+            }
+        }
+        authorizer.check(user, this, permission, kind, name);
     }
 
     // ------------------------------------------------------------------ transport events

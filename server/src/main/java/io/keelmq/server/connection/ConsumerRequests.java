@@ -5,6 +5,7 @@ import io.keelmq.protocol.frame.Frame;
 import io.keelmq.protocol.message.DestinationRef;
 import io.keelmq.protocol.selector.Selector;
 import io.keelmq.protocol.selector.SelectorParseException;
+import io.keelmq.server.config.ConfigKeys;
 import io.keelmq.server.consume.BrowseService;
 import io.keelmq.server.consume.ConsumerRequest;
 import io.keelmq.server.consume.ConsumerState;
@@ -14,6 +15,7 @@ import io.keelmq.server.destination.Destination;
 import io.keelmq.server.destination.DestinationRegistry;
 import io.keelmq.server.errors.RequestException;
 import io.keelmq.server.message.DeliveryCodec;
+import io.keelmq.server.security.Permission;
 
 import java.util.List;
 import java.util.Map;
@@ -35,15 +37,33 @@ final class ConsumerRequests {
         if (connection.consumers().containsKey(consumerId)) {
             throw RequestException.illegalState("consumer " + consumerId + " already exists on this connection");
         }
+        checkConsumerLimit(connection, session);
         Selector selector = selector(request);
-        Destination destination = resolve(connection, request);
+        DestinationRef.Kind kind = kind(request, Headers.required(request, "destinationKind"));
+        String name = Headers.required(request, "destination");
+        // Checked before the destination is resolved, so a refused consumer does not auto-create it either.
+        connection.authorize(Permission.CONSUME, kind, name);
+        boolean durable = Headers.bool(request, "durable");
+        if (durable) {
+            connection.authorize(Permission.CREATE_DURABLE_SUBSCRIPTION, kind, name);
+        }
+        Destination destination = resolve(connection, kind, name);
         ConsumerState consumer = connection.services().subscriptions().open(new ConsumerRequest(consumerId,
                 connection.id(), connection.clientId(), session, destination, selector, Headers.bool(request, "noLocal"),
-                Headers.optional(request, "subscriptionName"), Headers.bool(request, "durable"),
-                Headers.bool(request, "shared")));
+                Headers.optional(request, "subscriptionName"), durable, Headers.bool(request, "shared")));
         session.add(consumer);
         connection.consumers().put(consumerId, consumer);
         connection.respond(request);
+    }
+
+    /** A session may hold maxConsumersPerSession open consumers; closed ones still holding messages do not count. */
+    private static void checkConsumerLimit(Connection connection, SessionState session) {
+        int limit = connection.services().config().get(ConfigKeys.MAX_CONSUMERS_PER_SESSION);
+        long open = session.consumers().stream().filter(c -> !c.isClosed()).count();
+        if (open >= limit) {
+            throw new RequestException(ErrorCode.LIMIT_EXCEEDED, "session " + session.id() + " already has " + open
+                    + " open consumers: maxConsumersPerSession is " + limit);
+        }
     }
 
     static void closeConsumer(Connection connection, Frame request) {
@@ -127,6 +147,7 @@ final class ConsumerRequests {
         }
         String name = Headers.required(request, "destination");
         Selector selector = selector(request);
+        connection.authorize(Permission.BROWSE, kind, name);
         Destination destination = connection.services().destinations().find(kind, name);
         Subscription queue = destination == null ? null : connection.services().subscriptions()
                 .queueSubscription(destination);
@@ -166,9 +187,7 @@ final class ConsumerRequests {
         }
     }
 
-    private static Destination resolve(Connection connection, Frame request) {
-        DestinationRef.Kind kind = kind(request, Headers.required(request, "destinationKind"));
-        String name = Headers.required(request, "destination");
+    private static Destination resolve(Connection connection, DestinationRef.Kind kind, String name) {
         if (name.isEmpty()) {
             throw RequestException.notFound("the destination name is empty");
         }

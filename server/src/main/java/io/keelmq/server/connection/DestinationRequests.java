@@ -5,11 +5,13 @@ import io.keelmq.protocol.message.DestinationRef;
 import io.keelmq.server.destination.Destination;
 import io.keelmq.server.destination.DestinationRegistry;
 import io.keelmq.server.errors.RequestException;
+import io.keelmq.server.security.Permission;
 
 /**
  * CREATE_DESTINATION and DELETE_DESTINATION. A temporary destination belongs to the
  * connection that created it and is deleted with it; a queue or topic created here is an
- * ordinary, persisted one (the way to create destinations when autoCreateTopicEnable is off).
+ * ordinary, persisted one (the way to create destinations when autoCreateTopicEnable is off); creating or
+ * deleting one of those needs the {@code manage} permission when authorization applies.
  */
 final class DestinationRequests {
 
@@ -22,6 +24,9 @@ final class DestinationRequests {
         if (name.isEmpty()) {
             throw RequestException.notFound("the destination name is empty");
         }
+        if (!kind.isTemporary()) {
+            connection.authorize(Permission.MANAGE, kind, name);   // temporary ones belong to their creator
+        }
         Destination destination = connection.services().destinations().create(kind, name, connection.id());
         if (destination.isTemporary()) {
             connection.temporaries().add(destination);
@@ -32,6 +37,9 @@ final class DestinationRequests {
     static void delete(Connection connection, Frame request) {
         DestinationRef.Kind kind = ConsumerRequests.kind(request, Headers.required(request, "destinationKind"));
         String name = Headers.required(request, "destination");
+        if (!kind.isTemporary()) {
+            connection.authorize(Permission.MANAGE, kind, name);
+        }
         DestinationRegistry registry = connection.services().destinations();
         Destination destination = registry.find(kind, name);
         if (destination == null) {

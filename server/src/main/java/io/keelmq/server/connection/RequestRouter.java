@@ -43,6 +43,8 @@ final class RequestRouter {
         handlers.put(RequestCode.BROWSE, ConsumerRequests::browse);
         handlers.put(RequestCode.CREATE_DESTINATION, DestinationRequests::create);
         handlers.put(RequestCode.DELETE_DESTINATION, DestinationRequests::delete);
+        handlers.put(RequestCode.CREATE_PRODUCER, ProducerRequests::createProducer);
+        handlers.put(RequestCode.ADMIN, AdminRequests::admin);
         for (RequestCode code : RequestCode.values()) {
             if (!handlers.containsKey(code)) {
                 throw new ExceptionInInitializerError("no handler for " + code);

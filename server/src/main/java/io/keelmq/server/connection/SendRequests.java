@@ -2,7 +2,9 @@ package io.keelmq.server.connection;
 
 import io.keelmq.protocol.frame.Frame;
 import io.keelmq.server.consume.SessionState;
+import io.keelmq.protocol.message.DestinationRef;
 import io.keelmq.server.errors.RequestException;
+import io.keelmq.server.security.Permission;
 import io.keelmq.server.send.SendReply;
 import io.keelmq.server.tx.Transaction;
 
@@ -34,6 +36,16 @@ final class SendRequests {
             @Override
             public Transaction transaction() {
                 return transaction;
+            }
+
+            @Override
+            public String user() {
+                return connection.user();
+            }
+
+            @Override
+            public void authorizeSend(DestinationRef target) {
+                connection.authorize(Permission.SEND, target.kind(), target.name());
             }
 
             @Override

@@ -15,9 +15,10 @@ import java.util.List;
 
 /**
  * BROWSE: shows a queue's messages without consuming them, partition by partition from a
- * continuation point the client passes back. Acknowledged and expired messages are not
- * shown; messages in flight are (they are still on the queue). One answer examines a bounded
- * number of messages so a selector that matches little cannot hold a worker thread for long.
+ * continuation point the client passes back. Acknowledged and expired messages, and messages
+ * whose delivery time has not come yet, are not shown; messages in flight are (they are still
+ * on the queue). One answer examines a bounded number of messages so a selector that matches
+ * little cannot hold a worker thread for long.
  */
 public final class BrowseService {
     private static final int SCAN_LIMIT = 4_096;
@@ -63,7 +64,9 @@ public final class BrowseService {
                     continue;
                 }
                 DecodedMessage message = StoredMessages.read(store, entry);
-                if (message == null || message.isExpired(now) || !message.matches(selector)) {
+                // A message before its delivery time is not yet visible on the queue (spec 3.4.13).
+                if (message == null || message.isExpired(now) || message.deliverNotBefore(now) != 0
+                        || !message.matches(selector)) {
                     continue;
                 }
                 Delivery delivery = new Delivery(partition, entry.queueOffset(), count,

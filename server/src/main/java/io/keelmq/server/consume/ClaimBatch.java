@@ -13,6 +13,8 @@ final class ClaimBatch {
     private final long maxBytes;
     private long bytes;
     int examined;
+    /** Bytes of window messages held for delivery (bounded by Subscription.RETAINED_BYTES). */
+    long retainedBytes;
     boolean full;
 
     ClaimBatch(int maxMessages, long maxBytes, long now) {

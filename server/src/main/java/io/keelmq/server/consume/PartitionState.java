@@ -23,6 +23,11 @@ final class PartitionState {
     private final Map<Long, Integer> priorDeliveries = new HashMap<>();
     /** The mark an earlier run left: messages below it may have been delivered before a crash. */
     private final long restartMark;
+    /**
+     * JMSPriority of messages a claim's window has read and left undelivered, so later claims need not read them
+     * again to order their window; bounded (cleared when full), entries go when their message is acknowledged.
+     */
+    final Map<Long, Integer> priorities = new HashMap<>();
     long reservedMark;
     long deliveredUpTo;
 
@@ -61,6 +66,14 @@ final class PartitionState {
 
     void forget(long offset) {
         priorDeliveries.remove(offset);
+        priorities.remove(offset);
+    }
+
+    void rememberPriority(long offset, int priority, int limit) {
+        if (priorities.size() >= limit) {
+            priorities.clear();
+        }
+        priorities.put(offset, priority);
     }
 
     /** Clean shutdown: exactly what was delivered, never below what an earlier run may have delivered. */

@@ -13,6 +13,7 @@ import io.keelmq.store.queue.ConsumeQueueEntry;
 import java.io.IOException;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -36,6 +37,10 @@ public final class Subscription {
     private static final int SCAN_BATCH = 64;
     /** Messages examined per claim before the lock is given up; the claim is then resumed. */
     private static final int SCAN_LIMIT = 2_048;
+    /** Queue offsets per partition among which a claim delivers the highest priority first (see claimNew). */
+    static final int PRIORITY_WINDOW = 256;
+    /** Bytes of messages a claim keeps in memory between reading its window and delivering from it. */
+    private static final long RETAINED_BYTES = 8L << 20;
 
     private final String key;
     private final SubscriptionKind kind;
@@ -132,6 +137,7 @@ public final class Subscription {
         redeliverable.clear();
         for (PartitionState partition : partitions) {
             partition.inFlight.clear();
+            partition.priorities.clear();
         }
     }
 
@@ -152,9 +158,7 @@ public final class Subscription {
         int count = partitions.length;
         try {
             claimRedeliverable(consumer, batch);
-            for (int i = 0; i < count && !batch.full && batch.examined < SCAN_LIMIT; i++) {
-                scanPartition(consumer, partitions[(consumer.nextPartition + i) % count], batch);
-            }
+            claimNew(consumer, batch);
         } catch (IOException e) {
             // What is already claimed must reach the consumer, or it would sit in flight unseen.
             if (batch.deliveries.isEmpty()) {
@@ -199,47 +203,166 @@ public final class Subscription {
         }
     }
 
-    private void scanPartition(ConsumerState consumer, PartitionState partition, ClaimBatch batch) throws IOException {
-        ConsumeQueue queue = store.consumeQueue(destination.storeName(), partition.partition);
-        if (queue == null) {
-            return;
-        }
-        int p = partition.partition;
+    /**
+     * New messages, highest JMSPriority first within a bounded look-ahead window. Per partition the window is
+     * {@value #PRIORITY_WINDOW} queue offsets starting at the first message not yet decided for this consumer (its
+     * cursor, past messages acknowledged, in flight, released or rejected); the messages of all partitions' windows
+     * are claimed by priority (highest first), then partition (rotated per claim), then offset. Hence:
+     * <ul>
+     * <li>messages of one partition with equal priority are claimed in offset order, so one session's (and one
+     * JMSXGroupID's) messages of equal priority keep their order (spec 6.2.9 and 3.4.10);</li>
+     * <li>a message is overtaken by at most {@value #PRIORITY_WINDOW} - 1 later messages of its partition: a steady
+     * stream of higher-priority messages cannot starve it, because the window does not move past it;</li>
+     * <li>memory and work are bounded: at most {@value #PRIORITY_WINDOW} candidates per partition per round, however
+     * long the backlog; messages beyond the window are not looked at. When a round leaves the batch room, the
+     * next round takes the windows that follow (still within {@link #SCAN_LIMIT} reads per claim).</li>
+     * </ul>
+     * Released (redelivered) and due deferred messages are served before these, in partition and offset order.
+     */
+    private void claimNew(ConsumerState consumer, ClaimBatch batch) throws IOException {
+        int count = partitions.length;
+        long[] scannedTo = new long[count];
         while (!batch.full && batch.examined < SCAN_LIMIT) {
-            long from = Math.max(consumer.cursors[p], partition.position.lowWatermark());
-            List<ConsumeQueueEntry> entries = queue.read(from, SCAN_BATCH);
-            if (entries.isEmpty()) {
-                consumer.cursors[p] = Math.max(from, consumer.cursors[p]);
+            List<Candidate> candidates = new ArrayList<>();
+            boolean progress = false;
+            for (int i = 0; i < count; i++) {
+                PartitionState partition = partitions[(consumer.nextPartition + i) % count];
+                long before = consumer.cursors[partition.partition];
+                scannedTo[partition.partition] = window(consumer, partition, i, batch, candidates);
+                progress |= scannedTo[partition.partition] > before;
+            }
+            if (!progress && candidates.isEmpty()) {
                 return;
             }
-            for (ConsumeQueueEntry entry : entries) {
-                long offset = entry.queueOffset();
-                if (batch.full || batch.examined >= SCAN_LIMIT) {
-                    return;
+            candidates.sort(Candidate.ORDER);
+            for (Candidate candidate : candidates) {
+                if (batch.full) {
+                    break;
                 }
-                if (entry.size() <= 0 || partition.position.isAcked(offset) || partition.inFlight.containsKey(offset)
-                        || redeliverable.containsKey(new PartitionOffset(p, offset))) {
-                    consumer.cursors[p] = offset + 1;
-                    continue;
+                PartitionState partition = candidate.partition;
+                long offset = candidate.entry.queueOffset();
+                DecodedMessage message = candidate.message;
+                if (message == null) {
+                    batch.examined++;
+                    message = StoredMessages.read(store, candidate.entry);
                 }
-                batch.examined++;
-                DecodedMessage message = StoredMessages.read(store, entry);
                 switch (verdict(consumer, partition, offset, message, batch.now)) {
-                    case GONE, NOT_FOR_CONSUMER -> consumer.cursors[p] = offset + 1;
+                    case GONE, NOT_FOR_CONSUMER -> candidate.decided = true;
                     case DEFERRED -> {
-                        redeliverable.put(new PartitionOffset(p, offset), message.message().getDeliveryTime());
-                        consumer.cursors[p] = offset + 1;
+                        redeliverable.put(new PartitionOffset(partition.partition, offset),
+                                message.message().getDeliveryTime());
+                        candidate.decided = true;
                     }
                     case DELIVER -> {
-                        if (!batch.fits(StoredMessages.sizeOf(message))) {
-                            return;
+                        if (batch.fits(StoredMessages.sizeOf(message))) {
+                            deliver(consumer, partition, offset, message, batch);
+                            candidate.decided = true;
                         }
-                        deliver(consumer, partition, offset, message, batch);
-                        consumer.cursors[p] = offset + 1;
                     }
                     default -> throw new AssertionError();
                 }
             }
+            // Each cursor moves to its partition's first undecided candidate, or past its window if none is left.
+            for (int p = 0; p < count; p++) {
+                consumer.cursors[p] = Math.max(consumer.cursors[p], scannedTo[p]);
+            }
+            for (Candidate candidate : candidates) {
+                int p = candidate.partition.partition;
+                if (!candidate.decided && candidate.entry.queueOffset() < consumer.cursors[p]) {
+                    consumer.cursors[p] = candidate.entry.queueOffset();
+                }
+            }
+        }
+    }
+
+    /**
+     * Collects one partition's window into {@code candidates}: from the consumer's cursor, messages already decided
+     * are skipped (and the cursor moved past them while no candidate precedes them); messages seen for the first time
+     * are read, those the subscription will never deliver are acknowledged away and deferred ones set aside. Each
+     * message's priority is remembered in the partition, so a message left in the window is not read again only to
+     * learn it.
+     *
+     * @return the offset after the last one examined
+     */
+    private long window(ConsumerState consumer, PartitionState partition, int rank, ClaimBatch batch,
+                        List<Candidate> candidates) throws IOException {
+        int p = partition.partition;
+        long from = Math.max(consumer.cursors[p], partition.position.lowWatermark());
+        ConsumeQueue queue = store.consumeQueue(destination.storeName(), p);
+        if (queue == null) {
+            return from;
+        }
+        long limit = Long.MAX_VALUE;
+        while (batch.examined < SCAN_LIMIT) {
+            List<ConsumeQueueEntry> entries = queue.read(from, SCAN_BATCH);
+            if (entries.isEmpty()) {
+                break;
+            }
+            for (ConsumeQueueEntry entry : entries) {
+                long offset = entry.queueOffset();
+                if (offset >= limit || batch.examined >= SCAN_LIMIT) {
+                    return from;
+                }
+                from = offset + 1;
+                boolean candidate = false;
+                if (entry.size() > 0 && !partition.position.isAcked(offset) && !partition.inFlight.containsKey(offset)
+                        && !redeliverable.containsKey(new PartitionOffset(p, offset))) {
+                    Integer priority = partition.priorities.get(offset);
+                    DecodedMessage message = null;
+                    if (priority == null) {
+                        batch.examined++;
+                        message = StoredMessages.read(store, entry);
+                        Verdict verdict = verdict(consumer, partition, offset, message, batch.now);
+                        if (verdict == Verdict.DEFERRED) {
+                            redeliverable.put(new PartitionOffset(p, offset), message.message().getDeliveryTime());
+                        } else if (verdict != Verdict.GONE) {
+                            // Also for a message this consumer's selector rejects: it stays for the others.
+                            partition.rememberPriority(offset, message.message().getPriority(), PRIORITY_WINDOW * 4);
+                        }
+                        if (verdict == Verdict.DELIVER) {
+                            priority = message.message().getPriority();
+                            // Kept for delivery within a byte budget; past it, read again when its turn comes.
+                            long size = StoredMessages.sizeOf(message);
+                            if (batch.retainedBytes + size > RETAINED_BYTES) {
+                                message = null;
+                            } else {
+                                batch.retainedBytes += size;
+                            }
+                        }
+                    }
+                    if (priority != null) {
+                        candidates.add(new Candidate(rank, partition, entry, priority, message));
+                        candidate = true;
+                    }
+                }
+                if (candidate && limit == Long.MAX_VALUE) {
+                    limit = offset + PRIORITY_WINDOW;
+                } else if (!candidate && limit == Long.MAX_VALUE) {
+                    consumer.cursors[p] = offset + 1;
+                }
+            }
+        }
+        return from;
+    }
+
+    /** A message of a claim's window. */
+    private static final class Candidate {
+        static final Comparator<Candidate> ORDER = Comparator.comparingInt((Candidate c) -> -c.priority)
+                .thenComparingInt(c -> c.rank).thenComparingLong(c -> c.entry.queueOffset());
+        final int rank;
+        final PartitionState partition;
+        final ConsumeQueueEntry entry;
+        final int priority;
+        /** The message if it was read while collecting the window, else null (read when its turn comes). */
+        final DecodedMessage message;
+        boolean decided;
+
+        Candidate(int rank, PartitionState partition, ConsumeQueueEntry entry, int priority, DecodedMessage message) {
+            this.rank = rank;
+            this.partition = partition;
+            this.entry = entry;
+            this.priority = priority;
+            this.message = message;
         }
     }
 

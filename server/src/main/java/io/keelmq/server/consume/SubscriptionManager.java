@@ -177,15 +177,22 @@ public final class SubscriptionManager implements DestinationListener {
         String key = durableKey(request.clientId(), name);
         Subscription existing = byKey.get(key);
         SubscriptionKind kind = request.shared() ? SubscriptionKind.SHARED_DURABLE : SubscriptionKind.DURABLE;
+        if (existing != null && existing.kind() != kind) {
+            // Spec 8.3.3/8.3.4: a shared and an unshared durable subscription may not have the same name and client
+            // id; creating one when the other exists is an error, not a replacement, even with no consumer active.
+            throw RequestException.illegalState("durable subscription '" + name + "' exists already as "
+                    + (existing.kind() == SubscriptionKind.SHARED_DURABLE ? "a shared" : "an unshared")
+                    + " durable subscription; unsubscribe it first");
+        }
         if (existing != null) {
-            boolean same = existing.kind() == kind && existing.destination() == request.destination()
+            boolean same = existing.destination() == request.destination()
                     && existing.spec().sameDefinition(spec.selector(), spec.noLocal());
             if (same && (request.shared() || !existing.hasConsumers())) {
                 return existing;
             }
             if (existing.hasConsumers()) {
                 throw RequestException.illegalState("durable subscription '" + name + "' is already active"
-                        + (same ? "" : " with another topic, selector, noLocal or sharing"));
+                        + (same ? "" : " with another topic, selector or noLocal"));
             }
             LOG.info("durable subscription {} redefined: replacing it", key);
             removeDurable(existing);

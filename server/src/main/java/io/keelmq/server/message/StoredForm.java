@@ -21,6 +21,8 @@ public final class StoredForm {
     public static final String TAG = "JMS_Keel_Tag";
     public static final String KEYS = "JMS_Keel_Keys";
     public static final String GROUP_ID = "JMSXGroupID";
+    /** Set by the broker to the authenticated sender when {@code populateJMSXUserID=true}. */
+    public static final String USER_ID = "JMSXUserID";
     /** Broker-private: the id of the connection that sent a topic message. */
     public static final String CONNECTION_ID = "JMS_Keel_ConnectionId";
     /** Broker-private: present (true) when the message's body is null though its type is not NONE. */

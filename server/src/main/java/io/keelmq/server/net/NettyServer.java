@@ -6,6 +6,7 @@ import io.keelmq.protocol.frame.FrameLimits;
 import io.keelmq.server.config.BrokerConfig;
 import io.keelmq.server.config.ConfigKeys;
 import io.keelmq.server.connection.BrokerServices;
+import io.keelmq.server.tls.TlsDetector;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
@@ -18,6 +19,7 @@ import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.ssl.SslContext;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,8 +28,9 @@ import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The TCP listener: epoll when the native transport loads, NIO otherwise. Each connection's
- * pipeline is frame decoder (with the broker's limits, so a hostile length field is refused
+ * The TCP listeners, plain and TLS, on one pair of event-loop groups: epoll when the native transport
+ * loads, NIO otherwise. Each connection's pipeline is the per-address connection limit, (on the TLS listener:
+ * {@link TlsDetector}, which becomes the SslHandler) frame decoder (with the broker's limits, so a hostile length field is refused
  * after four bytes), frame encoder, the idle handler once the heartbeat is agreed, and the
  * {@link ConnectionHandler}. Event-loop threads only decode and hand over; requests run on
  * the worker pool and sends complete on the store's flush.
@@ -42,20 +45,40 @@ public final class NettyServer {
     private final boolean epoll = Epoll.isAvailable();
     private EventLoopGroup bossGroup;
     private EventLoopGroup workerGroup;
+    private ConnectionLimitHandler connectionLimit;
     private Channel serverChannel;
+    private Channel tlsChannel;
 
     public NettyServer(BrokerConfig config, BrokerServices services) {
         this.config = config;
         this.services = services;
     }
 
-    /** Binds the listener; returns the address actually bound (port 0 becomes a free port). */
+    /** Binds the plain listener; returns the address actually bound (port 0 becomes a free port). */
     public InetSocketAddress start() throws InterruptedException {
-        int ioThreads = config.get(ConfigKeys.SERVER_SELECTOR_THREADS);
-        bossGroup = group(1, "keel-accept");
-        workerGroup = group(ioThreads, "keel-io");
-        FrameLimits limits = config.frameLimits();
-        FrameEncoder encoder = new FrameEncoder(limits);
+        serverChannel = bind(config.listenPort(), null);
+        InetSocketAddress bound = (InetSocketAddress) serverChannel.localAddress();
+        LOG.info("listening on {} ({} transport, {} I/O threads, {})", bound, epoll ? "epoll" : "nio",
+                config.get(ConfigKeys.SERVER_SELECTOR_THREADS), config.frameLimits());
+        return bound;
+    }
+
+    /**
+     * Binds the TLS listener on {@code tlsPort}, sharing the plain listener's event loops; its connections run the
+     * same pipeline behind a {@link TlsDetector}. Returns the address actually bound.
+     */
+    public InetSocketAddress startTls(SslContext tls) throws InterruptedException {
+        tlsChannel = bind(config.get(ConfigKeys.TLS_PORT), tls);
+        InetSocketAddress bound = (InetSocketAddress) tlsChannel.localAddress();
+        LOG.info("listening for TLS on {}", bound);
+        return bound;
+    }
+
+    /** @param tls null for the plain listener */
+    private Channel bind(int port, SslContext tls) throws InterruptedException {
+        createGroups();
+        FrameLimits limits = config.inboundFrameLimits();
+        FrameEncoder encoder = new FrameEncoder(config.frameLimits());
         long handshakeTimeout = config.get(ConfigKeys.HANDSHAKE_TIMEOUT_MILLIS);
         Class<? extends ServerChannel> channelType = epoll ? EpollServerSocketChannel.class
                 : NioServerSocketChannel.class;
@@ -69,6 +92,11 @@ public final class NettyServer {
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel channel) {
+                        // The per-address limit comes first, so that refused connections cost no TLS handshake.
+                        channel.pipeline().addLast("connectionLimit", connectionLimit);
+                        if (tls != null) {
+                            channel.pipeline().addLast("tls", new TlsDetector(tls, handshakeTimeout));
+                        }
                         channel.pipeline()
                                 .addLast("decoder", new FrameDecoder(limits))
                                 .addLast("encoder", encoder)
@@ -76,15 +104,20 @@ public final class NettyServer {
                     }
                 });
         try {
-            serverChannel = bootstrap.bind(config.listenAddress(), config.listenPort()).sync().channel();
+            return bootstrap.bind(config.listenAddress(), port).sync().channel();
         } catch (InterruptedException | RuntimeException e) {
             close();
             throw e;
         }
-        InetSocketAddress bound = (InetSocketAddress) serverChannel.localAddress();
-        LOG.info("listening on {} ({} transport, {} I/O threads, {})", bound, epoll ? "epoll" : "nio", ioThreads,
-                limits);
-        return bound;
+    }
+
+    private void createGroups() {
+        if (bossGroup == null) {
+            // One limit handler for both listeners: the count is per remote address, whichever port it uses.
+            connectionLimit = new ConnectionLimitHandler(config.get(ConfigKeys.MAX_CONNECTIONS_PER_ADDRESS));
+            bossGroup = group(1, "keel-accept");
+            workerGroup = group(config.get(ConfigKeys.SERVER_SELECTOR_THREADS), "keel-io");
+        }
     }
 
     private EventLoopGroup group(int threads, String name) {
@@ -94,8 +127,10 @@ public final class NettyServer {
 
     /** Stops accepting connections; open ones carry on until closed. */
     public void stopAccepting() {
-        if (serverChannel != null) {
-            serverChannel.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
+        for (Channel listener : new Channel[] {serverChannel, tlsChannel}) {
+            if (listener != null) {
+                listener.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
+            }
         }
     }
 

@@ -1,5 +1,6 @@
 package io.keelmq.server.send;
 
+import io.keelmq.protocol.message.DestinationRef;
 import io.keelmq.server.errors.RequestException;
 import io.keelmq.server.tx.Transaction;
 
@@ -14,6 +15,16 @@ public interface SendReply {
     default Transaction transaction() {
         return null;
     }
+
+    /** The authenticated user of the sending connection, or null (authentication disabled). */
+    String user();
+
+    /**
+     * Checks that the sender may send to {@code target}; runs before anything is stored.
+     *
+     * @throws RequestException SECURITY if not
+     */
+    void authorizeSend(DestinationRef target);
 
     void ok(Map<String, String> headers);
 

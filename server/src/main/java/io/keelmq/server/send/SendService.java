@@ -6,6 +6,7 @@ import io.keelmq.protocol.frame.ProtocolException;
 import io.keelmq.protocol.frame.RequestCode;
 import io.keelmq.protocol.frame.WireReader;
 import io.keelmq.protocol.message.DestinationRef;
+import io.keelmq.protocol.message.PropertyLimits;
 import io.keelmq.protocol.message.WireMessage;
 import io.keelmq.protocol.message.WireMessageCodec;
 import io.keelmq.server.config.BrokerConfig;
@@ -44,7 +45,8 @@ import java.util.concurrent.TimeUnit;
  * requests wait in a bounded queue; one thread takes them in arrival order (so a producer's
  * pipelined sends are stored in order), validates, picks the partition and appends through
  * {@link MessageStore#appendBatchAsync}. The answer is written when the append completes
- * (after the group commit under SYNC_FLUSH) and the message is in its consume queue
+ * (after the group commit under SYNC_FLUSH; a transacted send's half once written, see
+ * {@link io.keelmq.server.tx.TransactionService#commit}) and the message is in its consume queue
  * ({@link DispatchGate}), so no thread ever waits for a disk flush, and a message whose send
  * returned is visible to every consumer and browser.
  *
@@ -64,6 +66,8 @@ public final class SendService {
     private final int maxMessageSize;
     private final long maxWaitNanos;
     private final boolean indexEnabled;
+    private final PropertyLimits propertyLimits;
+    private final boolean populateUserId;
     private final BlockingQueue<PendingSend> queue;
     private final Semaphore inFlight;
     private final int inFlightPermits;
@@ -80,6 +84,8 @@ public final class SendService {
         this.maxMessageSize = config.maxMessageSize();
         this.maxWaitNanos = TimeUnit.MILLISECONDS.toNanos(config.get(ConfigKeys.WAIT_TIME_MILLS_IN_SEND_QUEUE));
         this.indexEnabled = config.get(ConfigKeys.MESSAGE_INDEX_ENABLE);
+        this.propertyLimits = config.propertyLimits();
+        this.populateUserId = config.get(ConfigKeys.POPULATE_JMSX_USER_ID);
         this.queue = new ArrayBlockingQueue<>(config.get(ConfigKeys.SEND_THREAD_POOL_QUEUE_CAPACITY));
         this.inFlightPermits = config.get(ConfigKeys.MAX_IN_FLIGHT_SENDS);
         this.inFlight = new Semaphore(inFlightPermits);
@@ -177,7 +183,19 @@ public final class SendService {
                         + target + " and " + message.getDestination());
             }
         }
+        // Before the destination is resolved: a refused send neither stores nor auto-creates anything.
+        send.reply().authorizeSend(target);
         Destination destination = destinations.resolve(target.kind(), target.name());
+        if (populateUserId) {
+            String user = send.reply().user();
+            for (WireMessage message : messages) {
+                // The broker's word replaces the client's: a forged JMSXUserID never reaches a consumer.
+                message.removeProperty(StoredForm.USER_ID);
+                if (user != null) {
+                    message.setProperty(StoredForm.USER_ID, user);
+                }
+            }
+        }
         String messageId = first.getMessageId() == null ? "" : first.getMessageId();
         Transaction transaction = send.reply().transaction();
         // A retried transacted send comes on a new connection, whose transaction starts empty: it is stored anew.
@@ -226,12 +244,19 @@ public final class SendService {
         }
         // A half or a delayed message has no offset in its destination yet.
         boolean answerNoOffset = transaction != null || firstDelayed;
-        CompletableFuture<AppendResult> append = store.appendBatchAsync(records);
+        CompletableFuture<AppendResult> append;
         if (transaction != null) {
-            append = append.thenApply(result -> {
+            // A half is answered once written, not forced: it promises nothing (no consumer can see it, and
+            // without a durable COMMIT record it is never delivered), and the COMMIT record's force covers
+            // every byte of the log before it, whatever the segment. So a transaction costs one force, at
+            // COMMIT, instead of one per send. A half that could not be written is answered with its error
+            // and is not part of the transaction.
+            append = store.appendBatchWrittenAsync(records).thenApply(result -> {
                 transaction.stored(result.records());
                 return result;
             });
+        } else {
+            append = store.appendBatchAsync(records);
         }
         CompletableFuture<Map<String, String>> answer = append.thenCompose(result -> {
             String status = SendStatusMapper.status(result);
@@ -240,6 +265,11 @@ public final class SendService {
             }
             Map<String, String> headers = answer(status, messageId, partition,
                     answerNoOffset ? -1 : result.queueOffset());
+            if (transaction != null) {
+                // Nobody reads the halves' queue: no need to wait until it is dispatched (which, under
+                // SYNC_FLUSH, only happens once a force covers it).
+                return CompletableFuture.completedFuture(headers);
+            }
             if (!result.ok()) {
                 // FLUSH_DISK_TIMEOUT: stored but not forced, so not dispatched yet either; say so now.
                 return CompletableFuture.completedFuture(headers);
@@ -266,7 +296,7 @@ public final class SendService {
     private List<WireMessage> decode(Frame request) {
         try {
             if (request.code() == RequestCode.SEND.code()) {
-                return List.of(WireMessageCodec.decode(request.body()));
+                return List.of(WireMessageCodec.decode(request.body(), propertyLimits));
             }
             WireReader in = new WireReader(Unpooled.wrappedBuffer(request.body()), "message batch");
             int count = in.readCount("batch count");
@@ -275,7 +305,8 @@ public final class SendService {
             }
             List<WireMessage> messages = new ArrayList<>();
             for (int i = 0; i < count; i++) {
-                messages.add(WireMessageCodec.decode(in.readBytes(in.readInt("message length"), "message")));
+                messages.add(WireMessageCodec.decode(in.readBytes(in.readInt("message length"), "message"),
+                        propertyLimits));
             }
             if (in.remaining() != 0) {
                 throw in.malformed(in.remaining() + " bytes after the last message");

@@ -22,9 +22,10 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * Local transactions as half records decided by one op record (ARCHITECTURE.md, "Transactions";
  * store/README.md, "Transactions"). A transacted session's sends are stored as halves
- * ({@link HalfRecords}); COMMIT appends one COMMIT op record listing them and waits until it is
- * durable (that is the decision), then appends the real messages to their destinations
- * ({@link Materializer}); the caller applies the consumed acknowledgements and calls {@link #done},
+ * ({@link HalfRecords}), answered once written; COMMIT appends one COMMIT op record listing them
+ * (the decision), then the real messages to their destinations ({@link Materializer}), and waits
+ * for one force that makes halves, decision and messages durable together (see {@link #commit}
+ * for why that is safe); the caller applies the consumed acknowledgements and calls {@link #done},
  * which appends the DONE op record. ROLLBACK merely forgets the halves: without a COMMIT record
  * they are never delivered. {@link #recover()} carries out, at start-up, every COMMIT without DONE.
  *
@@ -72,6 +73,24 @@ public final class TransactionService implements RetentionFloor {
      * when it may or may not be durable or was made but not yet carried out (done at the next start).
      * A transaction without sends completes at once. On success the caller acknowledges the consumed
      * messages, then calls {@link #done}.
+     *
+     * <p>Order of writes and the one force (why one force is enough):
+     * <ol>
+     * <li>The halves were written, not forced, when their sends were answered.</li>
+     * <li>The COMMIT record is written after them, then the real messages after it (not forced either).</li>
+     * <li>One force up to the end of the real messages. A force covers every byte of the log below its
+     * target, in every segment ({@code CommitLog.flush}), so once it returns the halves, the decision
+     * and the messages are all durable: the decision's durability is what commits.</li>
+     * <li>Before that force nothing of the transaction is visible: under SYNC_FLUSH the dispatcher only
+     * puts forced records in the consume queues, so no consumer sees a message whose decision could
+     * still be lost.</li>
+     * <li>A crash before the force completes leaves, after recovery, a prefix of the log (recovery cuts at
+     * the first torn or missing record and everything after it). A message that survives therefore
+     * has its decision and halves before it; a decision that survives without all its messages is
+     * completed at start-up ({@link #recover()}); without the decision nothing is delivered.</li>
+     * <li>DONE is appended after the force returned, so it is always after the messages in the log and
+     * can never be durable while they are not.</li>
+     * </ol>
      */
     public CompletableFuture<Void> commit(Transaction tx) {
         return tx.sendsSettled().thenCompose(settled -> {
@@ -79,42 +98,67 @@ public final class TransactionService implements RetentionFloor {
             if (halves.isEmpty()) {
                 return CompletableFuture.completedFuture(null);
             }
-            return store.appendAsync(OpRecords.commit(tx.id(), halves, clock.millis()))
-                    .thenCompose(decision -> afterDecision(tx, halves, decision));
+            return store.appendBatchWrittenAsync(List.of(OpRecords.commit(tx.id(), halves, clock.millis())))
+                    .thenCompose(decision -> afterDecisionWritten(tx, halves, decision));
         });
     }
 
-    private CompletableFuture<Void> afterDecision(Transaction tx, List<Long> halves, AppendResult decision) {
+    private CompletableFuture<Void> afterDecisionWritten(Transaction tx, List<Long> halves, AppendResult decision) {
         if (decision.records().isEmpty()) {
+            // Nothing of the record is in the log (a failed append is undone), so it can never be recovered.
             live.remove(tx);
             throw new RequestException(ErrorCode.TRANSACTION_ROLLED_BACK, "the commit decision of " + tx
                     + " could not be stored (" + decision.status() + ": " + decision.error()
                     + "); it is rolled back and none of its messages will be delivered");
         }
         if (stop == Stop.AFTER_DECISION) {
-            throw stopped(tx, "after its commit decision");
+            return store.awaitDurable(decision).thenApply(durable -> {
+                throw stopped(tx, "after its commit decision");
+            });
         }
         long decisionOffset = decision.physicalOffset();
-        return materializer.materialize(halves, decisionOffset, false).handle((visible, failure) -> {
-            if (failure != null) {
-                Throwable cause = failure instanceof CompletionException ? failure.getCause() : failure;
-                LOG.error("{} is committed but its messages could not all be stored; the next start stores them",
-                        tx, cause);
-                throw new RequestException(ErrorCode.INTERNAL, tx + " is committed but not all of its messages "
-                        + "could be stored yet (" + cause.getMessage() + "); the broker stores them at its next start");
+        return materializer.write(halves, decisionOffset, false).handle((written, failure) -> {
+            if (failure == null) {
+                return whenDurable(tx, written.isEmpty() ? decision : written.get(written.size() - 1), written);
             }
-            if (stop == Stop.BEFORE_DONE) {
-                throw stopped(tx, "before its DONE record");
+            Throwable cause = failure instanceof CompletionException ? failure.getCause() : failure;
+            // Still force the decision: if it becomes durable the next start stores the messages.
+            return store.awaitDurable(decision).<Void>thenApply(durable -> {
+                if (durable.ok()) {
+                    LOG.error("{} is committed but its messages could not all be stored; the next start stores them",
+                            tx, cause);
+                    throw new RequestException(ErrorCode.INTERNAL, tx + " is committed but not all of its messages "
+                            + "could be stored yet (" + cause.getMessage() + "); the broker stores them at its next "
+                            + "start");
+                }
+                throw unknownOutcome(tx, durable);
+            });
+        }).thenCompose(next -> next);
+    }
+
+    /** The one force of the commit: covers the halves, the decision and the messages (see {@link #commit}). */
+    private CompletableFuture<Void> whenDurable(Transaction tx, AppendResult lastWritten, List<AppendResult> written) {
+        return store.awaitDurable(lastWritten).thenCompose(durable -> {
+            if (!durable.ok()) {
+                if (durable.status() == AppendStatus.FLUSH_DISK_TIMEOUT) {
+                    // Carried out all the same: if a crash loses the decision it loses everything after it too.
+                    done(tx);
+                }
+                throw unknownOutcome(tx, durable);
             }
-            if (decision.status() != AppendStatus.PUT_OK) {
-                // Carried out all the same: if a crash loses the decision it loses everything after it too.
-                done(tx);
-                throw new RequestException(ErrorCode.INTERNAL, "the outcome of " + tx + " is unknown: its commit "
-                        + "decision was written but not confirmed durable (" + decision.status() + ": "
-                        + decision.error() + "); its messages are delivered unless the broker crashes first");
-            }
-            return null;
+            return materializer.whenDispatched(written).thenApply(visible -> {
+                if (stop == Stop.BEFORE_DONE) {
+                    throw stopped(tx, "before its DONE record");
+                }
+                return null;
+            });
         });
+    }
+
+    private static RequestException unknownOutcome(Transaction tx, AppendResult durable) {
+        return new RequestException(ErrorCode.INTERNAL, "the outcome of " + tx + " is unknown: its commit "
+                + "decision was written but not confirmed durable (" + durable.status() + ": "
+                + durable.error() + "); its messages are delivered unless the broker crashes first");
     }
 
     /**

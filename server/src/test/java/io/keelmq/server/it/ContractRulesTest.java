@@ -88,14 +88,16 @@ class ContractRulesTest extends BrokerTestBase {
         TestClient consumer = consumer(null, 1, QUEUE, Map.of());
         List<String> order = new CopyOnWriteArrayList<>();
         CompletableFuture<Frame> held = pull(consumer, 10, 60_000);
-        held.thenRun(() -> order.add("held"));
+        CompletableFuture<Void> heldNoted = held.thenRun(() -> order.add("held"));
         Thread.sleep(100);
         assertFalse(held.isDone(), "held while the queue is empty");
         client(null).sendText(QUEUE, "for the second");
         CompletableFuture<Frame> second = pull(consumer, 10, 0);
-        second.thenRun(() -> order.add("second"));
+        CompletableFuture<Void> secondNoted = second.thenRun(() -> order.add("second"));
         Frame heldAnswer = requireOk(held.get(10, TimeUnit.SECONDS));
         Frame secondAnswer = requireOk(second.get(10, TimeUnit.SECONDS));
+        heldNoted.get(10, TimeUnit.SECONDS);
+        secondNoted.get(10, TimeUnit.SECONDS);
         int heldCount = TestClient.deliveries(heldAnswer.body(), false).deliveries.size();
         int secondCount = TestClient.deliveries(secondAnswer.body(), false).deliveries.size();
         // The held pull may have been woken by the send before the second PULL arrived; either way exactly one
@@ -115,14 +117,17 @@ class ContractRulesTest extends BrokerTestBase {
             TestClient consumer = consumer(null, 1, QUEUE, Map.of());
             List<String> order = new CopyOnWriteArrayList<>();
             CompletableFuture<Frame> held = pull(consumer, 10, 60_000);
-            held.thenRun(() -> order.add("pull"));
+            CompletableFuture<Void> heldNoted = held.thenRun(() -> order.add("pull"));
             Thread.sleep(100);
             Map<String, String> headers = close == RequestCode.CLOSE_CONSUMER ? Map.of("consumerId", "1")
                     : Map.of("sessionId", "1");
             CompletableFuture<Frame> closed = consumer.requestAsync(close, headers, null);
-            closed.thenRun(() -> order.add("close"));
+            CompletableFuture<Void> closedNoted = closed.thenRun(() -> order.add("close"));
             requireOk(closed.get(10, TimeUnit.SECONDS));
             Frame answer = requireOk(held.get(10, TimeUnit.SECONDS));
+            // get() may return before the answering thread has run the thenRun actions: wait for them too.
+            heldNoted.get(10, TimeUnit.SECONDS);
+            closedNoted.get(10, TimeUnit.SECONDS);
             assertEquals(0, TestClient.deliveries(answer.body(), false).deliveries.size(), close.name());
             assertEquals(List.of("pull", "close"), order, close.name());
         }

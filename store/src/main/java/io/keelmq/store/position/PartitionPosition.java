@@ -21,6 +21,11 @@ public final class PartitionPosition {
         return lowWatermark;
     }
 
+    /** How many offsets above the low watermark are acknowledged (out of order). */
+    public synchronized int ackedAboveCount() {
+        return ackedAbove.size();
+    }
+
     public synchronized boolean isAcked(long offset) {
         return offset < lowWatermark || ackedAbove.contains(offset);
     }

@@ -1,0 +1,79 @@
+package io.keelmq.server.connection;
+
+import io.keelmq.protocol.frame.ErrorCode;
+import io.keelmq.protocol.frame.Frame;
+import io.keelmq.server.admin.DestinationSummary;
+import io.keelmq.server.consume.Subscription;
+import io.keelmq.server.destination.Destination;
+import io.keelmq.server.errors.RequestException;
+import io.keelmq.server.security.Authorizer;
+import io.keelmq.server.security.Permission;
+import io.keelmq.store.MessageStore;
+import io.keelmq.store.position.PartitionPosition;
+import io.keelmq.store.position.SubscriptionPositions;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * ADMIN: administration of the running broker ({@code bin/keel-admin --url ...}). With authorization, a user needs
+ * {@code manage} on some destination to be answered at all, and sees only the destinations they may manage.
+ * Commands (header {@code command}): {@value #DESTINATION_LIST}.
+ */
+final class AdminRequests {
+    static final String DESTINATION_LIST = "destination-list";
+
+    private AdminRequests() {
+    }
+
+    static void admin(Connection connection, Frame request) {
+        String command = Headers.required(request, "command");
+        Authorizer authorizer = connection.services().authorizer();
+        if (authorizer != null && !authorizer.grantsAnywhere(connection.user(), Permission.MANAGE)) {
+            throw new RequestException(ErrorCode.SECURITY, "user '" + connection.user() + "' is not allowed to "
+                    + Permission.MANAGE + " on any destination");
+        }
+        if (!command.equals(DESTINATION_LIST)) {
+            throw RequestException.notFound("unknown ADMIN command '" + command + "' (known: " + DESTINATION_LIST
+                    + ")");
+        }
+        List<DestinationSummary> summaries = new ArrayList<>();
+        for (Destination destination : connection.services().destinations().all()) {
+            if (authorizer == null || authorizer.allows(connection.user(), Permission.MANAGE, destination.name())) {
+                summaries.add(summarize(connection.services(), destination));
+            }
+        }
+        summaries.sort(Comparator.comparing(DestinationSummary::name).thenComparing(DestinationSummary::kind));
+        connection.respond(request, Map.of(), DestinationSummary.encode(summaries));
+    }
+
+    private static DestinationSummary summarize(BrokerServices services, Destination destination) {
+        MessageStore store = services.store();
+        Subscription queue = services.subscriptions().queueSubscription(destination);
+        SubscriptionPositions.Subscription positions = queue == null ? null : store.positions().find(queue.key());
+        long messages = 0;
+        for (int p = 0; p < destination.partitions(); p++) {
+            long min = store.minQueueOffset(destination.storeName(), p);
+            long max = store.maxQueueOffset(destination.storeName(), p);
+            if (queue == null) {
+                messages += Math.max(0, max - min);
+                continue;
+            }
+            PartitionPosition position = positions == null ? null : positions.partitions().get(p);
+            if (position == null) {
+                messages += Math.max(0, max - min);
+            } else {
+                long from = Math.max(min, position.lowWatermark());
+                messages += Math.max(0, max - from - position.ackedAboveCount());
+            }
+        }
+        int consumers = 0;
+        for (Subscription subscription : services.subscriptions().onDestination(destination.storeName())) {
+            consumers += subscription.consumers().size();
+        }
+        return new DestinationSummary(destination.kind(), destination.name(), destination.partitions(), messages,
+                consumers);
+    }
+}
