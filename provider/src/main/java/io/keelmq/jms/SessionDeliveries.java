@@ -124,7 +124,11 @@ final class SessionDeliveries {
         release(false);
     }
 
-    /** RECOVER or ROLLBACK: prefetched messages are listed as undelivered, all others released with an increment. */
+    /**
+     * RECOVER: prefetched messages are listed as undelivered, all others released with an increment. ROLLBACK: the
+     * messages the application consumed in the transaction are listed, released with an increment, all others
+     * without (so a delivery still on its way, dropped here, does not come back marked redelivered).
+     */
     private void release(boolean rollback) throws JMSException {
         acks.flush();
         List<Undelivered> undelivered = new ArrayList<>();
@@ -136,7 +140,7 @@ final class SessionDeliveries {
         Runnable ended = () -> consumers.forEach(c -> c.buffer().endRecovery());
         try {
             if (rollback) {
-                provider.rollback(session.sessionId(), undelivered, ended);
+                provider.rollback(session.sessionId(), acks.transactionConsumed(), ended);
             } else {
                 provider.recover(session.sessionId(), undelivered, ended);
             }

@@ -198,8 +198,8 @@ public final class FrameProvider implements Provider {
     }
 
     @Override
-    public void rollback(long sessionId, List<Undelivered> undelivered, Runnable onAnswer) throws JMSException {
-        releasing(RequestCode.ROLLBACK, sessionId, undelivered, onAnswer);
+    public void rollback(long sessionId, List<Undelivered> consumed, Runnable onAnswer) throws JMSException {
+        releasing(RequestCode.ROLLBACK, sessionId, consumed, onAnswer);
     }
 
     @Override
@@ -207,7 +207,10 @@ public final class FrameProvider implements Provider {
         releasing(RequestCode.RECOVER, sessionId, undelivered, onAnswer);
     }
 
-    /** RECOVER or ROLLBACK: {@code onAnswer} runs on the transport thread before any later frame is handled. */
+    /**
+     * RECOVER (body: the undelivered list) or ROLLBACK (body: the consumed list): {@code onAnswer} runs on the
+     * transport thread before any later frame is handled.
+     */
     private void releasing(RequestCode code, long sessionId, List<Undelivered> undelivered, Runnable onAnswer)
             throws JMSException {
         CompletableFuture<Frame> done = new CompletableFuture<>();

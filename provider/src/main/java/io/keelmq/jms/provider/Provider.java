@@ -66,8 +66,12 @@ public interface Provider {
      */
     void commit(long sessionId, List<Undelivered> consumed) throws JMSException;
 
-    /** ROLLBACK of a transacted session: its sends are dropped and its messages in flight released as by recover. */
-    void rollback(long sessionId, List<Undelivered> undelivered, Runnable onAnswer) throws JMSException;
+    /**
+     * ROLLBACK of a transacted session: its sends are dropped; the messages the application consumed in the
+     * transaction ({@code consumed}) are released with a delivery-count increment, its other messages in flight
+     * without one.
+     */
+    void rollback(long sessionId, List<Undelivered> consumed, Runnable onAnswer) throws JMSException;
 
     void unsubscribe(String subscriptionName) throws JMSException;
 

@@ -238,10 +238,39 @@ final class FakeConsuming {
         return FakeConnection.ok(f);
     }
 
-    /** ROLLBACK: the consumed messages are released as by RECOVER. */
+    /**
+     * ROLLBACK: the body lists the messages the application consumed in the transaction; they are released with a
+     * delivery-count increment, every other message in flight for the session without one.
+     */
     Frame rollback(Frame f, FakeHeaders h) {
-        transactedSession(h, "ROLLBACK");
-        return recover(f, h);
+        long sessionId = transactedSession(h, "ROLLBACK");
+        List<FakeEntry> inFlight = broker.store.inFlight(sessionId, connection);
+        for (FakeCodec.Ref ref : FakeCodec.undelivered(f.body())) {
+            FakeEntry match = find(inFlight, ref);
+            if (match == null) {
+                broker.violation("ROLLBACK's consumed list names " + ref + ", which is not in flight for session "
+                        + sessionId);
+                continue;
+            }
+            match.release(true);
+            inFlight.remove(match);
+        }
+        for (FakeEntry e : inFlight) {
+            e.release(false);
+        }
+        List<FakeSubscription> touched = new ArrayList<>(broker.store.allSubscriptions());
+        connection.afterAnswer.add(() -> touched.forEach(FakeConsuming::wake));
+        return FakeConnection.ok(f);
+    }
+
+    private static FakeEntry find(List<FakeEntry> inFlight, FakeCodec.Ref ref) {
+        FakeEntry match = null;
+        for (FakeEntry e : inFlight) {
+            if (e.partition == ref.partition() && e.offset == ref.offset() && e.consumerId == ref.consumerId()) {
+                match = e;
+            }
+        }
+        return match;
     }
 
     private long transactedSession(FakeHeaders h, String what) {
@@ -279,12 +308,7 @@ final class FakeConsuming {
         List<FakeEntry> inFlight = broker.store.inFlight(sessionId, connection);
         List<FakeSubscription> touched = new ArrayList<>();
         for (FakeCodec.Ref ref : undelivered) {
-            FakeEntry match = null;
-            for (FakeEntry e : inFlight) {
-                if (e.partition == ref.partition() && e.offset == ref.offset() && e.consumerId == ref.consumerId()) {
-                    match = e;
-                }
-            }
+            FakeEntry match = find(inFlight, ref);
             if (match == null) {
                 broker.violation("undelivered list names " + ref + ", which is not in flight for session "
                         + sessionId);

@@ -16,6 +16,7 @@ import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Predicate;
 import java.util.concurrent.CompletionException;
 
 /** CREATE_SESSION, CLOSE_SESSION, RECOVER, and COMMIT and ROLLBACK of transacted sessions. */
@@ -88,13 +89,18 @@ final class SessionRequests {
         }));
     }
 
-    /** ROLLBACK: the open transaction's sends are dropped; consumed messages are released as by RECOVER. */
+    /**
+     * ROLLBACK: the open transaction's sends are dropped; the consumed messages the body lists are released with a
+     * delivery-count increment, every other message in flight for the session without one. Listing what was
+     * consumed (not what was not) matters here: a delivery the broker sent just before the ROLLBACK arrived never
+     * reached the application, and must not come back marked redelivered.
+     */
     static void rollback(Connection connection, Frame request) {
         SessionState session = transactedSession(connection, request, "ROLLBACK");
-        List<DeliveryCodec.MessageRef> undelivered = DeliveryCodec.decodeUndelivered(request.body());
+        Set<DeliveryCodec.MessageRef> consumed = new HashSet<>(DeliveryCodec.decodeUndelivered(request.body()));
         TransactionService transactions = connection.services().transactions();
         transactions.rollback(session.swapTransaction(transactions.begin()));
-        release(connection, session, undelivered, false);
+        release(connection, session, consumed::contains, false);
         connection.respond(request);
     }
 
@@ -126,6 +132,12 @@ final class SessionRequests {
     static void release(Connection connection, SessionState session, List<DeliveryCodec.MessageRef> undelivered,
                         boolean close) {
         Set<DeliveryCodec.MessageRef> uncounted = new HashSet<>(undelivered);
+        release(connection, session, ref -> !uncounted.contains(ref), close);
+    }
+
+    /** Releases every message in flight for the session, with a delivery-count increment where {@code counted} says. */
+    private static void release(Connection connection, SessionState session,
+                                Predicate<DeliveryCodec.MessageRef> counted, boolean close) {
         Set<Subscription> touched = new LinkedHashSet<>();
         for (ConsumerState consumer : session.consumers()) {
             Subscription subscription = consumer.subscription();
@@ -133,7 +145,7 @@ final class SessionRequests {
                 ConsumerRequests.closeConsumerState(connection, consumer);
             }
             for (PartitionOffset ref : subscription.inFlightOf(consumer)) {
-                boolean increment = !uncounted.contains(
+                boolean increment = counted.test(
                         new DeliveryCodec.MessageRef(consumer.id(), ref.partition(), ref.offset()));
                 subscription.release(consumer, ref.partition(), ref.offset(), increment);
             }

@@ -187,6 +187,26 @@ class QueueTest extends BrokerTestBase {
     }
 
     @Test
+    void rollbackCountsOnlyTheConsumedMessagesItLists() throws Exception {
+        TestClient consumer = client(null);
+        consumer.createSession(1, "TRANSACTED");
+        requireOk(consumer.createConsumer(1, 1, QUEUE.kind(), QUEUE.name(), Map.of()));
+        TestClient producer = client(null);
+        producer.sendText(QUEUE, "consumed");
+        producer.sendText(QUEUE, "in transit");
+        List<Delivered> got = drainUnacked(consumer, 1, 2);
+        // The application consumed only the first; the second was, say, still on the wire when it rolled back.
+        requireOk(consumer.request(RequestCode.ROLLBACK, Map.of("sessionId", "1"),
+                TestClient.undelivered(1, got.subList(0, 1))));
+        List<Delivered> again = drainUnacked(consumer, 1, 2);
+        assertEquals(List.of(got.get(0).id(), got.get(1).id()), List.of(again.get(0).id(), again.get(1).id()));
+        assertEquals(2, again.get(0).deliveryCount());
+        assertTrue(again.get(0).message().isRedelivered());
+        assertEquals(1, again.get(1).deliveryCount(), "never consumed: not counted");
+        assertFalse(again.get(1).message().isRedelivered());
+    }
+
+    @Test
     void undeliveredMessagesAreReleasedWithoutIncrement() throws Exception {
         TestClient producer = client(null);
         producer.sendText(QUEUE, "a");
