@@ -235,6 +235,9 @@ public final class Subscription {
      * next round takes the windows that follow (still within {@link #SCAN_LIMIT} reads per claim).</li>
      * </ul>
      * Released (redelivered) and due deferred messages are served before these, in partition and offset order.
+     * Messages of a {@code JMSXGroupID} keep their group's order whatever their priorities (see
+     * {@link #groupOrderOverPriority}), and a group busy with another consumer is set aside (see {@link MessageGroups})
+     * so it does not hold this consumer's window.
      */
     private void claimNew(ConsumerState consumer, ClaimBatch batch) throws IOException {
         int count = partitions.length;
