@@ -119,13 +119,18 @@ final class MessageGroups {
         }
     }
 
-    /** A message is acknowledged or gone (expired, dropped): it no longer holds its group back. */
-    void settled(PartitionOffset ref) {
+    /**
+     * A message is acknowledged or gone (expired, dropped): it no longer holds its group back.
+     *
+     * @return whether this ended the group's ownership while messages of it wait: other consumers may take them now
+     */
+    boolean settled(PartitionOffset ref) {
         String group = groupOf.remove(ref);
         Group g = group == null ? null : groups.get(group);
         if (g == null) {
-            return;
+            return false;
         }
+        boolean owned = g.owner != null;
         g.inFlight.remove(ref.offset());
         if (g.waiting.remove(ref.offset())) {
             waitingCount--;
@@ -136,6 +141,7 @@ final class MessageGroups {
         if (g.idle()) {
             groups.remove(group);
         }
+        return owned && g.owner == null && !g.waiting.isEmpty();
     }
 
     /** Earliest end of a pause after {@code now} of a group with messages waiting, or 0 if none. */

@@ -59,6 +59,8 @@ public final class Subscription {
     private final TreeMap<PartitionOffset, Long> redeliverable = new TreeMap<>();
     private final List<ConsumerState> consumers = new ArrayList<>();
     private boolean closed;
+    /** An acknowledgement freed a message group whose other messages wait for a consumer (see takeGroupsFreed). */
+    private boolean groupsFreed;
     /** When a wake for deferred messages is already scheduled (0: none), so timers are not piled up. */
     private long wakeScheduledAt;
 
@@ -499,7 +501,7 @@ public final class Subscription {
     private void ackAway(PartitionState partition, long offset) {
         positions.ack(key, partition.partition, offset);
         partition.forget(offset);
-        groups.settled(new PartitionOffset(partition.partition, offset));
+        groupsFreed |= groups.settled(new PartitionOffset(partition.partition, offset));
     }
 
     // ------------------------------------------------------------------ acknowledging and releasing
@@ -551,6 +553,16 @@ public final class Subscription {
         redeliverable.put(ref, 0L);
         groups.released(ref, increment, clock.millis());
         return true;
+    }
+
+    /**
+     * Whether acknowledgements since the last call freed a message group with messages waiting, which other
+     * consumers' held pulls passed over: the caller wakes them (a consumer's acknowledgement is no arrival).
+     */
+    public synchronized boolean takeGroupsFreed() {
+        boolean freed = groupsFreed;
+        groupsFreed = false;
+        return freed;
     }
 
     /** Every message in flight to {@code consumer}, in order. */

@@ -1,5 +1,7 @@
 package io.keelmq.server.it;
 
+import io.keelmq.protocol.frame.Frame;
+import io.keelmq.protocol.frame.RequestCode;
 import io.keelmq.protocol.message.DestinationRef;
 import io.keelmq.protocol.message.WireMessage;
 import io.keelmq.server.testing.Delivered;
@@ -9,9 +11,12 @@ import org.junit.jupiter.api.Test;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 import static io.keelmq.server.testing.TestClient.requireOk;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 
 /**
  * The broker's message groups at the protocol level (Subscription with MessageGroups): group order wins over
@@ -70,5 +75,25 @@ class GroupDispatchTest extends BrokerTestBase {
         first.ack(1, held);
         // G has nothing in flight now: whoever claims next owns it, starting with its oldest message.
         assertEquals(List.of("g1", "g2"), texts(second.pull(2, 10, 1_000)));
+    }
+
+    @Test
+    void theAcknowledgementThatFreesAGroupWakesAPullThatPassedItOver() throws Exception {
+        TestClient producer = client(null);
+        send(producer, "g0", "G", 4);
+        TestClient first = consumer(null, 1, QUEUE, Map.of());
+        List<Delivered> held = first.pull(1, 1, 1_000);
+        assertEquals(List.of("g0"), texts(held));
+        send(producer, "g1", "G", 4);
+
+        TestClient second = consumer(null, 2, QUEUE, Map.of());
+        CompletableFuture<Frame> waiting = second.requestAsync(RequestCode.PULL, Map.of("consumerId", "2",
+                "maxMessages", "10", "maxBytes", Long.toString(1L << 20), "holdMillis", "10000"), null);
+        Thread.sleep(300);
+        assertFalse(waiting.isDone(), "g1 belongs to the first consumer's group: the pull is held");
+
+        first.ack(1, held);
+        Frame answer = requireOk(waiting.get(3, TimeUnit.SECONDS)); // not the 10 s hold
+        assertEquals(List.of("g1"), texts(TestClient.deliveries(answer.body(), false).deliveries));
     }
 }
