@@ -21,6 +21,12 @@ import java.util.TreeSet;
  * acknowledge it) pauses the group for {@code suspendCurrentQueueTimeMillis}; it then resumes with that message.
  * Releasing prefetched messages the application never saw (a consumer closing) hands the group over at once.</li>
  * </ul>
+ * A closed consumer's unacknowledged messages stay with its session (spec 6.2.10), and so does its group, until the
+ * session acknowledges, recovers or closes: handing the group on earlier could let a later message be processed
+ * before an earlier one that is still to be acknowledged or redelivered.
+ *
+ * <p>Not covered: a message with a delivery delay joins its group's order only when it is due, and a consumer whose
+ * own selector rejects some of a group's messages may receive later ones while others hold the earlier ones.
  *
  * <p>Bounds: a group is known here only while it has messages in flight or waiting, so the map never holds more
  * groups than there are such messages; parking stops at {@link #MAX_PARKED} messages per subscription, after which

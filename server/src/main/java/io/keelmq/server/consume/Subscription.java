@@ -340,6 +340,7 @@ public final class Subscription {
                         Verdict verdict = verdict(consumer, partition, offset, message, batch.now);
                         group = message == null ? null : groupOf(message);
                         if (verdict == Verdict.GROUP_BUSY && park(partition, offset, group)) {
+                            // Set aside where every claim looks again: no longer this window's concern.
                             verdict = Verdict.GONE;
                         }
                         if (verdict == Verdict.DEFERRED) {
