@@ -1,5 +1,6 @@
 package io.keelmq.jms;
 
+import io.keelmq.jms.message.PropertyNames;
 import io.keelmq.jms.provider.Delivery;
 import io.keelmq.jms.provider.DeliveryCallback;
 import io.keelmq.jms.provider.Provider;
@@ -293,7 +294,9 @@ final class ConsumerBuffer {
     /**
      * Queues a delivery behind every buffered one of higher or equal JMSPriority and ahead of lower ones, so a
      * message prefetched earlier does not hold back one of higher priority (spec 3.4.10), while messages of equal
-     * priority keep their arrival order (spec 6.2.9). Walks from the tail: O(1) when priorities do not rise.
+     * priority keep their arrival order (spec 6.2.9). Group order wins over priority (as at the broker): a delivery
+     * never moves ahead of a buffered message of its own JMSXGroupID, which the broker delivered before it. Walks
+     * from the tail: O(1) when priorities do not rise.
      */
     private void insertByPriority(Delivery d) {
         int priority = d.message().getPriority();
@@ -301,8 +304,11 @@ final class ConsumerBuffer {
             deliveries.addLast(d);
             return;
         }
+        Object group = d.message().getProperty(PropertyNames.JMSX_GROUP_ID);
         ArrayDeque<Delivery> lower = new ArrayDeque<>();
-        while (!deliveries.isEmpty() && deliveries.peekLast().message().getPriority() < priority) {
+        while (!deliveries.isEmpty() && deliveries.peekLast().message().getPriority() < priority
+                && (group == null || !group.equals(deliveries.peekLast().message().getProperty(
+                        PropertyNames.JMSX_GROUP_ID)))) {
             lower.addFirst(deliveries.pollLast());
         }
         deliveries.addLast(d);

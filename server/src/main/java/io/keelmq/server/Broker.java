@@ -78,7 +78,8 @@ public final class Broker implements AutoCloseable {
         StoreConfig storeConfig = store.config();
         Clock clock = Clock.systemUTC();
         DestinationRegistry destinations = new DestinationRegistry(storeConfig.configDir(),
-                config.defaultTopicQueueNums(), config.autoCreateTopicEnable());
+                config.defaultTopicQueueNums(), config.get(ConfigKeys.SINGLE_PARTITION_DESTINATIONS),
+                config.autoCreateTopicEnable());
         destinations.load();
         this.workers = new ThreadPoolExecutor(config.get(ConfigKeys.SERVER_WORKER_THREADS),
                 config.get(ConfigKeys.SERVER_WORKER_THREADS), 60, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
@@ -86,7 +87,8 @@ public final class Broker implements AutoCloseable {
         this.timer = new ScheduledThreadPoolExecutor(1, daemonThreads("keel-timer"));
         timer.setRemoveOnCancelPolicy(true);
         this.subscriptions = new SubscriptionManager(store, destinations, storeConfig.configDir(),
-                config.get(ConfigKeys.DELIVERY_MARK_CHUNK), clock);
+                config.get(ConfigKeys.DELIVERY_MARK_CHUNK), clock,
+                config.get(ConfigKeys.SUSPEND_CURRENT_QUEUE_TIME_MILLIS));
         subscriptions.load();
         destinations.addListener(subscriptions);
         PullService pulls = new PullService(subscriptions, timer, config.get(ConfigKeys.BROKER_SUSPEND_MAX_TIME_MILLIS),

@@ -102,6 +102,10 @@ public final class ConfigKeys {
             BrokerRole.ASYNC_MASTER, "ASYNC_MASTER | SYNC_MASTER | SLAVE (only ASYNC_MASTER is available yet)"));
     public static final ConfigKey<Integer> DEFAULT_TOPIC_QUEUE_NUMS = add(integer("defaultTopicQueueNums", 4,
             range(1, 1024), "partitions of a new destination"));
+    public static final ConfigKey<List<String>> SINGLE_PARTITION_DESTINATIONS = add(new ConfigKey<>(
+            "singlePartitionDestinations", "a comma-separated list", ConfigKeys::parseList, List.of(), null,
+            "queue and topic names created with one partition instead of defaultTopicQueueNums, so all their "
+            + "messages keep one order (global FIFO); a trailing * matches a prefix; existing destinations keep theirs"));
     public static final ConfigKey<Boolean> AUTO_CREATE_TOPIC_ENABLE = add(bool("autoCreateTopicEnable", true,
             "create queues and topics on first use; if false, only CREATE_DESTINATION creates them"));
     public static final ConfigKey<Long> WAIT_TIME_MILLS_IN_SEND_QUEUE = add(longKey("waitTimeMillsInSendQueue",
@@ -113,6 +117,9 @@ public final class ConfigKeys {
             range(1, Integer.MAX_VALUE), "appends waiting for their flush at most; more wait in the send queue"));
     public static final ConfigKey<Long> BROKER_SUSPEND_MAX_TIME_MILLIS = add(longKey("brokerSuspendMaxTimeMillis",
             15_000L, nonNegative(), "longest a PULL is held waiting for messages"));
+    public static final ConfigKey<Long> SUSPEND_CURRENT_QUEUE_TIME_MILLIS = add(longKey(
+            "suspendCurrentQueueTimeMillis", 1_000L, nonNegative(),
+            "ms a message group (JMSXGroupID) pauses after a delivery of it failed, before that message is retried"));
     public static final ConfigKey<DelayLevels> MESSAGE_DELAY_LEVEL = add(new ConfigKey<>("messageDelayLevel",
             "durations like 1s 5m 2h", DelayLevels::parse, DelayLevels.parse(DelayLevels.DEFAULT_TEXT), null,
             "delay levels (JMS_Keel_DelayLevel and redelivery backoff)"));

@@ -129,6 +129,9 @@ final class ConsumerRequests {
                 subscription.ack(consumer, position.partition(), position.queueOffset());
             }
         }
+        if (subscription.takeGroupsFreed()) {
+            connection.services().pulls().wake(subscription);
+        }
         forgetIfDone(connection, consumer);
         connection.respond(request);
     }

@@ -110,6 +110,9 @@ final class SessionRequests {
             ConsumerState consumer = connection.consumers().get(ref.consumerId());
             if (consumer != null) {
                 consumer.subscription().ack(consumer, ref.partition(), ref.queueOffset());
+                if (consumer.subscription().takeGroupsFreed()) {
+                    connection.services().pulls().wake(consumer.subscription());
+                }
                 ConsumerRequests.forgetIfDone(connection, consumer);
             }
         }

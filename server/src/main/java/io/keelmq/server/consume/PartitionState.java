@@ -28,6 +28,8 @@ final class PartitionState {
      * again to order their window; bounded (cleared when full), entries go when their message is acknowledged.
      */
     final Map<Long, Integer> priorities = new HashMap<>();
+    /** JMSXGroupID of the grouped messages among {@link #priorities} (absent: ungrouped), kept and cleared with them. */
+    final Map<Long, String> groupIds = new HashMap<>();
     long reservedMark;
     long deliveredUpTo;
 
@@ -67,13 +69,18 @@ final class PartitionState {
     void forget(long offset) {
         priorDeliveries.remove(offset);
         priorities.remove(offset);
+        groupIds.remove(offset);
     }
 
-    void rememberPriority(long offset, int priority, int limit) {
+    void rememberPriority(long offset, int priority, String group, int limit) {
         if (priorities.size() >= limit) {
             priorities.clear();
+            groupIds.clear();
         }
         priorities.put(offset, priority);
+        if (group != null) {
+            groupIds.put(offset, group);
+        }
     }
 
     /** Clean shutdown: exactly what was delivered, never below what an earlier run may have delivered. */

@@ -4,6 +4,7 @@ import io.keelmq.protocol.selector.Selector;
 import io.keelmq.server.destination.Destination;
 import io.keelmq.server.message.DecodedMessage;
 import io.keelmq.server.message.Delivery;
+import io.keelmq.server.message.StoredForm;
 import io.keelmq.store.MessageStore;
 import io.keelmq.store.position.PartitionPosition;
 import io.keelmq.store.position.SubscriptionPositions;
@@ -14,6 +15,7 @@ import java.io.IOException;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -52,10 +54,13 @@ public final class Subscription {
     private final int markChunk;
     private final Clock clock;
     private final PartitionState[] partitions;
+    private final MessageGroups groups;
     /** Released (ready at 0) and deferred (ready at their delivery time) messages. */
     private final TreeMap<PartitionOffset, Long> redeliverable = new TreeMap<>();
     private final List<ConsumerState> consumers = new ArrayList<>();
     private boolean closed;
+    /** An acknowledgement freed a message group whose other messages wait for a consumer (see takeGroupsFreed). */
+    private boolean groupsFreed;
     /** When a wake for deferred messages is already scheduled (0: none), so timers are not piled up. */
     private long wakeScheduledAt;
 
@@ -63,9 +68,11 @@ public final class Subscription {
      * @param positions where the position lives: the store's (persisted) or an in-memory one
      * @param marks     the delivery marks of persisted subscriptions, null for in-memory ones
      * @param fromTail  new partitions start at the log's end rather than at its start
+     * @param groupPauseMillis how long a message group pauses after a failed delivery (see {@link MessageGroups})
      */
     Subscription(String key, SubscriptionKind kind, Destination destination, SubscriptionSpec spec, MessageStore store,
-                 SubscriptionPositions positions, DeliveryMarks marks, int markChunk, Clock clock, boolean fromTail) {
+                 SubscriptionPositions positions, DeliveryMarks marks, int markChunk, Clock clock, boolean fromTail,
+                 long groupPauseMillis) {
         this.key = key;
         this.kind = kind;
         this.destination = destination;
@@ -75,6 +82,7 @@ public final class Subscription {
         this.marks = marks;
         this.markChunk = markChunk;
         this.clock = clock;
+        this.groups = new MessageGroups(groupPauseMillis);
         positions.register(key, destination.storeName());
         this.partitions = new PartitionState[destination.partitions()];
         for (int p = 0; p < partitions.length; p++) {
@@ -135,9 +143,11 @@ public final class Subscription {
         }
         consumers.clear();
         redeliverable.clear();
+        groups.clear();
         for (PartitionState partition : partitions) {
             partition.inFlight.clear();
             partition.priorities.clear();
+            partition.groupIds.clear();
         }
     }
 
@@ -182,6 +192,14 @@ public final class Subscription {
             PartitionState partition = partitions[ref.partition()];
             if (partition.position.isAcked(ref.offset()) || partition.inFlight.containsKey(ref.offset())) {
                 it.remove();
+                if (!partition.inFlight.containsKey(ref.offset())) {
+                    groups.settled(ref);
+                }
+                continue;
+            }
+            // A message of a busy or paused group is passed over without reading it.
+            String group = groups.groupOf(ref);
+            if (group != null && !groups.mayDeliver(consumer, group, ref.offset(), batch.now)) {
                 continue;
             }
             ConsumeQueue queue = store.consumeQueue(destination.storeName(), ref.partition());
@@ -192,6 +210,7 @@ public final class Subscription {
                 case GONE -> it.remove();
                 case DEFERRED -> entry.setValue(message.message().getDeliveryTime());
                 case NOT_FOR_CONSUMER -> { }
+                case GROUP_BUSY -> groups.park(groupOf(message), ref);
                 case DELIVER -> {
                     if (batch.fits(StoredMessages.sizeOf(message))) {
                         it.remove();
@@ -218,6 +237,9 @@ public final class Subscription {
      * next round takes the windows that follow (still within {@link #SCAN_LIMIT} reads per claim).</li>
      * </ul>
      * Released (redelivered) and due deferred messages are served before these, in partition and offset order.
+     * Messages of a {@code JMSXGroupID} keep their group's order whatever their priorities (see
+     * {@link #groupOrderOverPriority}), and a group busy with another consumer is set aside (see {@link MessageGroups})
+     * so it does not hold this consumer's window.
      */
     private void claimNew(ConsumerState consumer, ClaimBatch batch) throws IOException {
         int count = partitions.length;
@@ -234,6 +256,7 @@ public final class Subscription {
             if (!progress && candidates.isEmpty()) {
                 return;
             }
+            groupOrderOverPriority(candidates);
             candidates.sort(Candidate.ORDER);
             for (Candidate candidate : candidates) {
                 if (batch.full) {
@@ -248,6 +271,7 @@ public final class Subscription {
                 }
                 switch (verdict(consumer, partition, offset, message, batch.now)) {
                     case GONE, NOT_FOR_CONSUMER -> candidate.decided = true;
+                    case GROUP_BUSY -> candidate.decided = park(partition, offset, candidate.group);
                     case DEFERRED -> {
                         redeliverable.put(new PartitionOffset(partition.partition, offset),
                                 message.message().getDeliveryTime());
@@ -308,18 +332,25 @@ public final class Subscription {
                 if (entry.size() > 0 && !partition.position.isAcked(offset) && !partition.inFlight.containsKey(offset)
                         && !redeliverable.containsKey(new PartitionOffset(p, offset))) {
                     Integer priority = partition.priorities.get(offset);
+                    String group = partition.groupIds.get(offset);
                     DecodedMessage message = null;
                     if (priority == null) {
                         batch.examined++;
                         message = StoredMessages.read(store, entry);
                         Verdict verdict = verdict(consumer, partition, offset, message, batch.now);
+                        group = message == null ? null : groupOf(message);
+                        if (verdict == Verdict.GROUP_BUSY && park(partition, offset, group)) {
+                            // Set aside where every claim looks again: no longer this window's concern.
+                            verdict = Verdict.GONE;
+                        }
                         if (verdict == Verdict.DEFERRED) {
                             redeliverable.put(new PartitionOffset(p, offset), message.message().getDeliveryTime());
                         } else if (verdict != Verdict.GONE) {
                             // Also for a message this consumer's selector rejects: it stays for the others.
-                            partition.rememberPriority(offset, message.message().getPriority(), PRIORITY_WINDOW * 4);
+                            partition.rememberPriority(offset, message.message().getPriority(), group,
+                                    PRIORITY_WINDOW * 4);
                         }
-                        if (verdict == Verdict.DELIVER) {
+                        if (verdict == Verdict.DELIVER || verdict == Verdict.GROUP_BUSY) {
                             priority = message.message().getPriority();
                             // Kept for delivery within a byte budget; past it, read again when its turn comes.
                             long size = StoredMessages.sizeOf(message);
@@ -331,7 +362,7 @@ public final class Subscription {
                         }
                     }
                     if (priority != null) {
-                        candidates.add(new Candidate(rank, partition, entry, priority, message));
+                        candidates.add(new Candidate(rank, partition, entry, priority, group, message));
                         candidate = true;
                     }
                 }
@@ -345,6 +376,51 @@ public final class Subscription {
         return from;
     }
 
+    /**
+     * Group order wins over priority (as in Artemis): a grouped message is claimed with the highest priority of itself
+     * and its group's later candidates, so a later high-priority message of the group pulls its predecessors ahead
+     * with it instead of overtaking them. Ungrouped messages keep their own priority.
+     */
+    private static void groupOrderOverPriority(List<Candidate> candidates) {
+        List<Candidate> latestFirst = new ArrayList<>();
+        for (Candidate candidate : candidates) {
+            if (candidate.group != null) {
+                latestFirst.add(candidate);
+            }
+        }
+        if (latestFirst.isEmpty()) {
+            return;
+        }
+        latestFirst.sort(Comparator.comparingLong((Candidate c) -> c.entry.queueOffset()).reversed());
+        Map<String, Integer> highest = new HashMap<>();
+        for (Candidate candidate : latestFirst) {
+            // A group lives in one partition, but the key does not rely on it.
+            String key = candidate.partition.partition + "/" + candidate.group;
+            candidate.priority = Math.max(candidate.priority, highest.getOrDefault(key, 0));
+            highest.put(key, candidate.priority);
+        }
+    }
+
+    /**
+     * Sets aside a message of a busy group where every claim revisits it (the redeliverable set, ready at once), so
+     * the claiming consumer's window moves on to other groups; false if parking is full (it stays in the window).
+     */
+    private boolean park(PartitionState partition, long offset, String group) {
+        if (group == null || !groups.canPark()) {
+            return false;
+        }
+        PartitionOffset ref = new PartitionOffset(partition.partition, offset);
+        groups.park(group, ref);
+        redeliverable.put(ref, 0L);
+        return true;
+    }
+
+    /** The JMSXGroupID of a message, or null. */
+    private static String groupOf(DecodedMessage message) {
+        Object group = message.message().getProperty(StoredForm.GROUP_ID);
+        return group == null ? null : group.toString();
+    }
+
     /** A message of a claim's window. */
     private static final class Candidate {
         static final Comparator<Candidate> ORDER = Comparator.comparingInt((Candidate c) -> -c.priority)
@@ -352,21 +428,27 @@ public final class Subscription {
         final int rank;
         final PartitionState partition;
         final ConsumeQueueEntry entry;
-        final int priority;
+        /** JMSPriority, raised for a grouped message to that of its group's later candidates. */
+        int priority;
+        /** JMSXGroupID, or null. */
+        final String group;
         /** The message if it was read while collecting the window, else null (read when its turn comes). */
         final DecodedMessage message;
         boolean decided;
 
-        Candidate(int rank, PartitionState partition, ConsumeQueueEntry entry, int priority, DecodedMessage message) {
+        Candidate(int rank, PartitionState partition, ConsumeQueueEntry entry, int priority, String group,
+                  DecodedMessage message) {
             this.rank = rank;
             this.partition = partition;
             this.entry = entry;
             this.priority = priority;
+            this.group = group;
             this.message = message;
         }
     }
 
-    private enum Verdict { GONE, DEFERRED, NOT_FOR_CONSUMER, DELIVER }
+    /** GROUP_BUSY: deliverable, but not to this consumer now (see {@link MessageGroups#mayDeliver}). */
+    private enum Verdict { GONE, DEFERRED, NOT_FOR_CONSUMER, GROUP_BUSY, DELIVER }
 
     /** Decides one message for one consumer; acknowledges away what the subscription will never deliver. */
     private Verdict verdict(ConsumerState consumer, PartitionState partition, long offset, DecodedMessage message,
@@ -390,6 +472,10 @@ public final class Subscription {
         if (local || !message.matches(consumer.selector())) {
             return Verdict.NOT_FOR_CONSUMER;
         }
+        String group = groupOf(message);
+        if (group != null && !groups.mayDeliver(consumer, group, offset, now)) {
+            return Verdict.GROUP_BUSY;
+        }
         return Verdict.DELIVER;
     }
 
@@ -397,6 +483,10 @@ public final class Subscription {
                          ClaimBatch batch) throws IOException {
         reserve(partition, offset);
         int count = partition.deliver(consumer, offset);
+        String group = groupOf(message);
+        if (group != null) {
+            groups.delivered(consumer, group, new PartitionOffset(partition.partition, offset));
+        }
         batch.add(new Delivery(partition.partition, offset, count, message.encodeForDelivery(count)));
     }
 
@@ -412,6 +502,7 @@ public final class Subscription {
     private void ackAway(PartitionState partition, long offset) {
         positions.ack(key, partition.partition, offset);
         partition.forget(offset);
+        groupsFreed |= groups.settled(new PartitionOffset(partition.partition, offset));
     }
 
     // ------------------------------------------------------------------ acknowledging and releasing
@@ -459,8 +550,20 @@ public final class Subscription {
         if (state == null || !state.release(consumer, offset, increment)) {
             return false;
         }
-        redeliverable.put(new PartitionOffset(partition, offset), 0L);
+        PartitionOffset ref = new PartitionOffset(partition, offset);
+        redeliverable.put(ref, 0L);
+        groups.released(ref, increment, clock.millis());
         return true;
+    }
+
+    /**
+     * Whether acknowledgements since the last call freed a message group with messages waiting, which other
+     * consumers' held pulls passed over: the caller wakes them (a consumer's acknowledgement is no arrival).
+     */
+    public synchronized boolean takeGroupsFreed() {
+        boolean freed = groupsFreed;
+        groupsFreed = false;
+        return freed;
     }
 
     /** Every message in flight to {@code consumer}, in order. */
@@ -476,9 +579,9 @@ public final class Subscription {
         return refs;
     }
 
-    /** Earliest time a deferred message becomes deliverable, or 0 if none waits. */
+    /** Earliest time a deferred message becomes deliverable or a paused message group resumes, or 0 if none. */
     public synchronized long nextDeferredTime(long now) {
-        long next = 0;
+        long next = groups.nextResume(now);
         for (long readyAt : redeliverable.values()) {
             if (readyAt > now && (next == 0 || readyAt < next)) {
                 next = readyAt;

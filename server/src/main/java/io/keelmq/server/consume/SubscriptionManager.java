@@ -47,12 +47,14 @@ public final class SubscriptionManager implements DestinationListener {
     private final DurableSubscriptions durableFile;
     private final int markChunk;
     private final Clock clock;
+    /** suspendCurrentQueueTimeMillis: how long a message group pauses after a failed delivery. */
+    private final long groupPauseMillis;
     private final Map<String, Subscription> byKey = new HashMap<>();
     private final Map<String, DurableSubscriptions.Definition> durableDefinitions = new HashMap<>();
     private final Map<String, Set<Subscription>> byDestination = new ConcurrentHashMap<>();
 
     public SubscriptionManager(MessageStore store, DestinationRegistry destinations, Path configDir, int markChunk,
-                               Clock clock) {
+                               Clock clock, long groupPauseMillis) {
         this.store = store;
         this.destinations = destinations;
         // Never persisted: its file name only satisfies the constructor.
@@ -62,6 +64,7 @@ public final class SubscriptionManager implements DestinationListener {
         this.durableFile = new DurableSubscriptions(configDir);
         this.markChunk = markChunk;
         this.clock = clock;
+        this.groupPauseMillis = groupPauseMillis;
     }
 
     /** Loads marks and durable definitions and opens the subscription of every known queue. */
@@ -266,7 +269,7 @@ public final class SubscriptionManager implements DestinationListener {
                                          SubscriptionSpec spec, boolean fromTail) {
         boolean persisted = kind == SubscriptionKind.QUEUE && !destination.isTemporary() || kind.isDurable();
         return new Subscription(key, kind, destination, spec, store, persisted ? store.positions() : ephemeralPositions,
-                persisted ? marks : null, markChunk, clock, fromTail);
+                persisted ? marks : null, markChunk, clock, fromTail, groupPauseMillis);
     }
 
     private Subscription add(Subscription subscription) {

@@ -28,12 +28,16 @@ public final class DestinationRegistry {
     private final Map<String, Destination> byStoreName = new ConcurrentHashMap<>();
     private final AtomicTextFile file;
     private final int defaultPartitions;
+    /** Names (a trailing * matches a prefix) of destinations created with one partition, for global FIFO. */
+    private final List<String> singlePartition;
     private final boolean autoCreate;
     private final List<DestinationListener> listeners = new ArrayList<>();
 
-    public DestinationRegistry(Path configDir, int defaultPartitions, boolean autoCreate) {
+    public DestinationRegistry(Path configDir, int defaultPartitions, List<String> singlePartition,
+                               boolean autoCreate) {
         this.file = new AtomicTextFile(configDir.resolve("destinations"), "keelmq destinations v1: name kind partitions");
         this.defaultPartitions = defaultPartitions;
+        this.singlePartition = singlePartition == null ? List.of() : List.copyOf(singlePartition);
         this.autoCreate = autoCreate;
     }
 
@@ -100,7 +104,7 @@ public final class DestinationRegistry {
             }
             return existing;
         }
-        Destination destination = new Destination(kind, name, defaultPartitions,
+        Destination destination = new Destination(kind, name, partitionsOf(name),
                 kind.isTemporary() ? ownerConnectionId : null);
         // Listeners first: once visible, a destination must already have its queue subscription.
         for (DestinationListener listener : listeners) {
@@ -112,6 +116,20 @@ public final class DestinationRegistry {
         }
         LOG.info("created {} with {} partitions", destination, destination.partitions());
         return destination;
+    }
+
+    /**
+     * Partitions of a new destination: one if {@code singlePartitionDestinations} names it (one partition is one
+     * order for every message, whatever session or group sent it), else {@code defaultTopicQueueNums}.
+     */
+    int partitionsOf(String name) {
+        for (String pattern : singlePartition) {
+            boolean prefix = pattern.endsWith("*");
+            if (prefix ? name.startsWith(pattern.substring(0, pattern.length() - 1)) : name.equals(pattern)) {
+                return 1;
+            }
+        }
+        return defaultPartitions;
     }
 
     /** Removes a destination; its stored messages stay until retention removes them. */
