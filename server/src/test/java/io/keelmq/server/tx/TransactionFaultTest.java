@@ -58,7 +58,7 @@ class TransactionFaultTest {
 
     private void open() throws IOException {
         store = MessageStore.open(TestBrokers.config(dir).build().toStoreConfig(), layer, Clock.systemUTC());
-        destinations = new DestinationRegistry(store.config().configDir(), 1, true);
+        destinations = new DestinationRegistry(store.config().configDir(), 1, List.of(), true);
         destinations.load();
         transactions = new TransactionService(store, new Materializer(store, destinations, this::whenDispatched),
                 Clock.systemUTC());
