@@ -46,6 +46,8 @@ public final class Subscription {
     private final SubscriptionKind kind;
     private final Destination destination;
     private final SubscriptionSpec spec;
+    /** The subscription selector's tag constraint: messages it rejects are acknowledged away unread. */
+    private final TagFilter tags;
     private final MessageStore store;
     private final SubscriptionPositions positions;
     private final DeliveryMarks marks;
@@ -70,6 +72,7 @@ public final class Subscription {
         this.kind = kind;
         this.destination = destination;
         this.spec = spec;
+        this.tags = TagFilter.of(spec.selector());
         this.store = store;
         this.positions = positions;
         this.marks = marks;
@@ -186,6 +189,9 @@ public final class Subscription {
             }
             ConsumeQueue queue = store.consumeQueue(destination.storeName(), ref.partition());
             ConsumeQueueEntry where = queue == null ? null : queue.get(ref.offset());
+            if (where != null && consumer.tags.rejects(where.tagHash())) {
+                continue;
+            }
             DecodedMessage message = where == null ? null : StoredMessages.read(store, where);
             batch.examined++;
             switch (verdict(consumer, partition, ref.offset(), message, batch.now)) {
@@ -306,7 +312,8 @@ public final class Subscription {
                 from = offset + 1;
                 boolean candidate = false;
                 if (entry.size() > 0 && !partition.position.isAcked(offset) && !partition.inFlight.containsKey(offset)
-                        && !redeliverable.containsKey(new PartitionOffset(p, offset))) {
+                        && !redeliverable.containsKey(new PartitionOffset(p, offset))
+                        && !rejectedByTag(consumer, partition, entry)) {
                     Integer priority = partition.priorities.get(offset);
                     DecodedMessage message = null;
                     if (priority == null) {
@@ -343,6 +350,18 @@ public final class Subscription {
             }
         }
         return from;
+    }
+
+    /**
+     * Decides a message from its consume-queue tag hash alone, without reading it ({@link TagFilter}): one the
+     * subscription's selector rejects is acknowledged away, one the consumer's selector rejects is left for others.
+     */
+    private boolean rejectedByTag(ConsumerState consumer, PartitionState partition, ConsumeQueueEntry entry) {
+        if (tags.rejects(entry.tagHash())) {
+            ackAway(partition, entry.queueOffset());
+            return true;
+        }
+        return consumer.tags.rejects(entry.tagHash());
     }
 
     /** A message of a claim's window. */
