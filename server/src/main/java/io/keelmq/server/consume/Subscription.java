@@ -64,10 +64,10 @@ public final class Subscription {
     /**
      * @param positions where the position lives: the store's (persisted) or an in-memory one
      * @param marks     the delivery marks of persisted subscriptions, null for in-memory ones
-     * @param fromTail  new partitions start at the log's end rather than at its start
+     * @param start     where partitions without a position start
      */
     Subscription(String key, SubscriptionKind kind, Destination destination, SubscriptionSpec spec, MessageStore store,
-                 SubscriptionPositions positions, DeliveryMarks marks, int markChunk, Clock clock, boolean fromTail) {
+                 SubscriptionPositions positions, DeliveryMarks marks, int markChunk, Clock clock, StartPosition start) {
         this.key = key;
         this.kind = kind;
         this.destination = destination;
@@ -81,9 +81,7 @@ public final class Subscription {
         positions.register(key, destination.storeName());
         this.partitions = new PartitionState[destination.partitions()];
         for (int p = 0; p < partitions.length; p++) {
-            long start = fromTail ? store.maxQueueOffset(destination.storeName(), p)
-                    : store.minQueueOffset(destination.storeName(), p);
-            PartitionPosition position = positions.position(key, p, start);
+            PartitionPosition position = positions.position(key, p, start.offset(store, destination.storeName(), p));
             long restartMark = marks == null ? 0 : marks.markAtStartup(key, p);
             partitions[p] = new PartitionState(p, position, restartMark, marks == null ? 0 : marks.mark(key, p));
         }

@@ -70,7 +70,7 @@ public final class SubscriptionManager implements DestinationListener {
         for (Destination destination : destinations.all()) {
             if (destination.isQueue()) {
                 add(newSubscription(destination.storeName(), SubscriptionKind.QUEUE, destination,
-                        SubscriptionSpec.QUEUE, false));
+                        SubscriptionSpec.QUEUE, StartPosition.FIRST));
             }
         }
         for (DurableSubscriptions.Definition definition : durableFile.load()) {
@@ -89,7 +89,7 @@ public final class SubscriptionManager implements DestinationListener {
             durableDefinitions.put(definition.key(), definition);
             add(newSubscription(definition.key(), definition.shared() ? SubscriptionKind.SHARED_DURABLE
                     : SubscriptionKind.DURABLE, topic, new SubscriptionSpec(definition.clientId(), definition.name(),
-                    selector, definition.noLocal()), false));
+                    selector, definition.noLocal()), StartPosition.FIRST));
         }
         LOG.info("{} subscriptions loaded ({} durable)", byKey.size(), durableDefinitions.size());
     }
@@ -100,7 +100,7 @@ public final class SubscriptionManager implements DestinationListener {
     public synchronized void created(Destination destination) {
         if (destination.isQueue()) {
             add(newSubscription(destination.storeName(), SubscriptionKind.QUEUE, destination, SubscriptionSpec.QUEUE,
-                    true));
+                    StartPosition.LAST));
             persistPositions(destination);
         }
     }
@@ -158,7 +158,7 @@ public final class SubscriptionManager implements DestinationListener {
             subscription = sharedNonDurable(request, spec);
         } else {
             subscription = add(newSubscription("nondurable:" + request.connectionId() + ":" + request.consumerId(),
-                    SubscriptionKind.NON_DURABLE, destination, spec, true));
+                    SubscriptionKind.NON_DURABLE, destination, spec, StartPosition.LAST));
         }
         return subscription.attach(request.consumerId(), request.connectionId(), request.session(),
                 Selector.MATCH_ALL, request.noLocal());
@@ -197,7 +197,7 @@ public final class SubscriptionManager implements DestinationListener {
             LOG.info("durable subscription {} redefined: replacing it", key);
             removeDurable(existing);
         }
-        Subscription created = add(newSubscription(key, kind, request.destination(), spec, true));
+        Subscription created = add(newSubscription(key, kind, request.destination(), spec, request.start()));
         durableDefinitions.put(key, new DurableSubscriptions.Definition(key, request.shared(), request.clientId(),
                 name, request.destination().name(), spec.selector().text(), spec.noLocal()));
         persistDurables();
@@ -220,7 +220,7 @@ public final class SubscriptionManager implements DestinationListener {
             }
             drop(existing);
         }
-        return add(newSubscription(key, SubscriptionKind.SHARED, request.destination(), spec, true));
+        return add(newSubscription(key, SubscriptionKind.SHARED, request.destination(), spec, StartPosition.LAST));
     }
 
     /**
@@ -263,10 +263,10 @@ public final class SubscriptionManager implements DestinationListener {
     // ------------------------------------------------------------------ internals
 
     private Subscription newSubscription(String key, SubscriptionKind kind, Destination destination,
-                                         SubscriptionSpec spec, boolean fromTail) {
+                                         SubscriptionSpec spec, StartPosition start) {
         boolean persisted = kind == SubscriptionKind.QUEUE && !destination.isTemporary() || kind.isDurable();
         return new Subscription(key, kind, destination, spec, store, persisted ? store.positions() : ephemeralPositions,
-                persisted ? marks : null, markChunk, clock, fromTail);
+                persisted ? marks : null, markChunk, clock, start);
     }
 
     private Subscription add(Subscription subscription) {
