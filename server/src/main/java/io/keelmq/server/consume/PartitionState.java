@@ -69,6 +69,12 @@ final class PartitionState {
         priorities.remove(offset);
     }
 
+    /** After a reset of the position: what was known of individual messages no longer applies. */
+    void forgetAll() {
+        priorDeliveries.clear();
+        priorities.clear();
+    }
+
     void rememberPriority(long offset, int priority, int limit) {
         if (priorities.size() >= limit) {
             priorities.clear();

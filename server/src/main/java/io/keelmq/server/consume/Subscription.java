@@ -513,6 +513,37 @@ public final class Subscription {
         return true;
     }
 
+    // ------------------------------------------------------------------ backtracking
+
+    /**
+     * Moves each partition's position to {@code offsets[partition]}, back or forward ({@code keel-admin subscription
+     * reset}): every message from there on is unacknowledged, every one before it acknowledged, and the messages
+     * become new deliveries (delivery counts and released or deferred messages are forgotten, as RocketMQ's offset
+     * reset re-consumes). Refused while a consumer is open or a message is in flight, because their acknowledgements
+     * would then land on the new position.
+     *
+     * @return each partition's low watermark before the reset
+     * @throws IllegalStateException naming what is still active
+     */
+    public synchronized long[] resetTo(long[] offsets) {
+        int inFlight = 0;
+        for (PartitionState partition : partitions) {
+            inFlight += partition.inFlight.size();
+        }
+        if (!consumers.isEmpty() || inFlight > 0) {
+            throw new IllegalStateException(this + " has " + consumers.size() + " open consumer(s) and " + inFlight
+                    + " message(s) in flight; close its consumers (and their sessions) first");
+        }
+        long[] before = new long[partitions.length];
+        for (PartitionState partition : partitions) {
+            before[partition.partition] = partition.position.lowWatermark();
+            positions.reset(key, partition.partition, offsets[partition.partition]);
+            partition.forgetAll();
+        }
+        redeliverable.clear();
+        return before;
+    }
+
     // ------------------------------------------------------------------ browsing and shutdown
 
     /**

@@ -132,6 +132,11 @@ public final class SubscriptionManager implements DestinationListener {
         return destination.isQueue() ? byKey.get(destination.storeName()) : null;
     }
 
+    /** The durable subscription (shared or not) of a client id (null: none) and name, or null. */
+    public synchronized Subscription durableSubscription(String clientId, String name) {
+        return byKey.get(durableKey(clientId, name));
+    }
+
     // ------------------------------------------------------------------ consumers
 
     /** Joins a new consumer to the subscription its request describes, creating or replacing it. */
