@@ -221,14 +221,43 @@ public final class AdminMain implements Callable<Integer> {
 
     @Command(name = "subscription", mixinStandardHelpOptions = true,
             description = "Manage the subscriptions of a running broker (needs --url and the manage permission).",
-            subcommands = ResetSubscription.class)
+            subcommands = {ListSubscriptions.class, ResetSubscription.class})
     static final class SubscriptionCommand implements Callable<Integer> {
         @CommandLine.ParentCommand
         AdminMain admin;
 
         @Override
         public Integer call() {
-            throw new CommandLine.ParameterException(new CommandLine(this), "missing command: reset");
+            throw new CommandLine.ParameterException(new CommandLine(this), "missing command: list|reset");
+        }
+    }
+
+    @Command(name = "list", mixinStandardHelpOptions = true,
+            description = "List subscriptions with their consumers and pending (unacknowledged) messages; "
+                    + "SUBSCRIPTION is what subscription reset --subscription takes.")
+    static final class ListSubscriptions implements Callable<Integer> {
+        @CommandLine.ParentCommand
+        SubscriptionCommand parent;
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() throws IOException {
+            List<SubscriptionSummary> subscriptions;
+            try (BrokerAdminClient client = parent.admin.connect(spec)) {
+                subscriptions = client.listSubscriptions();
+            }
+            PrintWriter out = spec.commandLine().getOut();
+            out.printf("%-15s %-32s %-40s %10s %12s%n", "KIND", "SUBSCRIPTION", "DESTINATION", "CONSUMERS",
+                    "PENDING");
+            for (SubscriptionSummary s : subscriptions) {
+                String name = s.name() == null ? "-" : (s.clientId() == null ? "" : s.clientId()) + ":" + s.name();
+                out.printf("%-15s %-32s %-40s %10d %12d%n", s.kind(), name,
+                        s.destinationKind().name().toLowerCase(java.util.Locale.ROOT) + "/" + s.destination(),
+                        s.consumers(), s.pending());
+            }
+            out.flush();
+            return 0;
         }
     }
 

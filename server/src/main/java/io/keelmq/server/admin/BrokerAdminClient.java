@@ -79,6 +79,11 @@ final class BrokerAdminClient implements AutoCloseable {
         return FoundMessage.decode(call(RequestCode.ADMIN, all).body());
     }
 
+    /** ADMIN {@code subscription-list}. */
+    List<SubscriptionSummary> listSubscriptions() throws IOException {
+        return SubscriptionSummary.decode(call(RequestCode.ADMIN, Map.of("command", "subscription-list")).body());
+    }
+
     /** ADMIN {@code subscription-reset}; {@code headers} name the queue or subscription and the timestamp. */
     List<PositionChange> resetSubscription(Map<String, String> headers) throws IOException {
         Map<String, String> all = new LinkedHashMap<>(headers);

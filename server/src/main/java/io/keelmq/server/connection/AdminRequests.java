@@ -21,7 +21,8 @@ import java.util.Map;
  * ADMIN: administration of the running broker ({@code bin/keel-admin --url ...}). With authorization, a user needs
  * {@code manage} on some destination to be answered at all, and sees only the destinations they may manage.
  * Commands (header {@code command}): {@value #DESTINATION_LIST}, {@value AdminMessageQuery#COMMAND}
- * ({@link AdminMessageQuery}), {@value AdminSubscriptionReset#COMMAND} ({@link AdminSubscriptionReset}).
+ * ({@link AdminMessageQuery}), {@value AdminSubscriptionList#COMMAND} ({@link AdminSubscriptionList}),
+ * {@value AdminSubscriptionReset#COMMAND} ({@link AdminSubscriptionReset}).
  */
 final class AdminRequests {
     static final String DESTINATION_LIST = "destination-list";
@@ -39,10 +40,11 @@ final class AdminRequests {
         switch (command) {
             case DESTINATION_LIST -> listDestinations(connection, request);
             case AdminMessageQuery.COMMAND -> AdminMessageQuery.query(connection, request);
+            case AdminSubscriptionList.COMMAND -> AdminSubscriptionList.list(connection, request);
             case AdminSubscriptionReset.COMMAND -> AdminSubscriptionReset.reset(connection, request);
             default -> throw RequestException.notFound("unknown ADMIN command '" + command + "' (known: "
-                    + String.join(", ", DESTINATION_LIST, AdminMessageQuery.COMMAND, AdminSubscriptionReset.COMMAND)
-                    + ")");
+                    + String.join(", ", DESTINATION_LIST, AdminMessageQuery.COMMAND, AdminSubscriptionList.COMMAND,
+                    AdminSubscriptionReset.COMMAND) + ")");
         }
     }
 

@@ -132,6 +132,11 @@ public final class SubscriptionManager implements DestinationListener {
         return destination.isQueue() ? byKey.get(destination.storeName()) : null;
     }
 
+    /** Every subscription, for administration. */
+    public synchronized List<Subscription> all() {
+        return new ArrayList<>(byKey.values());
+    }
+
     /** The durable subscription (shared or not) of a client id (null: none) and name, or null. */
     public synchronized Subscription durableSubscription(String clientId, String name) {
         return byKey.get(durableKey(clientId, name));

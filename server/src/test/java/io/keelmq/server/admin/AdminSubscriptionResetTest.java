@@ -100,6 +100,31 @@ class AdminSubscriptionResetTest extends AdminTestBase {
     }
 
     @Test
+    void subscriptionListNamesWhatResetTakes() throws Exception {
+        Connection connection = connection("reader");
+        connection.start();
+        Session session = connection.createSession();
+        Topic topic = session.createTopic("orders.events");
+        session.createDurableSubscriber(topic, "audit").close();
+        MessageProducer producer = session.createProducer(null);
+        producer.send(topic, session.createTextMessage("e"));
+        producer.send(session.createQueue("orders.q"), session.createTextMessage("q1"));
+        producer.send(session.createQueue("orders.q"), session.createTextMessage("q2"));
+        session.createConsumer(session.createQueue("billing"));
+
+        List<List<String>> rows = admin("subscription", "list").lines()
+                .map(line -> List.of(line.trim().split("\\s+"))).toList();
+        assertEquals(List.of("KIND", "SUBSCRIPTION", "DESTINATION", "CONSUMERS", "PENDING"), rows.get(0));
+        assertEquals(List.of(List.of("QUEUE", "-", "queue/billing", "1", "0"),
+                List.of("DURABLE", "reader:audit", "topic/orders.events", "0", "1"),
+                List.of("QUEUE", "-", "queue/orders.q", "0", "2")), rows.subList(1, rows.size()));
+
+        // olga manages orders.# only
+        assertEquals(0, runAs("olga", "subscription", "list"), errors());
+        assertTrue(!out.toString(java.nio.charset.StandardCharsets.UTF_8).contains("billing"));
+    }
+
+    @Test
     void refusedWhileConsumersAreOpen() throws Exception {
         Connection connection = connection(null);
         connection.start();
