@@ -22,7 +22,7 @@ final class PartitionState {
     /** Deliveries so far of released messages. */
     private final Map<Long, Integer> priorDeliveries = new HashMap<>();
     /** The mark an earlier run left: messages below it may have been delivered before a crash. */
-    private final long restartMark;
+    private long restartMark;
     /**
      * JMSPriority of messages a claim's window has read and left undelivered, so later claims need not read them
      * again to order their window; bounded (cleared when full), entries go when their message is acknowledged.
@@ -69,10 +69,14 @@ final class PartitionState {
         priorities.remove(offset);
     }
 
-    /** After a reset of the position: what was known of individual messages no longer applies. */
+    /**
+     * After a reset of the position: what was known of individual messages no longer applies, and what an earlier run
+     * may have delivered does not make the messages' next deliveries redeliveries (a reset re-consumes them as new).
+     */
     void forgetAll() {
         priorDeliveries.clear();
         priorities.clear();
+        restartMark = 0;
     }
 
     void rememberPriority(long offset, int priority, int limit) {
