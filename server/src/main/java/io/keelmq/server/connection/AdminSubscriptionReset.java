@@ -48,9 +48,6 @@ final class AdminSubscriptionReset {
             before = subscription.resetTo(offsets);
         } catch (IllegalStateException e) {
             throw RequestException.illegalState(e.getMessage());
-        }
-        try {
-            store.positions().persist();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot persist the reset positions of " + subscription, e);
         }

@@ -70,13 +70,16 @@ final class PartitionState {
     }
 
     /**
-     * After a reset of the position: what was known of individual messages no longer applies, and what an earlier run
-     * may have delivered does not make the messages' next deliveries redeliveries (a reset re-consumes them as new).
+     * After the position was reset to {@code offset}: what was known of individual messages no longer applies, and
+     * nothing from {@code offset} on counts as delivered (a reset re-consumes as new deliveries), neither by this run
+     * nor by an earlier one; the caller writes the lowered mark.
      */
-    void forgetAll() {
+    void restartAt(long offset) {
         priorDeliveries.clear();
         priorities.clear();
         restartMark = 0;
+        deliveredUpTo = offset;
+        reservedMark = offset;
     }
 
     void rememberPriority(long offset, int priority, int limit) {

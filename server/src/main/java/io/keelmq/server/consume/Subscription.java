@@ -520,12 +520,13 @@ public final class Subscription {
      * reset}): every message from there on is unacknowledged, every one before it acknowledged, and the messages
      * become new deliveries (delivery counts and released or deferred messages are forgotten, as RocketMQ's offset
      * reset re-consumes). Refused while a consumer is open or a message is in flight, because their acknowledgements
-     * would then land on the new position.
+     * would then land on the new position. The positions are written first, then the lowered delivery marks: a crash
+     * between the two only makes the next deliveries carry JMSRedelivered=true, never loses the reset.
      *
      * @return each partition's low watermark before the reset
      * @throws IllegalStateException naming what is still active
      */
-    public synchronized long[] resetTo(long[] offsets) {
+    public synchronized long[] resetTo(long[] offsets) throws IOException {
         int inFlight = 0;
         for (PartitionState partition : partitions) {
             inFlight += partition.inFlight.size();
@@ -538,9 +539,16 @@ public final class Subscription {
         for (PartitionState partition : partitions) {
             before[partition.partition] = partition.position.lowWatermark();
             positions.reset(key, partition.partition, offsets[partition.partition]);
-            partition.forgetAll();
+            partition.restartAt(offsets[partition.partition]);
         }
         redeliverable.clear();
+        if (marks != null) {
+            positions.persist();
+            for (PartitionState partition : partitions) {
+                marks.set(key, partition.partition, offsets[partition.partition]);
+            }
+            marks.persist();
+        }
         return before;
     }
 

@@ -100,6 +100,17 @@ class AdminSubscriptionResetTest extends AdminTestBase {
     }
 
     @Test
+    void aResetPositionSurvivesARestart() throws Exception {
+        Connection producer = connection(null);
+        Session session = producer.createSession();
+        sendHistory(session, session.createQueue("orders.q"));
+        assertEquals(6, consumeQueue("orders.q").size());
+        admin("subscription", "reset", "--destination", "queue/orders.q", "--to", Long.toString(between));
+        restartBroker();
+        assertEquals(List.of("m3", "m4", "m5"), consumeQueue("orders.q"));
+    }
+
+    @Test
     void subscriptionListNamesWhatResetTakes() throws Exception {
         Connection connection = connection("reader");
         connection.start();

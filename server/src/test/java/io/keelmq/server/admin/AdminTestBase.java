@@ -33,6 +33,8 @@ abstract class AdminTestBase {
     final ByteArrayOutputStream err = new ByteArrayOutputStream();
     private final List<Connection> connections = new ArrayList<>();
 
+    private io.keelmq.server.config.BrokerConfig config;
+
     @BeforeEach
     void start() throws Exception {
         Path users = dir.resolve("users");
@@ -42,14 +44,21 @@ abstract class AdminTestBase {
                 "grant send,consume,createDurableSubscription on # to admin,app",
                 "grant manage on # to admin",
                 "grant manage on orders.# to orders-ops,admin"));   // the most specific line decides: repeat admin
-        broker = Broker.start(TestBrokers.config(dir.resolve("data"))
+        config = TestBrokers.config(dir.resolve("data"))
                 .set(ConfigKeys.AUTHENTICATION_ENABLED, true)
                 .set(ConfigKeys.USERS_FILE, users)
-                .set(ConfigKeys.AUTHORIZATION_FILE, authorization).build());
+                .set(ConfigKeys.AUTHORIZATION_FILE, authorization).build();
+        broker = Broker.start(config);
     }
 
-    @AfterEach
-    void stop() throws Exception {
+    /** Closes every connection and the broker, then starts it again on the same store (a new port). */
+    void restartBroker() throws Exception {
+        closeConnections();
+        broker.close();
+        broker = Broker.start(config);
+    }
+
+    private void closeConnections() {
         for (Connection connection : connections) {
             try {
                 connection.close();
@@ -57,6 +66,12 @@ abstract class AdminTestBase {
                 // already closed
             }
         }
+        connections.clear();
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        closeConnections();
         if (broker != null) {
             broker.close();
         }
