@@ -46,6 +46,9 @@ public final class ConnectionOptions implements Serializable {
     private String keyStorePassword;
     private String keyStoreType = TlsOptions.DEFAULT_STORE_TYPE;
     private boolean verifyHost = true;
+    private ConsumeFromWhere consumeFromWhere = ConsumeFromWhere.CONSUME_FROM_LAST_OFFSET;
+    /** Epoch milliseconds; 0: not set (CONSUME_FROM_TIMESTAMP then starts half an hour back, as RocketMQ does). */
+    private long consumeTimestamp;
     private Map<String, String> brokerOptions = new LinkedHashMap<>();
 
     private record Option(String name, BiConsumer<ConnectionOptions, String> setter,
@@ -80,6 +83,8 @@ public final class ConnectionOptions implements Serializable {
         option("keyStorePassword", (o, v) -> o.setKeyStorePassword(v), ConnectionOptions::getKeyStorePassword);
         option("keyStoreType", (o, v) -> o.setKeyStoreType(v), ConnectionOptions::getKeyStoreType);
         option("verifyHost", (o, v) -> o.setVerifyHost(parseBoolean(v)), ConnectionOptions::isVerifyHost);
+        option("consumeFromWhere", (o, v) -> o.setConsumeFromWhere(v), ConnectionOptions::getConsumeFromWhere);
+        option("consumeTimestamp", (o, v) -> o.setConsumeTimestamp(v), ConnectionOptions::getConsumeTimestamp);
     }
 
     private static void option(String name, BiConsumer<ConnectionOptions, String> setter,
@@ -145,6 +150,8 @@ public final class ConnectionOptions implements Serializable {
         copy.keyStorePassword = keyStorePassword;
         copy.keyStoreType = keyStoreType;
         copy.verifyHost = verifyHost;
+        copy.consumeFromWhere = consumeFromWhere;
+        copy.consumeTimestamp = consumeTimestamp;
         copy.brokerOptions = new LinkedHashMap<>(brokerOptions);
         return copy;
     }
@@ -290,6 +297,49 @@ public final class ConnectionOptions implements Serializable {
     /** Whether a persistent send whose status is not SEND_OK throws {@link SendStatusException}. */
     public void setThrowOnSendStatus(boolean throwOnSendStatus) {
         this.throwOnSendStatus = throwOnSendStatus;
+    }
+
+    public String getConsumeFromWhere() {
+        return consumeFromWhere.name();
+    }
+
+    /** The {@link ConsumeFromWhere} of durable subscriptions this connection creates, by name. */
+    public void setConsumeFromWhere(String value) {
+        try {
+            this.consumeFromWhere = ConsumeFromWhere.valueOf(value.trim());
+        } catch (IllegalArgumentException | NullPointerException e) {
+            throw new IllegalArgumentException("expected one of " + java.util.Arrays.toString(ConsumeFromWhere.values()));
+        }
+    }
+
+    public ConsumeFromWhere consumeFromWhere() {
+        return consumeFromWhere;
+    }
+
+    /** {@link #getConsumeTimestamp()} in epoch milliseconds, 0 if not set. */
+    public long consumeTimestampMillis() {
+        return consumeTimestamp;
+    }
+
+    /** The start time of {@link ConsumeFromWhere#CONSUME_FROM_TIMESTAMP} in epoch milliseconds, null if not set. */
+    public String getConsumeTimestamp() {
+        return consumeTimestamp == 0 ? null : Long.toString(consumeTimestamp);
+    }
+
+    /** Epoch milliseconds or an ISO-8601 instant ({@code 2026-11-21T16:00:00Z}); null or empty unsets it. */
+    public void setConsumeTimestamp(String value) {
+        if (value == null || value.isBlank()) {
+            consumeTimestamp = 0;
+            return;
+        }
+        String text = value.trim();
+        try {
+            consumeTimestamp = text.chars().allMatch(Character::isDigit) ? Long.parseLong(text)
+                    : java.time.Instant.parse(text).toEpochMilli();
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException("expected epoch milliseconds or an ISO-8601 instant such as "
+                    + "2026-11-21T16:00:00Z");
+        }
     }
 
     public String getTrustStore() {

@@ -180,6 +180,24 @@ public class KeelConnectionFactory implements ConnectionFactory, QueueConnection
         options.setPassword(password);
     }
 
+    public String getConsumeFromWhere() {
+        return options.getConsumeFromWhere();
+    }
+
+    /** Where new durable subscriptions start: a {@link ConsumeFromWhere} name (default CONSUME_FROM_LAST_OFFSET). */
+    public void setConsumeFromWhere(String value) {
+        options.setConsumeFromWhere(value);
+    }
+
+    public String getConsumeTimestamp() {
+        return options.getConsumeTimestamp();
+    }
+
+    /** Start time for CONSUME_FROM_TIMESTAMP: epoch milliseconds or an ISO-8601 instant. */
+    public void setConsumeTimestamp(String value) {
+        options.setConsumeTimestamp(value);
+    }
+
     public long getSendMsgTimeout() {
         return options.getSendMsgTimeout();
     }

@@ -53,7 +53,8 @@ final class SessionConsumers {
         KeelMessageConsumer consumer = new KeelMessageConsumer(session, consumerId, target, validSelector,
                 effectiveNoLocal);
         connection.provider().createConsumer(new ConsumerInfo(session.sessionId(), consumerId, target.toRef(),
-                validSelector, effectiveNoLocal, subscription, durable, shared));
+                validSelector, effectiveNoLocal, subscription, durable, shared,
+                connection.options().consumeFromWhere().name(), connection.options().consumeTimestampMillis()));
         open.add(consumer);
         consumer.buffer().pullIfNeeded();
         return consumer;

@@ -1,11 +1,13 @@
 package io.keelmq.protocol.selector;
 
+import io.keelmq.protocol.selector.Expression.And;
 import io.keelmq.protocol.selector.Expression.Comparison;
 import io.keelmq.protocol.selector.Expression.ComparisonOperator;
 import io.keelmq.protocol.selector.Expression.Identifier;
 import io.keelmq.protocol.selector.Expression.In;
 import io.keelmq.protocol.selector.Expression.Literal;
 
+import java.util.HashSet;
 import java.util.Optional;
 import java.util.Set;
 
@@ -77,6 +79,43 @@ public final class Selector {
      * @return an unmodifiable set, or empty
      */
     public Optional<Set<String>> equalityValuesOf(String identifier) {
+        return equalityValuesOf(root, identifier);
+    }
+
+    /**
+     * A necessary condition on one property, for skipping messages before they are read: when the selector is
+     * {@code identifier = 'x'} or {@code identifier IN (...)} as in {@link #equalityValuesOf}, or a conjunction
+     * ({@code AND}, at any depth of nested conjunctions) with at least one such operand, returns the values the
+     * identifier must have (the intersection when several operands constrain it). A message whose identifier is not
+     * a String in the set is certainly not selected; one whose identifier is in the set may still be rejected by the
+     * rest of the selector, which must then be evaluated in full. Empty when the selector constrains the identifier
+     * in no such way (an {@code OR}, a {@code NOT}, a comparison other than equality with a string literal).
+     *
+     * @return an unmodifiable set (possibly empty: nothing can match), or empty
+     */
+    public Optional<Set<String>> requiredValuesOf(String identifier) {
+        return requiredValuesOf(root, identifier);
+    }
+
+    private static Optional<Set<String>> requiredValuesOf(Expression expression, String identifier) {
+        if (!(expression instanceof And)) {
+            return equalityValuesOf(expression, identifier);
+        }
+        Set<String> required = null;
+        for (Expression operand : ((And) expression).operands) {
+            Optional<Set<String>> values = requiredValuesOf(operand, identifier);
+            if (values.isPresent()) {
+                if (required == null) {
+                    required = new HashSet<>(values.get());
+                } else {
+                    required.retainAll(values.get());
+                }
+            }
+        }
+        return required == null ? Optional.empty() : Optional.of(Set.copyOf(required));
+    }
+
+    private static Optional<Set<String>> equalityValuesOf(Expression root, String identifier) {
         if (root instanceof In) {
             In in = (In) root;
             if (!in.negated && names(in.identifier, identifier)) {

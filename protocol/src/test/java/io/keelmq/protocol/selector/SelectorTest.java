@@ -95,6 +95,21 @@ class SelectorTest {
     }
 
     @Test
+    void requiredValuesOfAConjunctionWithATagOperand() throws Exception {
+        assertEquals(Optional.of(Set.of("x")), Selector.parse("tag = 'x'").requiredValuesOf("tag"));
+        assertEquals(Optional.of(Set.of("a", "b")),
+                Selector.parse("size > 3 AND tag IN ('a', 'b')").requiredValuesOf("tag"));
+        assertEquals(Optional.of(Set.of("b")),
+                Selector.parse("tag IN ('a', 'b') AND (x = 1 AND 'b' = tag)").requiredValuesOf("tag"));
+        assertEquals(Optional.of(Set.of()), Selector.parse("tag = 'a' AND tag = 'b'").requiredValuesOf("tag"));
+        for (String text : List.of("tag = 'x' OR a = 1", "NOT (tag = 'x' AND a = 1)", "a = 1 AND b = 2",
+                "tag <> 'x' AND a = 1", "(tag = 'x' OR tag = 'y') AND a = 1")) {
+            assertEquals(Optional.empty(), Selector.parse(text).requiredValuesOf("tag"), text);
+        }
+        assertEquals(Optional.empty(), Selector.MATCH_ALL.requiredValuesOf("tag"));
+    }
+
+    @Test
     void equalityValuesAreUnmodifiable() throws Exception {
         Set<String> values = Selector.parse("tag IN ('a')").equalityValuesOf("tag").orElseThrow();
         assertThrows(UnsupportedOperationException.class, () -> values.add("b"));

@@ -98,6 +98,12 @@ public final class FrameProvider implements Provider {
         Headers.putIfSet(h, "subscriptionName", c.subscriptionName());
         h.put("durable", Boolean.toString(c.durable()));
         h.put("shared", Boolean.toString(c.shared()));
+        if (c.durable()) {
+            Headers.putIfSet(h, "consumeFromWhere", c.consumeFromWhere());
+            if (c.consumeTimestamp() > 0) {
+                h.put("consumeTimestamp", Long.toString(c.consumeTimestamp()));
+            }
+        }
         call(RequestCode.CREATE_CONSUMER, h, null);
     }
 

@@ -27,13 +27,14 @@ import java.util.concurrent.Callable;
 /**
  * {@code bin/keel-admin user add|remove|passwd|list --users-file FILE ...}: maintains the broker's
  * users file (see {@link UsersFile}); needs no running broker, which re-reads the file when it changes.
- * {@code bin/keel-admin --url keel://host:port [--user U --password P] destination list}: asks a running broker
- * (ADMIN request; with authorization the user needs {@code manage}).
+ * {@code bin/keel-admin --url keel://host:port [--user U --password P] destination list | message query ... |
+ * subscription reset ...}: asks a running broker (ADMIN request; with authorization the user needs {@code manage}).
  * Passwords come from {@code --password} or, without it, from the console (not echoed) or standard input.
  * Exit codes: 0 done, 1 failed (unknown user, user exists, unreadable file), 2 bad usage.
  */
 @Command(name = "keel-admin", mixinStandardHelpOptions = true, description = "KeelMQ administration.",
-        subcommands = {AdminMain.UserCommand.class, AdminMain.DestinationCommand.class})
+        subcommands = {AdminMain.UserCommand.class, AdminMain.DestinationCommand.class, AdminMain.MessageCommand.class,
+                AdminMain.SubscriptionCommand.class})
 public final class AdminMain implements Callable<Integer> {
     private final InputStream in;
     private final Console console;
@@ -70,7 +71,7 @@ public final class AdminMain implements Callable<Integer> {
     @Override
     public Integer call() {
         throw new CommandLine.ParameterException(new CommandLine(this),
-                "missing command (try: user --help or destination --help)");
+                "missing command (try: user, destination, message or subscription --help)");
     }
 
     char[] readPassword(String prompt) throws IOException {
@@ -87,6 +88,14 @@ public final class AdminMain implements Callable<Integer> {
             throw new IllegalArgumentException("no password given (use --password or standard input)");
         }
         return line.toCharArray();
+    }
+
+    /** Connects to the broker of {@code --url}; usage error without it. */
+    BrokerAdminClient connect(CommandLine.Model.CommandSpec spec) throws IOException {
+        if (url == null) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--url keel://host:port is required");
+        }
+        return BrokerAdminClient.connect(url, user, password);
     }
 
     @Command(name = "destination", mixinStandardHelpOptions = true,
@@ -114,12 +123,8 @@ public final class AdminMain implements Callable<Integer> {
 
         @Override
         public Integer call() throws IOException {
-            AdminMain admin = parent.admin;
-            if (admin.url == null) {
-                throw new CommandLine.ParameterException(spec.commandLine(), "--url keel://host:port is required");
-            }
             List<DestinationSummary> destinations;
-            try (BrokerAdminClient client = BrokerAdminClient.connect(admin.url, admin.user, admin.password)) {
+            try (BrokerAdminClient client = parent.admin.connect(spec)) {
                 destinations = client.listDestinations();
             }
             PrintWriter out = spec.commandLine().getOut();
@@ -127,6 +132,175 @@ public final class AdminMain implements Callable<Integer> {
             for (DestinationSummary d : destinations) {
                 out.printf("%-16s %-40s %10d %12d %10d%n", d.kind(), d.name(), d.partitions(), d.messages(),
                         d.consumers());
+            }
+            out.flush();
+            return 0;
+        }
+    }
+
+    @Command(name = "message", mixinStandardHelpOptions = true,
+            description = "Find stored messages on a running broker (needs --url and the manage permission).",
+            subcommands = QueryMessages.class)
+    static final class MessageCommand implements Callable<Integer> {
+        @CommandLine.ParentCommand
+        AdminMain admin;
+
+        @Override
+        public Integer call() {
+            throw new CommandLine.ParameterException(new CommandLine(this), "missing command: query");
+        }
+    }
+
+    @Command(name = "query", mixinStandardHelpOptions = true,
+            description = "Find messages by key (JMS_Keel_Keys), by message id, or by store time on a destination; "
+                    + "prints destination, partition, queue offset, message id, store time, tag, keys and the "
+                    + "start of the body.")
+    static final class QueryMessages implements Callable<Integer> {
+        @CommandLine.ParentCommand
+        MessageCommand parent;
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+        @Option(names = "--key", paramLabel = "KEY", description = "one of the message's JMS_Keel_Keys")
+        String key;
+        @Option(names = "--id", paramLabel = "ID", description = "the JMSMessageID")
+        String id;
+        @Option(names = "--destination", paramLabel = "queue/NAME|topic/NAME",
+                description = "only this destination (required without --key and --id)")
+        String destination;
+        @Option(names = "--from", paramLabel = "TIME", description = "stored at or after (ISO-8601 or epoch ms)")
+        String from;
+        @Option(names = "--to", paramLabel = "TIME", description = "stored at or before (ISO-8601 or epoch ms)")
+        String to;
+        @Option(names = "--limit", paramLabel = "N", description = "at most N messages (default 32, at most 1000)")
+        int limit = 32;
+
+        @Override
+        public Integer call() throws IOException {
+            if (key != null && id != null) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "give --key or --id, not both");
+            }
+            if (key == null && id == null && destination == null) {
+                throw new CommandLine.ParameterException(spec.commandLine(),
+                        "give --key, --id, or --destination with a time range (--from/--to)");
+            }
+            Map<String, String> headers = new java.util.LinkedHashMap<>();
+            if (key != null) {
+                headers.put("key", key);
+            }
+            if (id != null) {
+                headers.put("messageId", id);
+            }
+            if (destination != null) {
+                AdminArguments.destination(destination, headers);
+            }
+            if (from != null) {
+                headers.put("from", Long.toString(AdminArguments.timestamp(from, "--from")));
+            }
+            if (to != null) {
+                headers.put("to", Long.toString(AdminArguments.timestamp(to, "--to")));
+            }
+            headers.put("limit", Integer.toString(limit));
+            List<FoundMessage> messages;
+            try (BrokerAdminClient client = parent.admin.connect(spec)) {
+                messages = client.queryMessages(headers);
+            }
+            PrintWriter out = spec.commandLine().getOut();
+            out.println(String.join("\t", "DESTINATION", "PARTITION", "OFFSET", "MESSAGE-ID", "STORED", "TAG", "KEYS",
+                    "BODY"));
+            for (FoundMessage m : messages) {
+                out.println(String.join("\t", m.kind().name().toLowerCase(java.util.Locale.ROOT) + "/"
+                        + m.destination(), Integer.toString(m.partition()), Long.toString(m.queueOffset()),
+                        m.messageId(), java.time.Instant.ofEpochMilli(m.storeTimestamp()).toString(),
+                        m.tag() == null ? "-" : m.tag(), m.keys().isEmpty() ? "-" : m.keys(), m.preview()));
+            }
+            out.println(messages.size() + " message(s)");
+            out.flush();
+            return 0;
+        }
+    }
+
+    @Command(name = "subscription", mixinStandardHelpOptions = true,
+            description = "Manage the subscriptions of a running broker (needs --url and the manage permission).",
+            subcommands = {ListSubscriptions.class, ResetSubscription.class})
+    static final class SubscriptionCommand implements Callable<Integer> {
+        @CommandLine.ParentCommand
+        AdminMain admin;
+
+        @Override
+        public Integer call() {
+            throw new CommandLine.ParameterException(new CommandLine(this), "missing command: list|reset");
+        }
+    }
+
+    @Command(name = "list", mixinStandardHelpOptions = true,
+            description = "List subscriptions with their consumers and pending (unacknowledged) messages; "
+                    + "SUBSCRIPTION is what subscription reset --subscription takes.")
+    static final class ListSubscriptions implements Callable<Integer> {
+        @CommandLine.ParentCommand
+        SubscriptionCommand parent;
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() throws IOException {
+            List<SubscriptionSummary> subscriptions;
+            try (BrokerAdminClient client = parent.admin.connect(spec)) {
+                subscriptions = client.listSubscriptions();
+            }
+            PrintWriter out = spec.commandLine().getOut();
+            out.printf("%-15s %-32s %-40s %10s %12s%n", "KIND", "SUBSCRIPTION", "DESTINATION", "CONSUMERS",
+                    "PENDING");
+            for (SubscriptionSummary s : subscriptions) {
+                String name = s.name() == null ? "-" : (s.clientId() == null ? "" : s.clientId()) + ":" + s.name();
+                out.printf("%-15s %-32s %-40s %10d %12d%n", s.kind(), name,
+                        s.destinationKind().name().toLowerCase(java.util.Locale.ROOT) + "/" + s.destination(),
+                        s.consumers(), s.pending());
+            }
+            out.flush();
+            return 0;
+        }
+    }
+
+    @Command(name = "reset", mixinStandardHelpOptions = true,
+            description = "Move a queue's or a durable subscription's position to the first message stored at or "
+                    + "after a time (back to consume again, forward to skip). Its consumers must be closed.")
+    static final class ResetSubscription implements Callable<Integer> {
+        @CommandLine.ParentCommand
+        SubscriptionCommand parent;
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+        @Option(names = "--destination", paramLabel = "queue/NAME", description = "a queue")
+        String destination;
+        @Option(names = "--subscription", paramLabel = "CLIENTID:NAME",
+                description = "a durable subscription (:NAME for a shared one without client id)")
+        String subscription;
+        @Option(names = "--to", required = true, paramLabel = "TIME", description = "ISO-8601 or epoch ms")
+        String to;
+
+        @Override
+        public Integer call() throws IOException {
+            if ((destination == null) == (subscription == null)) {
+                throw new CommandLine.ParameterException(spec.commandLine(),
+                        "give either --destination queue/NAME or --subscription CLIENTID:NAME");
+            }
+            Map<String, String> headers = new java.util.LinkedHashMap<>();
+            if (destination != null) {
+                AdminArguments.destination(destination, headers);
+            } else {
+                AdminArguments.subscription(subscription, headers);
+            }
+            long timestamp = AdminArguments.timestamp(to, "--to");
+            headers.put("timestamp", Long.toString(timestamp));
+            List<PositionChange> changes;
+            try (BrokerAdminClient client = parent.admin.connect(spec)) {
+                changes = client.resetSubscription(headers);
+            }
+            PrintWriter out = spec.commandLine().getOut();
+            out.println("reset " + (destination != null ? destination : "subscription " + subscription) + " to "
+                    + java.time.Instant.ofEpochMilli(timestamp));
+            out.printf("%-10s %14s %14s%n", "PARTITION", "BEFORE", "AFTER");
+            for (PositionChange change : changes) {
+                out.printf("%-10d %14d %14d%n", change.partition(), change.before(), change.after());
             }
             out.flush();
             return 0;

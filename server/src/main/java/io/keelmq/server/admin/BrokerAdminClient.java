@@ -72,6 +72,25 @@ final class BrokerAdminClient implements AutoCloseable {
         return DestinationSummary.decode(call(RequestCode.ADMIN, Map.of("command", "destination-list")).body());
     }
 
+    /** ADMIN {@code message-query}; {@code headers} are the query's (key, messageId, destination, from, to, limit). */
+    List<FoundMessage> queryMessages(Map<String, String> headers) throws IOException {
+        Map<String, String> all = new LinkedHashMap<>(headers);
+        all.put("command", "message-query");
+        return FoundMessage.decode(call(RequestCode.ADMIN, all).body());
+    }
+
+    /** ADMIN {@code subscription-list}. */
+    List<SubscriptionSummary> listSubscriptions() throws IOException {
+        return SubscriptionSummary.decode(call(RequestCode.ADMIN, Map.of("command", "subscription-list")).body());
+    }
+
+    /** ADMIN {@code subscription-reset}; {@code headers} name the queue or subscription and the timestamp. */
+    List<PositionChange> resetSubscription(Map<String, String> headers) throws IOException {
+        Map<String, String> all = new LinkedHashMap<>(headers);
+        all.put("command", "subscription-reset");
+        return PositionChange.decode(call(RequestCode.ADMIN, all).body());
+    }
+
     /** Sends a request and waits for its answer; an error answer or connection error is an IOException. */
     private Frame call(RequestCode code, Map<String, String> headers) throws IOException {
         long id = ++correlation;

@@ -20,7 +20,9 @@ import java.util.Map;
 /**
  * ADMIN: administration of the running broker ({@code bin/keel-admin --url ...}). With authorization, a user needs
  * {@code manage} on some destination to be answered at all, and sees only the destinations they may manage.
- * Commands (header {@code command}): {@value #DESTINATION_LIST}.
+ * Commands (header {@code command}): {@value #DESTINATION_LIST}, {@value AdminMessageQuery#COMMAND}
+ * ({@link AdminMessageQuery}), {@value AdminSubscriptionList#COMMAND} ({@link AdminSubscriptionList}),
+ * {@value AdminSubscriptionReset#COMMAND} ({@link AdminSubscriptionReset}).
  */
 final class AdminRequests {
     static final String DESTINATION_LIST = "destination-list";
@@ -35,10 +37,19 @@ final class AdminRequests {
             throw new RequestException(ErrorCode.SECURITY, "user '" + connection.user() + "' is not allowed to "
                     + Permission.MANAGE + " on any destination");
         }
-        if (!command.equals(DESTINATION_LIST)) {
-            throw RequestException.notFound("unknown ADMIN command '" + command + "' (known: " + DESTINATION_LIST
-                    + ")");
+        switch (command) {
+            case DESTINATION_LIST -> listDestinations(connection, request);
+            case AdminMessageQuery.COMMAND -> AdminMessageQuery.query(connection, request);
+            case AdminSubscriptionList.COMMAND -> AdminSubscriptionList.list(connection, request);
+            case AdminSubscriptionReset.COMMAND -> AdminSubscriptionReset.reset(connection, request);
+            default -> throw RequestException.notFound("unknown ADMIN command '" + command + "' (known: "
+                    + String.join(", ", DESTINATION_LIST, AdminMessageQuery.COMMAND, AdminSubscriptionList.COMMAND,
+                    AdminSubscriptionReset.COMMAND) + ")");
         }
+    }
+
+    private static void listDestinations(Connection connection, Frame request) {
+        Authorizer authorizer = connection.services().authorizer();
         List<DestinationSummary> summaries = new ArrayList<>();
         for (Destination destination : connection.services().destinations().all()) {
             if (authorizer == null || authorizer.allows(connection.user(), Permission.MANAGE, destination.name())) {

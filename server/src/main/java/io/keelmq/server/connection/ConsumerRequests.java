@@ -10,6 +10,7 @@ import io.keelmq.server.consume.BrowseService;
 import io.keelmq.server.consume.ConsumerRequest;
 import io.keelmq.server.consume.ConsumerState;
 import io.keelmq.server.consume.SessionState;
+import io.keelmq.server.consume.StartPosition;
 import io.keelmq.server.consume.Subscription;
 import io.keelmq.server.destination.Destination;
 import io.keelmq.server.destination.DestinationRegistry;
@@ -50,7 +51,9 @@ final class ConsumerRequests {
         Destination destination = resolve(connection, kind, name);
         ConsumerState consumer = connection.services().subscriptions().open(new ConsumerRequest(consumerId,
                 connection.id(), connection.clientId(), session, destination, selector, Headers.bool(request, "noLocal"),
-                Headers.optional(request, "subscriptionName"), durable, Headers.bool(request, "shared")));
+                Headers.optional(request, "subscriptionName"), durable, Headers.bool(request, "shared"),
+                StartPosition.parse(Headers.optional(request, "consumeFromWhere"),
+                        Headers.optional(request, "consumeTimestamp"), System.currentTimeMillis())));
         session.add(consumer);
         connection.consumers().put(consumerId, consumer);
         connection.respond(request);

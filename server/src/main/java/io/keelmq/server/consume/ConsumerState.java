@@ -18,6 +18,8 @@ public final class ConsumerState {
     private final Subscription subscription;
     private final Selector selector;
     private final boolean noLocal;
+    /** What the selector requires of the tag: messages it rejects are passed over without being read. */
+    final TagFilter tags;
     /** Next offset to examine, per partition; guarded by the subscription's lock. */
     final long[] cursors;
     /** Partition the next scan starts at, rotated so no partition starves; guarded likewise. */
@@ -33,6 +35,7 @@ public final class ConsumerState {
         this.subscription = subscription;
         this.selector = selector;
         this.noLocal = noLocal;
+        this.tags = TagFilter.of(selector);
         this.cursors = new long[subscription.destination().partitions()];
         Arrays.fill(cursors, -1);
     }

@@ -22,7 +22,7 @@ final class PartitionState {
     /** Deliveries so far of released messages. */
     private final Map<Long, Integer> priorDeliveries = new HashMap<>();
     /** The mark an earlier run left: messages below it may have been delivered before a crash. */
-    private final long restartMark;
+    private long restartMark;
     /**
      * JMSPriority of messages a claim's window has read and left undelivered, so later claims need not read them
      * again to order their window; bounded (cleared when full), entries go when their message is acknowledged.
@@ -70,6 +70,20 @@ final class PartitionState {
         priorDeliveries.remove(offset);
         priorities.remove(offset);
         groupIds.remove(offset);
+    }
+
+    /**
+     * After the position was reset to {@code offset}: what was known of individual messages no longer applies, and
+     * nothing from {@code offset} on counts as delivered (a reset re-consumes as new deliveries), neither by this run
+     * nor by an earlier one; the caller writes the lowered mark.
+     */
+    void restartAt(long offset) {
+        priorDeliveries.clear();
+        priorities.clear();
+        groupIds.clear();
+        restartMark = 0;
+        deliveredUpTo = offset;
+        reservedMark = offset;
     }
 
     void rememberPriority(long offset, int priority, String group, int limit) {

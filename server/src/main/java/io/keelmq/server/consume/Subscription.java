@@ -48,6 +48,8 @@ public final class Subscription {
     private final SubscriptionKind kind;
     private final Destination destination;
     private final SubscriptionSpec spec;
+    /** The subscription selector's tag constraint: messages it rejects are acknowledged away unread. */
+    private final TagFilter tags;
     private final MessageStore store;
     private final SubscriptionPositions positions;
     private final DeliveryMarks marks;
@@ -67,16 +69,17 @@ public final class Subscription {
     /**
      * @param positions where the position lives: the store's (persisted) or an in-memory one
      * @param marks     the delivery marks of persisted subscriptions, null for in-memory ones
-     * @param fromTail  new partitions start at the log's end rather than at its start
+     * @param start     where partitions without a position start
      * @param groupPauseMillis how long a message group pauses after a failed delivery (see {@link MessageGroups})
      */
     Subscription(String key, SubscriptionKind kind, Destination destination, SubscriptionSpec spec, MessageStore store,
-                 SubscriptionPositions positions, DeliveryMarks marks, int markChunk, Clock clock, boolean fromTail,
+                 SubscriptionPositions positions, DeliveryMarks marks, int markChunk, Clock clock, StartPosition start,
                  long groupPauseMillis) {
         this.key = key;
         this.kind = kind;
         this.destination = destination;
         this.spec = spec;
+        this.tags = TagFilter.of(spec.selector());
         this.store = store;
         this.positions = positions;
         this.marks = marks;
@@ -86,9 +89,7 @@ public final class Subscription {
         positions.register(key, destination.storeName());
         this.partitions = new PartitionState[destination.partitions()];
         for (int p = 0; p < partitions.length; p++) {
-            long start = fromTail ? store.maxQueueOffset(destination.storeName(), p)
-                    : store.minQueueOffset(destination.storeName(), p);
-            PartitionPosition position = positions.position(key, p, start);
+            PartitionPosition position = positions.position(key, p, start.offset(store, destination.storeName(), p));
             long restartMark = marks == null ? 0 : marks.markAtStartup(key, p);
             partitions[p] = new PartitionState(p, position, restartMark, marks == null ? 0 : marks.mark(key, p));
         }
@@ -204,6 +205,9 @@ public final class Subscription {
             }
             ConsumeQueue queue = store.consumeQueue(destination.storeName(), ref.partition());
             ConsumeQueueEntry where = queue == null ? null : queue.get(ref.offset());
+            if (where != null && consumer.tags.rejects(where.tagHash())) {
+                continue;
+            }
             DecodedMessage message = where == null ? null : StoredMessages.read(store, where);
             batch.examined++;
             switch (verdict(consumer, partition, ref.offset(), message, batch.now)) {
@@ -330,7 +334,8 @@ public final class Subscription {
                 from = offset + 1;
                 boolean candidate = false;
                 if (entry.size() > 0 && !partition.position.isAcked(offset) && !partition.inFlight.containsKey(offset)
-                        && !redeliverable.containsKey(new PartitionOffset(p, offset))) {
+                        && !redeliverable.containsKey(new PartitionOffset(p, offset))
+                        && !rejectedByTag(consumer, partition, entry)) {
                     Integer priority = partition.priorities.get(offset);
                     String group = partition.groupIds.get(offset);
                     DecodedMessage message = null;
@@ -419,6 +424,18 @@ public final class Subscription {
     private static String groupOf(DecodedMessage message) {
         Object group = message.message().getProperty(StoredForm.GROUP_ID);
         return group == null ? null : group.toString();
+    }
+
+    /**
+     * Decides a message from its consume-queue tag hash alone, without reading it ({@link TagFilter}): one the
+     * subscription's selector rejects is acknowledged away, one the consumer's selector rejects is left for others.
+     */
+    private boolean rejectedByTag(ConsumerState consumer, PartitionState partition, ConsumeQueueEntry entry) {
+        if (tags.rejects(entry.tagHash())) {
+            ackAway(partition, entry.queueOffset());
+            return true;
+        }
+        return consumer.tags.rejects(entry.tagHash());
     }
 
     /** A message of a claim's window. */
@@ -597,6 +614,45 @@ public final class Subscription {
         }
         wakeScheduledAt = time;
         return true;
+    }
+
+    // ------------------------------------------------------------------ backtracking
+
+    /**
+     * Moves each partition's position to {@code offsets[partition]}, back or forward ({@code keel-admin subscription
+     * reset}): every message from there on is unacknowledged, every one before it acknowledged, and the messages
+     * become new deliveries (delivery counts and released or deferred messages are forgotten, as RocketMQ's offset
+     * reset re-consumes). Refused while a consumer is open or a message is in flight, because their acknowledgements
+     * would then land on the new position. The positions are written first, then the lowered delivery marks: a crash
+     * between the two only makes the next deliveries carry JMSRedelivered=true, never loses the reset.
+     *
+     * @return each partition's low watermark before the reset
+     * @throws IllegalStateException naming what is still active
+     */
+    public synchronized long[] resetTo(long[] offsets) throws IOException {
+        int inFlight = 0;
+        for (PartitionState partition : partitions) {
+            inFlight += partition.inFlight.size();
+        }
+        if (!consumers.isEmpty() || inFlight > 0) {
+            throw new IllegalStateException(this + " has " + consumers.size() + " open consumer(s) and " + inFlight
+                    + " message(s) in flight; close its consumers (and their sessions) first");
+        }
+        long[] before = new long[partitions.length];
+        for (PartitionState partition : partitions) {
+            before[partition.partition] = partition.position.lowWatermark();
+            positions.reset(key, partition.partition, offsets[partition.partition]);
+            partition.restartAt(offsets[partition.partition]);
+        }
+        redeliverable.clear();
+        if (marks != null) {
+            positions.persist();
+            for (PartitionState partition : partitions) {
+                marks.set(key, partition.partition, offsets[partition.partition]);
+            }
+            marks.persist();
+        }
+        return before;
     }
 
     // ------------------------------------------------------------------ browsing and shutdown

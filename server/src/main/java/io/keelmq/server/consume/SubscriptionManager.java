@@ -73,7 +73,7 @@ public final class SubscriptionManager implements DestinationListener {
         for (Destination destination : destinations.all()) {
             if (destination.isQueue()) {
                 add(newSubscription(destination.storeName(), SubscriptionKind.QUEUE, destination,
-                        SubscriptionSpec.QUEUE, false));
+                        SubscriptionSpec.QUEUE, StartPosition.FIRST));
             }
         }
         for (DurableSubscriptions.Definition definition : durableFile.load()) {
@@ -92,7 +92,7 @@ public final class SubscriptionManager implements DestinationListener {
             durableDefinitions.put(definition.key(), definition);
             add(newSubscription(definition.key(), definition.shared() ? SubscriptionKind.SHARED_DURABLE
                     : SubscriptionKind.DURABLE, topic, new SubscriptionSpec(definition.clientId(), definition.name(),
-                    selector, definition.noLocal()), false));
+                    selector, definition.noLocal()), StartPosition.FIRST));
         }
         LOG.info("{} subscriptions loaded ({} durable)", byKey.size(), durableDefinitions.size());
     }
@@ -103,7 +103,7 @@ public final class SubscriptionManager implements DestinationListener {
     public synchronized void created(Destination destination) {
         if (destination.isQueue()) {
             add(newSubscription(destination.storeName(), SubscriptionKind.QUEUE, destination, SubscriptionSpec.QUEUE,
-                    true));
+                    StartPosition.LAST));
             persistPositions(destination);
         }
     }
@@ -135,6 +135,16 @@ public final class SubscriptionManager implements DestinationListener {
         return destination.isQueue() ? byKey.get(destination.storeName()) : null;
     }
 
+    /** Every subscription, for administration. */
+    public synchronized List<Subscription> all() {
+        return new ArrayList<>(byKey.values());
+    }
+
+    /** The durable subscription (shared or not) of a client id (null: none) and name, or null. */
+    public synchronized Subscription durableSubscription(String clientId, String name) {
+        return byKey.get(durableKey(clientId, name));
+    }
+
     // ------------------------------------------------------------------ consumers
 
     /** Joins a new consumer to the subscription its request describes, creating or replacing it. */
@@ -161,7 +171,7 @@ public final class SubscriptionManager implements DestinationListener {
             subscription = sharedNonDurable(request, spec);
         } else {
             subscription = add(newSubscription("nondurable:" + request.connectionId() + ":" + request.consumerId(),
-                    SubscriptionKind.NON_DURABLE, destination, spec, true));
+                    SubscriptionKind.NON_DURABLE, destination, spec, StartPosition.LAST));
         }
         return subscription.attach(request.consumerId(), request.connectionId(), request.session(),
                 Selector.MATCH_ALL, request.noLocal());
@@ -200,7 +210,7 @@ public final class SubscriptionManager implements DestinationListener {
             LOG.info("durable subscription {} redefined: replacing it", key);
             removeDurable(existing);
         }
-        Subscription created = add(newSubscription(key, kind, request.destination(), spec, true));
+        Subscription created = add(newSubscription(key, kind, request.destination(), spec, request.start()));
         durableDefinitions.put(key, new DurableSubscriptions.Definition(key, request.shared(), request.clientId(),
                 name, request.destination().name(), spec.selector().text(), spec.noLocal()));
         persistDurables();
@@ -223,7 +233,7 @@ public final class SubscriptionManager implements DestinationListener {
             }
             drop(existing);
         }
-        return add(newSubscription(key, SubscriptionKind.SHARED, request.destination(), spec, true));
+        return add(newSubscription(key, SubscriptionKind.SHARED, request.destination(), spec, StartPosition.LAST));
     }
 
     /**
@@ -266,10 +276,10 @@ public final class SubscriptionManager implements DestinationListener {
     // ------------------------------------------------------------------ internals
 
     private Subscription newSubscription(String key, SubscriptionKind kind, Destination destination,
-                                         SubscriptionSpec spec, boolean fromTail) {
+                                         SubscriptionSpec spec, StartPosition start) {
         boolean persisted = kind == SubscriptionKind.QUEUE && !destination.isTemporary() || kind.isDurable();
         return new Subscription(key, kind, destination, spec, store, persisted ? store.positions() : ephemeralPositions,
-                persisted ? marks : null, markChunk, clock, fromTail, groupPauseMillis);
+                persisted ? marks : null, markChunk, clock, start, groupPauseMillis);
     }
 
     private Subscription add(Subscription subscription) {
