@@ -86,6 +86,21 @@ class BenchSmokeTest {
     }
 
     @Test
+    void delay() throws IOException {
+        JsonNode summary = run("delay", "--producers=2", "--consumers=2", "--delay=2s");
+        for (JsonNode m : measurements(summary, "delay-enqueue", 2)) {
+            assertEquals(COUNT, m.get("sent").asLong(), m::toString);
+            assertTrue(m.get("heapAfterFullGc").get("usedBytes").asLong() > 0, m::toString);
+        }
+        for (JsonNode m : measurements(summary, "delay-deliver", 2)) {
+            assertEquals(COUNT, m.get("received").asLong(), m::toString);
+            assertEquals(COUNT, m.get("latencyMs").get("count").asLong(), m::toString);
+        }
+        measurements(summary, "delay-baseline", 2);
+        assertEquals(2, summary.get("targets").size(), summary.get("targets")::toString);
+    }
+
+    @Test
     void transactedRunsOnBothBrokers() throws IOException {
         JsonNode summary = run("transacted", "--producers=2", "--consumers=2", "--batch=10");
         List<JsonNode> all = measurements(summary, "transacted", 2);

@@ -10,6 +10,8 @@ import io.keelmq.server.connection.ConnectionRegistry;
 import io.keelmq.server.consume.BrowseService;
 import io.keelmq.server.consume.PullService;
 import io.keelmq.server.consume.SubscriptionManager;
+import io.keelmq.server.delay.DelayedDelivery;
+import io.keelmq.server.delay.TimerForm;
 import io.keelmq.server.destination.DestinationRegistry;
 import io.keelmq.server.net.NettyServer;
 import io.keelmq.server.security.Authenticator;
@@ -22,6 +24,9 @@ import io.keelmq.server.tx.TransactionService;
 import io.keelmq.server.vm.InVmOutput;
 import io.keelmq.store.MessageStore;
 import io.keelmq.store.StoreConfig;
+import io.keelmq.store.io.ChannelFileLayer;
+import io.keelmq.store.timer.MessageTimer;
+import io.keelmq.store.timer.TimerConfig;
 import io.netty.handler.ssl.SslContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -59,6 +64,7 @@ public final class Broker implements AutoCloseable {
     private final SubscriptionManager subscriptions;
     private final SendService sends;
     private final TransactionService transactions;
+    private final MessageTimer delayTimer;
     private final BrokerServices services;
     private NettyServer server;
     private InetSocketAddress listenAddress;
@@ -90,6 +96,10 @@ public final class Broker implements AutoCloseable {
         this.transactions = new TransactionService(store, new Materializer(store, destinations, sends::whenDispatched),
                 clock);
         store.addRetentionFloor(transactions);
+        this.delayTimer = MessageTimer.open(store, ChannelFileLayer.INSTANCE, clock,
+                new TimerConfig(TimerForm.DESTINATION, config.get(ConfigKeys.TIMER_PRECISION_MS),
+                        config.get(ConfigKeys.TIMER_WHEEL_SLOTS), TimerConfig.defaults(TimerForm.DESTINATION).logFileSize()),
+                new DelayedDelivery(store, clock, config.get(ConfigKeys.MESSAGE_INDEX_ENABLE)));
         this.services = new BrokerServices(config, store, destinations, subscriptions, pulls, sends, transactions,
                 new BrowseService(store, clock), new ConnectionRegistry(), workers, authenticator,
                 authorizer, new FailedLoginThrottle(clock), timer);
@@ -134,6 +144,7 @@ public final class Broker implements AutoCloseable {
                 LOG.info("{} committed transactions completed at start-up", completed);
             }
             broker.sends.start();
+            broker.delayTimer.start();
             if (config.listenPort() >= 0 || tls != null) {
                 broker.server = new NettyServer(config, broker.services);
             }
@@ -233,6 +244,11 @@ public final class Broker implements AutoCloseable {
             sends.stop(config.get(ConfigKeys.SYNC_FLUSH_TIMEOUT) + 1_000);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+        try {
+            delayTimer.close();
+        } catch (IOException e) {
+            LOG.error("delay timer close failed; its next start rebuilds it", e);
         }
         timer.shutdownNow();
         workers.shutdown();

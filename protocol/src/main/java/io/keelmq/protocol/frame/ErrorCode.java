@@ -46,7 +46,9 @@ public enum ErrorCode {
     /** A commit could not complete and the transaction was rolled back instead. */
     TRANSACTION_ROLLED_BACK(108),
     /** A resource limit (disk watermark, memory) refuses the request; nothing was stored. */
-    RESOURCE_EXHAUSTED(109);
+    RESOURCE_EXHAUSTED(109),
+    /** A header or property of the message has a value the broker refuses (the text names it); nothing was stored. */
+    MESSAGE_ILLEGAL(110);
 
     private final int code;
 

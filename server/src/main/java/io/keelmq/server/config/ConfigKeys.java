@@ -116,6 +116,11 @@ public final class ConfigKeys {
     public static final ConfigKey<DelayLevels> MESSAGE_DELAY_LEVEL = add(new ConfigKey<>("messageDelayLevel",
             "durations like 1s 5m 2h", DelayLevels::parse, DelayLevels.parse(DelayLevels.DEFAULT_TEXT), null,
             "delay levels (JMS_Keel_DelayLevel and redelivery backoff)"));
+    public static final ConfigKey<Long> TIMER_PRECISION_MS = add(longKey("timerPrecisionMs", 1_000L, positive(),
+            "length of one slot of the delay timer's wheel (ms); a delayed message is never delivered early"));
+    public static final ConfigKey<Integer> TIMER_WHEEL_SLOTS = add(integer("timerWheelSlots", 172_800,
+            range(2, 100_000_000), "slots of the delay timer's wheel (default: two days of 1 s slots); longer delays "
+                    + "are rolled over, i.e. re-added when the window's last slot comes up"));
     public static final ConfigKey<Integer> MAX_RECONSUME_TIMES = add(integer("maxReconsumeTimes", 16,
             range(0, 10_000), "redeliveries before a message goes to the dead-letter queue"));
     public static final ConfigKey<Integer> DELIVERY_MARK_CHUNK = add(integer("deliveryMarkChunk", 1_000,

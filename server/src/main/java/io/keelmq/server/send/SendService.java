@@ -11,6 +11,8 @@ import io.keelmq.protocol.message.WireMessage;
 import io.keelmq.protocol.message.WireMessageCodec;
 import io.keelmq.server.config.BrokerConfig;
 import io.keelmq.server.config.ConfigKeys;
+import io.keelmq.server.delay.DeliveryDelay;
+import io.keelmq.server.delay.TimerForm;
 import io.keelmq.server.destination.Destination;
 import io.keelmq.server.destination.DestinationRegistry;
 import io.keelmq.server.errors.RequestException;
@@ -71,6 +73,7 @@ public final class SendService {
     private final int inFlightPermits;
     private final RecentAppends recent;
     private final DispatchGate dispatchGate;
+    private final DeliveryDelay delay;
     private final Thread thread;
     private volatile boolean running = true;
 
@@ -88,6 +91,7 @@ public final class SendService {
         this.inFlight = new Semaphore(inFlightPermits);
         this.recent = new RecentAppends(store::dispatchedOffset);
         this.dispatchGate = new DispatchGate(store::dispatchedOffset);
+        this.delay = new DeliveryDelay(config.get(ConfigKeys.MESSAGE_DELAY_LEVEL));
         store.addArrivalListener((destination, partition, maxOffset) -> dispatchGate.dispatched());
         this.thread = new Thread(this::run, "keel-send");
         this.thread.setDaemon(true);
@@ -215,7 +219,14 @@ public final class SendService {
         String sender = destination.kind().isQueue() ? null : send.reply().connectionId();
         long now = clock.millis();
         List<MessageRecord> records = new ArrayList<>(messages.size());
+        boolean firstDelayed = false;
         for (WireMessage message : messages) {
+            // A delayed message waits in the timer destination and reaches its own when due.
+            long due = delay.dueMillis(message, now);
+            if (due > 0) {
+                TimerForm.park(message, destination.storeName(), partition);
+            }
+            firstDelayed |= due > 0 && records.isEmpty();
             byte[] body = message.getBody();
             byte[] properties = StoredForm.encodeProperties(message, sender);
             long size = (long) properties.length + (body == null ? 0 : body.length);
@@ -223,12 +234,16 @@ public final class SendService {
                 throw new RequestException(ErrorCode.MESSAGE_TOO_LARGE, "message of " + size
                         + " bytes (body + headers and properties) exceeds maxMessageSize " + maxMessageSize);
             }
-            records.add(StoredForm.toRecord(destination.storeName(), partition, message, properties, body, now));
+            MessageRecord record = StoredForm.toRecord(destination.storeName(), partition, message, properties, body, now);
+            records.add(due > 0 ? TimerForm.timerRecord(record, due) : record);
         }
         if (transaction != null) {
             // Invisible until COMMIT: each message waits as a half record (protocol/README.md, "Transactions").
+            // A delayed one's half holds its timer record, so the commit hands it to the timer.
             records.replaceAll(HalfRecords::toHalf);
         }
+        // A half or a delayed message has no offset in its destination yet.
+        boolean answerNoOffset = transaction != null || firstDelayed;
         CompletableFuture<AppendResult> append;
         if (transaction != null) {
             // A half is answered once written, not forced: it promises nothing (no consumer can see it, and
@@ -248,9 +263,8 @@ public final class SendService {
             if (status == null) {
                 throw SendStatusMapper.error(result);
             }
-            // A half has no queue offset in its destination until its transaction commits.
             Map<String, String> headers = answer(status, messageId, partition,
-                    transaction == null ? result.queueOffset() : -1);
+                    answerNoOffset ? -1 : result.queueOffset());
             if (transaction != null) {
                 // Nobody reads the halves' queue: no need to wait until it is dispatched (which, under
                 // SYNC_FLUSH, only happens once a force covers it).
@@ -306,7 +320,7 @@ public final class SendService {
     /** A retried send already stored: the same id on the same destination. */
     private StoredMessage findStored(Destination destination, String messageId) throws IOException {
         for (StoredMessage stored : store.queryByMessageId(messageId, 0, Long.MAX_VALUE)) {
-            if (stored.destination().equals(destination.storeName())) {
+            if (stored.destination().equals(destination.storeName()) || stored.destination().equals(TimerForm.DESTINATION)) {
                 return stored;
             }
         }

@@ -1,5 +1,6 @@
 package io.keelmq.server.tx;
 
+import io.keelmq.server.delay.TimerForm;
 import io.keelmq.server.destination.DestinationRegistry;
 import io.keelmq.store.AppendResult;
 import io.keelmq.store.MessageRecord;
@@ -135,7 +136,9 @@ public final class Materializer {
             throw new IOException("half record at commit-log offset " + halfOffset + " is missing");
         }
         MessageRecord real = HalfRecords.toReal(half);
-        if (destinations.findByStoreName(real.destination()) == null) {
+        // A delayed message's half holds its timer record: it goes to the timer, which knows no registry.
+        boolean delayed = TimerForm.DESTINATION.equals(real.destination());
+        if (!delayed && destinations.findByStoreName(real.destination()) == null) {
             LOG.warn("committed message {} is dropped: its destination {} no longer exists", real.messageId(),
                     real.destination());
             return null;
