@@ -58,6 +58,8 @@ public final class Subscription {
     private boolean closed;
     /** When a wake for deferred messages is already scheduled (0: none), so timers are not piled up. */
     private long wakeScheduledAt;
+    /** Takes over counted failures past the first (backoff, dead-letter queue); null: all redelivered at once. */
+    private FailedDeliveries failedDeliveries;
 
     /**
      * @param positions where the position lives: the store's (persisted) or an in-memory one
@@ -104,6 +106,10 @@ public final class Subscription {
 
     public boolean isPersisted() {
         return marks != null;
+    }
+
+    synchronized void failedDeliveries(FailedDeliveries handler) {
+        this.failedDeliveries = handler;
     }
 
     // ------------------------------------------------------------------ consumers
@@ -375,7 +381,7 @@ public final class Subscription {
             ackAway(partition, offset);
             return Verdict.GONE;
         }
-        if (!message.matches(spec.selector())) {
+        if (!message.matches(spec.selector()) || !message.isFor(key)) {
             ackAway(partition, offset);
             return Verdict.GONE;
         }
@@ -396,7 +402,7 @@ public final class Subscription {
     private void deliver(ConsumerState consumer, PartitionState partition, long offset, DecodedMessage message,
                          ClaimBatch batch) throws IOException {
         reserve(partition, offset);
-        int count = partition.deliver(consumer, offset);
+        int count = partition.deliver(consumer, offset, message.priorDeliveries());
         batch.add(new Delivery(partition.partition, offset, count, message.encodeForDelivery(count)));
     }
 
@@ -459,8 +465,57 @@ public final class Subscription {
         if (state == null || !state.release(consumer, offset, increment)) {
             return false;
         }
+        int failures = state.priorDeliveries(offset);
+        if (increment && !closed && failedDeliveries != null
+                && failedDeliveries.takeOver(this, partition, offset, failures)) {
+            // Parked: in flight to nobody until the handler has moved it elsewhere (see settleParked).
+            state.inFlight.put(offset, new PartitionState.InFlight(null, failures));
+            return true;
+        }
         redeliverable.put(new PartitionOffset(partition, offset), 0L);
         return true;
+    }
+
+    /**
+     * Ends the parking of a message {@link FailedDeliveries} took over: {@code moved} (its retry copy or
+     * dead letter is stored) acknowledges it here; otherwise it is redelivered at once, as without a handler.
+     *
+     * @return whether the message was parked
+     */
+    public synchronized boolean settleParked(int partition, long offset, boolean moved) {
+        PartitionState state = partition(partition);
+        PartitionState.InFlight parked = state == null ? null : state.inFlight.get(offset);
+        if (parked == null || parked.consumer() != null) {
+            return false;
+        }
+        state.inFlight.remove(offset);
+        if (moved) {
+            ackAway(state, offset);
+        } else {
+            redeliverable.put(new PartitionOffset(partition, offset), 0L);
+        }
+        return true;
+    }
+
+    /**
+     * Parks a message that is neither in flight nor acknowledged, for no consumer (an administrator moving or
+     * removing it); end with {@link #settleParked}. False if it is in flight or acknowledged.
+     */
+    public synchronized boolean park(int partition, long offset) {
+        PartitionState state = partition(partition);
+        if (closed || state == null || state.position.isAcked(offset) || offset < state.position.lowWatermark()
+                || state.inFlight.containsKey(offset)) {
+            return false;
+        }
+        redeliverable.remove(new PartitionOffset(partition, offset));
+        state.inFlight.put(offset, new PartitionState.InFlight(null, state.priorDeliveries(offset)));
+        return true;
+    }
+
+    /** Whether a message is still to be delivered or in flight (not acknowledged). */
+    public synchronized boolean isPending(int partition, long offset) {
+        PartitionState state = partition(partition);
+        return state != null && !state.position.isAcked(offset) && offset >= state.position.lowWatermark();
     }
 
     /** Every message in flight to {@code consumer}, in order. */

@@ -50,6 +50,7 @@ public final class SubscriptionManager implements DestinationListener {
     private final Map<String, Subscription> byKey = new HashMap<>();
     private final Map<String, DurableSubscriptions.Definition> durableDefinitions = new HashMap<>();
     private final Map<String, Set<Subscription>> byDestination = new ConcurrentHashMap<>();
+    private FailedDeliveries failedDeliveries;
 
     public SubscriptionManager(MessageStore store, DestinationRegistry destinations, Path configDir, int markChunk,
                                Clock clock) {
@@ -62,6 +63,16 @@ public final class SubscriptionManager implements DestinationListener {
         this.durableFile = new DurableSubscriptions(configDir);
         this.markChunk = markChunk;
         this.clock = clock;
+    }
+
+    /** The handler of failed deliveries (redelivery backoff, dead letters) every subscription uses; before load. */
+    public synchronized void failedDeliveries(FailedDeliveries handler) {
+        this.failedDeliveries = handler;
+    }
+
+    /** The subscription with that key, or null. */
+    public synchronized Subscription find(String key) {
+        return byKey.get(key);
     }
 
     /** Loads marks and durable definitions and opens the subscription of every known queue. */
@@ -265,8 +276,10 @@ public final class SubscriptionManager implements DestinationListener {
     private Subscription newSubscription(String key, SubscriptionKind kind, Destination destination,
                                          SubscriptionSpec spec, boolean fromTail) {
         boolean persisted = kind == SubscriptionKind.QUEUE && !destination.isTemporary() || kind.isDurable();
-        return new Subscription(key, kind, destination, spec, store, persisted ? store.positions() : ephemeralPositions,
-                persisted ? marks : null, markChunk, clock, fromTail);
+        Subscription subscription = new Subscription(key, kind, destination, spec, store,
+                persisted ? store.positions() : ephemeralPositions, persisted ? marks : null, markChunk, clock, fromTail);
+        subscription.failedDeliveries(failedDeliveries);
+        return subscription;
     }
 
     private Subscription add(Subscription subscription) {
