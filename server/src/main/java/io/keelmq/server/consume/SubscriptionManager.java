@@ -70,11 +70,6 @@ public final class SubscriptionManager implements DestinationListener {
         this.failedDeliveries = handler;
     }
 
-    /** The subscription with that key, or null. */
-    public synchronized Subscription find(String key) {
-        return byKey.get(key);
-    }
-
     /** Loads marks and durable definitions and opens the subscription of every known queue. */
     public synchronized void load() throws IOException {
         marks.load();
