@@ -90,11 +90,16 @@ public final class RedeliveryService implements FailedDeliveries, AutoCloseable 
         }
         RedeliveryPolicy policy = policy(destination);
         RedeliveryPolicy.Decision decision = policy.decide(failures);
+        if (decision == RedeliveryPolicy.Decision.DEAD_LETTER && destination.name().startsWith(DeadLetters.PREFIX)) {
+            // A dead letter that fails again stays in its dead-letter queue (RocketMQ: no DLQ of a DLQ), backing off.
+            decision = RedeliveryPolicy.Decision.BACK_OFF;
+        }
         if (decision == RedeliveryPolicy.Decision.IMMEDIATE) {
             return false;
         }
         try {
-            executor.execute(() -> move(subscription, partition, offset, failures, policy, decision));
+            RedeliveryPolicy.Decision decided = decision;
+            executor.execute(() -> move(subscription, partition, offset, failures, policy, decided));
             return true;
         } catch (RejectedExecutionException e) {
             return false; // shutting down: redelivered at once, as after a restart

@@ -126,6 +126,15 @@ class RedeliveryLevelsJmsTest extends JmsTestBase {
         Connection again = connection(null);
         again.start();
         Session session2 = again.createSession(false, Session.CLIENT_ACKNOWLEDGE);
+        Message browsed = null;
+        long deadline = System.currentTimeMillis() + SLACK;
+        while (browsed == null && System.currentTimeMillis() < deadline) {
+            java.util.Enumeration<?> page = session2.createBrowser(session2.createQueue("restart")).getEnumeration();
+            browsed = page.hasMoreElements() ? (Message) page.nextElement() : null;
+            Thread.sleep(browsed == null ? 50 : 0);
+        }
+        assertNotNull(browsed, "the retry copy is browsable once due");
+        assertEquals(3, browsed.getIntProperty("JMSXDeliveryCount"), "a browser shows the count of the next delivery");
         MessageConsumer consumer2 = session2.createConsumer(session2.createQueue("restart"));
         Message message = consumer2.receive(SLACK + LEVEL1);
         assertNotNull(message, "the backed-off message is delivered after the restart");
@@ -182,6 +191,33 @@ class RedeliveryLevelsJmsTest extends JmsTestBase {
         assertEquals(3, third.getIntProperty("JMSXDeliveryCount"));
         assertTrue(waited >= 1_500, "level 1 of slow is 1500ms, waited " + waited);
         third.acknowledge();
+    }
+
+    @Test
+    void aDeadLetterThatFailsAgainStaysInItsDeadLetterQueue() throws Exception {
+        Connection connection = connection(null);
+        connection.start();
+        Session session = connection.createSession(false, Session.CLIENT_ACKNOWLEDGE);
+        session.createProducer(session.createQueue("short")).send(session.createTextMessage("twice dead"));
+        MessageConsumer consumer = session.createConsumer(session.createQueue("short"));
+        for (int i = 0; i < 2; i++) {
+            assertNotNull(consumer.receive(SLACK));
+            session.recover();   // maxReconsumeTimes.short=1: dead after the 2nd failure
+        }
+        MessageConsumer dead = session.createConsumer(session.createQueue("DLQ.short"));
+        List<Integer> counts = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {   // DLQ.short has the broker's maxReconsumeTimes=3: one more than that
+            Message letter = dead.receive(SLACK + LEVEL2);
+            assertNotNull(letter, "delivery " + (i + 1) + " of the dead letter");
+            counts.add(letter.getIntProperty("JMSXDeliveryCount"));
+            session.recover();
+        }
+        assertEquals(List.of(1, 2, 3, 4, 5), counts);
+        Message again = dead.receive(SLACK + LEVEL2);
+        assertNotNull(again, "still in DLQ.short, backing off at the last level");
+        again.acknowledge();
+        assertNull(session.createConsumer(session.createQueue("DLQ.DLQ.short")).receive(300),
+                "no dead-letter queue of a dead-letter queue");
     }
 
     @Test
