@@ -89,7 +89,7 @@ public final class Broker implements AutoCloseable {
         timer.setRemoveOnCancelPolicy(true);
         this.subscriptions = new SubscriptionManager(store, destinations, storeConfig.configDir(),
                 config.get(ConfigKeys.DELIVERY_MARK_CHUNK), clock);
-        this.redelivery = new RedeliveryService(config, store, destinations, clock);
+        this.redelivery = new RedeliveryService(config, store, destinations, subscriptions, clock);
         subscriptions.failedDeliveries(redelivery);
         subscriptions.load();
         destinations.addListener(subscriptions);

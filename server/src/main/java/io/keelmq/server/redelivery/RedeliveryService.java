@@ -3,9 +3,11 @@ package io.keelmq.server.redelivery;
 import io.keelmq.protocol.message.DestinationRef;
 import io.keelmq.protocol.message.WireMessage;
 import io.keelmq.server.config.BrokerConfig;
+import io.keelmq.server.config.ConfigKeys;
 import io.keelmq.server.consume.FailedDeliveries;
 import io.keelmq.server.consume.PullService;
 import io.keelmq.server.consume.Subscription;
+import io.keelmq.server.consume.SubscriptionManager;
 import io.keelmq.server.delay.TimerForm;
 import io.keelmq.server.destination.Destination;
 import io.keelmq.server.destination.DestinationRegistry;
@@ -43,7 +45,8 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Ordering: a backed-off message comes back after newer ones (as in RocketMQ); the first redelivery, at once,
  * keeps its place. Crash safety: the copy or dead letter is stored (forced under SYNC_FLUSH) before the original is
- * acknowledged, so a crash in between can deliver the message twice (at least once), never lose it.
+ * acknowledged, so a crash in between can deliver the message twice (at least once), never lose it; a message
+ * found waiting in its dead-letter queue already (by id) is not moved there twice.
  *
  * <p>The stores happen on one thread of this service, never under a subscription's lock; meanwhile the message is
  * parked on its subscription (delivered to nobody). If a store fails the message is redelivered at once instead.
@@ -55,15 +58,20 @@ public final class RedeliveryService implements FailedDeliveries, AutoCloseable 
     private final BrokerConfig config;
     private final MessageStore store;
     private final DestinationRegistry destinations;
+    private final SubscriptionManager subscriptions;
+    private final boolean indexEnabled;
     private final Clock clock;
     private final ExecutorService executor;
     private final Map<String, RedeliveryPolicy> policies = new ConcurrentHashMap<>();
     private volatile PullService pulls;
 
-    public RedeliveryService(BrokerConfig config, MessageStore store, DestinationRegistry destinations, Clock clock) {
+    public RedeliveryService(BrokerConfig config, MessageStore store, DestinationRegistry destinations,
+                             SubscriptionManager subscriptions, Clock clock) {
         this.config = config;
         this.store = store;
         this.destinations = destinations;
+        this.subscriptions = subscriptions;
+        this.indexEnabled = config.get(ConfigKeys.MESSAGE_INDEX_ENABLE);
         this.clock = clock;
         this.executor = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(), r -> {
             Thread thread = new Thread(r, "keel-redelivery");
@@ -114,7 +122,8 @@ public final class RedeliveryService implements FailedDeliveries, AutoCloseable 
             if (message == null) {
                 moved = true; // gone (retention) or undecodable: nothing left to redeliver
             } else if (decision == RedeliveryPolicy.Decision.DEAD_LETTER) {
-                moved = store(deadLetter(subscription, message, policy, failures), subscription, offset);
+                moved = alreadyDeadLettered(subscription, message)
+                        || store(deadLetter(subscription, message, policy, failures), subscription, offset);
                 if (moved) {
                     LOG.warn("message {} of {} moved to {} after {} deliveries", message.message().getMessageId(),
                             subscription, DeadLetters.queueName(subscription), failures);
@@ -149,6 +158,28 @@ public final class RedeliveryService implements FailedDeliveries, AutoCloseable 
             return false;
         }
         return true;
+    }
+
+    /**
+     * Whether the message waits in its dead-letter queue already: moved there just before a crash kept the original
+     * from being acknowledged. Looked up by JMSMessageID in the index (when enabled); a copy that was consumed,
+     * purged or resent from the dead-letter queue does not count.
+     */
+    private boolean alreadyDeadLettered(Subscription subscription, DecodedMessage message) throws IOException {
+        String id = message.message().getMessageId();
+        Destination queue = destinations.find(DestinationRef.Kind.QUEUE, DeadLetters.queueName(subscription));
+        Subscription letters = queue == null ? null : subscriptions.queueSubscription(queue);
+        if (!indexEnabled || id == null || id.isEmpty() || letters == null) {
+            return false;
+        }
+        for (StoredMessage found : store.queryByMessageId(id, 0, Long.MAX_VALUE)) {
+            if (found.destination().equals(queue.storeName())
+                    && letters.isPending(found.partition(), found.queueOffset())) {
+                LOG.info("message {} of {} is in {} already", id, subscription, queue.name());
+                return true;
+            }
+        }
+        return false;
     }
 
     private DecodedMessage read(Destination destination, int partition, long offset) throws IOException {
