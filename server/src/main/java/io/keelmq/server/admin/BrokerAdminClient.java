@@ -74,7 +74,8 @@ final class BrokerAdminClient implements AutoCloseable {
 
     /** ADMIN {@code dlq-list} of dead-letter queue {@code queue} ({@code id}, {@code limit}: null for all). */
     List<DeadLetterSummary> listDeadLetters(String queue, String id, Integer limit) throws IOException {
-        return DeadLetterSummary.decode(call(RequestCode.ADMIN, deadLetterHeaders("dlq-list", queue, id, limit)).body());
+        Frame answer = call(RequestCode.ADMIN, deadLetterHeaders("dlq-list", queue, id, limit));
+        return DeadLetterSummary.decode(answer.body());
     }
 
     /** ADMIN {@code dlq-resend} or {@code dlq-purge}: returns how many messages it moved or removed. */

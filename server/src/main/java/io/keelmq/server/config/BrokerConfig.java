@@ -26,7 +26,8 @@ public final class BrokerConfig {
     private BrokerConfig(Map<ConfigKey<?>, Object> values, Map<ConfigKey<?>, Map<String, Object>> perDestination) {
         this.values = Collections.unmodifiableMap(new LinkedHashMap<>(values));
         Map<ConfigKey<?>, Map<String, Object>> copy = new LinkedHashMap<>();
-        perDestination.forEach((key, byName) -> copy.put(key, Collections.unmodifiableMap(new LinkedHashMap<>(byName))));
+        perDestination.forEach((key, byName) ->
+                copy.put(key, Collections.unmodifiableMap(new LinkedHashMap<>(byName))));
         this.perDestination = Collections.unmodifiableMap(copy);
     }
 

@@ -12,7 +12,10 @@ import java.util.TreeMap;
  * "delivered up to" marks (see {@link DeliveryMarks}).
  */
 final class PartitionState {
-    /** A message delivered to a consumer and not yet acknowledged or released (consumer null: parked, see Subscription). */
+    /**
+     * A message delivered to a consumer and not yet acknowledged or released; consumer null: parked (see
+     * Subscription#settleParked).
+     */
     record InFlight(ConsumerState consumer, int deliveryCount) {
     }
 

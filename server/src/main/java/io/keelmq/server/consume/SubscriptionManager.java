@@ -272,7 +272,8 @@ public final class SubscriptionManager implements DestinationListener {
                                          SubscriptionSpec spec, boolean fromTail) {
         boolean persisted = kind == SubscriptionKind.QUEUE && !destination.isTemporary() || kind.isDurable();
         Subscription subscription = new Subscription(key, kind, destination, spec, store,
-                persisted ? store.positions() : ephemeralPositions, persisted ? marks : null, markChunk, clock, fromTail);
+                persisted ? store.positions() : ephemeralPositions, persisted ? marks : null, markChunk, clock,
+                fromTail);
         subscription.failedDeliveries(failedDeliveries);
         return subscription;
     }

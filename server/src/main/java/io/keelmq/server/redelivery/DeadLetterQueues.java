@@ -49,7 +49,7 @@ public final class DeadLetterQueues {
         this.clock = clock;
     }
 
-    /** Up to {@code limit} dead letters (with JMSMessageID {@code id} only, unless null), oldest first per partition. */
+    /** Up to {@code limit} dead letters (with JMSMessageID {@code id} only, unless null), in offset order. */
     public List<DeadLetterSummary> list(String queueName, String id, int limit) throws IOException {
         Subscription queue = subscription(queueName);
         List<DeadLetterSummary> letters = new ArrayList<>();

@@ -159,7 +159,8 @@ class AdminDeadLetterTest {
         assertEquals("keel-admin: ADMIN failed with SECURITY: user 'olga' is not allowed to manage DLQ.orders",
                 err.toString(StandardCharsets.UTF_8).trim());
         assertEquals(1, dlqAs("carol", "list", "orders"));
-        assertTrue(err.toString(StandardCharsets.UTF_8).contains("'orders' is not a dead-letter queue"), err.toString());
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("'orders' is not a dead-letter queue"),
+                err.toString());
         assertEquals(1, dlqAs("carol", "resend", "DLQ.nothing"));
         assertTrue(err.toString(StandardCharsets.UTF_8).contains("dead-letter queue 'DLQ.nothing' does not exist"),
                 err.toString());
