@@ -12,6 +12,7 @@ import io.keelmq.server.consume.PullService;
 import io.keelmq.server.consume.SubscriptionManager;
 import io.keelmq.server.delay.DelayedDelivery;
 import io.keelmq.server.delay.TimerForm;
+import io.keelmq.server.redelivery.RedeliveryService;
 import io.keelmq.server.destination.DestinationRegistry;
 import io.keelmq.server.net.NettyServer;
 import io.keelmq.server.security.Authenticator;
@@ -65,6 +66,7 @@ public final class Broker implements AutoCloseable {
     private final SendService sends;
     private final TransactionService transactions;
     private final MessageTimer delayTimer;
+    private final RedeliveryService redelivery;
     private final BrokerServices services;
     private NettyServer server;
     private InetSocketAddress listenAddress;
@@ -89,11 +91,14 @@ public final class Broker implements AutoCloseable {
         this.subscriptions = new SubscriptionManager(store, destinations, storeConfig.configDir(),
                 config.get(ConfigKeys.DELIVERY_MARK_CHUNK), clock,
                 config.get(ConfigKeys.SUSPEND_CURRENT_QUEUE_TIME_MILLIS));
+        this.redelivery = new RedeliveryService(config, store, destinations, subscriptions, clock);
+        subscriptions.failedDeliveries(redelivery);
         subscriptions.load();
         destinations.addListener(subscriptions);
         PullService pulls = new PullService(subscriptions, timer, config.get(ConfigKeys.BROKER_SUSPEND_MAX_TIME_MILLIS),
                 clock);
         store.addArrivalListener((destination, partition, maxOffset) -> pulls.arrived(destination));
+        redelivery.pulls(pulls);
         this.sends = new SendService(config, store, destinations, clock);
         this.transactions = new TransactionService(store, new Materializer(store, destinations, sends::whenDispatched),
                 clock);
@@ -242,6 +247,7 @@ public final class Broker implements AutoCloseable {
         while (services.connections().size() > 0 && System.nanoTime() < deadline) {
             sleep(10);
         }
+        redelivery.close(); // failed messages of the closed connections are moved before the store closes
         try {
             sends.stop(config.get(ConfigKeys.SYNC_FLUSH_TIMEOUT) + 1_000);
         } catch (InterruptedException e) {

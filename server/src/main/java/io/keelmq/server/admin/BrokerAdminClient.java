@@ -91,6 +91,35 @@ final class BrokerAdminClient implements AutoCloseable {
         return PositionChange.decode(call(RequestCode.ADMIN, all).body());
     }
 
+    /** ADMIN {@code dlq-list} of dead-letter queue {@code queue} ({@code id}, {@code limit}: null for all). */
+    List<DeadLetterSummary> listDeadLetters(String queue, String id, Integer limit) throws IOException {
+        Frame answer = call(RequestCode.ADMIN, deadLetterHeaders("dlq-list", queue, id, limit));
+        return DeadLetterSummary.decode(answer.body());
+    }
+
+    /** ADMIN {@code dlq-resend} or {@code dlq-purge}: returns how many messages it moved or removed. */
+    int moveDeadLetters(String command, String queue, String id, Integer limit) throws IOException {
+        Frame answer = call(RequestCode.ADMIN, deadLetterHeaders(command, queue, id, limit));
+        try {
+            return Integer.parseInt(answer.header("count"));
+        } catch (NumberFormatException e) {
+            throw new IOException("the broker answered " + command + " without a count");
+        }
+    }
+
+    private static Map<String, String> deadLetterHeaders(String command, String queue, String id, Integer limit) {
+        Map<String, String> headers = new LinkedHashMap<>();
+        headers.put("command", command);
+        headers.put("queue", queue);
+        if (id != null) {
+            headers.put("id", id);
+        }
+        if (limit != null) {
+            headers.put("limit", limit.toString());
+        }
+        return headers;
+    }
+
     /** Sends a request and waits for its answer; an error answer or connection error is an IOException. */
     private Frame call(RequestCode code, Map<String, String> headers) throws IOException {
         long id = ++correlation;

@@ -20,14 +20,20 @@ public final class BrokerConfig {
             + 64 * 1024;
 
     private final Map<ConfigKey<?>, Object> values;
+    /** Per-destination values ({@code <key>.<destination name>}), by key, then destination name. */
+    private final Map<ConfigKey<?>, Map<String, Object>> perDestination;
 
-    private BrokerConfig(Map<ConfigKey<?>, Object> values) {
+    private BrokerConfig(Map<ConfigKey<?>, Object> values, Map<ConfigKey<?>, Map<String, Object>> perDestination) {
         this.values = Collections.unmodifiableMap(new LinkedHashMap<>(values));
+        Map<ConfigKey<?>, Map<String, Object>> copy = new LinkedHashMap<>();
+        perDestination.forEach((key, byName) ->
+                copy.put(key, Collections.unmodifiableMap(new LinkedHashMap<>(byName))));
+        this.perDestination = Collections.unmodifiableMap(copy);
     }
 
     /** Every key at its default. */
     public static BrokerConfig defaults() {
-        return new BrokerConfig(Map.of());
+        return new BrokerConfig(Map.of(), Map.of());
     }
 
     public static Builder builder() {
@@ -38,6 +44,7 @@ public final class BrokerConfig {
     public Builder toBuilder() {
         Builder builder = new Builder();
         builder.values.putAll(values);
+        perDestination.forEach((key, byName) -> builder.perDestination.put(key, new LinkedHashMap<>(byName)));
         return builder;
     }
 
@@ -45,6 +52,16 @@ public final class BrokerConfig {
     public <T> T get(ConfigKey<T> key) {
         Object value = values.get(key);
         return value == null ? key.defaultValue() : (T) value;
+    }
+
+    /**
+     * The value of {@code key} for the destination named {@code destinationName}: its own
+     * ({@code <key>.<destinationName>}, for keys {@link ConfigKeys#isPerDestination}) or the broker-wide one.
+     */
+    @SuppressWarnings("unchecked")
+    public <T> T get(ConfigKey<T> key, String destinationName) {
+        Object value = perDestination.getOrDefault(key, Map.of()).get(destinationName);
+        return value == null ? get(key) : (T) value;
     }
 
     /** Whether {@code key} was set explicitly rather than left at its default. */
@@ -191,6 +208,7 @@ public final class BrokerConfig {
     /** Collects values; {@link #build()} validates nothing across keys (see {@link #validate()}). */
     public static final class Builder {
         private final Map<ConfigKey<?>, Object> values = new LinkedHashMap<>();
+        private final Map<ConfigKey<?>, Map<String, Object>> perDestination = new LinkedHashMap<>();
 
         private Builder() {
         }
@@ -200,9 +218,18 @@ public final class BrokerConfig {
             return this;
         }
 
-        /** Sets a key from its text form. */
+        /** Sets a key from its text form; {@code <key>.<destination>} sets a per-destination key for one. */
         public Builder set(String name, String text) throws ConfigException {
             ConfigKey<?> key = ConfigKeys.find(name);
+            int dot = name.indexOf('.');
+            if (key == null && dot > 0 && dot < name.length() - 1) {
+                ConfigKey<?> base = ConfigKeys.find(name.substring(0, dot));
+                if (base != null && ConfigKeys.isPerDestination(base)) {
+                    perDestination.computeIfAbsent(base, k -> new LinkedHashMap<>()).put(name.substring(dot + 1),
+                            base.parse(text));
+                    return this;
+                }
+            }
             if (key == null) {
                 throw new ConfigException("unknown configuration key '" + name + "' (bad value '" + text
                         + "'); see --help for the keys");
@@ -212,7 +239,7 @@ public final class BrokerConfig {
         }
 
         public BrokerConfig build() {
-            return new BrokerConfig(values);
+            return new BrokerConfig(values, perDestination);
         }
     }
 }

@@ -122,14 +122,19 @@ public final class ConfigKeys {
             "ms a message group (JMSXGroupID) pauses after a delivery of it failed, before that message is retried"));
     public static final ConfigKey<DelayLevels> MESSAGE_DELAY_LEVEL = add(new ConfigKey<>("messageDelayLevel",
             "durations like 1s 5m 2h", DelayLevels::parse, DelayLevels.parse(DelayLevels.DEFAULT_TEXT), null,
-            "delay levels (JMS_Keel_DelayLevel and redelivery backoff)"));
+            "delay levels of JMS_Keel_DelayLevel"));
     public static final ConfigKey<Long> TIMER_PRECISION_MS = add(longKey("timerPrecisionMs", 1_000L, positive(),
             "length of one slot of the delay timer's wheel (ms); a delayed message is never delivered early"));
     public static final ConfigKey<Integer> TIMER_WHEEL_SLOTS = add(integer("timerWheelSlots", 172_800,
             range(2, 100_000_000), "slots of the delay timer's wheel (default: two days of 1 s slots); longer delays "
                     + "are rolled over, i.e. re-added when the window's last slot comes up"));
     public static final ConfigKey<Integer> MAX_RECONSUME_TIMES = add(integer("maxReconsumeTimes", 16,
-            range(0, 10_000), "redeliveries before a message goes to the dead-letter queue"));
+            range(0, 10_000), "redeliveries before a message goes to the dead-letter queue DLQ.<name>; "
+                    + "per destination: maxReconsumeTimes.<destination>=N"));
+    public static final ConfigKey<DelayLevels> REDELIVERY_DELAY_LEVELS = add(new ConfigKey<>("redeliveryDelayLevels",
+            "durations like 10s 1m 2h", DelayLevels::parse, DelayLevels.parse(DelayLevels.REDELIVERY_DEFAULT_TEXT),
+            null, "waits before the 2nd, 3rd, ... redelivery (the 1st is at once; the last level repeats); "
+                    + "per destination: redeliveryDelayLevels.<destination>=..."));
     public static final ConfigKey<Integer> DELIVERY_MARK_CHUNK = add(integer("deliveryMarkChunk", 1_000,
             range(1, 1_000_000), "offsets the persisted 'delivered up to' mark advances by at a time"));
 
@@ -176,6 +181,11 @@ public final class ConfigKeys {
     }
 
     /** The key called {@code name}, or null. */
+    /** Keys that may also be set for one destination as {@code <key>.<destination name>}. */
+    public static boolean isPerDestination(ConfigKey<?> key) {
+        return key == MAX_RECONSUME_TIMES || key == REDELIVERY_DELAY_LEVELS;
+    }
+
     public static ConfigKey<?> find(String name) {
         return BY_NAME.get(name);
     }

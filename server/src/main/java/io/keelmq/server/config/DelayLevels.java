@@ -12,6 +12,9 @@ public final class DelayLevels {
     /** RocketMQ's default, 18 levels. */
     public static final String DEFAULT_TEXT = "1s 5s 10s 30s 1m 2m 3m 4m 5m 6m 7m 8m 9m 10m 20m 30m 1h 2h";
 
+    /** RocketMQ's retry schedule (its delay levels 3..18), the default of {@code redeliveryDelayLevels}. */
+    public static final String REDELIVERY_DEFAULT_TEXT = "10s 30s 1m 2m 3m 4m 5m 6m 7m 8m 9m 10m 20m 30m 1h 2h";
+
     private final List<Long> millis;
     private final String text;
 

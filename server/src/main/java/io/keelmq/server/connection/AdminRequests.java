@@ -2,16 +2,21 @@ package io.keelmq.server.connection;
 
 import io.keelmq.protocol.frame.ErrorCode;
 import io.keelmq.protocol.frame.Frame;
+import io.keelmq.protocol.message.DestinationRef;
+import io.keelmq.server.admin.DeadLetterSummary;
 import io.keelmq.server.admin.DestinationSummary;
 import io.keelmq.server.consume.Subscription;
 import io.keelmq.server.destination.Destination;
 import io.keelmq.server.errors.RequestException;
+import io.keelmq.server.redelivery.DeadLetterQueues;
 import io.keelmq.server.security.Authorizer;
 import io.keelmq.server.security.Permission;
 import io.keelmq.store.MessageStore;
 import io.keelmq.store.position.PartitionPosition;
 import io.keelmq.store.position.SubscriptionPositions;
 
+import java.io.IOException;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -22,10 +27,20 @@ import java.util.Map;
  * {@code manage} on some destination to be answered at all, and sees only the destinations they may manage.
  * Commands (header {@code command}): {@value #DESTINATION_LIST}, {@value AdminMessageQuery#COMMAND}
  * ({@link AdminMessageQuery}), {@value AdminSubscriptionList#COMMAND} ({@link AdminSubscriptionList}),
- * {@value AdminSubscriptionReset#COMMAND} ({@link AdminSubscriptionReset}).
+ * {@value AdminSubscriptionReset#COMMAND} ({@link AdminSubscriptionReset}),
+ * and {@value #DLQ_LIST}, {@value #DLQ_RESEND},
+ * {@value #DLQ_PURGE} (header {@code queue}: the dead-letter queue, which the user must be allowed to manage;
+ * optional {@code id}: one JMSMessageID; optional {@code limit}: at most that many messages).
  */
 final class AdminRequests {
     static final String DESTINATION_LIST = "destination-list";
+    static final String DLQ_LIST = "dlq-list";
+    static final String DLQ_RESEND = "dlq-resend";
+    static final String DLQ_PURGE = "dlq-purge";
+    private static final String KNOWN = String.join(", ", DESTINATION_LIST, AdminMessageQuery.COMMAND,
+            AdminSubscriptionList.COMMAND, AdminSubscriptionReset.COMMAND, DLQ_LIST, DLQ_RESEND, DLQ_PURGE);
+    /** Dead letters a dlq-list answers with at most, unless the request asks for fewer. */
+    private static final int MAX_LISTED = 10_000;
 
     private AdminRequests() {
     }
@@ -37,14 +52,16 @@ final class AdminRequests {
             throw new RequestException(ErrorCode.SECURITY, "user '" + connection.user() + "' is not allowed to "
                     + Permission.MANAGE + " on any destination");
         }
+        if (command.startsWith("dlq-")) {
+            deadLetters(connection, request, command, authorizer);
+            return;
+        }
         switch (command) {
             case DESTINATION_LIST -> listDestinations(connection, request);
             case AdminMessageQuery.COMMAND -> AdminMessageQuery.query(connection, request);
             case AdminSubscriptionList.COMMAND -> AdminSubscriptionList.list(connection, request);
             case AdminSubscriptionReset.COMMAND -> AdminSubscriptionReset.reset(connection, request);
-            default -> throw RequestException.notFound("unknown ADMIN command '" + command + "' (known: "
-                    + String.join(", ", DESTINATION_LIST, AdminMessageQuery.COMMAND, AdminSubscriptionList.COMMAND,
-                    AdminSubscriptionReset.COMMAND) + ")");
+            default -> throw RequestException.notFound("unknown ADMIN command '" + command + "' (known: " + KNOWN + ")");
         }
     }
 
@@ -58,6 +75,42 @@ final class AdminRequests {
         }
         summaries.sort(Comparator.comparing(DestinationSummary::name).thenComparing(DestinationSummary::kind));
         connection.respond(request, Map.of(), DestinationSummary.encode(summaries));
+    }
+
+    private static void deadLetters(Connection connection, Frame request, String command, Authorizer authorizer) {
+        String queue = Headers.required(request, "queue");
+        if (authorizer != null && !authorizer.allows(connection.user(), Permission.MANAGE, queue)) {
+            throw new RequestException(ErrorCode.SECURITY, "user '" + connection.user() + "' is not allowed to "
+                    + Permission.MANAGE + " " + queue);
+        }
+        String id = Headers.optional(request, "id");
+        int limit = Headers.optionalInt(request, "limit", Integer.MAX_VALUE);
+        if (limit <= 0) {
+            throw Headers.malformed(request, "limit must be positive, not " + limit);
+        }
+        BrokerServices services = connection.services();
+        DeadLetterQueues queues = new DeadLetterQueues(services.store(), services.destinations(),
+                services.subscriptions(), Clock.systemUTC());
+        try {
+            switch (command) {
+                case DLQ_LIST -> connection.respond(request, Map.of(),
+                        DeadLetterSummary.encode(queues.list(queue, id, Math.min(limit, MAX_LISTED))));
+                case DLQ_RESEND -> {
+                    int resent = queues.resend(queue, id, limit);
+                    if (resent > 0) {
+                        services.pulls().wake(services.subscriptions().queueSubscription(
+                                services.destinations().find(DestinationRef.Kind.QUEUE, queue)));
+                    }
+                    connection.respond(request, Map.of("count", Integer.toString(resent)), null);
+                }
+                case DLQ_PURGE -> connection.respond(request,
+                        Map.of("count", Integer.toString(queues.purge(queue, id, limit))), null);
+                default -> throw RequestException.notFound("unknown ADMIN command '" + command + "' (known: " + KNOWN
+                        + ")");
+            }
+        } catch (IOException e) {
+            throw new RequestException(ErrorCode.INTERNAL, command + " on " + queue + " failed: " + e.getMessage(), e);
+        }
     }
 
     private static DestinationSummary summarize(BrokerServices services, Destination destination) {

@@ -69,8 +69,10 @@ public final class BrowseService {
                         || !message.matches(selector)) {
                     continue;
                 }
-                Delivery delivery = new Delivery(partition, entry.queueOffset(), count,
-                        message.encodeForDelivery(count));
+                // A retry copy records the deliveries the message had: its next one is counted from them.
+                int shown = Math.max(count, message.priorDeliveries() + 1);
+                Delivery delivery = new Delivery(partition, entry.queueOffset(), shown,
+                        message.encodeForDelivery(shown));
                 deliveries.add(delivery);
                 bytes += delivery.wireSize();
             }

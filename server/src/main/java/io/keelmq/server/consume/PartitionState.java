@@ -12,7 +12,10 @@ import java.util.TreeMap;
  * "delivered up to" marks (see {@link DeliveryMarks}).
  */
 final class PartitionState {
-    /** A message delivered to a consumer and not yet acknowledged or released. */
+    /**
+     * A message delivered to a consumer and not yet acknowledged or released; consumer null: parked (see
+     * Subscription#settleParked).
+     */
     record InFlight(ConsumerState consumer, int deliveryCount) {
     }
 
@@ -46,9 +49,13 @@ final class PartitionState {
         return prior != null ? prior : offset < restartMark ? 1 : 0;
     }
 
-    /** Marks a message in flight to {@code consumer}; returns its delivery count (1 on first delivery). */
-    int deliver(ConsumerState consumer, long offset) {
-        int count = priorDeliveries(offset) + 1;
+    /**
+     * Marks a message in flight to {@code consumer}; returns its delivery count (1 on first delivery).
+     *
+     * @param storedPrior deliveries the stored message itself records (a retry copy), else 0
+     */
+    int deliver(ConsumerState consumer, long offset, int storedPrior) {
+        int count = Math.max(priorDeliveries(offset), storedPrior) + 1;
         priorDeliveries.remove(offset);
         inFlight.put(offset, new InFlight(consumer, count));
         deliveredUpTo = Math.max(deliveredUpTo, offset + 1);

@@ -65,6 +65,8 @@ public final class Subscription {
     private boolean groupsFreed;
     /** When a wake for deferred messages is already scheduled (0: none), so timers are not piled up. */
     private long wakeScheduledAt;
+    /** Takes over counted failures past the first (backoff, dead-letter queue); null: all redelivered at once. */
+    private FailedDeliveries failedDeliveries;
 
     /**
      * @param positions where the position lives: the store's (persisted) or an in-memory one
@@ -113,6 +115,10 @@ public final class Subscription {
 
     public boolean isPersisted() {
         return marks != null;
+    }
+
+    synchronized void failedDeliveries(FailedDeliveries handler) {
+        this.failedDeliveries = handler;
     }
 
     // ------------------------------------------------------------------ consumers
@@ -474,7 +480,7 @@ public final class Subscription {
             ackAway(partition, offset);
             return Verdict.GONE;
         }
-        if (!message.matches(spec.selector())) {
+        if (!message.matches(spec.selector()) || !message.isFor(key)) {
             ackAway(partition, offset);
             return Verdict.GONE;
         }
@@ -499,7 +505,7 @@ public final class Subscription {
     private void deliver(ConsumerState consumer, PartitionState partition, long offset, DecodedMessage message,
                          ClaimBatch batch) throws IOException {
         reserve(partition, offset);
-        int count = partition.deliver(consumer, offset);
+        int count = partition.deliver(consumer, offset, message.priorDeliveries());
         String group = groupOf(message);
         if (group != null) {
             groups.delivered(consumer, group, new PartitionOffset(partition.partition, offset));
@@ -568,6 +574,15 @@ public final class Subscription {
             return false;
         }
         PartitionOffset ref = new PartitionOffset(partition, offset);
+        int failures = state.priorDeliveries(offset);
+        // A grouped message is retried in place once its group's pause is over (RocketMQ's orderly consumption):
+        // a retry copy or a move to the dead-letter queue would let the group's later messages overtake it.
+        if (increment && !closed && failedDeliveries != null && groups.groupOf(ref) == null
+                && failedDeliveries.takeOver(this, partition, offset, failures)) {
+            // Parked: in flight to nobody until the handler has moved it elsewhere (see settleParked).
+            state.inFlight.put(offset, new PartitionState.InFlight(null, failures));
+            return true;
+        }
         redeliverable.put(ref, 0L);
         groups.released(ref, increment, clock.millis());
         return true;
@@ -581,6 +596,48 @@ public final class Subscription {
         boolean freed = groupsFreed;
         groupsFreed = false;
         return freed;
+    }
+
+    /**
+     * Ends the parking of a message {@link FailedDeliveries} took over: {@code moved} (its retry copy or
+     * dead letter is stored) acknowledges it here; otherwise it is redelivered at once, as without a handler.
+     *
+     * @return whether the message was parked
+     */
+    public synchronized boolean settleParked(int partition, long offset, boolean moved) {
+        PartitionState state = partition(partition);
+        PartitionState.InFlight parked = state == null ? null : state.inFlight.get(offset);
+        if (parked == null || parked.consumer() != null) {
+            return false;
+        }
+        state.inFlight.remove(offset);
+        if (moved) {
+            ackAway(state, offset);
+        } else {
+            redeliverable.put(new PartitionOffset(partition, offset), 0L);
+        }
+        return true;
+    }
+
+    /**
+     * Parks a message that is neither in flight nor acknowledged, for no consumer (an administrator moving or
+     * removing it); end with {@link #settleParked}. False if it is in flight or acknowledged.
+     */
+    public synchronized boolean park(int partition, long offset) {
+        PartitionState state = partition(partition);
+        if (closed || state == null || state.position.isAcked(offset) || offset < state.position.lowWatermark()
+                || state.inFlight.containsKey(offset)) {
+            return false;
+        }
+        redeliverable.remove(new PartitionOffset(partition, offset));
+        state.inFlight.put(offset, new PartitionState.InFlight(null, state.priorDeliveries(offset)));
+        return true;
+    }
+
+    /** Whether a message is still to be delivered or in flight (not acknowledged). */
+    public synchronized boolean isPending(int partition, long offset) {
+        PartitionState state = partition(partition);
+        return state != null && !state.position.isAcked(offset) && offset >= state.position.lowWatermark();
     }
 
     /** Every message in flight to {@code consumer}, in order. */

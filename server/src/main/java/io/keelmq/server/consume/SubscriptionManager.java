@@ -52,6 +52,7 @@ public final class SubscriptionManager implements DestinationListener {
     private final Map<String, Subscription> byKey = new HashMap<>();
     private final Map<String, DurableSubscriptions.Definition> durableDefinitions = new HashMap<>();
     private final Map<String, Set<Subscription>> byDestination = new ConcurrentHashMap<>();
+    private FailedDeliveries failedDeliveries;
 
     public SubscriptionManager(MessageStore store, DestinationRegistry destinations, Path configDir, int markChunk,
                                Clock clock, long groupPauseMillis) {
@@ -65,6 +66,11 @@ public final class SubscriptionManager implements DestinationListener {
         this.markChunk = markChunk;
         this.clock = clock;
         this.groupPauseMillis = groupPauseMillis;
+    }
+
+    /** The handler of failed deliveries (redelivery backoff, dead letters) every subscription uses; before load. */
+    public synchronized void failedDeliveries(FailedDeliveries handler) {
+        this.failedDeliveries = handler;
     }
 
     /** Loads marks and durable definitions and opens the subscription of every known queue. */
@@ -278,8 +284,11 @@ public final class SubscriptionManager implements DestinationListener {
     private Subscription newSubscription(String key, SubscriptionKind kind, Destination destination,
                                          SubscriptionSpec spec, StartPosition start) {
         boolean persisted = kind == SubscriptionKind.QUEUE && !destination.isTemporary() || kind.isDurable();
-        return new Subscription(key, kind, destination, spec, store, persisted ? store.positions() : ephemeralPositions,
-                persisted ? marks : null, markChunk, clock, start, groupPauseMillis);
+        Subscription subscription = new Subscription(key, kind, destination, spec, store,
+                persisted ? store.positions() : ephemeralPositions, persisted ? marks : null, markChunk, clock,
+                start, groupPauseMillis);
+        subscription.failedDeliveries(failedDeliveries);
+        return subscription;
     }
 
     private Subscription add(Subscription subscription) {

@@ -9,6 +9,7 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.time.Clock;
+import java.util.Arrays;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -41,7 +42,7 @@ public final class DelayedDelivery implements DueRecordHandler {
                 return CompletableFuture.completedFuture(null);
             }
             due = TimerForm.unpark(waiting, clock.millis());
-            if (maybeDelivered && alreadyDelivered(waiting.messageId(), due.destination())) {
+            if (maybeDelivered && alreadyDelivered(waiting.messageId(), due)) {
                 return CompletableFuture.completedFuture(null);
             }
         } catch (IOException e) {
@@ -59,12 +60,18 @@ public final class DelayedDelivery implements DueRecordHandler {
         });
     }
 
-    private boolean alreadyDelivered(String messageId, String destination) throws IOException {
+    /**
+     * Same id, destination and properties: a redelivery's retry copy has the id of the message it copies, which is
+     * in that destination already, but its own properties (the delivery count it carries), so it is not mistaken for
+     * it.
+     */
+    private boolean alreadyDelivered(String messageId, TimerForm.Due due) throws IOException {
         if (!indexEnabled || messageId.isEmpty()) {
             return false; // nothing to look it up by: deliver again rather than risk losing it
         }
         for (StoredMessage found : store.queryByMessageId(messageId, 0, Long.MAX_VALUE)) {
-            if (found.destination().equals(destination)) {
+            if (found.destination().equals(due.destination())
+                    && Arrays.equals(found.properties(), due.record().properties())) {
                 return true;
             }
         }

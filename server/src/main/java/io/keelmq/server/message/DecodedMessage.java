@@ -10,11 +10,26 @@ public final class DecodedMessage {
     private final StoredMessage stored;
     private final WireMessage message;
     private final String senderConnectionId;
+    private final String retryFor;
+    private final int priorDeliveries;
 
-    DecodedMessage(StoredMessage stored, WireMessage message, String senderConnectionId) {
+    DecodedMessage(StoredMessage stored, WireMessage message, String senderConnectionId, String retryFor,
+                   int priorDeliveries) {
         this.stored = stored;
         this.message = message;
         this.senderConnectionId = senderConnectionId;
+        this.retryFor = retryFor;
+        this.priorDeliveries = priorDeliveries;
+    }
+
+    /** Whether the subscription {@code subscriptionKey} may deliver it: false for another's retry copy. */
+    public boolean isFor(String subscriptionKey) {
+        return retryFor == null || retryFor.equals(subscriptionKey);
+    }
+
+    /** Deliveries the stored message records it had before (a retry copy), else 0. */
+    public int priorDeliveries() {
+        return priorDeliveries;
     }
 
     public StoredMessage stored() {

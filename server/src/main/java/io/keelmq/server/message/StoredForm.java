@@ -27,6 +27,13 @@ public final class StoredForm {
     public static final String CONNECTION_ID = "JMS_Keel_ConnectionId";
     /** Broker-private: present (true) when the message's body is null though its type is not NONE. */
     public static final String NULL_BODY = "JMS_Keel_NullBody";
+    /**
+     * Broker-private, on a redelivery's retry copy: the key of the one subscription that may deliver it (the
+     * copy is written to the whole destination's log; other subscriptions skip it).
+     */
+    public static final String RETRY_FOR = "JMS_Keel_RetryFor";
+    /** Broker-private, on a retry copy: the deliveries the message had before it (its delivery count, stored). */
+    public static final String PRIOR_DELIVERIES = "JMS_Keel_PriorDeliveries";
 
     private StoredForm() {
     }
@@ -56,14 +63,17 @@ public final class StoredForm {
                 keys == null ? "" : keys.toString(), properties, body);
     }
 
-    /** The JMS message a stored record holds, body attached, private properties removed. */
+    /** The JMS message a stored record holds, body attached, private properties removed (and kept aside). */
     public static DecodedMessage decode(StoredMessage stored) {
         WireMessage message = WireMessageCodec.decode(stored.properties());
         Object connectionId = message.removeProperty(CONNECTION_ID);
         boolean nullBody = Boolean.TRUE.equals(message.removeProperty(NULL_BODY));
+        Object retryFor = message.removeProperty(RETRY_FOR);
+        Object prior = message.removeProperty(PRIOR_DELIVERIES);
         if (message.getBodyType() != BodyType.NONE) {
             message.setBody(message.getBodyType(), nullBody ? null : stored.body());
         }
-        return new DecodedMessage(stored, message, connectionId instanceof String ? (String) connectionId : null);
+        return new DecodedMessage(stored, message, connectionId instanceof String ? (String) connectionId : null,
+                retryFor instanceof String ? (String) retryFor : null, prior instanceof Integer ? (Integer) prior : 0);
     }
 }

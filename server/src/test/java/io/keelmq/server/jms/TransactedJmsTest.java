@@ -1,6 +1,9 @@
 package io.keelmq.server.jms;
 
 import io.keelmq.jms.KeelConnectionFactory;
+import io.keelmq.server.config.BrokerConfig;
+import io.keelmq.server.config.ConfigKeys;
+import io.keelmq.server.config.DelayLevels;
 import jakarta.jms.CompletionListener;
 import jakarta.jms.Connection;
 import jakarta.jms.IllegalStateException;
@@ -33,6 +36,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Local transactions end to end: a real broker, reached through the Jakarta Messaging API only. */
 class TransactedJmsTest extends JmsTestBase {
+
+    /** The third delivery of a message waits level 1 of redeliveryDelayLevels (10s by default): shortened. */
+    @Override
+    BrokerConfig.Builder brokerConfig() {
+        return super.brokerConfig().set(ConfigKeys.REDELIVERY_DELAY_LEVELS, DelayLevels.parse("100ms"));
+    }
 
     private Session transacted() throws JMSException {
         Connection connection = connection(null);
@@ -225,7 +234,7 @@ class TransactedJmsTest extends JmsTestBase {
         MessageConsumer last = plainConsumer("pending");
         Message again = last.receive(10_000);
         assertEquals("p0", ((TextMessage) again).getText());
-        assertEquals(3, again.getIntProperty("JMSXDeliveryCount"));
+        assertEquals(3, again.getIntProperty("JMSXDeliveryCount"), "after the 2nd failure: a level's wait");
         assertNull(last.receive(500), "no uncommitted send was delivered");
     }
 
