@@ -11,6 +11,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
 /**
@@ -26,6 +27,9 @@ public final class PullService {
     private final ScheduledExecutorService timer;
     private final long maxHoldMillis;
     private final Clock clock;
+
+    /** Where the next wake starts among a subscription's consumers (see {@link #wake}). */
+    private final AtomicInteger wakeRotation = new AtomicInteger();
 
     public PullService(SubscriptionManager subscriptions, ScheduledExecutorService timer, long maxHoldMillis,
                        Clock clock) {
@@ -87,8 +91,16 @@ public final class PullService {
      * pulls of its own connection are tried after that request, so after its answer is written.
      */
     public void wake(Subscription subscription) {
-        for (ConsumerState consumer : subscription.consumers()) {
-            HeldPull held = consumer.heldPull().get();
+        List<ConsumerState> consumers = subscription.consumers();
+        int count = consumers.size();
+        if (count == 0) {
+            return;
+        }
+        // The first pull retried usually takes what arrived; starting at a rotating consumer spreads a trickle of
+        // messages over competing consumers instead of always favouring the first one registered.
+        int first = Math.floorMod(wakeRotation.getAndIncrement(), count);
+        for (int i = 0; i < count; i++) {
+            HeldPull held = consumers.get((first + i) % count).heldPull().get();
             if (held != null) {
                 retry(held);
             }
