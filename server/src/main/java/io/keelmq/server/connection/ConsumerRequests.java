@@ -139,9 +139,11 @@ final class ConsumerRequests {
         connection.respond(request);
     }
 
+    /** UNSUBSCRIBE: removing a durable subscription takes the permission that creating one does. */
     static void unsubscribe(Connection connection, Frame request) {
         connection.services().subscriptions().unsubscribe(connection.clientId(),
-                Headers.required(request, "subscriptionName"));
+                Headers.required(request, "subscriptionName"),
+                topic -> connection.authorize(Permission.CREATE_DURABLE_SUBSCRIPTION, topic.kind(), topic.name()));
         connection.respond(request);
     }
 

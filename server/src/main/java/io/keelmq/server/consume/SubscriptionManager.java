@@ -25,6 +25,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArraySet;
+import java.util.function.Consumer;
 
 /**
  * Owns every subscription and decides which one a new consumer joins: a queue's implicit
@@ -255,13 +256,18 @@ public final class SubscriptionManager implements DestinationListener {
         }
     }
 
-    /** UNSUBSCRIBE: deletes a durable subscription that no consumer is using. */
-    public synchronized void unsubscribe(String clientId, String name) {
+    /**
+     * UNSUBSCRIBE: deletes a durable subscription that no consumer is using.
+     *
+     * @param authorize checks that the caller may remove a durable subscription of the given topic (throws if not)
+     */
+    public synchronized void unsubscribe(String clientId, String name, Consumer<Destination> authorize) {
         Subscription subscription = byKey.get(durableKey(clientId, name));
         if (subscription == null) {
             throw RequestException.notFound("no durable subscription '" + name + "'"
                     + (clientId == null ? " without client id" : " for client id '" + clientId + "'"));
         }
+        authorize.accept(subscription.destination());
         if (subscription.hasConsumers()) {
             throw RequestException.illegalState("durable subscription '" + name + "' has an active consumer");
         }

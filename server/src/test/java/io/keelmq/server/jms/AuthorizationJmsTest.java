@@ -210,6 +210,12 @@ class AuthorizationJmsTest extends JmsTestBase {
         alice.createProducer(events).send(alice.createTextMessage("shipped"));
         assertEquals("shipped", ((TextMessage) durable.receive(5_000)).getText());
         assertEquals("shipped", ((TextMessage) plain.receive(5_000)).getText());
+
+        // Removing a durable subscription takes the same permission as creating one.
+        durable.close();
+        Session aliceWithoutClientId = login("alice").createSession();
+        denied(() -> aliceWithoutClientId.unsubscribe("erin-sub"));
+        erin.unsubscribe("erin-sub");
     }
 
     @Test
