@@ -44,6 +44,9 @@ class DeliveryConformanceTest extends ConformanceTestBase {
         for (int priority = 0; priority <= 9; priority++) {
             producer.send(session.createTextMessage("p" + priority), DeliveryMode.NON_PERSISTENT, priority, 0);
         }
+        // A NON_PERSISTENT send returns before the broker has stored the message (it goes one way): wait until all
+        // ten are queued, which is what "sent to a queue nobody consumes yet" means.
+        awaitQueued(session, queue, 10);
         MessageConsumer consumer = session.createConsumer(queue);
         connection.start();
         for (int priority = 9; priority >= 0; priority--) {
@@ -349,5 +352,20 @@ class DeliveryConformanceTest extends ConformanceTestBase {
             producer.send(message);
             assertEquals(4, message.getJMSPriority());
         }
+    }
+
+    /** Waits until a browser sees {@code count} messages on {@code queue}. */
+    private static void awaitQueued(Session session, Queue queue, int count) throws Exception {
+        long deadline = System.currentTimeMillis() + 5_000;
+        int seen;
+        do {
+            try (QueueBrowser browser = session.createBrowser(queue)) {
+                seen = java.util.Collections.list(browser.getEnumeration()).size();
+            }
+            if (seen < count) {
+                Thread.sleep(10);
+            }
+        } while (seen < count && System.currentTimeMillis() < deadline);
+        assertEquals(count, seen, "messages queued");
     }
 }
