@@ -578,6 +578,7 @@ public final class Subscription {
         // A grouped message is retried in place once its group's pause is over (RocketMQ's orderly consumption):
         // a retry copy or a move to the dead-letter queue would let the group's later messages overtake it.
         if (increment && !closed && failedDeliveries != null && groups.groupOf(ref) == null
+                && !state.groupIds.containsKey(offset)
                 && failedDeliveries.takeOver(this, partition, offset, failures)) {
             // Parked: in flight to nobody until the handler has moved it elsewhere (see settleParked).
             state.inFlight.put(offset, new PartitionState.InFlight(null, failures));
@@ -614,7 +615,10 @@ public final class Subscription {
         if (moved) {
             ackAway(state, offset);
         } else {
-            redeliverable.put(new PartitionOffset(partition, offset), 0L);
+            PartitionOffset ref = new PartitionOffset(partition, offset);
+            redeliverable.put(ref, 0L);
+            // If its group still counts it in flight, it now waits ahead of the group's later messages.
+            groups.released(ref, true, clock.millis());
         }
         return true;
     }

@@ -121,6 +121,10 @@ public final class RedeliveryService implements FailedDeliveries, AutoCloseable 
             DecodedMessage message = read(subscription.destination(), partition, offset);
             if (message == null) {
                 moved = true; // gone (retention) or undecodable: nothing left to redeliver
+            } else if (message.message().getProperty(StoredForm.GROUP_ID) != null) {
+                // A grouped message is never copied or moved, whatever the subscription knew of its group when it
+                // was released: its group's later messages must not overtake it (retried in place, after a pause).
+                moved = false;
             } else if (decision == RedeliveryPolicy.Decision.DEAD_LETTER) {
                 moved = alreadyDeadLettered(subscription, message)
                         || store(deadLetter(subscription, message, policy, failures), subscription, offset);

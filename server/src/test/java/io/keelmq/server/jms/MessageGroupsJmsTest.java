@@ -168,7 +168,10 @@ class MessageGroupsJmsTest extends JmsTestBase {
                         generations++;
                         // Each generation is a new consumer that takes a few messages and leaves, in one of three ways.
                         Connection connection = smallPrefetch().createConnection();
-                        Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
+                        // CLIENT_ACKNOWLEDGE, acknowledged once recorded: under AUTO_ACKNOWLEDGE receive() acknowledges
+                        // before this thread records the message, so the other worker could legitimately get the
+                        // group's next message and record it first.
+                        Session session = connection.createSession(false, Session.CLIENT_ACKNOWLEDGE);
                         MessageConsumer consumer = session.createConsumer(session.createQueue("churn"));
                         connection.start();
                         int take = 5 + (generations * 7 + worker * 3) % 20;
@@ -180,6 +183,7 @@ class MessageGroupsJmsTest extends JmsTestBase {
                             if (order.received(message)) {
                                 order.processed(message);
                             }
+                            message.acknowledge();
                         }
                         switch (generations % 3) {
                             case 0 -> consumer.close();
