@@ -576,9 +576,9 @@ public final class Subscription {
         PartitionOffset ref = new PartitionOffset(partition, offset);
         int failures = state.priorDeliveries(offset);
         // A grouped message is retried in place once its group's pause is over (RocketMQ's orderly consumption):
-        // a retry copy or a move to the dead-letter queue would let the group's later messages overtake it.
+        // a retry copy or a move to the dead-letter queue would let the group's later messages overtake it. The
+        // handler checks the message itself too (RedeliveryService.move), so this is only the cheap first test.
         if (increment && !closed && failedDeliveries != null && groups.groupOf(ref) == null
-                && !state.groupIds.containsKey(offset)
                 && failedDeliveries.takeOver(this, partition, offset, failures)) {
             // Parked: in flight to nobody until the handler has moved it elsewhere (see settleParked).
             state.inFlight.put(offset, new PartitionState.InFlight(null, failures));
