@@ -2,6 +2,7 @@ package io.keelmq.bench.broker;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 
 /**
  * What both broker JVMs share so the comparison is fair (same heap, same durability, data on the same
@@ -14,7 +15,12 @@ import java.time.Duration;
  * @param keelServerJar             server/target/keel-server.jar
  * @param artemisBufferTimeoutNanos Artemis journal-buffer-timeout (its group-commit window)
  * @param startTimeout              how long a broker may take to print its ready line
+ * @param extraJvmOptions           added to every broker JVM's command line, the same for all (profiling,
+ *                                  GC logging); empty for a comparison run
  */
 public record BrokerSettings(String xmx, FlushMode flush, Path dataRoot, Path logDir, Path keelServerJar,
-                             long artemisBufferTimeoutNanos, Duration startTimeout) {
+                             long artemisBufferTimeoutNanos, Duration startTimeout, List<String> extraJvmOptions) {
+    public BrokerSettings {
+        extraJvmOptions = List.copyOf(extraJvmOptions);
+    }
 }

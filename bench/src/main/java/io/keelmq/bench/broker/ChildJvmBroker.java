@@ -42,6 +42,7 @@ abstract class ChildJvmBroker implements Broker {
             command.add(java);
             command.add("-Xmx" + settings.xmx());
             command.addAll(JmxHeapProbe.jvmOptions(jmxPort));
+            command.addAll(settings.extraJvmOptions());
             command.addAll(mainArguments.apply(dataDir));
             Path log = settings.logDir().resolve(name + ".log");
             try {

@@ -45,6 +45,11 @@ final class CommonOptions {
             description = "send and receive on a separate queue for this long before measuring (default: ${DEFAULT-VALUE})")
     Duration warmup;
 
+    @Option(names = "--broker-jvm-option", paramLabel = "OPTION",
+            description = "added to every broker JVM's command line, e.g. -XX:StartFlightRecording=...; repeatable. "
+                    + "Both brokers get the same options")
+    List<String> brokerJvmOptions;
+
     @Option(names = "--out", description = "output folder (default: bench/results/<timestamp>)")
     Path out;
 
@@ -88,7 +93,7 @@ final class CommonOptions {
         Path output = out != null ? out : BenchRun.defaultOut();
         Path data = dataDir != null ? dataDir : Path.of(System.getProperty("java.io.tmpdir"));
         BrokerSettings settings = new BrokerSettings(xmx, flush, data, output.resolve("logs"), keelServerJar(),
-                artemisBufferTimeoutNanos, startTimeout);
+                artemisBufferTimeoutNanos, startTimeout, brokerJvmOptions == null ? List.of() : brokerJvmOptions);
         return new BenchRun.Config(brokers, rounds, settings, output, size, warmup, idleTimeout, diskProbe,
                 commandLine, options);
     }
