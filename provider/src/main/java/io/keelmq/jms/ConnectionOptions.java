@@ -1,5 +1,6 @@
 package io.keelmq.jms;
 
+import io.keelmq.jms.transport.TcpTransportType;
 import io.keelmq.jms.transport.TlsOptions;
 import jakarta.jms.JMSException;
 
@@ -46,6 +47,8 @@ public final class ConnectionOptions implements Serializable {
     private String keyStorePassword;
     private String keyStoreType = TlsOptions.DEFAULT_STORE_TYPE;
     private boolean verifyHost = true;
+    /** Null: the default, {@link TcpTransportType#BLOCKING}. */
+    private TcpTransportType tcpTransport;
     private ConsumeFromWhere consumeFromWhere = ConsumeFromWhere.CONSUME_FROM_LAST_OFFSET;
     /** Epoch milliseconds; 0: not set (CONSUME_FROM_TIMESTAMP then starts half an hour back, as RocketMQ does). */
     private long consumeTimestamp;
@@ -83,6 +86,7 @@ public final class ConnectionOptions implements Serializable {
         option("keyStorePassword", (o, v) -> o.setKeyStorePassword(v), ConnectionOptions::getKeyStorePassword);
         option("keyStoreType", (o, v) -> o.setKeyStoreType(v), ConnectionOptions::getKeyStoreType);
         option("verifyHost", (o, v) -> o.setVerifyHost(parseBoolean(v)), ConnectionOptions::isVerifyHost);
+        option("tcpTransport", (o, v) -> o.setTcpTransport(v), ConnectionOptions::getTcpTransport);
         option("consumeFromWhere", (o, v) -> o.setConsumeFromWhere(v), ConnectionOptions::getConsumeFromWhere);
         option("consumeTimestamp", (o, v) -> o.setConsumeTimestamp(v), ConnectionOptions::getConsumeTimestamp);
     }
@@ -150,6 +154,7 @@ public final class ConnectionOptions implements Serializable {
         copy.keyStorePassword = keyStorePassword;
         copy.keyStoreType = keyStoreType;
         copy.verifyHost = verifyHost;
+        copy.tcpTransport = tcpTransport;
         copy.consumeFromWhere = consumeFromWhere;
         copy.consumeTimestamp = consumeTimestamp;
         copy.brokerOptions = new LinkedHashMap<>(brokerOptions);
@@ -408,6 +413,25 @@ public final class ConnectionOptions implements Serializable {
      */
     public void setVerifyHost(boolean verifyHost) {
         this.verifyHost = verifyHost;
+    }
+
+    /** The {@code tcpTransport} option as set, null if not set. */
+    public String getTcpTransport() {
+        return tcpTransport == null ? null : tcpTransport.toString();
+    }
+
+    /**
+     * {@code keel://}: {@code blocking} (the default; the sending thread writes to the socket, a reader thread per
+     * connection) or {@code netty} (event loops shared by all connections, for a JVM with very many of them).
+     * {@code keel+ssl://} always uses Netty. Null or empty unsets it.
+     */
+    public void setTcpTransport(String value) {
+        this.tcpTransport = value == null || value.isBlank() ? null : TcpTransportType.parse(value);
+    }
+
+    /** The transport a {@code keel://} connection uses. */
+    public TcpTransportType tcpTransportType() {
+        return tcpTransport == null ? TcpTransportType.BLOCKING : tcpTransport;
     }
 
     /** Whether any TLS option differs from its default, which a plain {@code keel://} URL would silently ignore. */

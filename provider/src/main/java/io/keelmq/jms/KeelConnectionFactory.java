@@ -4,6 +4,7 @@ import io.keelmq.jms.jndi.KeelObjectFactory;
 import io.keelmq.jms.provider.BrokerURL;
 import io.keelmq.jms.provider.Provider;
 import io.keelmq.jms.provider.ProviderFactory;
+import io.keelmq.jms.transport.TcpTransportType;
 import jakarta.jms.Connection;
 import jakarta.jms.ConnectionFactory;
 import jakarta.jms.JMSContext;
@@ -122,8 +123,13 @@ public class KeelConnectionFactory implements ConnectionFactory, QueueConnection
             throw new JMSException("TLS options (trustStore, keyStore, verifyHost...) are set but " + brokerURL
                     + " is plain TCP; use keel+ssl:// for TLS");
         }
+        if (url.scheme() == BrokerURL.Scheme.KEEL_SSL && snapshot.tcpTransportType() == TcpTransportType.BLOCKING
+                && snapshot.getTcpTransport() != null) {
+            throw new JMSException("tcpTransport=blocking is for keel:// only; " + brokerURL
+                    + " (TLS) always uses Netty");
+        }
         Provider provider = ProviderFactory.create(url, snapshot.getBrokerOptions(), snapshot.tlsOptions(),
-                snapshot.getRequestTimeout());
+                snapshot.tcpTransportType(), snapshot.getRequestTimeout());
         KeelConnection connection = new KeelConnection(provider, snapshot, domain);
         connection.connect(explicit ? userName : snapshot.getUser(), explicit ? password : snapshot.getPassword());
         return connection;
@@ -324,6 +330,14 @@ public class KeelConnectionFactory implements ConnectionFactory, QueueConnection
 
     public void setVerifyHost(boolean verify) {
         options.setVerifyHost(verify);
+    }
+
+    public String getTcpTransport() {
+        return options.getTcpTransport();
+    }
+
+    public void setTcpTransport(String type) {
+        options.setTcpTransport(type);
     }
 
     // ---------------------------------------------------------------- JNDI

@@ -98,6 +98,21 @@ class ConnectionFactoryTest {
     }
 
     @Test
+    void tcpTransportIsAnOptionForPlainTcpOnly() throws Exception {
+        KeelConnectionFactory factory = new KeelConnectionFactory("keel://h:1?tcpTransport=Netty");
+        assertEquals("netty", factory.getTcpTransport());
+        assertEquals("netty", factory.getOptions().toProperties().get("tcpTransport"));
+        assertNull(new KeelConnectionFactory().getTcpTransport(), "unset: the default (blocking)");
+        JMSException invalid = assertThrows(JMSException.class,
+                () -> new KeelConnectionFactory("keel://h?tcpTransport=epoll"));
+        assertTrue(invalid.getMessage().contains("tcpTransport") && invalid.getMessage().contains("blocking or netty"),
+                invalid.getMessage());
+        JMSException tls = assertThrows(JMSException.class,
+                () -> new KeelConnectionFactory("keel+ssl://127.0.0.1:1?tcpTransport=blocking").createConnection());
+        assertTrue(tls.getMessage().contains("keel:// only"), tls.getMessage());
+    }
+
+    @Test
     void brokerOptionsNeedAnInVmUrl() throws Exception {
         assertThrows(JMSException.class, () -> new KeelConnectionFactory("keel://h?broker.flushDiskType=SYNC_FLUSH"));
         KeelConnectionFactory vm = new KeelConnectionFactory("vm://embedded?broker.flushDiskType=SYNC_FLUSH");

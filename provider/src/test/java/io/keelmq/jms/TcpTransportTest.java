@@ -12,7 +12,8 @@ import jakarta.jms.Session;
 import jakarta.jms.TextMessage;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.net.ServerSocket;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -25,7 +26,10 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The same client over TCP: Netty, the frame codec, and connection loss detected from the socket. */
+/**
+ * The same client over TCP, with each {@code keel://} transport ({@code tcpTransport=blocking|netty}): the frame
+ * codec, and connection loss detected from the socket.
+ */
 class TcpTransportTest extends FakeBrokerTestBase {
     private TcpBridge bridge;
 
@@ -39,8 +43,9 @@ class TcpTransportTest extends FakeBrokerTestBase {
         bridge.close();
     }
 
-    private Connection tcpConnect(String hosts) throws JMSException {
-        return track(new KeelConnectionFactory("keel://" + hosts + "?requestTimeout=2000").createConnection());
+    private Connection tcpConnect(String transport, String hosts) throws JMSException {
+        return track(new KeelConnectionFactory("keel://" + hosts + "?requestTimeout=2000&tcpTransport=" + transport)
+                .createConnection());
     }
 
     private static int unusedPort() throws Exception {
@@ -49,9 +54,10 @@ class TcpTransportTest extends FakeBrokerTestBase {
         }
     }
 
-    @Test
-    void sendsAndReceivesOverTcp() throws Exception {
-        Connection connection = tcpConnect("127.0.0.1:" + bridge.port());
+    @ParameterizedTest
+    @ValueSource(strings = {"blocking", "netty"})
+    void sendsAndReceivesOverTcp(String transport) throws Exception {
+        Connection connection = tcpConnect(transport, "127.0.0.1:" + bridge.port());
         connection.start();
         Session session = connection.createSession();
         Queue queue = session.createQueue("q");
@@ -69,23 +75,26 @@ class TcpTransportTest extends FakeBrokerTestBase {
         assertArrayEquals(payload, copy);
     }
 
-    @Test
-    void theNextAddressIsTriedWhenTheFirstRefuses() throws Exception {
-        tcpConnect("127.0.0.1:" + unusedPort() + ",127.0.0.1:" + bridge.port()).createSession();
+    @ParameterizedTest
+    @ValueSource(strings = {"blocking", "netty"})
+    void theNextAddressIsTriedWhenTheFirstRefuses(String transport) throws Exception {
+        tcpConnect(transport, "127.0.0.1:" + unusedPort() + ",127.0.0.1:" + bridge.port()).createSession();
         assertEquals(1, broker.requests(RequestCode.HANDSHAKE).size());
     }
 
-    @Test
-    void noReachableBrokerIsAClearFailure() throws Exception {
+    @ParameterizedTest
+    @ValueSource(strings = {"blocking", "netty"})
+    void noReachableBrokerIsAClearFailure(String transport) throws Exception {
         int port = unusedPort();
         ConnectionFailedException e = assertThrows(ConnectionFailedException.class,
-                () -> tcpConnect("127.0.0.1:" + port));
+                () -> tcpConnect(transport, "127.0.0.1:" + port));
         assertTrue(e.getMessage().contains("127.0.0.1:" + port), e.getMessage());
     }
 
-    @Test
-    void aDroppedSocketReachesTheExceptionListener() throws Exception {
-        Connection connection = tcpConnect("127.0.0.1:" + bridge.port());
+    @ParameterizedTest
+    @ValueSource(strings = {"blocking", "netty"})
+    void aDroppedSocketReachesTheExceptionListener(String transport) throws Exception {
+        Connection connection = tcpConnect(transport, "127.0.0.1:" + bridge.port());
         BlockingQueue<JMSException> heard = new ArrayBlockingQueue<>(1);
         connection.setExceptionListener(heard::add);
         bridge.dropConnections();

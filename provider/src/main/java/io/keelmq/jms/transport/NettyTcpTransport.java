@@ -77,21 +77,10 @@ public final class NettyTcpTransport implements Transport {
     public void connect(TransportListener listener) throws IOException {
         // Built per connection: a factory's store files may change between connections.
         SslContext sslContext = tls == null ? null : ClientSslContextFactory.create(tls);
-        IOException failure = null;
-        for (HostAndPort address : addresses) {
-            try {
-                channel = connect(address, sslContext, listener);
-                connectedTo = address;
-                return;
-            } catch (IOException e) {
-                if (failure == null) {
-                    failure = e;
-                } else {
-                    failure.addSuppressed(e);
-                }
-            }
-        }
-        throw failure;
+        connectedTo = HostAndPort.firstConnected(addresses, address -> {
+            channel = connect(address, sslContext, listener);
+            return address;
+        });
     }
 
     /** TCP connect, then (keel+ssl://) the TLS handshake; both bounded by the connect timeout. */
