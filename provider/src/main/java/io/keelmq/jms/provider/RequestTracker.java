@@ -12,7 +12,6 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -21,9 +20,15 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p>Each request ends exactly once: with its answer, its error, its timeout or the connection's failure, whichever
  * removes it from the map first. An answer arriving after the timeout finds nothing and is dropped.
+ *
+ * <p>Timeouts are not a timer task per request: scheduling and cancelling one per request took the shared timer's
+ * lock twice per request, from every sending thread and every transport thread. Each request records its deadline,
+ * and one check per tracker is scheduled for the earliest deadline; it fails what has expired and schedules itself
+ * for the next. As requests mostly end long before their deadline, that is about one timer task per timeout period.
  */
 final class RequestTracker {
     private static final System.Logger LOG = System.getLogger(RequestTracker.class.getName());
+    private static final long NO_CHECK = Long.MAX_VALUE;
 
     /** What to do with the outcome of one request; called on the transport or timer thread. */
     interface Handler {
@@ -32,11 +37,14 @@ final class RequestTracker {
         void onFailure(JMSException failure);
     }
 
-    private record Pending(RequestCode code, Handler handler, ScheduledFuture<?> timeout) {
+    /** @param deadlineNanos {@link System#nanoTime()} by which the answer is due; unused if timeoutMillis is 0 */
+    private record Pending(RequestCode code, Handler handler, long timeoutMillis, long deadlineNanos) {
     }
 
     private final Map<Long, Pending> pending = new ConcurrentHashMap<>();
     private final AtomicLong correlationIds = new AtomicLong();
+    /** The deadline a check is scheduled for ({@link #NO_CHECK}: none); a check covers every later deadline. */
+    private final AtomicLong nextCheckNanos = new AtomicLong(NO_CHECK);
     private final ScheduledExecutorService timer;
 
     RequestTracker(ScheduledExecutorService timer) {
@@ -50,17 +58,62 @@ final class RequestTracker {
 
     /** Registers a request before it is written, so even an immediate answer finds it. */
     void register(long id, RequestCode code, long timeoutMillis, Handler handler) {
-        ScheduledFuture<?> timeout = null;
-        if (timeoutMillis > 0) {
-            try {
-                timeout = timer.schedule(() -> fail(id, new RequestTimeoutException(code + " got no answer within "
-                        + timeoutMillis + " ms")), timeoutMillis, TimeUnit.MILLISECONDS);
-            } catch (RejectedExecutionException e) {
-                handler.onFailure(new ConnectionFailedException("the connection is closed", null));
-                return;
+        if (timeoutMillis <= 0) {
+            pending.put(id, new Pending(code, handler, 0, 0));
+            return;
+        }
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
+        // In the map before the check is looked at: a check that starts later sees this request.
+        pending.put(id, new Pending(code, handler, timeoutMillis, deadline));
+        if (!checkBy(deadline)) {
+            fail(id, new ConnectionFailedException("the connection is closed", null));
+        }
+    }
+
+    /** Makes sure a check runs no later than {@code deadline}; false if the timer refuses. */
+    private boolean checkBy(long deadline) {
+        while (true) {
+            long scheduled = nextCheckNanos.get();
+            // Compared as nanoTime values: by difference, not by order.
+            if (scheduled != NO_CHECK && scheduled - deadline <= 0) {
+                return true;
+            }
+            if (nextCheckNanos.compareAndSet(scheduled, deadline)) {
+                try {
+                    timer.schedule(() -> expire(deadline), Math.max(0, deadline - System.nanoTime()),
+                            TimeUnit.NANOSECONDS);
+                    return true;
+                } catch (RejectedExecutionException e) {
+                    nextCheckNanos.compareAndSet(deadline, NO_CHECK);
+                    return false;
+                }
             }
         }
-        pending.put(id, new Pending(code, handler, timeout));
+    }
+
+    /** The check scheduled for {@code scheduledFor}: fails expired requests, then schedules the next check. */
+    private void expire(long scheduledFor) {
+        // Cleared before scanning: a request registered from here on schedules its own check or is seen below.
+        nextCheckNanos.compareAndSet(scheduledFor, NO_CHECK);
+        long now = System.nanoTime();
+        long earliest = 0;
+        boolean any = false;
+        for (Map.Entry<Long, Pending> entry : pending.entrySet()) {
+            Pending p = entry.getValue();
+            if (p.timeoutMillis <= 0) {
+                continue;
+            }
+            if (p.deadlineNanos - now <= 0) {
+                fail(entry.getKey(), new RequestTimeoutException(p.code + " got no answer within "
+                        + p.timeoutMillis + " ms"));
+            } else if (!any || p.deadlineNanos - earliest < 0) {
+                earliest = p.deadlineNanos;
+                any = true;
+            }
+        }
+        if (any) {
+            checkBy(earliest);
+        }
     }
 
     /** Ends a request with an answer frame; false if nothing waited for it (late answer after a timeout). */
@@ -69,7 +122,6 @@ final class RequestTracker {
         if (p == null) {
             return false;
         }
-        cancelTimeout(p);
         try {
             if (frame.isError()) {
                 p.handler.onFailure(errorOf(p.code, frame));
@@ -93,7 +145,6 @@ final class RequestTracker {
     void fail(long id, JMSException failure) {
         Pending p = pending.remove(id);
         if (p != null) {
-            cancelTimeout(p);
             p.handler.onFailure(failure);
         }
     }
@@ -103,12 +154,6 @@ final class RequestTracker {
         List<Long> ids = new ArrayList<>(pending.keySet());
         for (Long id : ids) {
             fail(id, failure);
-        }
-    }
-
-    private static void cancelTimeout(Pending p) {
-        if (p.timeout != null) {
-            p.timeout.cancel(false);
         }
     }
 
