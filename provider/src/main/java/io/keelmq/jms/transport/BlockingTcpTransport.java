@@ -12,8 +12,10 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -30,6 +32,11 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p>A {@link Socket}, not a {@code SocketChannel}: interrupting a thread blocked on an interruptible channel closes
  * the channel, so one interrupted application thread would drop the connection of every session sharing it.
  *
+ * <p>A blocking write waits while the broker does not read, and the thread writing may be the shared timer's
+ * (heartbeats, timeouts of every connection). So the reader wakes every {@value #WATCHDOG_MILLIS} ms while idle and
+ * drops the connection, as lost, when a write has made no progress for the connect timeout (the request timeout):
+ * the blocked writer then fails instead of waiting for TCP to give up.
+ *
  * <p>The addresses are tried in the order given until one accepts the connection, each bounded by the connect
  * timeout.
  */
@@ -38,6 +45,9 @@ public final class BlockingTcpTransport implements Transport {
     private static final int KEPT_BUFFER_BYTES = 256 * 1024;
     private static final int INITIAL_BUFFER_BYTES = 8 * 1024;
     private static final int READ_CHUNK_BYTES = 64 * 1024;
+    /** Written in pieces of this size, so a large frame's progress is seen by the watchdog. */
+    private static final int WRITE_CHUNK_BYTES = 64 * 1024;
+    static final int WATCHDOG_MILLIS = 1000;
 
     private final List<HostAndPort> addresses;
     private final int connectTimeoutMillis;
@@ -51,6 +61,8 @@ public final class BlockingTcpTransport implements Transport {
     private volatile Socket socket;
     private volatile OutputStream out;
     private volatile HostAndPort connectedTo;
+    /** {@link System#nanoTime()} when the current write's last piece started; 0 while none is under way. */
+    private volatile long writeProgressNanos;
 
     public BlockingTcpTransport(List<HostAndPort> addresses, int connectTimeoutMillis) {
         if (addresses.isEmpty()) {
@@ -79,6 +91,7 @@ public final class BlockingTcpTransport implements Transport {
         try {
             s.setTcpNoDelay(true);
             s.setKeepAlive(true);
+            s.setSoTimeout(WATCHDOG_MILLIS);
             InetSocketAddress remote = new InetSocketAddress(address.host(), address.port());
             if (remote.isUnresolved()) {
                 throw new IOException("unknown host " + address.host());
@@ -107,7 +120,7 @@ public final class BlockingTcpTransport implements Transport {
             } catch (RuntimeException e) {
                 return CompletableFuture.failedFuture(e);
             }
-            o.write(buffer.array(), buffer.arrayOffset() + buffer.readerIndex(), buffer.readableBytes());
+            write(o, buffer);
             if (buffer.capacity() > KEPT_BUFFER_BYTES) {
                 sendBuffer = Unpooled.buffer(INITIAL_BUFFER_BYTES);
             }
@@ -123,6 +136,26 @@ public final class BlockingTcpTransport implements Transport {
         } finally {
             writeLock.unlock();
         }
+    }
+
+    private void write(OutputStream o, ByteBuf buffer) throws IOException {
+        byte[] bytes = buffer.array();
+        int offset = buffer.arrayOffset() + buffer.readerIndex();
+        int end = offset + buffer.readableBytes();
+        try {
+            while (offset < end) {
+                int length = Math.min(WRITE_CHUNK_BYTES, end - offset);
+                writeProgressNanos = nonZero(System.nanoTime());
+                o.write(bytes, offset, length);
+                offset += length;
+            }
+        } finally {
+            writeProgressNanos = 0;
+        }
+    }
+
+    private static long nonZero(long nanos) {
+        return nanos == 0 ? 1 : nanos;
     }
 
     private CompletableFuture<Void> closedFailure() {
@@ -152,7 +185,17 @@ public final class BlockingTcpTransport implements Transport {
             InputStream input = s.getInputStream();
             while (true) {
                 in.ensureWritable(READ_CHUNK_BYTES);
-                int n = input.read(in.array(), in.arrayOffset() + in.writerIndex(), in.writableBytes());
+                int n;
+                try {
+                    n = input.read(in.array(), in.arrayOffset() + in.writerIndex(), in.writableBytes());
+                } catch (SocketTimeoutException idle) {
+                    if (writeStalled()) {
+                        reportLoss(listener, new IOException("connection to " + describe() + " lost: a write made no "
+                                + "progress for " + connectTimeoutMillis + " ms (the broker does not read)"));
+                        return;
+                    }
+                    continue;
+                }
                 if (n < 0) {
                     reportLoss(listener, new IOException("connection to " + describe() + " was closed by the broker"));
                     return;
@@ -177,6 +220,11 @@ public final class BlockingTcpTransport implements Transport {
         } finally {
             closeQuietly(s);
         }
+    }
+
+    private boolean writeStalled() {
+        long started = writeProgressNanos;
+        return started != 0 && System.nanoTime() - started > TimeUnit.MILLISECONDS.toNanos(connectTimeoutMillis);
     }
 
     private void reportLoss(TransportListener listener, IOException cause) {

@@ -298,6 +298,23 @@ class TcpTransportContractTest {
         assertEquals(0, listener.closedCount.get());
     }
 
+    @org.junit.jupiter.api.Test
+    void aBlockingWriteTheBrokerNeverReadsEndsAsALostConnection() throws Exception {
+        transport = new BlockingTcpTransport(List.of(new HostAndPort("127.0.0.1", server.getLocalPort())), 300);
+        transport.connect(listener);
+        Socket peer = server.accept(); // and never read
+        CompletableFuture<CompletableFuture<Void>> send = CompletableFuture.supplyAsync(
+                () -> transport.send(frame(1, new byte[FrameLimits.DEFAULT_MAX_BODY_SIZE])));
+        Throwable cause = listener.closed.poll(TIMEOUT_MILLIS, TimeUnit.MILLISECONDS);
+        assertNotNull(cause, "the stalled write was not noticed");
+        assertTrue(cause.getMessage().contains("made no progress for 300 ms"), cause.getMessage());
+        ExecutionException failed = assertThrows(ExecutionException.class,
+                () -> send.get(TIMEOUT_MILLIS, TimeUnit.MILLISECONDS).get(TIMEOUT_MILLIS, TimeUnit.MILLISECONDS));
+        assertTrue(failed.getCause() instanceof IOException, String.valueOf(failed.getCause()));
+        peer.close();
+        assertEquals(1, listener.closedCount.get());
+    }
+
     private static final class Recorder implements TransportListener {
         final BlockingQueue<Frame> frames = new LinkedBlockingQueue<>();
         final BlockingQueue<Throwable> closed = new LinkedBlockingQueue<>();
