@@ -12,7 +12,6 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
-import java.net.SocketTimeoutException;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -33,9 +32,10 @@ import java.util.concurrent.locks.ReentrantLock;
  * the channel, so one interrupted application thread would drop the connection of every session sharing it.
  *
  * <p>A blocking write waits while the broker does not read, and the thread writing may be the shared timer's
- * (heartbeats, timeouts of every connection). So the reader wakes every {@value #WATCHDOG_MILLIS} ms while idle and
- * drops the connection, as lost, when a write has made no progress for the connect timeout (the request timeout):
- * the blocked writer then fails instead of waiting for TCP to give up.
+ * (heartbeats, timeouts of every connection). So one watchdog thread for the JVM looks at the open connections every
+ * {@value #WATCHDOG_MILLIS} ms and drops, as lost, one whose write has made no progress for the connect timeout (the
+ * request timeout): the blocked writer then fails instead of waiting for TCP to give up. (A read timeout on the
+ * socket would do it per connection, but makes the JDK poll before every read: a system call more per frame.)
  *
  * <p>The addresses are tried in the order given until one accepts the connection, each bounded by the connect
  * timeout.
@@ -63,6 +63,8 @@ public final class BlockingTcpTransport implements Transport {
     private volatile HostAndPort connectedTo;
     /** {@link System#nanoTime()} when the current write's last piece started; 0 while none is under way. */
     private volatile long writeProgressNanos;
+    /** Why the watchdog closed the socket, for the reader to report; null otherwise. */
+    private volatile IOException stalled;
 
     public BlockingTcpTransport(List<HostAndPort> addresses, int connectTimeoutMillis) {
         if (addresses.isEmpty()) {
@@ -81,6 +83,7 @@ public final class BlockingTcpTransport implements Transport {
         });
         socket = connected;
         out = connected.getOutputStream();
+        Watchdog.watch(this); // before the reader starts, which forgets it when it ends
         Thread reader = new Thread(() -> readLoop(connected, listener), "keel-tcp-reader-" + connectedTo);
         reader.setDaemon(true);
         reader.start();
@@ -91,7 +94,6 @@ public final class BlockingTcpTransport implements Transport {
         try {
             s.setTcpNoDelay(true);
             s.setKeepAlive(true);
-            s.setSoTimeout(WATCHDOG_MILLIS);
             InetSocketAddress remote = new InetSocketAddress(address.host(), address.port());
             if (remote.isUnresolved()) {
                 throw new IOException("unknown host " + address.host());
@@ -185,17 +187,7 @@ public final class BlockingTcpTransport implements Transport {
             InputStream input = s.getInputStream();
             while (true) {
                 in.ensureWritable(READ_CHUNK_BYTES);
-                int n;
-                try {
-                    n = input.read(in.array(), in.arrayOffset() + in.writerIndex(), in.writableBytes());
-                } catch (SocketTimeoutException idle) {
-                    if (writeStalled()) {
-                        reportLoss(listener, new IOException("connection to " + describe() + " lost: a write made no "
-                                + "progress for " + connectTimeoutMillis + " ms (the broker does not read)"));
-                        return;
-                    }
-                    continue;
-                }
+                int n = input.read(in.array(), in.arrayOffset() + in.writerIndex(), in.writableBytes());
                 if (n < 0) {
                     reportLoss(listener, new IOException("connection to " + describe() + " was closed by the broker"));
                     return;
@@ -216,15 +208,56 @@ public final class BlockingTcpTransport implements Transport {
             reportLoss(listener, new IOException("the broker at " + describe() + " broke the protocol: "
                     + e.getMessage(), e));
         } catch (IOException | RuntimeException e) {
-            reportLoss(listener, new IOException("connection to " + describe() + " failed: " + e, e));
+            IOException why = stalled;
+            reportLoss(listener, why != null ? why : new IOException("connection to " + describe() + " failed: " + e, e));
         } finally {
             closeQuietly(s);
+            Watchdog.forget(this);
         }
     }
 
-    private boolean writeStalled() {
+    /** Called by the watchdog: closes the socket if a write has made no progress for the connect timeout. */
+    private void closeIfWriteStalled(long now) {
         long started = writeProgressNanos;
-        return started != 0 && System.nanoTime() - started > TimeUnit.MILLISECONDS.toNanos(connectTimeoutMillis);
+        if (started != 0 && now - started > TimeUnit.MILLISECONDS.toNanos(connectTimeoutMillis)) {
+            stalled = new IOException("connection to " + describe() + " lost: a write made no progress for "
+                    + connectTimeoutMillis + " ms (the broker does not read)");
+            closeQuietly(socket);
+        }
+    }
+
+    /** One daemon thread for every blocking transport of the JVM, started with the first. */
+    private static final class Watchdog {
+        private static final java.util.Set<BlockingTcpTransport> OPEN =
+                java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+        static {
+            Thread thread = new Thread(Watchdog::run, "keel-tcp-watchdog");
+            thread.setDaemon(true);
+            thread.start();
+        }
+
+        static void watch(BlockingTcpTransport transport) {
+            OPEN.add(transport);
+        }
+
+        static void forget(BlockingTcpTransport transport) {
+            OPEN.remove(transport);
+        }
+
+        private static void run() {
+            while (true) {
+                try {
+                    Thread.sleep(WATCHDOG_MILLIS);
+                } catch (InterruptedException e) {
+                    return;
+                }
+                long now = System.nanoTime();
+                for (BlockingTcpTransport transport : OPEN) {
+                    transport.closeIfWriteStalled(now);
+                }
+            }
+        }
     }
 
     private void reportLoss(TransportListener listener, IOException cause) {
