@@ -16,10 +16,6 @@ final class ClaimBatch {
     /** Bytes of window messages held for delivery (bounded by Subscription.RETAINED_BYTES). */
     long retainedBytes;
     boolean full;
-    /** Deliveries after which the current step ends (see Subscription#claim). */
-    private int stepLimit = Integer.MAX_VALUE;
-    /** The current step ended at its limit, with room left in the claim. */
-    private boolean stepEnded;
     /** Delivery marks to reserve ahead once the claim has let go of the subscription's lock. */
     final List<Subscription.MarkAhead> marksAhead = new ArrayList<>(0);
 
@@ -47,21 +43,5 @@ final class ClaimBatch {
         deliveries.add(delivery);
         bytes += delivery.wireSize();
         full = deliveries.size() >= maxMessages || bytes >= maxBytes;
-        if (!full && deliveries.size() >= stepLimit) {
-            full = true;
-            stepEnded = true;
-        }
-    }
-
-    /** Starts a step of up to {@code step} more deliveries. */
-    void nextStep(int step) {
-        stepLimit = deliveries.size() + step;
-        stepEnded = false;
-        full = false;
-    }
-
-    /** Whether the step just taken ended at its limit only, so another may follow. */
-    boolean stepEnded() {
-        return stepEnded;
     }
 }

@@ -44,8 +44,6 @@ public final class Subscription {
     private static final int SCAN_LIMIT = 2_048;
     /** Queue offsets per partition among which a claim delivers the highest priority first (see claimNew). */
     static final int PRIORITY_WINDOW = 256;
-    /** Deliveries a claim collects per turn of this lock (see {@link #claim(ConsumerState, int, long, HeldPull)}). */
-    static final int CLAIM_STEP = 128;
     /** Bytes of messages a claim keeps in memory between reading its window and delivering from it. */
     private static final long RETAINED_BYTES = 8L << 20;
 
@@ -174,14 +172,7 @@ public final class Subscription {
     public Claim claim(ConsumerState consumer, int maxMessages, long maxBytes, HeldPull held) throws IOException {
         ClaimBatch batch = new ClaimBatch(maxMessages, maxBytes, clock.millis());
         try {
-            // In steps of CLAIM_STEP deliveries, letting go of the lock in between: a claim of hundreds of messages
-            // (reading each) would otherwise hold every other consumer's claims and acknowledgements that long.
-            Claim claim;
-            do {
-                batch.nextStep(CLAIM_STEP);
-                claim = claim(consumer, held, batch);
-            } while (batch.stepEnded());
-            return claim;
+            return claim(consumer, held, batch);
         } finally {
             reserveAhead(batch.marksAhead);
         }
@@ -189,8 +180,7 @@ public final class Subscription {
 
     private synchronized Claim claim(ConsumerState consumer, HeldPull held, ClaimBatch batch) throws IOException {
         if (closed || consumer.isClosed() || (held != null && held.isDone()) || batch.asksForNothing()) {
-            // After an earlier step, what it claimed must still reach the consumer (or be given back by the caller).
-            return batch.deliveries.isEmpty() ? Claim.NOTHING : new Claim(batch.deliveries, false);
+            return Claim.NOTHING;
         }
         int count = partitions.length;
         try {
