@@ -16,18 +16,11 @@ final class ClaimBatch {
     /** Bytes of window messages held for delivery (bounded by Subscription.RETAINED_BYTES). */
     long retainedBytes;
     boolean full;
-    /** Delivery marks to reserve ahead once the claim has let go of the subscription's lock. */
-    final List<Subscription.MarkAhead> marksAhead = new ArrayList<>(0);
 
     ClaimBatch(int maxMessages, long maxBytes, long now) {
         this.maxMessages = maxMessages;
         this.maxBytes = maxBytes;
         this.now = now;
-    }
-
-    /** Whether the claim was asked for no message at all. */
-    boolean asksForNothing() {
-        return maxMessages <= 0;
     }
 
     /** Whether a message of about {@code size} bytes still fits; the first always does. */

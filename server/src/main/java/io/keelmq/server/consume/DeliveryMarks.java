@@ -50,25 +50,10 @@ public final class DeliveryMarks {
         return current.getOrDefault(subscription, Map.of()).getOrDefault(partition, 0L);
     }
 
-    /**
-     * Raises the mark (never lowers it: reservations ahead and on demand may finish in either order) and writes the
-     * file before returning; the caller delivers below it only then.
-     */
+    /** Raises the mark and writes the file before returning; the caller delivers below it only then. */
     public synchronized void reserve(String subscription, int partition, long mark) throws IOException {
-        current.computeIfAbsent(subscription, k -> new HashMap<>()).merge(partition, mark, Math::max);
+        current.computeIfAbsent(subscription, k -> new HashMap<>()).put(partition, mark);
         persist();
-    }
-
-    /**
-     * {@link #reserve} for a mark reserved ahead of need, which may finish after the subscription was forgotten: then
-     * nothing is written and false returned.
-     */
-    public synchronized boolean reserveAhead(String subscription, int partition, long mark) throws IOException {
-        if (!current.containsKey(subscription)) {
-            return false;
-        }
-        reserve(subscription, partition, mark);
-        return true;
     }
 
     /** Sets a mark without writing (clean shutdown sets exact marks, then calls {@link #persist()}). */

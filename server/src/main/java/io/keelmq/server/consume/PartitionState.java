@@ -33,12 +33,7 @@ final class PartitionState {
     final Map<Long, Integer> priorities = new HashMap<>();
     /** JMSXGroupID of the grouped messages among {@link #priorities} (absent: ungrouped), kept and cleared with them. */
     final Map<Long, String> groupIds = new HashMap<>();
-    /** The highest delivery mark written: deliveries below it may go out. */
     long reservedMark;
-    /** A claim is writing the next mark ahead (see Subscription#reserveAhead). */
-    boolean reservingAhead;
-    /** Counts resets ({@link #restartAt}): a mark reserved ahead for an earlier generation is not taken. */
-    long generation;
     long deliveredUpTo;
 
     PartitionState(int partition, PartitionPosition position, long restartMark, long reservedMark) {
@@ -96,7 +91,6 @@ final class PartitionState {
         restartMark = 0;
         deliveredUpTo = offset;
         reservedMark = offset;
-        generation++;
     }
 
     void rememberPriority(long offset, int priority, String group, int limit) {

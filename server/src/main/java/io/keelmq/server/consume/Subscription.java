@@ -10,8 +10,6 @@ import io.keelmq.store.position.PartitionPosition;
 import io.keelmq.store.position.SubscriptionPositions;
 import io.keelmq.store.queue.ConsumeQueue;
 import io.keelmq.store.queue.ConsumeQueueEntry;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.time.Clock;
@@ -37,7 +35,6 @@ import java.util.TreeMap;
  * acknowledged away: they are not part of the subscription.
  */
 public final class Subscription {
-    private static final Logger LOG = LoggerFactory.getLogger(Subscription.class);
     /** Consume-queue entries read at a time while scanning. */
     private static final int SCAN_BATCH = 64;
     /** Messages examined per claim before the lock is given up; the claim is then resumed. */
@@ -169,19 +166,12 @@ public final class Subscription {
      *
      * @param held the held pull being answered, or null; nothing is claimed once it is done
      */
-    public Claim claim(ConsumerState consumer, int maxMessages, long maxBytes, HeldPull held) throws IOException {
-        ClaimBatch batch = new ClaimBatch(maxMessages, maxBytes, clock.millis());
-        try {
-            return claim(consumer, held, batch);
-        } finally {
-            reserveAhead(batch.marksAhead);
-        }
-    }
-
-    private synchronized Claim claim(ConsumerState consumer, HeldPull held, ClaimBatch batch) throws IOException {
-        if (closed || consumer.isClosed() || (held != null && held.isDone()) || batch.asksForNothing()) {
+    public synchronized Claim claim(ConsumerState consumer, int maxMessages, long maxBytes, HeldPull held)
+            throws IOException {
+        if (closed || consumer.isClosed() || (held != null && held.isDone()) || maxMessages <= 0) {
             return Claim.NOTHING;
         }
+        ClaimBatch batch = new ClaimBatch(maxMessages, maxBytes, clock.millis());
         int count = partitions.length;
         try {
             claimRedeliverable(consumer, batch);
@@ -514,7 +504,7 @@ public final class Subscription {
 
     private void deliver(ConsumerState consumer, PartitionState partition, long offset, DecodedMessage message,
                          ClaimBatch batch) throws IOException {
-        reserve(partition, offset, batch);
+        reserve(partition, offset);
         int count = partition.deliver(consumer, offset, message.priorDeliveries());
         String group = groupOf(message);
         if (group != null) {
@@ -523,52 +513,12 @@ public final class Subscription {
         batch.add(new Delivery(partition.partition, offset, count, message.encodeForDelivery(count)));
     }
 
-    /**
-     * Persists a higher "delivered up to" mark before the first delivery beyond the current one. Once deliveries
-     * are past the middle of the reserved chunk, the next chunk is reserved ahead by the claiming thread after it has
-     * let go of this lock ({@link #reserveAhead}): a forced write under the lock would stall every consumer's claims
-     * and acknowledgements, while ahead of time it usually completes before any delivery needs it.
-     */
-    private void reserve(PartitionState partition, long offset, ClaimBatch batch) throws IOException {
-        if (marks == null) {
-            return;
-        }
-        if (offset >= partition.reservedMark) {
+    /** Persists a higher "delivered up to" mark before the first delivery beyond the current one. */
+    private void reserve(PartitionState partition, long offset) throws IOException {
+        if (marks != null && offset >= partition.reservedMark) {
             long mark = offset + markChunk;
             marks.reserve(key, partition.partition, mark);
             partition.reservedMark = mark;
-        }
-        if (!partition.reservingAhead && offset >= partition.reservedMark - markChunk / 2) {
-            partition.reservingAhead = true;
-            batch.marksAhead.add(new MarkAhead(partition, partition.reservedMark + markChunk, partition.generation));
-        }
-    }
-
-    /** A delivery mark to reserve ahead, for the partition as it was at {@code generation} (see PartitionState). */
-    record MarkAhead(PartitionState partition, long mark, long generation) {
-    }
-
-    /**
-     * Writes the marks a claim asked to reserve ahead, without this lock; each becomes the partition's reserved mark
-     * only once written, and only if no reset moved the partition meanwhile. A failed write is only logged: the first
-     * delivery beyond the reserved mark then reserves synchronously, and fails the claim if the write fails again.
-     */
-    private void reserveAhead(List<MarkAhead> ahead) {
-        for (MarkAhead next : ahead) {
-            boolean written = false;
-            try {
-                written = marks.reserveAhead(key, next.partition().partition, next.mark());
-            } catch (IOException | RuntimeException e) {
-                LOG.warn("cannot reserve delivery mark {} of {} partition {} ahead: {}", next.mark(), this,
-                        next.partition().partition, e.toString());
-            }
-            synchronized (this) {
-                PartitionState partition = next.partition();
-                partition.reservingAhead = false;
-                if (written && partition.generation == next.generation()) {
-                    partition.reservedMark = Math.max(partition.reservedMark, next.mark());
-                }
-            }
         }
     }
 
