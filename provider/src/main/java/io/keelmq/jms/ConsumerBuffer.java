@@ -23,8 +23,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * that keeps it filled within the window (pullThresholdForQueue messages, pullThresholdSizeForQueue MiB). The buffer
  * is kept in JMSPriority order (highest first, arrival order within a priority), like the broker's claims.
  *
- * <p>While the buffer is below both thresholds exactly one long-polling PULL is outstanding; its window is what the
- * thresholds leave free. Answers arrive on the transport thread in frame order, which gives two guarantees:
+ * <p>While the buffer holds at most half the message threshold and is below the byte threshold, exactly one
+ * long-polling PULL is outstanding; its window is what the thresholds leave free. Answers arrive on the transport thread in frame order, which gives two guarantees:
  * <ul>
  * <li>during a recover, deliveries answered before the broker's RECOVER answer were released by it and are dropped;
  * those answered after it are new and kept;</li>
@@ -69,8 +69,7 @@ final class ConsumerBuffer {
         PullRequest request;
         lock.lock();
         try {
-            if (closed || recovering || longPollOutstanding || provider.isClosed()
-                    || deliveries.size() >= maxMessages || bytes >= maxBytes) {
+            if (closed || recovering || longPollOutstanding || provider.isClosed() || !belowRefillMark()) {
                 return;
             }
             longPollOutstanding = true;
@@ -80,6 +79,17 @@ final class ConsumerBuffer {
             lock.unlock();
         }
         provider.pull(request, new Answer(true, null));
+    }
+
+    /**
+     * Whether the buffer has room to pull again: at most half the message threshold buffered, and less than the
+     * byte threshold. Refilling each freed slot at once would make every PULL a claim of a message or two, and a
+     * broker's claim costs about as much for one message as for hundreds (it scans its priority window either way);
+     * refilling by halves keeps the same window while the broker claims in batches. A consumer that keeps up sees no
+     * difference: its buffer is empty and a long poll outstanding.
+     */
+    private boolean belowRefillMark() {
+        return deliveries.size() <= maxMessages / 2 && bytes < maxBytes;
     }
 
     /**

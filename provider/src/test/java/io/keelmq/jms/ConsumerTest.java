@@ -52,9 +52,13 @@ class ConsumerTest extends FakeBrokerTestBase {
 
         connection.start();
         assertEquals("m0", ((TextMessage) consumer.receive(1000)).getText());
-        Wait.until("the freed slot is pulled", () -> broker.requests(RequestCode.PULL).size() == 2);
-        assertEquals("1", broker.requests(RequestCode.PULL).get(1).header("maxMessages"));
+        assertEquals("m1", ((TextMessage) consumer.receive(1000)).getText());
+        assertEquals(1, broker.requests(RequestCode.PULL).size(), "more than half the window is still buffered");
+        assertEquals("m2", ((TextMessage) consumer.receive(1000)).getText());
+        Wait.until("the freed half is pulled", () -> broker.requests(RequestCode.PULL).size() == 2);
+        assertEquals("3", broker.requests(RequestCode.PULL).get(1).header("maxMessages"));
         Wait.until("5 prefetched again", () -> consumer.buffer().size() == 5);
+        assertEquals(2, broker.requests(RequestCode.PULL).size(), "a full buffer asks for nothing more");
     }
 
     @Test

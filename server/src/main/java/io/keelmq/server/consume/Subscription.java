@@ -340,7 +340,7 @@ public final class Subscription {
                 from = offset + 1;
                 boolean candidate = false;
                 if (entry.size() > 0 && !partition.position.isAcked(offset) && !partition.inFlight.containsKey(offset)
-                        && !redeliverable.containsKey(new PartitionOffset(p, offset))
+                        && (redeliverable.isEmpty() || !redeliverable.containsKey(new PartitionOffset(p, offset)))
                         && !rejectedByTag(consumer, partition, entry)) {
                     Integer priority = partition.priorities.get(offset);
                     String group = partition.groupIds.get(offset);

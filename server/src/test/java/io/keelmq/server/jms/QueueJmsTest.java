@@ -81,6 +81,61 @@ class QueueJmsTest extends JmsTestBase {
         }
     }
 
+    /**
+     * Acknowledgements of competing consumers that arrive together are combined (one thread applies the others'):
+     * each receive()'s acknowledgement still holds, so after the consumers close, and after a restart, none of the
+     * messages comes back.
+     */
+    @Test
+    void concurrentAcknowledgementsAllHoldAfterCloseAndRestart() throws Exception {
+        int count = 2_000;
+        try (Connection connection = factory().createConnection()) {
+            Session session = connection.createSession(true, Session.SESSION_TRANSACTED);
+            MessageProducer producer = session.createProducer(session.createQueue("acks"));
+            for (int i = 0; i < count; i++) {
+                producer.send(session.createTextMessage("m" + i));
+                if (i % 200 == 199) {
+                    session.commit();
+                }
+            }
+        }
+        Map<String, AtomicInteger> received = new ConcurrentHashMap<>();
+        List<Thread> threads = new ArrayList<>();
+        List<Throwable> failures = new ArrayList<>();
+        for (int c = 0; c < 4; c++) {
+            Connection connection = track(factory().createConnection());
+            threads.add(new Thread(() -> {
+                try {
+                    Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
+                    MessageConsumer consumer = session.createConsumer(session.createQueue("acks"));
+                    connection.start();
+                    for (Message m : drain(consumer, 500)) {
+                        received.computeIfAbsent(((TextMessage) m).getText(), t -> new AtomicInteger()).incrementAndGet();
+                    }
+                    consumer.close();
+                } catch (Throwable e) {
+                    synchronized (failures) {
+                        failures.add(e);
+                    }
+                }
+            }));
+        }
+        threads.forEach(Thread::start);
+        for (Thread thread : threads) {
+            thread.join(60_000);
+        }
+        assertEquals(List.of(), failures);
+        assertEquals(count, received.size());
+        received.forEach((text, n) -> assertEquals(1, n.get(), text + " received " + n + " times"));
+
+        restartBroker();
+        Connection connection = connection(null);
+        Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
+        MessageConsumer consumer = session.createConsumer(session.createQueue("acks"));
+        connection.start();
+        assertNull(consumer.receive(500), "an acknowledged message came back after the restart");
+    }
+
     @Test
     void oneSessionsMessagesArriveInSendOrder() throws Exception {
         int perProducer = 100;
