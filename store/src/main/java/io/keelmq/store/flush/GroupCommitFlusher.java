@@ -129,6 +129,8 @@ public final class GroupCommitFlusher implements FlushService, Runnable {
         try {
             long durable = forcer.force();
             forces++;
+            // Forced: the timeout no longer applies to this batch, whatever the dispatch below takes.
+            forcing = new ArrayDeque<>();
             try {
                 afterForce.run();
             } catch (RuntimeException e) {
