@@ -121,6 +121,9 @@ public final class MessageStore implements Closeable {
                 }
             }, dispatcher::wakeUp);
         }
+        if (sync) {
+            dispatcher.dispatchedElsewhere();
+        }
         // Under SYNC_FLUSH the group-commit thread dispatches what each force confirmed itself: one thread
         // wake-up fewer per commit, and the sends it completes are visible at once (see Dispatcher).
         flusher = sync

@@ -37,6 +37,8 @@ public final class Dispatcher implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(Dispatcher.class);
     private static final int MAX_BATCH = 1024;
     private static final long IDLE_PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
+    /** When the group-commit thread dispatches, this thread is only the fallback: no need to look often. */
+    private static final long FALLBACK_PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
     private static final long ERROR_PAUSE_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
 
     private final ConsumeQueueTable queues;
@@ -51,12 +53,21 @@ public final class Dispatcher implements Runnable {
     private volatile Thread thread;
     /** Held while taking and dispatching a batch (and telling the listeners), by whichever thread does it. */
     private final ReentrantLock dispatching = new ReentrantLock();
+    private volatile long idleParkNanos = IDLE_PARK_NANOS;
 
     public Dispatcher(ConsumeQueueTable queues, MessageIndex index, LongSupplier confirmedOffset, long startOffset) {
         this.queues = queues;
         this.index = index;
         this.confirmedOffset = confirmedOffset;
         this.dispatchedOffset = startOffset;
+    }
+
+    /**
+     * Another thread calls {@link #dispatchConfirmed} whenever records are confirmed (the group commit under
+     * SYNC_FLUSH): this thread then only retries failed writes, and wakes less often when idle.
+     */
+    public void dispatchedElsewhere() {
+        idleParkNanos = FALLBACK_PARK_NANOS;
     }
 
     public void start() {
@@ -121,7 +132,7 @@ public final class Dispatcher implements Runnable {
                 }
                 parked = true;
                 if (pending.isEmpty() || pending.peek().endOffset() > confirmedOffset.getAsLong()) {
-                    LockSupport.parkNanos(this, IDLE_PARK_NANOS);
+                    LockSupport.parkNanos(this, idleParkNanos);
                 }
                 parked = false;
             } else if (step == Step.FAILED) {
