@@ -52,8 +52,7 @@ final class RequestRouter {
         }
     }
 
-    /** @param arrivedNanos {@link System#nanoTime()} when the frame arrived (a send waiting too long is BUSY) */
-    void route(Connection connection, Frame frame, long arrivedNanos) {
+    void route(Connection connection, Frame frame) {
         if (!connection.isOpen() && connection.state() != Connection.State.AWAITING_HANDSHAKE) {
             return;
         }
@@ -75,10 +74,6 @@ final class RequestRouter {
             return;
         }
         try {
-            if (code == RequestCode.SEND || code == RequestCode.SEND_BATCH) {
-                SendRequests.send(connection, frame, arrivedNanos);
-                return;
-            }
             handlers.get(code).handle(connection, frame);
         } catch (RequestException e) {
             connection.fail(frame, e);
