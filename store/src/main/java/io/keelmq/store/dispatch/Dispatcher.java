@@ -15,6 +15,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.LongSupplier;
 
 /**
@@ -25,11 +26,19 @@ import java.util.function.LongSupplier;
  *
  * <p>Records are taken in batches: the entries of one queue in a batch are consecutive,
  * so each queue costs one write per batch rather than one per record.
+ *
+ * <p>Under SYNC_FLUSH the group-commit thread dispatches right after each force
+ * ({@link #dispatchConfirmed}), so the sends it then completes are already visible and
+ * no thread has to be woken for it. The dispatcher's thread stays for ASYNC_FLUSH and
+ * as the fallback (a failed write is retried there). One lock keeps dispatching to one
+ * thread at a time, in commit-log order.
  */
 public final class Dispatcher implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(Dispatcher.class);
     private static final int MAX_BATCH = 1024;
     private static final long IDLE_PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
+    /** When the group-commit thread dispatches, this thread is only the fallback: no need to look often. */
+    private static final long FALLBACK_PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
     private static final long ERROR_PAUSE_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
 
     private final ConsumeQueueTable queues;
@@ -42,12 +51,23 @@ public final class Dispatcher implements Runnable {
     private volatile boolean running = true;
     private volatile boolean parked;
     private volatile Thread thread;
+    /** Held while taking and dispatching a batch (and telling the listeners), by whichever thread does it. */
+    private final ReentrantLock dispatching = new ReentrantLock();
+    private volatile long idleParkNanos = IDLE_PARK_NANOS;
 
     public Dispatcher(ConsumeQueueTable queues, MessageIndex index, LongSupplier confirmedOffset, long startOffset) {
         this.queues = queues;
         this.index = index;
         this.confirmedOffset = confirmedOffset;
         this.dispatchedOffset = startOffset;
+    }
+
+    /**
+     * Another thread calls {@link #dispatchConfirmed} whenever records are confirmed (the group commit under
+     * SYNC_FLUSH): this thread then only retries failed writes, and wakes less often when idle.
+     */
+    public void dispatchedElsewhere() {
+        idleParkNanos = FALLBACK_PARK_NANOS;
     }
 
     public void start() {
@@ -79,38 +99,71 @@ public final class Dispatcher implements Runnable {
         return dispatchedOffset;
     }
 
+    /**
+     * Dispatches, on the calling thread, every record confirmed now (waits if another thread is
+     * dispatching). On a failed write the batch stays and the dispatcher's thread retries it.
+     */
+    public void dispatchConfirmed() {
+        dispatching.lock();
+        try {
+            while (dispatchBatchIfAny() == Step.DISPATCHED) {
+                // Keep going: a large group commit confirms more than one batch.
+            }
+        } finally {
+            dispatching.unlock();
+        }
+    }
+
+    private enum Step { DISPATCHED, NOTHING, FAILED }
+
     @Override
     public void run() {
         while (running || !pending.isEmpty()) {
-            if (batch.isEmpty()) {
-                takeConfirmed();
+            Step step;
+            dispatching.lock();
+            try {
+                step = dispatchBatchIfAny();
+            } finally {
+                dispatching.unlock();
             }
-            if (batch.isEmpty()) {
+            if (step == Step.NOTHING) {
                 if (!running) {
                     break;
                 }
                 parked = true;
                 if (pending.isEmpty() || pending.peek().endOffset() > confirmedOffset.getAsLong()) {
-                    LockSupport.parkNanos(this, IDLE_PARK_NANOS);
+                    LockSupport.parkNanos(this, idleParkNanos);
                 }
                 parked = false;
-                continue;
-            }
-            try {
-                Map<String, long[]> arrived = dispatchBatch();
-                dispatchedOffset = batch.get(batch.size() - 1).endOffset();
-                batch.clear();
-                notifyArrivals(arrived);
-            } catch (IOException | RuntimeException e) {
-                // The batch stays: consumers do not see it until the write works. Writes
-                // are positional by queue offset, so repeating part of one is harmless.
-                LOG.error("dispatch of the record at offset {} failed; retrying: {}",
-                        batch.get(0).physicalOffset(), e.toString());
+            } else if (step == Step.FAILED) {
                 if (!running) {
                     break;              // the next start dispatches it again from the checkpoint
                 }
                 LockSupport.parkNanos(this, ERROR_PAUSE_NANOS);
             }
+        }
+    }
+
+    /** One batch (the one left by a failed write, or newly confirmed records); under {@code dispatching}. */
+    private Step dispatchBatchIfAny() {
+        if (batch.isEmpty()) {
+            takeConfirmed();
+        }
+        if (batch.isEmpty()) {
+            return Step.NOTHING;
+        }
+        try {
+            Map<String, long[]> arrived = dispatchBatch();
+            dispatchedOffset = batch.get(batch.size() - 1).endOffset();
+            batch.clear();
+            notifyArrivals(arrived);
+            return Step.DISPATCHED;
+        } catch (IOException | RuntimeException e) {
+            // The batch stays: consumers do not see it until the write works. Writes
+            // are positional by queue offset, so repeating part of one is harmless.
+            LOG.error("dispatch of the record at offset {} failed; retrying: {}",
+                    batch.get(0).physicalOffset(), e.toString());
+            return Step.FAILED;
         }
     }
 

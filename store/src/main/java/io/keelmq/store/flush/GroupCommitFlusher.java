@@ -43,7 +43,9 @@ public final class GroupCommitFlusher implements FlushService, Runnable {
 
     /**
      * @param forcer     forces the commit log and answers the offset now durable
-     * @param afterForce told after each successful force (wakes the dispatcher)
+     * @param afterForce run after each successful force, before its waiters are completed: it
+     *                   dispatches what the force confirmed, so that the sends completed next are
+     *                   already visible (no dispatcher thread to wake); it must not block
      */
     public GroupCommitFlusher(LogForcer forcer, Runnable afterForce, long timeoutMillis) {
         this.forcer = forcer;
@@ -127,7 +129,14 @@ public final class GroupCommitFlusher implements FlushService, Runnable {
         try {
             long durable = forcer.force();
             forces++;
-            afterForce.run();
+            // Forced: the timeout no longer applies to this batch, whatever the dispatch below takes.
+            forcing = new ArrayDeque<>();
+            try {
+                afterForce.run();
+            } catch (RuntimeException e) {
+                // The records are durable all the same; whatever was not dispatched is picked up later.
+                LOG.error("after-force action failed", e);
+            }
             for (Request request : batch) {
                 if (request.endOffset <= durable) {
                     request.done.complete(null);

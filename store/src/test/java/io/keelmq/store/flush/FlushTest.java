@@ -91,4 +91,30 @@ class FlushTest {
             assertEquals(result.records().get(0).size(), layer.durableSize(segment));
         });
     }
+
+    @Test
+    void syncFlushDispatchesInOrderBeforeAnswering() throws Exception {
+        withStore(Records.smallStore(dir), store -> {
+            List<Long> arrivedOffsets = java.util.Collections.synchronizedList(new ArrayList<>());
+            store.addArrivalListener((destination, partition, maxQueueOffset) -> {
+                arrivedOffsets.add(maxQueueOffset);
+            });
+            layer.closeForceGate();
+            List<CompletableFuture<Boolean>> visibleWhenAnswered = new ArrayList<>();
+            for (int i = 0; i < 50; i++) {
+                visibleWhenAnswered.add(store.appendAsync(Records.record("q", 0, "m" + i, 100)).thenApply(result -> {
+                    AppendResult.AppendedRecord last = result.records().get(result.records().size() - 1);
+                    return store.dispatchedOffset() >= last.physicalOffset() + last.size();
+                }));
+            }
+            layer.openForceGate();
+            for (CompletableFuture<Boolean> visible : visibleWhenAnswered) {
+                assertTrue(visible.get(10, TimeUnit.SECONDS), "an append is answered only once it is dispatched");
+            }
+            for (int i = 1; i < arrivedOffsets.size(); i++) {
+                assertTrue(arrivedOffsets.get(i) > arrivedOffsets.get(i - 1), "dispatched in order: " + arrivedOffsets);
+            }
+            assertEquals(50L, arrivedOffsets.get(arrivedOffsets.size() - 1));
+        });
+    }
 }
