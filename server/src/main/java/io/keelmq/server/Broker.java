@@ -150,7 +150,6 @@ public final class Broker implements AutoCloseable {
             if (completed > 0) {
                 LOG.info("{} committed transactions completed at start-up", completed);
             }
-            broker.sends.start();
             broker.delayTimer.start();
             if (config.listenPort() >= 0 || tls != null) {
                 broker.server = new NettyServer(config, broker.services);

@@ -109,12 +109,14 @@ public final class ConfigKeys {
     public static final ConfigKey<Boolean> AUTO_CREATE_TOPIC_ENABLE = add(bool("autoCreateTopicEnable", true,
             "create queues and topics on first use; if false, only CREATE_DESTINATION creates them"));
     public static final ConfigKey<Long> WAIT_TIME_MILLS_IN_SEND_QUEUE = add(longKey("waitTimeMillsInSendQueue",
-            200L, positive(), "a send waiting longer than this in the send queue is answered BUSY"));
+            200L, positive(), "a send waiting longer than this ms between its arrival and its handling (queued behind "
+            + "its connection's earlier requests) is answered BUSY"));
     public static final ConfigKey<Integer> SEND_THREAD_POOL_QUEUE_CAPACITY = add(integer(
             "sendThreadPoolQueueCapacity", 10_000, range(1, Integer.MAX_VALUE),
-            "sends queued at most; beyond it a send is answered BUSY at once"));
+            "requests queued on one connection at most when a send arrives; beyond it the send is answered BUSY at once"));
     public static final ConfigKey<Integer> MAX_IN_FLIGHT_SENDS = add(integer("maxInFlightSends", 4_096,
-            range(1, Integer.MAX_VALUE), "appends waiting for their flush at most; more wait in the send queue"));
+            range(1, Integer.MAX_VALUE), "sends waiting for their flush at most; a send finding none free is answered "
+            + "BUSY at once"));
     public static final ConfigKey<Long> BROKER_SUSPEND_MAX_TIME_MILLIS = add(longKey("brokerSuspendMaxTimeMillis",
             15_000L, nonNegative(), "longest a PULL is held waiting for messages"));
     public static final ConfigKey<Long> SUSPEND_CURRENT_QUEUE_TIME_MILLIS = add(longKey(

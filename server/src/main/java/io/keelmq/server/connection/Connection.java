@@ -3,6 +3,7 @@ package io.keelmq.server.connection;
 import io.keelmq.protocol.frame.ErrorCode;
 import io.keelmq.protocol.frame.Frame;
 import io.keelmq.protocol.message.DestinationRef;
+import io.keelmq.server.config.ConfigKeys;
 import io.keelmq.server.consume.ConsumerState;
 import io.keelmq.server.consume.SessionState;
 import io.keelmq.server.destination.Destination;
@@ -36,6 +37,8 @@ public final class Connection {
     private final BrokerServices services;
     private final RequestRouter router;
     private final SerialExecutor executor;
+    /** Requests queued on this connection beyond which a SEND arriving from the network is answered BUSY. */
+    private final int sendQueueCapacity;
     private final Map<Long, SessionState> sessions = new ConcurrentHashMap<>();
     private final Map<Long, ConsumerState> consumers = new ConcurrentHashMap<>();
     private final Set<Destination> temporaries = ConcurrentHashMap.newKeySet();
@@ -50,6 +53,7 @@ public final class Connection {
         this.services = services;
         this.router = router;
         this.executor = new SerialExecutor(services.workers());
+        this.sendQueueCapacity = services.config().get(ConfigKeys.SEND_THREAD_POOL_QUEUE_CAPACITY);
     }
 
     /** Opens a connection over {@code output}; the transport then feeds it with {@link #received}. */
@@ -151,7 +155,33 @@ public final class Connection {
     /** A frame from the client (any thread); handled in order on the worker pool. */
     public void received(Frame frame) {
         if (state != State.CLOSED) {
-            executor.execute(() -> router.route(this, frame));
+            long arrived = System.nanoTime();
+            executor.execute(() -> router.route(this, frame, arrived));
+        }
+    }
+
+    /**
+     * A frame from the client, told on a network I/O thread. Requests that never block (SEND,
+     * SEND_BATCH: validate and append; the answer is written when the flush completes) run right
+     * here when the connection has nothing queued or running, which saves the wake-up of a worker
+     * per request; everything else, and anything that queues behind earlier requests, goes to the
+     * worker pool as {@link #received} does. Order and one-at-a-time handling are the same.
+     */
+    public void receivedOnIoThread(Frame frame) {
+        if (state == State.CLOSED) {
+            return;
+        }
+        long arrived = System.nanoTime();
+        if (!SendRequests.isSend(frame)) {
+            executor.execute(() -> router.route(this, frame, arrived));
+        } else if (executor.queued() >= sendQueueCapacity) {
+            // Answered at once, before it queues: the connection's requests are not worth waiting for.
+            fail(frame, new RequestException(ErrorCode.BUSY, executor.queued() + " requests already wait on this "
+                    + "connection (sendThreadPoolQueueCapacity " + sendQueueCapacity + "); back off and retry"));
+        } else if (SendRequests.mayBlock(frame)) {
+            executor.execute(() -> router.route(this, frame, arrived));
+        } else {
+            executor.executeHereIfIdle(() -> router.route(this, frame, arrived));
         }
     }
 

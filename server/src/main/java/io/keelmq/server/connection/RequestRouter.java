@@ -52,7 +52,8 @@ final class RequestRouter {
         }
     }
 
-    void route(Connection connection, Frame frame) {
+    /** @param arrivedNanos {@link System#nanoTime()} when the frame arrived (a send waiting too long is BUSY) */
+    void route(Connection connection, Frame frame, long arrivedNanos) {
         if (!connection.isOpen() && connection.state() != Connection.State.AWAITING_HANDSHAKE) {
             return;
         }
@@ -74,6 +75,10 @@ final class RequestRouter {
             return;
         }
         try {
+            if (code == RequestCode.SEND || code == RequestCode.SEND_BATCH) {
+                SendRequests.send(connection, frame, arrivedNanos);
+                return;
+            }
             handlers.get(code).handle(connection, frame);
         } catch (RequestException e) {
             connection.fail(frame, e);

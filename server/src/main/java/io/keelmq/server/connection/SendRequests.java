@@ -1,6 +1,7 @@
 package io.keelmq.server.connection;
 
 import io.keelmq.protocol.frame.Frame;
+import io.keelmq.protocol.frame.RequestCode;
 import io.keelmq.server.consume.SessionState;
 import io.keelmq.protocol.message.DestinationRef;
 import io.keelmq.server.errors.RequestException;
@@ -21,7 +22,28 @@ final class SendRequests {
     private SendRequests() {
     }
 
+    /** SEND or SEND_BATCH, as a request (not an answer). */
+    static boolean isSend(Frame frame) {
+        if (frame.isResponse()) {
+            return false;
+        }
+        int code = frame.code();
+        return code == RequestCode.SEND.code() || code == RequestCode.SEND_BATCH.code();
+    }
+
+    /**
+     * A send that may read the disk before it is answered: a retry is looked up in the message index
+     * (by message id), so it goes to the worker pool rather than run on a network thread.
+     */
+    static boolean mayBlock(Frame send) {
+        return "true".equals(send.header("retry"));
+    }
+
     static void send(Connection connection, Frame request) {
+        send(connection, request, System.nanoTime());
+    }
+
+    static void send(Connection connection, Frame request, long arrivedNanos) {
         Transaction transaction = transactionOf(connection, request);
         CompletableFuture<Void> settled = new CompletableFuture<>();
         if (transaction != null) {
@@ -59,7 +81,7 @@ final class SendRequests {
                 connection.fail(request, error);
                 settled.complete(null);
             }
-        });
+        }, arrivedNanos);
     }
 
     private static Transaction transactionOf(Connection connection, Frame request) {

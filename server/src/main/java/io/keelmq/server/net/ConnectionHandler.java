@@ -50,7 +50,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        connection.received((Frame) msg);
+        connection.receivedOnIoThread((Frame) msg);
     }
 
     @Override

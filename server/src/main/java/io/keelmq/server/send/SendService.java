@@ -33,31 +33,32 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The send path (RocketMQ's SendMessageProcessor behind its send thread pool queue):
- * requests wait in a bounded queue; one thread takes them in arrival order (so a producer's
- * pipelined sends are stored in order), validates, picks the partition and appends through
- * {@link MessageStore#appendBatchAsync}. The answer is written when the append completes
- * (after the group commit under SYNC_FLUSH; a transacted send's half once written, see
- * {@link io.keelmq.server.tx.TransactionService#commit}) and the message is in its consume queue
- * ({@link DispatchGate}), so no thread ever waits for a disk flush, and a message whose send
- * returned is visible to every consumer and browser.
+ * The send path (RocketMQ's SendMessageProcessor): validates, picks the partition and appends
+ * through {@link MessageStore#appendBatchAsync}, on the thread that handles the connection's
+ * request (its network thread when the connection has nothing queued, see
+ * {@link io.keelmq.server.connection.SerialExecutor#executeHereIfIdle}). There is no send thread:
+ * each hop to another thread costs a wake-up, and the connection's serial order already keeps
+ * a producer's pipelined sends in order (across connections no order is promised). The answer
+ * is written when the append completes (after the group commit under SYNC_FLUSH; a transacted
+ * send's half once written, see {@link io.keelmq.server.tx.TransactionService#commit}) and the
+ * message is in its consume queue ({@link DispatchGate}), so no thread ever waits for a disk
+ * flush, and a message whose send returned is visible to every consumer and browser.
  *
- * <p>Backpressure: at most {@code maxInFlightSends} appends await their flush; a send that
- * waited longer than {@code waitTimeMillsInSendQueue} (queued, or for an in-flight slot) is
- * answered BUSY, as is one that finds the queue full. Nothing is dropped silently.
+ * <p>Backpressure, never by blocking the caller: at most {@code maxInFlightSends} appends await
+ * their flush, and a send that finds none free is answered BUSY at once; so is one that waited
+ * longer than {@code waitTimeMillsInSendQueue} between its arrival and now (queued behind its
+ * connection's earlier requests). Nothing is dropped silently.
  */
 public final class SendService {
     private static final Logger LOG = LoggerFactory.getLogger(SendService.class);
 
-    private record PendingSend(Frame request, SendReply reply, long enqueuedNanos) {
+    private record PendingSend(Frame request, SendReply reply, long arrivedNanos) {
     }
 
     private final MessageStore store;
@@ -68,13 +69,11 @@ public final class SendService {
     private final boolean indexEnabled;
     private final PropertyLimits propertyLimits;
     private final boolean populateUserId;
-    private final BlockingQueue<PendingSend> queue;
     private final Semaphore inFlight;
     private final int inFlightPermits;
     private final RecentAppends recent;
     private final DispatchGate dispatchGate;
     private final DeliveryDelay delay;
-    private final Thread thread;
     private volatile boolean running = true;
 
     public SendService(BrokerConfig config, MessageStore store, DestinationRegistry destinations, Clock clock) {
@@ -86,57 +85,40 @@ public final class SendService {
         this.indexEnabled = config.get(ConfigKeys.MESSAGE_INDEX_ENABLE);
         this.propertyLimits = config.propertyLimits();
         this.populateUserId = config.get(ConfigKeys.POPULATE_JMSX_USER_ID);
-        this.queue = new ArrayBlockingQueue<>(config.get(ConfigKeys.SEND_THREAD_POOL_QUEUE_CAPACITY));
         this.inFlightPermits = config.get(ConfigKeys.MAX_IN_FLIGHT_SENDS);
         this.inFlight = new Semaphore(inFlightPermits);
         this.recent = new RecentAppends(store::dispatchedOffset);
         this.dispatchGate = new DispatchGate(store::dispatchedOffset);
         this.delay = new DeliveryDelay(config.get(ConfigKeys.MESSAGE_DELAY_LEVEL));
         store.addArrivalListener((destination, partition, maxOffset) -> dispatchGate.dispatched());
-        this.thread = new Thread(this::run, "keel-send");
-        this.thread.setDaemon(true);
     }
 
-    public void start() {
-        thread.start();
-    }
-
-    /** Queues a SEND or SEND_BATCH; answers BUSY at once when the queue is full. */
-    public void submit(Frame request, SendReply reply) {
-        if (!running) {
-            reply.fail(new RequestException(ErrorCode.INTERNAL, "broker is shutting down"));
-        } else if (!queue.offer(new PendingSend(request, reply, System.nanoTime()))) {
-            reply.fail(new RequestException(ErrorCode.BUSY, "send queue full (" + queue.size()
-                    + " sends waiting); back off and retry"));
-        }
-    }
-
-    private void run() {
-        while (running || !queue.isEmpty()) {
-            PendingSend send;
-            try {
-                send = queue.poll(100, TimeUnit.MILLISECONDS);
-            } catch (InterruptedException e) {
-                continue;
-            }
-            if (send != null) {
-                process(send);
-            }
-        }
+    /**
+     * Handles a SEND or SEND_BATCH on the calling thread, which must be the connection's request
+     * context (so its sends are stored in arrival order); never blocks.
+     *
+     * @param arrivedNanos {@link System#nanoTime()} when the frame arrived from the network
+     */
+    public void submit(Frame request, SendReply reply, long arrivedNanos) {
+        process(new PendingSend(request, reply, arrivedNanos));
     }
 
     private void process(PendingSend send) {
-        long waited = System.nanoTime() - send.enqueuedNanos();
+        long waited = System.nanoTime() - send.arrivedNanos();
         boolean permit = false;
         try {
             if (!running) {
                 throw new RequestException(ErrorCode.INTERNAL, "broker is shutting down");
             }
-            if (waited > maxWaitNanos || !inFlight.tryAcquire(maxWaitNanos - waited, TimeUnit.NANOSECONDS)) {
-                throw new RequestException(ErrorCode.BUSY, "send waited " + TimeUnit.NANOSECONDS.toMillis(
-                        System.nanoTime() - send.enqueuedNanos()) + " ms in the send queue, over "
-                        + "waitTimeMillsInSendQueue " + TimeUnit.NANOSECONDS.toMillis(maxWaitNanos)
-                        + " ms; back off and retry");
+            if (waited > maxWaitNanos) {
+                throw new RequestException(ErrorCode.BUSY, "send waited " + TimeUnit.NANOSECONDS.toMillis(waited)
+                        + " ms behind its connection's earlier requests, over waitTimeMillsInSendQueue "
+                        + TimeUnit.NANOSECONDS.toMillis(maxWaitNanos) + " ms; back off and retry");
+            }
+            if (!inFlight.tryAcquire()) {
+                // Waiting for a permit would block a network thread: the client backs off instead.
+                throw new RequestException(ErrorCode.BUSY, "maxInFlightSends " + inFlightPermits
+                        + " sends already await their flush; back off and retry");
             }
             permit = true;
             CompletableFuture<Map<String, String>> answer = append(send);
@@ -156,8 +138,6 @@ public final class SendService {
             });
         } catch (RequestException e) {
             send.reply().fail(e);
-        } catch (InterruptedException e) {
-            send.reply().fail(new RequestException(ErrorCode.INTERNAL, "broker is shutting down"));
         } catch (IOException | RuntimeException e) {
             LOG.error("send failed", e);
             send.reply().fail(new RequestException(ErrorCode.INTERNAL, "send failed: " + e, e));
@@ -337,12 +317,11 @@ public final class SendService {
     }
 
     /**
-     * Stops taking sends, answers those still queued, and waits (up to {@code maxWaitMillis})
+     * Stops taking sends (later ones are answered INTERNAL) and waits (up to {@code maxWaitMillis})
      * for appends awaiting their flush, so the store closes with nothing half-answered.
      */
     public void stop(long maxWaitMillis) throws InterruptedException {
         running = false;
-        thread.join(maxWaitMillis);
         if (inFlight.tryAcquire(inFlightPermits, maxWaitMillis, TimeUnit.MILLISECONDS)) {
             inFlight.release(inFlightPermits);
         } else {

@@ -69,10 +69,29 @@ class FlowControlTest extends BrokerTestBase {
     void overloadedSendQueueAnswersBusyAndDropsNothingSilently() throws Exception {
         restartWith(Map.of(ConfigKeys.SEND_THREAD_POOL_QUEUE_CAPACITY.name(), 1,
                 ConfigKeys.MAX_IN_FLIGHT_SENDS.name(), 1, ConfigKeys.WAIT_TIME_MILLS_IN_SEND_QUEUE.name(), 1));
+        int[] outcome = pipelineSends(300, "");
+        assertTrue(outcome[0] > 0, "a one-slot send queue overflows under 300 pipelined sends");
+    }
+
+    @Test
+    void sendsBeyondMaxInFlightSendsAreAnsweredBusyAtOnce() throws Exception {
+        // Only the in-flight bound can refuse here: the queue bound and the wait limit are far away.
+        restartWith(Map.of(ConfigKeys.MAX_IN_FLIGHT_SENDS.name(), 1,
+                ConfigKeys.WAIT_TIME_MILLS_IN_SEND_QUEUE.name(), 600_000));
+        int[] outcome = pipelineSends(300, "maxInFlightSends");
+        assertTrue(outcome[0] > 0, "one in-flight slot cannot hold 300 pipelined sends");
+        assertTrue(outcome[1] > 0, "the slot is given back once a send is answered");
+    }
+
+    /**
+     * Pipelines {@code count} sends; every refusal must be BUSY (naming {@code busyCause}), and exactly the
+     * accepted messages are delivered. Answers {busy, accepted}.
+     */
+    private int[] pipelineSends(int count, String busyCause) throws Exception {
         TestClient producer = client(null);
         List<WireMessage> messages = new ArrayList<>();
         List<CompletableFuture<Frame>> answers = new ArrayList<>();
-        for (int i = 0; i < 300; i++) {
+        for (int i = 0; i < count; i++) {
             WireMessage message = TestClient.text(QUEUE, "m" + i);
             messages.add(message);
             answers.add(producer.requestAsync(RequestCode.SEND, Map.of("sessionId", "1", "producerId", "1"),
@@ -84,19 +103,20 @@ class FlowControlTest extends BrokerTestBase {
             Frame answer = answers.get(i).get(30, TimeUnit.SECONDS);
             if (answer.isError()) {
                 assertEquals(ErrorCode.BUSY, answer.errorCode(), answer.errorMessage());
+                assertTrue(answer.errorMessage().contains(busyCause), answer.errorMessage());
                 busy++;
             } else {
                 assertEquals("SEND_OK", answer.header("status"));
                 stored.add(messages.get(i).getMessageId());
             }
         }
-        assertTrue(busy > 0, "a one-slot send queue overflows under 300 pipelined sends");
         TestClient consumer = consumer(null, 1, QUEUE, Map.of());
         Set<String> received = new HashSet<>();
         for (Delivered d : QueueTest.drain(consumer, 1)) {
             received.add(d.id());
         }
         assertEquals(stored, received);
+        return new int[]{busy, stored.size()};
     }
 
     @Test
