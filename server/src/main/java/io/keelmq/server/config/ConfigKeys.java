@@ -30,8 +30,12 @@ public final class ConfigKeys {
             "TCP port for clients; 0 picks a free port, -1 opens none (in-VM only)"));
     public static final ConfigKey<String> LISTEN_ADDRESS = add(string("listenAddress", "127.0.0.1",
             "address the TCP listener binds (0.0.0.0 for every interface)"));
-    public static final ConfigKey<Integer> SERVER_SELECTOR_THREADS = add(integer("serverSelectorThreads", 3,
-            range(1, 256), "Netty I/O threads"));
+    // A send is appended on its I/O thread (see Connection#receivedOnIoThread): fewer I/O threads than cores means
+    // one epoll wake-up reads many connections' requests and one wake-up writes a whole group commit's answers,
+    // and appenders seldom fight over the commit-log lock. On the 2-core bench machine 1 did better than 2 or 3.
+    public static final ConfigKey<Integer> SERVER_SELECTOR_THREADS = add(integer("serverSelectorThreads",
+            Math.max(1, Math.min(3, Runtime.getRuntime().availableProcessors() / 2)), range(1, 256),
+            "Netty I/O threads (default: half the cores, 1 to 3)"));
     public static final ConfigKey<Integer> SERVER_WORKER_THREADS = add(integer("serverWorkerThreads", 8,
             range(1, 1024), "threads running requests (pulls, acks, consumer set-up) off the I/O threads"));
     public static final ConfigKey<Long> HANDSHAKE_TIMEOUT_MILLIS = add(longKey("handshakeTimeoutMillis", 10_000L,
