@@ -15,8 +15,9 @@ import java.util.function.LongSupplier;
  * a second time. A retry found here is answered as its original is.
  *
  * <p>An entry lives until its append is dispatched (then the index answers) or failed (then
- * nothing was stored), so this holds no more than the sends in flight. Only the send thread
- * uses it.
+ * nothing was stored), so this holds no more than the sends in flight. Sends run on many
+ * threads: the methods are synchronized, and {@link #lockFor} serializes the sends of one
+ * message id (an original and its retry) from the lookup to {@link #add}.
  */
 final class RecentAppends {
     private record Entry(String key, CompletableFuture<AppendResult> append,
@@ -24,16 +25,23 @@ final class RecentAppends {
     }
 
     private final LongSupplier dispatchedOffset;
-    /** In append order, which is commit-log order, which is dispatch order. */
+    /**
+     * In the order of the calls to add, nearly commit-log order (appends on other threads may cross):
+     * an entry out of order only waits a little longer for the prune, none is forgotten too early.
+     */
     private final ArrayDeque<Entry> entries = new ArrayDeque<>();
     private final Map<String, Entry> byKey = new HashMap<>();
+    private final Object[] stripes = new Object[64];
 
     RecentAppends(LongSupplier dispatchedOffset) {
         this.dispatchedOffset = dispatchedOffset;
+        for (int i = 0; i < stripes.length; i++) {
+            stripes[i] = new Object();
+        }
     }
 
     /** Remembers the append of the message {@code messageId} (the first of a batch) to {@code destination}. */
-    void add(String destination, String messageId, CompletableFuture<AppendResult> append,
+    synchronized void add(String destination, String messageId, CompletableFuture<AppendResult> append,
              CompletableFuture<Map<String, String>> answer) {
         prune();
         Entry entry = new Entry(key(destination, messageId), append, answer);
@@ -45,7 +53,7 @@ final class RecentAppends {
      * The answer of a recent append of that message, for its retry; null when the index must be
      * asked instead (no such append, already dispatched) or the original stored nothing.
      */
-    CompletableFuture<Map<String, String>> answerOf(String destination, String messageId) {
+    synchronized CompletableFuture<Map<String, String>> answerOf(String destination, String messageId) {
         prune();
         Entry entry = byKey.get(key(destination, messageId));
         if (entry == null || entry.answer().isCompletedExceptionally()) {
@@ -53,6 +61,11 @@ final class RecentAppends {
         }
         // Still pending: the retry shares the original's outcome, stored or not.
         return entry.answer();
+    }
+
+    /** The lock under which a send of {@code messageId} is looked up, stored and remembered. */
+    Object lockFor(String destination, String messageId) {
+        return stripes[Math.floorMod(key(destination, messageId).hashCode(), stripes.length)];
     }
 
     /** Forgets, oldest first, appends the index now knows and appends that stored nothing. */

@@ -180,6 +180,21 @@ public final class SendService {
         Transaction transaction = send.reply().transaction();
         // A retried transacted send comes on a new connection, whose transaction starts empty: it is stored anew.
         boolean dedup = indexEnabled && !messageId.isEmpty() && transaction == null;
+        if (!dedup) {
+            return store(send, messages, destination, messageId, transaction, false);
+        }
+        // Sends run on many threads now: a retry (on another connection, after a transport failure) must not
+        // slip in between its original's append and the moment the original is remembered.
+        synchronized (recent.lockFor(destination.storeName(), messageId)) {
+            return store(send, messages, destination, messageId, null, true);
+        }
+    }
+
+    /** Stores what {@link #append} validated; for a message id that may be a retry's, under its lock. */
+    private CompletableFuture<Map<String, String>> store(PendingSend send, List<WireMessage> messages,
+            Destination destination, String messageId, Transaction transaction, boolean dedup) throws IOException {
+        Frame request = send.request();
+        WireMessage first = messages.get(0);
         if (dedup && "true".equals(request.header("retry"))) {
             CompletableFuture<Map<String, String>> original = recent.answerOf(destination.storeName(), messageId);
             if (original != null) {
