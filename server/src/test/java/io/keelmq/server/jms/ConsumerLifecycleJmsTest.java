@@ -1,5 +1,8 @@
 package io.keelmq.server.jms;
 
+import io.keelmq.server.config.BrokerConfig;
+import io.keelmq.server.config.ConfigKeys;
+import io.keelmq.server.config.DelayLevels;
 import jakarta.jms.Connection;
 import jakarta.jms.JMSException;
 import jakarta.jms.Message;
@@ -26,6 +29,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class ConsumerLifecycleJmsTest extends JmsTestBase {
     private static final int COUNT = 400;
+
+    /**
+     * The recover test rewinds every fourth message it receives, so a message can be redelivered several times, and
+     * under the default backoff (10 s, 30 s, 1 m, ...) its third redelivery comes after the test's 60 s deadline
+     * (seen once sends got faster). One-second levels keep every redelivery inside it: what these tests check is
+     * that nothing is lost or duplicated, not the backoff, which RedeliveryLevelsJmsTest covers.
+     */
+    @Override
+    BrokerConfig.Builder brokerConfig() {
+        return super.brokerConfig().set(ConfigKeys.REDELIVERY_DELAY_LEVELS, DelayLevels.parse("1s"));
+    }
 
     @Test
     void recoverWhileMessagesArriveLosesNothing() throws Exception {
