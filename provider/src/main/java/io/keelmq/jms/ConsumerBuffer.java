@@ -24,7 +24,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * is kept in JMSPriority order (highest first, arrival order within a priority), like the broker's claims.
  *
  * <p>While the buffer holds at most half the message threshold and is below the byte threshold, exactly one
- * long-polling PULL is outstanding; its window is what the thresholds leave free. Answers arrive on the transport thread in frame order, which gives two guarantees:
+ * long-polling PULL is outstanding; its window is what the thresholds leave free. Answers arrive on the transport
+ * thread in frame order, which gives two guarantees:
  * <ul>
  * <li>during a recover, deliveries answered before the broker's RECOVER answer were released by it and are dropped;
  * those answered after it are new and kept;</li>

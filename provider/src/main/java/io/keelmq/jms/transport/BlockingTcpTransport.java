@@ -13,7 +13,9 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
@@ -228,8 +230,7 @@ public final class BlockingTcpTransport implements Transport {
 
     /** One daemon thread for every blocking transport of the JVM, started with the first. */
     private static final class Watchdog {
-        private static final java.util.Set<BlockingTcpTransport> OPEN =
-                java.util.concurrent.ConcurrentHashMap.newKeySet();
+        private static final Set<BlockingTcpTransport> OPEN = ConcurrentHashMap.newKeySet();
 
         static {
             Thread thread = new Thread(Watchdog::run, "keel-tcp-watchdog");

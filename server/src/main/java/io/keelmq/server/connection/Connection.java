@@ -152,12 +152,9 @@ public final class Connection {
 
     // ------------------------------------------------------------------ transport events
 
-    /** A frame from the client (any thread); handled in order on the worker pool. */
+    /** A frame from the client (any thread, e.g. an in-VM client's own); handled in order on the worker pool. */
     public void received(Frame frame) {
-        if (state != State.CLOSED) {
-            long arrived = System.nanoTime();
-            executor.execute(() -> router.route(this, frame, arrived));
-        }
+        handle(frame, false);
     }
 
     /**
@@ -168,20 +165,26 @@ public final class Connection {
      * worker pool as {@link #received} does. Order and one-at-a-time handling are the same.
      */
     public void receivedOnIoThread(Frame frame) {
+        handle(frame, true);
+    }
+
+    /** Both transports' way in, so a send meets the same queue bound whichever carried it. */
+    private void handle(Frame frame, boolean mayRunHere) {
         if (state == State.CLOSED) {
             return;
         }
         long arrived = System.nanoTime();
+        Runnable request = () -> router.route(this, frame, arrived);
         if (!SendRequests.isSend(frame)) {
-            executor.execute(() -> router.route(this, frame, arrived));
+            executor.execute(request);
         } else if (executor.queued() >= sendQueueCapacity) {
             // Answered at once, before it queues: the connection's requests are not worth waiting for.
             fail(frame, new RequestException(ErrorCode.BUSY, executor.queued() + " requests already wait on this "
                     + "connection (sendThreadPoolQueueCapacity " + sendQueueCapacity + "); back off and retry"));
-        } else if (SendRequests.mayBlock(frame)) {
-            executor.execute(() -> router.route(this, frame, arrived));
+        } else if (mayRunHere && !SendRequests.mayBlock(frame)) {
+            executor.executeHereIfIdle(request);
         } else {
-            executor.executeHereIfIdle(() -> router.route(this, frame, arrived));
+            executor.execute(request);
         }
     }
 

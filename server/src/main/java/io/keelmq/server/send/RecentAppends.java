@@ -65,7 +65,8 @@ final class RecentAppends {
 
     /** The lock under which a send of {@code messageId} is looked up, stored and remembered. */
     Object lockFor(String destination, String messageId) {
-        return stripes[Math.floorMod(key(destination, messageId).hashCode(), stripes.length)];
+        // Hashed from the parts: no key string built for every send only to pick a lock.
+        return stripes[Math.floorMod(31 * destination.hashCode() + messageId.hashCode(), stripes.length)];
     }
 
     /** Forgets, oldest first, appends the index now knows and appends that stored nothing. */

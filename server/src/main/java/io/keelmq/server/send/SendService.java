@@ -186,7 +186,7 @@ public final class SendService {
         // Sends run on many threads now: a retry (on another connection, after a transport failure) must not
         // slip in between its original's append and the moment the original is remembered.
         synchronized (recent.lockFor(destination.storeName(), messageId)) {
-            return store(send, messages, destination, messageId, null, true);
+            return store(send, messages, destination, messageId, transaction, true);
         }
     }
 
