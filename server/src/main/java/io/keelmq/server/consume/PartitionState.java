@@ -33,7 +33,12 @@ final class PartitionState {
     final Map<Long, Integer> priorities = new HashMap<>();
     /** JMSXGroupID of the grouped messages among {@link #priorities} (absent: ungrouped), kept and cleared with them. */
     final Map<Long, String> groupIds = new HashMap<>();
+    /** The "delivered up to" mark on disk (see {@link DeliveryMarks}). */
     long reservedMark;
+    /** A background reservation of the next chunk is under way. */
+    boolean reservingAhead;
+    /** Raised by a reset, so a background reservation begun before it does not raise {@link #reservedMark}. */
+    int markEpoch;
     long deliveredUpTo;
 
     PartitionState(int partition, PartitionPosition position, long restartMark, long reservedMark) {
@@ -91,6 +96,8 @@ final class PartitionState {
         restartMark = 0;
         deliveredUpTo = offset;
         reservedMark = offset;
+        reservingAhead = false;
+        markEpoch++;
     }
 
     void rememberPriority(long offset, int priority, String group, int limit) {

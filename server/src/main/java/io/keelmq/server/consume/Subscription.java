@@ -20,6 +20,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * One subscription on a destination's log: a JMS queue's implicit one, or a topic
@@ -59,7 +60,8 @@ public final class Subscription {
     private final MessageGroups groups;
     /** Released (ready at 0) and deferred (ready at their delivery time) messages. */
     private final TreeMap<PartitionOffset, Long> redeliverable = new TreeMap<>();
-    private final List<ConsumerState> consumers = new ArrayList<>();
+    /** Copy-on-write: arrival wake-ups read it without this object's lock, so they never wait behind a claim. */
+    private final List<ConsumerState> consumers = new CopyOnWriteArrayList<>();
     private boolean closed;
     /** An acknowledgement freed a message group whose other messages wait for a consumer (see takeGroupsFreed). */
     private boolean groupsFreed;
@@ -135,11 +137,12 @@ public final class Subscription {
         consumers.remove(consumer);
     }
 
-    public synchronized List<ConsumerState> consumers() {
-        return new ArrayList<>(consumers);
+    /** The open consumers; without this object's lock (see {@link #consumers}). */
+    public List<ConsumerState> consumers() {
+        return List.copyOf(consumers);
     }
 
-    public synchronized boolean hasConsumers() {
+    public boolean hasConsumers() {
         return !consumers.isEmpty();
     }
 
@@ -513,12 +516,38 @@ public final class Subscription {
         batch.add(new Delivery(partition.partition, offset, count, message.encodeForDelivery(count)));
     }
 
-    /** Persists a higher "delivered up to" mark before the first delivery beyond the current one. */
+    /**
+     * Makes sure a "delivered up to" mark above {@code offset} is on disk before the message is delivered. Once half
+     * of the reserved chunk is delivered, the next chunk is reserved in the background, so deliveries normally never
+     * wait for the write (which would hold this subscription's lock, and with it acknowledgements and other claims);
+     * only a delivery that overtakes the background write reserves synchronously.
+     */
     private void reserve(PartitionState partition, long offset) throws IOException {
-        if (marks != null && offset >= partition.reservedMark) {
+        if (marks == null) {
+            return;
+        }
+        if (offset >= partition.reservedMark) {
             long mark = offset + markChunk;
             marks.reserve(key, partition.partition, mark);
             partition.reservedMark = mark;
+        }
+        if (!partition.reservingAhead && offset >= partition.reservedMark - markChunk / 2) {
+            partition.reservingAhead = true;
+            long ahead = partition.reservedMark + markChunk;
+            int epoch = partition.markEpoch;
+            marks.reserveAhead(key, partition.partition, ahead, written -> reservedAhead(partition, epoch, ahead,
+                    written));
+        }
+    }
+
+    /** A background reservation ended (see {@link #reserve}); a reset since then (new epoch) makes it moot. */
+    private synchronized void reservedAhead(PartitionState partition, int epoch, long mark, boolean written) {
+        if (partition.markEpoch != epoch) {
+            return;
+        }
+        partition.reservingAhead = false;
+        if (written) {
+            partition.reservedMark = Math.max(partition.reservedMark, mark);
         }
     }
 

@@ -277,8 +277,13 @@ public final class SubscriptionManager implements DestinationListener {
 
     // ------------------------------------------------------------------ shutdown
 
-    /** Clean shutdown: exact delivery marks, written. */
+    /** Clean shutdown: exact delivery marks, written once the background reservations are done. */
     public synchronized void persistMarks() throws IOException {
+        try {
+            marks.close();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         for (Subscription subscription : byKey.values()) {
             subscription.recordExactMarks();
         }
