@@ -7,8 +7,12 @@ import java.util.List;
 /**
  * What one claim on a subscription found.
  *
- * @param moreToScan the claim stopped at its scan limit with nothing found; try again soon
+ * @param moreToScan    the claim stopped at its scan limit with nothing found; try again soon
+ * @param leftForOthers the claim may have left messages that another consumer could take now: its batch filled up, or
+ *                      it passed over messages its consumer's selector, noLocal or message group kept from it (false:
+ *                      nothing else is deliverable now, to anybody)
  */
-public record Claim(List<Delivery> deliveries, boolean moreToScan) {
-    static final Claim NOTHING = new Claim(List.of(), false);
+public record Claim(List<Delivery> deliveries, boolean moreToScan, boolean leftForOthers) {
+    /** Nothing claimed, without looking (closed, or answered already): others are not ruled out. */
+    static final Claim NOTHING = new Claim(List.of(), false, true);
 }

@@ -16,6 +16,8 @@ final class ClaimBatch {
     /** Bytes of window messages held for delivery (bounded by Subscription.RETAINED_BYTES). */
     long retainedBytes;
     boolean full;
+    /** A message was left because it was not for this consumer (selector, noLocal, tag, a group held elsewhere). */
+    boolean passedOver;
 
     ClaimBatch(int maxMessages, long maxBytes, long now) {
         this.maxMessages = maxMessages;

@@ -70,7 +70,7 @@ public final class PullService {
         consumer.heldPull().set(held);
         held.timeout(timer.schedule(() -> held.complete(List.of()), Math.max(hold, 1), TimeUnit.MILLISECONDS));
         // Registered before trying again: a message that arrived since the claim is not missed.
-        attempt(held);
+        attempt(held, null);
     }
 
     /** Answers the consumer's held pull empty (consumer closing). */
@@ -86,48 +86,79 @@ public final class PullService {
     }
 
     /**
-     * Something changed on {@code subscription}: try its held pulls again, each on its own
-     * connection's request executor. When a request releases messages and calls this, the held
-     * pulls of its own connection are tried after that request, so after its answer is written.
+     * Something changed on {@code subscription}: try its held pulls again, each on its own connection's request
+     * executor, one after another ({@link WakeChain}) until a claim shows that nothing is left for the others. When a
+     * request releases messages and calls this, the held pulls of its own connection are tried after that request, so
+     * after its answer is written.
      */
     public void wake(Subscription subscription) {
         List<ConsumerState> consumers = subscription.consumers();
-        int count = consumers.size();
-        if (count == 0) {
+        if (consumers.isEmpty()) {
             return;
         }
         // The first pull retried usually takes what arrived; starting at a rotating consumer spreads a trickle of
         // messages over competing consumers instead of always favouring the first one registered.
-        int first = Math.floorMod(wakeRotation.getAndIncrement(), count);
-        for (int i = 0; i < count; i++) {
-            HeldPull held = consumers.get((first + i) % count).heldPull().get();
-            if (held != null) {
-                retry(held);
+        new WakeChain(consumers, Math.floorMod(wakeRotation.getAndIncrement(), consumers.size())).next();
+    }
+
+    /**
+     * One wake's way through a subscription's held pulls. Trying them all at once cost a thread hand-off and a claim
+     * per consumer for every arrival, though the first claim usually takes everything that arrived; so the next held
+     * pull is tried only when the previous claim may have left something another consumer could take (its batch was
+     * full, or it passed over messages not for its consumer).
+     */
+    private final class WakeChain {
+        private final List<ConsumerState> consumers;
+        private final int first;
+        private int tried;
+
+        WakeChain(List<ConsumerState> consumers, int first) {
+            this.consumers = consumers;
+            this.first = first;
+        }
+
+        /** Tries the next consumer's held pull, if any consumer is left that holds one. */
+        void next() {
+            while (tried < consumers.size()) {
+                HeldPull held = consumers.get((first + tried++) % consumers.size()).heldPull().get();
+                if (held != null && !held.isDone()) {
+                    retry(held, this);
+                    return;
+                }
             }
         }
     }
 
-    private void attempt(HeldPull held) {
+    private void attempt(HeldPull held, WakeChain chain) {
         if (held.isDone()) {
+            if (chain != null) {
+                chain.next();
+            }
             return;
         }
         ConsumerState consumer = held.consumer();
         Subscription subscription = consumer.subscription();
+        boolean others = true;
         try {
             Claim claim = subscription.claim(consumer, held.maxMessages(), held.maxBytes(), held);
             List<Delivery> deliveries = claim.deliveries();
+            others = claim.leftForOthers();
             if (!deliveries.isEmpty()) {
                 if (!held.complete(deliveries)) {
                     giveBack(consumer, deliveries);
                 }
             } else if (claim.moreToScan()) {
-                retry(held);
+                retry(held, chain);
+                return;
             } else {
                 scheduleDeferred(subscription);
             }
         } catch (IOException | RuntimeException e) {
             LOG.error("pull for {} failed", consumer, e);
             held.complete(List.of());
+        }
+        if (chain != null && others) {
+            chain.next();
         }
     }
 
@@ -152,9 +183,9 @@ public final class PullService {
         }
     }
 
-    private void retry(HeldPull held) {
+    private void retry(HeldPull held, WakeChain chain) {
         try {
-            held.requests().execute(() -> attempt(held));
+            held.requests().execute(() -> attempt(held, chain));
         } catch (RejectedExecutionException e) {
             // The broker is shutting down; held pulls end with their connections.
         }

@@ -184,11 +184,12 @@ public final class Subscription {
             if (batch.deliveries.isEmpty()) {
                 throw e;
             }
-            return new Claim(batch.deliveries, false);
+            return new Claim(batch.deliveries, false, true);
         } finally {
             consumer.nextPartition = (consumer.nextPartition + 1) % count;
         }
-        return new Claim(batch.deliveries, !batch.full && batch.examined >= SCAN_LIMIT);
+        return new Claim(batch.deliveries, !batch.full && batch.examined >= SCAN_LIMIT,
+                batch.full || batch.passedOver);
     }
 
     private void claimRedeliverable(ConsumerState consumer, ClaimBatch batch) throws IOException {
@@ -210,11 +211,13 @@ public final class Subscription {
             // A message of a busy or paused group is passed over without reading it.
             String group = groups.groupOf(ref);
             if (group != null && !groups.mayDeliver(consumer, group, ref.offset(), batch.now)) {
+                batch.passedOver = true;
                 continue;
             }
             ConsumeQueue queue = store.consumeQueue(destination.storeName(), ref.partition());
             ConsumeQueueEntry where = queue == null ? null : queue.get(ref.offset());
             if (where != null && consumer.tags.rejects(where.tagHash())) {
+                batch.passedOver = true;
                 continue;
             }
             DecodedMessage message = where == null ? null : StoredMessages.read(store, where);
@@ -222,8 +225,11 @@ public final class Subscription {
             switch (verdict(consumer, partition, ref.offset(), message, batch.now)) {
                 case GONE -> it.remove();
                 case DEFERRED -> entry.setValue(message.message().getDeliveryTime());
-                case NOT_FOR_CONSUMER -> { }
-                case GROUP_BUSY -> groups.park(groupOf(message), ref);
+                case NOT_FOR_CONSUMER -> batch.passedOver = true;
+                case GROUP_BUSY -> {
+                    groups.park(groupOf(message), ref);
+                    batch.passedOver = true;
+                }
                 case DELIVER -> {
                     if (batch.fits(StoredMessages.sizeOf(message))) {
                         it.remove();
@@ -283,8 +289,15 @@ public final class Subscription {
                     message = StoredMessages.read(store, candidate.entry);
                 }
                 switch (verdict(consumer, partition, offset, message, batch.now)) {
-                    case GONE, NOT_FOR_CONSUMER -> candidate.decided = true;
-                    case GROUP_BUSY -> candidate.decided = park(partition, offset, candidate.group);
+                    case GONE -> candidate.decided = true;
+                    case NOT_FOR_CONSUMER -> {
+                        candidate.decided = true;
+                        batch.passedOver = true;
+                    }
+                    case GROUP_BUSY -> {
+                        candidate.decided = park(partition, offset, candidate.group);
+                        batch.passedOver = true;
+                    }
                     case DEFERRED -> {
                         redeliverable.put(new PartitionOffset(partition.partition, offset),
                                 message.message().getDeliveryTime());
@@ -344,7 +357,7 @@ public final class Subscription {
                 boolean candidate = false;
                 if (entry.size() > 0 && !partition.position.isAcked(offset) && !partition.inFlight.containsKey(offset)
                         && (redeliverable.isEmpty() || !redeliverable.containsKey(new PartitionOffset(p, offset)))
-                        && !rejectedByTag(consumer, partition, entry)) {
+                        && !rejectedByTag(consumer, partition, entry, batch)) {
                     Integer priority = partition.priorities.get(offset);
                     String group = partition.groupIds.get(offset);
                     DecodedMessage message = null;
@@ -353,6 +366,9 @@ public final class Subscription {
                         message = StoredMessages.read(store, entry);
                         Verdict verdict = verdict(consumer, partition, offset, message, batch.now);
                         group = message == null ? null : groupOf(message);
+                        if (verdict == Verdict.NOT_FOR_CONSUMER || verdict == Verdict.GROUP_BUSY) {
+                            batch.passedOver = true;
+                        }
                         if (verdict == Verdict.GROUP_BUSY && park(partition, offset, group)) {
                             // Set aside where every claim looks again: no longer this window's concern.
                             verdict = Verdict.GONE;
@@ -439,12 +455,17 @@ public final class Subscription {
      * Decides a message from its consume-queue tag hash alone, without reading it ({@link TagFilter}): one the
      * subscription's selector rejects is acknowledged away, one the consumer's selector rejects is left for others.
      */
-    private boolean rejectedByTag(ConsumerState consumer, PartitionState partition, ConsumeQueueEntry entry) {
+    private boolean rejectedByTag(ConsumerState consumer, PartitionState partition, ConsumeQueueEntry entry,
+                                  ClaimBatch batch) {
         if (tags.rejects(entry.tagHash())) {
             ackAway(partition, entry.queueOffset());
             return true;
         }
-        return consumer.tags.rejects(entry.tagHash());
+        if (consumer.tags.rejects(entry.tagHash())) {
+            batch.passedOver = true;
+            return true;
+        }
+        return false;
     }
 
     /** A message of a claim's window. */
