@@ -41,8 +41,13 @@ final class CommonOptions {
             + "(default: ${DEFAULT-VALUE})")
     String xmx;
 
-    @Option(names = "--warmup", defaultValue = "2s", converter = DurationConverter.class,
-            description = "send and receive on a separate queue for this long before measuring (default: ${DEFAULT-VALUE})")
+    /**
+     * Long enough for the JIT: on 2 cores a fresh broker JVM's C2 compiler stays busy for about 25 s of load
+     * (measured with -XX:+LogCompilation), and whatever it compiles meanwhile is measured as latency.
+     */
+    @Option(names = "--warmup", defaultValue = "30s", converter = DurationConverter.class,
+            description = "send and receive on a separate queue for this long before measuring, so that the brokers' "
+                    + "JIT compilers are done (default: ${DEFAULT-VALUE})")
     Duration warmup;
 
     @Option(names = "--broker-jvm-option", paramLabel = "OPTION",
