@@ -44,6 +44,11 @@ public final class DeliveryMarks {
     private ExecutorService writer;
     /** Background reservations raised in {@link #current} and waiting for the next write. */
     private final List<Consumer<Boolean>> unwritten = new ArrayList<>();
+    /**
+     * Held while the file is written, instead of this object's monitor: a claim raising a mark ahead (under its
+     * subscription's lock) must not wait for another partition's write.
+     */
+    private final Object fileLock = new Object();
 
     public DeliveryMarks(Path configDir) {
         this.file = new AtomicTextFile(configDir.resolve("delivery-marks"),
@@ -76,8 +81,10 @@ public final class DeliveryMarks {
      * Raises the mark (never lowers it) and writes the file before returning; the caller delivers below it only
      * then.
      */
-    public synchronized void reserve(String subscription, int partition, long mark) throws IOException {
-        current.computeIfAbsent(subscription, k -> new HashMap<>()).merge(partition, mark, Math::max);
+    public void reserve(String subscription, int partition, long mark) throws IOException {
+        synchronized (this) {
+            current.computeIfAbsent(subscription, k -> new HashMap<>()).merge(partition, mark, Math::max);
+        }
         persist();
     }
 
@@ -121,17 +128,17 @@ public final class DeliveryMarks {
 
     private void writeAhead() {
         List<Consumer<Boolean>> done;
-        boolean ok;
         synchronized (this) {
             done = new ArrayList<>(unwritten);
             unwritten.clear();
-            try {
-                persist();
-                ok = true;
-            } catch (IOException e) {
-                LOG.warn("cannot write delivery marks ahead; deliveries will reserve them as they reach them", e);
-                ok = false;
-            }
+        }
+        boolean ok;
+        try {
+            persist();
+            ok = true;
+        } catch (IOException e) {
+            LOG.warn("cannot write delivery marks ahead; deliveries will reserve them as they reach them", e);
+            ok = false;
         }
         for (Consumer<Boolean> callback : done) {
             callback.accept(ok);
@@ -155,20 +162,33 @@ public final class DeliveryMarks {
         current.computeIfAbsent(subscription, k -> new HashMap<>()).put(partition, mark);
     }
 
-    public synchronized void forget(String subscription) throws IOException {
-        if (current.remove(subscription) != null) {
+    public void forget(String subscription) throws IOException {
+        boolean known;
+        synchronized (this) {
+            known = current.remove(subscription) != null;
+            atStartup.remove(subscription);
+        }
+        if (known) {
             persist();
         }
-        atStartup.remove(subscription);
     }
 
-    public synchronized void persist() throws IOException {
-        List<String[]> records = new ArrayList<>();
-        for (Map.Entry<String, Map<Integer, Long>> sub : current.entrySet()) {
-            for (Map.Entry<Integer, Long> partition : sub.getValue().entrySet()) {
-                records.add(new String[] {sub.getKey(), partition.getKey().toString(), partition.getValue().toString()});
+    /**
+     * Writes the marks as they are when the write begins. Writes are one at a time and each takes its snapshot in
+     * turn, so the file never goes back to an older state and a caller returns with its own changes on disk.
+     */
+    public void persist() throws IOException {
+        synchronized (fileLock) {
+            List<String[]> records = new ArrayList<>();
+            synchronized (this) {
+                for (Map.Entry<String, Map<Integer, Long>> sub : current.entrySet()) {
+                    for (Map.Entry<Integer, Long> partition : sub.getValue().entrySet()) {
+                        records.add(new String[] {sub.getKey(), partition.getKey().toString(),
+                                partition.getValue().toString()});
+                    }
+                }
             }
+            file.write(records);
         }
-        file.write(records);
     }
 }

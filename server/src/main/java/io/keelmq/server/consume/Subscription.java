@@ -222,14 +222,11 @@ public final class Subscription {
             }
             DecodedMessage message = where == null ? null : StoredMessages.read(store, where);
             batch.examined++;
-            switch (verdict(consumer, partition, ref.offset(), message, batch.now)) {
+            switch (verdict(consumer, partition, ref.offset(), message, batch)) {
                 case GONE -> it.remove();
                 case DEFERRED -> entry.setValue(message.message().getDeliveryTime());
-                case NOT_FOR_CONSUMER -> batch.passedOver = true;
-                case GROUP_BUSY -> {
-                    groups.park(groupOf(message), ref);
-                    batch.passedOver = true;
-                }
+                case NOT_FOR_CONSUMER -> { }
+                case GROUP_BUSY -> groups.park(groupOf(message), ref);
                 case DELIVER -> {
                     if (batch.fits(StoredMessages.sizeOf(message))) {
                         it.remove();
@@ -288,16 +285,9 @@ public final class Subscription {
                     batch.examined++;
                     message = StoredMessages.read(store, candidate.entry);
                 }
-                switch (verdict(consumer, partition, offset, message, batch.now)) {
-                    case GONE -> candidate.decided = true;
-                    case NOT_FOR_CONSUMER -> {
-                        candidate.decided = true;
-                        batch.passedOver = true;
-                    }
-                    case GROUP_BUSY -> {
-                        candidate.decided = park(partition, offset, candidate.group);
-                        batch.passedOver = true;
-                    }
+                switch (verdict(consumer, partition, offset, message, batch)) {
+                    case GONE, NOT_FOR_CONSUMER -> candidate.decided = true;
+                    case GROUP_BUSY -> candidate.decided = park(partition, offset, candidate.group);
                     case DEFERRED -> {
                         redeliverable.put(new PartitionOffset(partition.partition, offset),
                                 message.message().getDeliveryTime());
@@ -364,11 +354,8 @@ public final class Subscription {
                     if (priority == null) {
                         batch.examined++;
                         message = StoredMessages.read(store, entry);
-                        Verdict verdict = verdict(consumer, partition, offset, message, batch.now);
+                        Verdict verdict = verdict(consumer, partition, offset, message, batch);
                         group = message == null ? null : groupOf(message);
-                        if (verdict == Verdict.NOT_FOR_CONSUMER || verdict == Verdict.GROUP_BUSY) {
-                            batch.passedOver = true;
-                        }
                         if (verdict == Verdict.GROUP_BUSY && park(partition, offset, group)) {
                             // Set aside where every claim looks again: no longer this window's concern.
                             verdict = Verdict.GONE;
@@ -497,9 +484,21 @@ public final class Subscription {
     /** GROUP_BUSY: deliverable, but not to this consumer now (see {@link MessageGroups#mayDeliver}). */
     private enum Verdict { GONE, DEFERRED, NOT_FOR_CONSUMER, GROUP_BUSY, DELIVER }
 
-    /** Decides one message for one consumer; acknowledges away what the subscription will never deliver. */
+    /**
+     * Decides one message for one consumer; acknowledges away what the subscription will never deliver, and notes in
+     * the batch a message left for other consumers (see {@link Claim#leftForOthers}).
+     */
     private Verdict verdict(ConsumerState consumer, PartitionState partition, long offset, DecodedMessage message,
-                            long now) {
+                            ClaimBatch batch) {
+        Verdict verdict = verdictAt(consumer, partition, offset, message, batch.now);
+        if (verdict == Verdict.NOT_FOR_CONSUMER || verdict == Verdict.GROUP_BUSY) {
+            batch.passedOver = true;
+        }
+        return verdict;
+    }
+
+    private Verdict verdictAt(ConsumerState consumer, PartitionState partition, long offset, DecodedMessage message,
+                              long now) {
         if (message == null || message.isExpired(now)) {
             ackAway(partition, offset);
             return Verdict.GONE;
