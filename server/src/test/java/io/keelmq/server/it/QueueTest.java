@@ -19,9 +19,12 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import static io.keelmq.server.testing.TestClient.errorOf;
 import static io.keelmq.server.testing.TestClient.requireOk;
@@ -100,6 +103,62 @@ class QueueTest extends BrokerTestBase {
         List<Delivered> rest = drain(any, 2);
         assertEquals(5, rest.size());
         rest.forEach(d -> assertEquals("blue", d.message().getProperty("color")));
+    }
+
+    /**
+     * An arrival wakes held pulls one after another, stopping once a claim leaves nothing for the others: a claim that
+     * passed a message over (its selector) must not stop the wake, or the consumer the message is for would see it
+     * only when its own held pull expired or another arrival came.
+     */
+    @Test
+    void aWakePassesASelectorRejectedArrivalOnToTheConsumerItIsFor() throws Exception {
+        TestClient red = consumer(null, 1, QUEUE, Map.of("selector", "color = 'red'"));
+        TestClient blue = consumer(null, 2, QUEUE, Map.of("selector", "color = 'blue'"));
+        TestClient producer = client(null);
+        Map<String, BlockingQueue<String>> received = Map.of("red", new LinkedBlockingQueue<>(), "blue",
+                new LinkedBlockingQueue<>());
+        AtomicBoolean done = new AtomicBoolean();
+        List<CompletableFuture<Void>> pulling = new ArrayList<>();
+        for (TestClient consumer : List.of(red, blue)) {
+            long consumerId = consumer == red ? 1 : 2;
+            pulling.add(CompletableFuture.runAsync(() -> {
+                try {
+                    while (!done.get()) {
+                        List<Delivered> batch = consumer.pull(consumerId, 1, 10_000);
+                        for (Delivered d : batch) {
+                            received.get((String) d.message().getProperty("color")).add(d.text());
+                        }
+                        consumer.ack(consumerId, batch);
+                    }
+                } catch (Exception e) {
+                    throw new RuntimeException(e);
+                }
+            }));
+        }
+        // Colours in pairs (red, red, blue, blue, ...), so that they do not follow the wake's rotation between the
+        // two consumers: some wakes start at the consumer the message is not for.
+        for (int i = 0; i < 12; i++) {
+            Thread.sleep(100); // both pulls held again, so only the wake can answer the one the message is for
+            String color = i % 4 < 2 ? "red" : "blue";
+            WireMessage message = TestClient.text(QUEUE, "m" + i);
+            message.setProperty("color", color);
+            requireOk(producer.send(message));
+            // Far less than the 10 s the pulls are held, far more than a wake takes.
+            assertEquals("m" + i, received.get(color).poll(5, TimeUnit.SECONDS),
+                    "m" + i + " (" + color + ") did not reach the one consumer whose selector takes it");
+        }
+        done.set(true);
+        requireOk(producer.send(colored("end", "red")));
+        requireOk(producer.send(colored("end", "blue")));
+        for (CompletableFuture<Void> loop : pulling) {
+            loop.get(60, TimeUnit.SECONDS);
+        }
+    }
+
+    private static WireMessage colored(String text, String color) {
+        WireMessage message = TestClient.text(QUEUE, text);
+        message.setProperty("color", color);
+        return message;
     }
 
     @Test
