@@ -131,7 +131,9 @@ public final class Dispatcher implements Runnable {
                     break;
                 }
                 parked = true;
-                if (pending.isEmpty() || pending.peek().endOffset() > confirmedOffset.getAsLong()) {
+                // One peek: the group-commit thread may take the head between two of them.
+                DispatchRequest head = pending.peek();
+                if (head == null || head.endOffset() > confirmedOffset.getAsLong()) {
                     LockSupport.parkNanos(this, idleParkNanos);
                 }
                 parked = false;
