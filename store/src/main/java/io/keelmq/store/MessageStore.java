@@ -132,6 +132,9 @@ public final class MessageStore implements Closeable {
         retention = new RetentionService(config, commitLog, queues, index, positions, dispatcher::dispatchedOffset,
                 layer, clock);
         retention.checkDisk();
+        if (config.commitLogPrefill()) {
+            commitLog.startPrefill();
+        }
         dispatcher.start();
         flusher.start();
         if (committer != null) {

@@ -15,6 +15,7 @@ public final class StoreConfig {
     private Path storePathRootDir = Path.of("keel-data");
     private int mappedFileSizeCommitLog = ONE_GIB;
     private FlushDiskType flushDiskType = FlushDiskType.SYNC_FLUSH;
+    private boolean commitLogPrefill = true;
     private long syncFlushTimeout = 5_000;
     private long flushIntervalCommitLog = 500;
     private long flushIntervalConsumeQueue = 1_000;
@@ -58,6 +59,9 @@ public final class StoreConfig {
     public int consumeQueueEntriesPerFile() { return consumeQueueEntriesPerFile; }
     public StoreConfig consumeQueueEntriesPerFile(int entries) { this.consumeQueueEntriesPerFile = entries; return this; }
 
+    /** Write the active commit-log segment with zeros ahead of its records, so forces write data only. */
+    public boolean commitLogPrefill() { return commitLogPrefill; }
+    public StoreConfig commitLogPrefill(boolean prefill) { this.commitLogPrefill = prefill; return this; }
     public boolean messageIndexEnable() { return messageIndexEnable; }
     public StoreConfig messageIndexEnable(boolean enable) { this.messageIndexEnable = enable; return this; }
 

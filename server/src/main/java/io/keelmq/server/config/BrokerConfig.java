@@ -124,6 +124,7 @@ public final class BrokerConfig {
                 .flushIntervalCommitLog(get(ConfigKeys.FLUSH_INTERVAL_COMMIT_LOG))
                 .flushIntervalConsumeQueue(get(ConfigKeys.FLUSH_INTERVAL_CONSUME_QUEUE))
                 .mappedFileSizeCommitLog(get(ConfigKeys.MAPPED_FILE_SIZE_COMMIT_LOG))
+                .commitLogPrefill(get(ConfigKeys.COMMIT_LOG_PREFILL))
                 .consumeQueueEntriesPerFile(get(ConfigKeys.CONSUME_QUEUE_ENTRIES_PER_FILE))
                 .maxMessageSize(maxMessageSize())
                 .messageIndexEnable(get(ConfigKeys.MESSAGE_INDEX_ENABLE))

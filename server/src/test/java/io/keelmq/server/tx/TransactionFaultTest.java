@@ -57,7 +57,9 @@ class TransactionFaultTest {
     }
 
     private void open() throws IOException {
-        store = MessageStore.open(TestBrokers.config(dir).build().toStoreConfig(), layer, Clock.systemUTC());
+        // No prefill: the layer counts and fails commit-log writes and forces, and the prefiller's zeros would count.
+        store = MessageStore.open(TestBrokers.config(dir).build().toStoreConfig().commitLogPrefill(false), layer,
+                Clock.systemUTC());
         destinations = new DestinationRegistry(store.config().configDir(), 1, List.of(), true);
         destinations.load();
         transactions = new TransactionService(store, new Materializer(store, destinations, this::whenDispatched),

@@ -30,10 +30,16 @@ import java.util.concurrent.locks.ReentrantLock;
  * (a committer thread does so continuously): one system call for many records, so the
  * write path costs a memory copy. {@code committedOffset} is where the file's bytes end,
  * {@code writeOffset} where the appended ones do.
+ *
+ * <p>Once {@link #startPrefill() started}, a {@link SegmentPrefiller} keeps the active segment
+ * written with zeros {@link #PREFILL_AHEAD} bytes ahead of the records, so that a force after an
+ * append writes data only, not a grown file's metadata.
  */
 public final class CommitLog implements Closeable {
     private static final Logger LOG = LoggerFactory.getLogger(CommitLog.class);
     private static final int FIRST_READ = 4096;
+    /** How far ahead of the records the active segment is filled with zeros; refilled at half. */
+    static final int PREFILL_AHEAD = 1 << 20;
 
     private final Path dir;
     private final int segmentSize;
@@ -43,6 +49,7 @@ public final class CommitLog implements Closeable {
     private final QueueOffsetTable queueOffsets = new QueueOffsetTable();
     private final Object flushLock = new Object();
     private final WriteBuffer writeBuffer;
+    private final SegmentPrefiller prefiller = new SegmentPrefiller(this);
     private volatile long writeOffset;
     private volatile long committedOffset;
     private volatile long flushedOffset;
@@ -151,6 +158,11 @@ public final class CommitLog implements Closeable {
                     : appendDirect(records, storeTimestamp);
             for (int i = 0; i < records.size(); i++) {
                 listener.appended(records.get(i), placed.get(i));
+            }
+            Segment active = segments.lastEntry().getValue();
+            if (active.prefilledTo() - active.writePosition() < PREFILL_AHEAD / 2
+                    && active.prefilledTo() < active.capacity) {
+                prefiller.wakeUp();
             }
             return placed;
         } finally {
@@ -271,6 +283,7 @@ public final class CommitLog implements Closeable {
             }
         }
         first.writePosition(firstPosition);
+        first.prefilledTo(firstPosition);
         try {
             first.file.truncate(firstPosition);
         } catch (IOException ignored) {
@@ -299,6 +312,47 @@ public final class CommitLog implements Closeable {
         segments.put(base, segment);
         LOG.debug("commit log rolled to segment {}", path.getFileName());
         return segment;
+    }
+
+    /** Starts keeping the active segment prefilled; {@link #close()} stops it. */
+    public void startPrefill() {
+        prefiller.start();
+    }
+
+    /**
+     * Writes the next chunk of zeros of the active segment's window, under the append lock so that
+     * no record is being written there meanwhile: zeros only ever go past the last record.
+     *
+     * @return the segment written to, or null once the window is full
+     */
+    Segment prefillChunk(ByteBuffer zeros) throws IOException {
+        appendLock.lock();
+        try {
+            Map.Entry<Long, Segment> last = segments.lastEntry();
+            if (last == null) {
+                return null;
+            }
+            Segment segment = last.getValue();
+            long from = Math.max(segment.prefilledTo(), segment.writePosition());
+            long to = Math.min(Math.min(segment.capacity, (long) segment.writePosition() + PREFILL_AHEAD),
+                    from + zeros.capacity());
+            if (from >= to) {
+                return null;
+            }
+            zeros.clear().limit((int) (to - from));
+            segment.file.write(zeros, from);
+            segment.prefilledTo((int) to);
+            return segment;
+        } finally {
+            appendLock.unlock();
+        }
+    }
+
+    /** Forces a segment the prefiller wrote to, unless it is no longer part of the log. */
+    void forcePrefilled(Segment segment) throws IOException {
+        if (segments.get(segment.baseOffset) == segment) {
+            segment.file.force();
+        }
     }
 
     /** Reads and verifies the record at {@code physicalOffset}; null if nothing is stored there. */
@@ -450,6 +504,11 @@ public final class CommitLog implements Closeable {
 
     @Override
     public void close() throws IOException {
+        try {
+            prefiller.shutdown();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         for (Segment segment : segments.values()) {
             closeQuietly(segment.file);
         }

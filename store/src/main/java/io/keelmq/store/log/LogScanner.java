@@ -20,6 +20,11 @@ import java.util.NavigableMap;
  * corrupt (bad length, magic, offset or CRC) or missing (a segment that ends without
  * its blank marker while later segments exist). The bytes cut off are copied to the
  * quarantine folder first, so nothing is destroyed that an operator might salvage.
+ *
+ * <p>Zeros where a record header would be mean "never written": the active segment is
+ * filled with zeros ahead of its records ({@link SegmentPrefiller}). Such a zero tail is
+ * dropped without a copy and without a warning; of a cut tail that is not all zeros, the
+ * copy ends at its last non-zero byte.
  */
 final class LogScanner {
     private static final Logger LOG = LoggerFactory.getLogger(LogScanner.class);
@@ -119,23 +124,47 @@ final class LogScanner {
     /** Quarantines and removes everything after {@code position} of {@code segment}. */
     private long cutAfter(Segment segment, int position) throws IOException {
         long discarded = 0;
-        long tail = segment.file.size() - position;
-        if (tail > 0) {
-            discarded += quarantine(segment.file, position, tail, segment.baseOffset + position);
+        long size = segment.file.size();
+        if (size > position) {
+            long tail = nonZeroLength(segment.file, position, size);
+            if (tail > 0) {
+                discarded += quarantine(segment.file, position, tail, segment.baseOffset + position);
+            }
             segment.file.truncate(position);
             segment.file.force();
         }
         List<Segment> later = new ArrayList<>(segments.tailMap(segment.baseOffset, false).values());
         for (Segment next : later) {
-            long size = next.file.size();
-            if (size > 0) {
-                discarded += quarantine(next.file, 0, size, next.baseOffset);
+            long tail = nonZeroLength(next.file, 0, next.file.size());
+            if (tail > 0) {
+                discarded += quarantine(next.file, 0, tail, next.baseOffset);
             }
             segments.remove(next.baseOffset);
             next.file.close();
             layer.delete(next.path);
         }
         return discarded;
+    }
+
+    /** The length of {@code [from, end)} up to its last non-zero byte: 0 if it is all zeros. */
+    private static long nonZeroLength(StoreFile file, long from, long end) throws IOException {
+        ByteBuffer chunk = ByteBuffer.allocate(1 << 20);
+        long lastNonZero = -1;
+        for (long at = from; at < end; ) {
+            chunk.clear().limit((int) Math.min(chunk.capacity(), end - at));
+            int n = file.read(chunk, at);
+            if (n <= 0) {
+                break;
+            }
+            for (int i = n - 1; i >= 0; i--) {
+                if (chunk.get(i) != 0) {
+                    lastNonZero = at + i;
+                    break;
+                }
+            }
+            at += n;
+        }
+        return lastNonZero < 0 ? 0 : lastNonZero + 1 - from;
     }
 
     private long quarantine(StoreFile source, long from, long length, long offset) throws IOException {

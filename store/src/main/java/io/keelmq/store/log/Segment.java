@@ -10,8 +10,9 @@ import java.nio.file.Path;
 /**
  * One commit-log file: records from {@code baseOffset} to {@code baseOffset + capacity}.
  * The file is named by its base offset in 20 digits so that names sort as offsets do.
- * It grows as records are written rather than being preallocated, so a full disk
- * shows up as an I/O error on write instead of a crash on a mapped page.
+ * It is written with channel writes, never mapped, so a full disk shows up as an I/O
+ * error on write instead of a crash on a mapped page. While the segment is active its
+ * file holds zeros a window ahead of the records ({@link SegmentPrefiller}).
  */
 final class Segment {
     final long baseOffset;
@@ -20,6 +21,8 @@ final class Segment {
     final StoreFile file;
     /** Bytes of valid records (and a final blank marker); written under the append lock. */
     private volatile int writePosition;
+    /** The file holds zeros (or records) up to here; written under the append lock. */
+    private volatile int prefilledTo;
 
     Segment(long baseOffset, int capacity, Path path, StoreFile file, int writePosition) {
         this.baseOffset = baseOffset;
@@ -35,6 +38,14 @@ final class Segment {
 
     void writePosition(int position) {
         this.writePosition = position;
+    }
+
+    int prefilledTo() {
+        return prefilledTo;
+    }
+
+    void prefilledTo(int position) {
+        this.prefilledTo = position;
     }
 
     long writeOffset() {

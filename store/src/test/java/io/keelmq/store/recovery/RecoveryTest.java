@@ -126,6 +126,41 @@ class RecoveryTest {
     }
 
     @Test
+    void aRecordTornOverPrefilledZerosIsCutAndOnlyItsWrittenBytesAreQuarantined() throws Exception {
+        List<AppendResult> results = writeAndClose(50);
+        AppendResult last = results.get(49);
+        int size = last.records().get(0).size();
+        long position = last.physicalOffset() % (64 * 1024);
+        byte[] head;
+        try (RandomAccessFile file = new RandomAccessFile(segmentOf(last.physicalOffset()).toFile(), "rw")) {
+            // What a crash leaves in a prefilled segment: the first 100 bytes reached the disk, the rest
+            // of the record and everything after it are still the zeros written ahead.
+            file.setLength(position + size);
+            file.seek(position + 100);
+            file.write(new byte[size - 100]);
+            file.setLength(position + size + 8_192);
+            head = new byte[100];
+            file.seek(position);
+            file.readFully(head);
+        }
+        int written = 100;
+        while (head[written - 1] == 0) {
+            written--;
+        }
+        markCrashed();
+        try (MessageStore store = MessageStore.open(config())) {
+            RecoveryReport report = store.recoveryReport();
+            assertEquals(last.physicalOffset(), report.logEnd(), report.toString());
+            assertTrue(report.problem().contains("CRC32C mismatch"), report.problem());
+            assertEquals(written, report.discardedBytes(), "the zeros after its written bytes are not kept");
+            assertEquals(1, quarantined().size());
+            assertEquals(written, Files.size(quarantined().get(0)));
+            assertEquals(49, store.maxQueueOffset("q", 0));
+            assertEquals(last.physicalOffset(), store.append(Records.record("q", 0, "again", 300)).physicalOffset());
+        }
+    }
+
+    @Test
     void aCorruptLastRecordIsDetectedByItsCrc() throws Exception {
         List<AppendResult> results = writeAndClose(50);
         AppendResult last = results.get(49);

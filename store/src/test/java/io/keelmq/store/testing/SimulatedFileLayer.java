@@ -110,6 +110,12 @@ public final class SimulatedFileLayer implements FileLayer {
             return survivor;
         }
 
+        synchronized boolean durableMatchesLive(long from, long to) {
+            int start = Math.toIntExact(from);
+            int end = Math.toIntExact(to);
+            return end <= durableLength && end <= liveLength && Arrays.equals(live, start, end, durable, start, end);
+        }
+
         synchronized boolean durableEquals(long position, byte[] expected) {
             int at = Math.toIntExact(position);
             return at + expected.length <= durableLength
@@ -184,6 +190,15 @@ public final class SimulatedFileLayer implements FileLayer {
         synchronized (file) {
             return file.durableLength;
         }
+    }
+
+    /**
+     * True if the bytes now in {@code [from, to)} of {@code path} would survive a power loss. A durable
+     * size says less: the commit log's file holds forced zeros ahead of its records.
+     */
+    public boolean isDurable(Path path, long from, long to) {
+        MemFile file = files.get(key(path));
+        return file != null && file.durableMatchesLive(from, to);
     }
 
     /** True if {@code expected} is in the durable image of {@code path} at {@code position}. */
