@@ -3,6 +3,7 @@ package io.keelmq.bench;
 import io.keelmq.bench.broker.ArtemisBroker;
 import io.keelmq.bench.broker.Broker;
 import io.keelmq.bench.broker.BrokerKind;
+import io.keelmq.bench.broker.BrokerProcess;
 import io.keelmq.bench.broker.BrokerSettings;
 import io.keelmq.bench.broker.KeelBroker;
 import io.keelmq.bench.report.ConsoleReport;
@@ -84,6 +85,26 @@ public final class BenchRun {
 
         ConsoleReport report = new ConsoleReport(out);
         Results results = new Results();
+        try {
+            runRounds(settings, report, results);
+        } finally {
+            BrokerProcess.deleteStoppedData();      // at the end, not between rounds: see BrokerProcess
+        }
+
+        List<TargetOutcome> targets = scenario.targets(results);
+        report.summary(results, targets);
+        HgrmFiles.write(config.out(), results);
+        LatencyPlot.write(config.out(), results);
+        GitInfo git = GitInfo.ofWorkingDirectory();
+        Path summary = JsonSummary.write(config.out().resolve("summary.json"),
+                new JsonSummary.RunInfo(LocalDateTime.now().toString(), git.commit(), git.dirty(), config.commandLine(),
+                        scenario.name(), scenario.settings(), config.options()), disk, results, targets);
+        out.println();
+        out.println("results: " + config.out().toAbsolutePath() + " (summary.json, *.hgrm, *-latency.png, logs/)");
+        return new Outcome(results, targets, config.out(), summary);
+    }
+
+    private void runRounds(BrokerSettings settings, ConsoleReport report, Results results) throws Exception {
         for (int round = 1; round <= config.rounds(); round++) {
             for (BrokerKind kind : config.brokers()) {
                 ScenarioContext context = new ScenarioContext(round, config.messageSize(), config.warmup(),
@@ -104,18 +125,6 @@ public final class BenchRun {
                 }
             }
         }
-
-        List<TargetOutcome> targets = scenario.targets(results);
-        report.summary(results, targets);
-        HgrmFiles.write(config.out(), results);
-        LatencyPlot.write(config.out(), results);
-        GitInfo git = GitInfo.ofWorkingDirectory();
-        Path summary = JsonSummary.write(config.out().resolve("summary.json"),
-                new JsonSummary.RunInfo(LocalDateTime.now().toString(), git.commit(), git.dirty(), config.commandLine(),
-                        scenario.name(), scenario.settings(), config.options()), disk, results, targets);
-        out.println();
-        out.println("results: " + config.out().toAbsolutePath() + " (summary.json, *.hgrm, *-latency.png, logs/)");
-        return new Outcome(results, targets, config.out(), summary);
     }
 
     private void header() {
