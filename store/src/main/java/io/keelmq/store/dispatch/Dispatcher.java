@@ -54,6 +54,10 @@ public final class Dispatcher implements Runnable {
     /** Held while taking and dispatching a batch (and telling the listeners), by whichever thread does it. */
     private final ReentrantLock dispatching = new ReentrantLock();
     private volatile long idleParkNanos = IDLE_PARK_NANOS;
+    /** Another thread dispatches ({@link #dispatchedElsewhere}): this one only retries and picks up leftovers. */
+    private volatile boolean fallbackOnly;
+    /** The dispatched offset at this thread's previous look, when it is only the fallback. */
+    private long dispatchedAtLastLook = -1;
 
     public Dispatcher(ConsumeQueueTable queues, MessageIndex index, LongSupplier confirmedOffset, long startOffset) {
         this.queues = queues;
@@ -67,6 +71,7 @@ public final class Dispatcher implements Runnable {
      * SYNC_FLUSH): this thread then only retries failed writes, and wakes less often when idle.
      */
     public void dispatchedElsewhere() {
+        fallbackOnly = true;
         idleParkNanos = FALLBACK_PARK_NANOS;
     }
 
@@ -122,7 +127,7 @@ public final class Dispatcher implements Runnable {
             Step step;
             dispatching.lock();
             try {
-                step = dispatchBatchIfAny();
+                step = fallbackOnly && running && !fallbackDue() ? Step.NOTHING : dispatchBatchIfAny();
             } finally {
                 dispatching.unlock();
             }
@@ -144,6 +149,22 @@ public final class Dispatcher implements Runnable {
                 LockSupport.parkNanos(this, ERROR_PAUSE_NANOS);
             }
         }
+    }
+
+    /**
+     * As the fallback, this thread dispatches only a batch left by a failed write, or confirmed records that nobody
+     * dispatched since its previous look: taking fresh ones would race the group-commit thread, which then waits for
+     * this thread (perhaps descheduled) before it answers its sends. Under {@code dispatching}.
+     */
+    private boolean fallbackDue() {
+        if (!batch.isEmpty()) {
+            return true;
+        }
+        DispatchRequest head = pending.peek();
+        boolean stale = head != null && head.endOffset() <= confirmedOffset.getAsLong()
+                && dispatchedOffset == dispatchedAtLastLook;
+        dispatchedAtLastLook = dispatchedOffset;
+        return stale;
     }
 
     /** One batch (the one left by a failed write, or newly confirmed records); under {@code dispatching}. */
