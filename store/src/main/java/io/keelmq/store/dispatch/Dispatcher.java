@@ -136,9 +136,11 @@ public final class Dispatcher implements Runnable {
                     break;
                 }
                 parked = true;
+                // The fallback always waits before its next look, or "not dispatched since the previous look"
+                // would hold microseconds after a force, and it would take the batch from the group commit.
                 // One peek: the group-commit thread may take the head between two of them.
                 DispatchRequest head = pending.peek();
-                if (head == null || head.endOffset() > confirmedOffset.getAsLong()) {
+                if (fallbackOnly || head == null || head.endOffset() > confirmedOffset.getAsLong()) {
                     LockSupport.parkNanos(this, idleParkNanos);
                 }
                 parked = false;
