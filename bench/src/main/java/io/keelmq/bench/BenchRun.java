@@ -142,7 +142,7 @@ public final class BenchRun {
         long timeout = s.artemisBufferTimeoutNanos() > 0 ? s.artemisBufferTimeoutNanos()
                 : Math.max(1_000, disk.nanosPerForce());
         return new BrokerSettings(s.xmx(), s.flush(), s.dataRoot(), s.logDir(), s.keelServerJar(), timeout,
-                s.startTimeout(), s.extraJvmOptions());
+                s.startTimeout(), s.extraJvmOptions(), s.keelBrokerOptions());
     }
 
     private static Broker start(BrokerKind kind, String name, BrokerSettings settings) throws Exception {

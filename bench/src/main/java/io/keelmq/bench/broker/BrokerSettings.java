@@ -17,10 +17,14 @@ import java.util.List;
  * @param startTimeout              how long a broker may take to print its ready line
  * @param extraJvmOptions           added to every broker JVM's command line, the same for all (profiling,
  *                                  GC logging); empty for a comparison run
+ * @param keelBrokerOptions         {@code key=value} settings of the KeelMQ broker, passed as {@code --key=value}
+ *                                  (experiments such as {@code commitLogPrefill=false}); empty for its defaults
  */
 public record BrokerSettings(String xmx, FlushMode flush, Path dataRoot, Path logDir, Path keelServerJar,
-                             long artemisBufferTimeoutNanos, Duration startTimeout, List<String> extraJvmOptions) {
+                             long artemisBufferTimeoutNanos, Duration startTimeout, List<String> extraJvmOptions,
+                             List<String> keelBrokerOptions) {
     public BrokerSettings {
         extraJvmOptions = List.copyOf(extraJvmOptions);
+        keelBrokerOptions = List.copyOf(keelBrokerOptions);
     }
 }

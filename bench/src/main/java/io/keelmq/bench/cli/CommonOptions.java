@@ -55,6 +55,11 @@ final class CommonOptions {
                     + "Both brokers get the same options")
     List<String> brokerJvmOptions;
 
+    @Option(names = "--keel-broker-option", paramLabel = "KEY=VALUE",
+            description = "a KeelMQ broker setting, passed as --KEY=VALUE, e.g. messageIndexEnable=false; repeatable. "
+                    + "For experiments: a comparison run keeps the defaults")
+    List<String> keelBrokerOptions;
+
     @Option(names = "--out", description = "output folder (default: bench/results/<timestamp>)")
     Path out;
 
@@ -91,6 +96,13 @@ final class CommonOptions {
         if (size < 1) {
             throw new IllegalArgumentException("--size must be at least 1 byte");
         }
+        if (keelBrokerOptions != null) {
+            for (String option : keelBrokerOptions) {
+                if (option.indexOf('=') < 1) {
+                    throw new IllegalArgumentException("--keel-broker-option wants KEY=VALUE, got '" + option + "'");
+                }
+            }
+        }
         List<BrokerKind> brokers = new ArrayList<>(List.of(BrokerKind.KEEL));
         if (vs == Versus.artemis) {
             brokers.add(BrokerKind.ARTEMIS);
@@ -98,7 +110,8 @@ final class CommonOptions {
         Path output = out != null ? out : BenchRun.defaultOut();
         Path data = dataDir != null ? dataDir : Path.of(System.getProperty("java.io.tmpdir"));
         BrokerSettings settings = new BrokerSettings(xmx, flush, data, output.resolve("logs"), keelServerJar(),
-                artemisBufferTimeoutNanos, startTimeout, brokerJvmOptions == null ? List.of() : brokerJvmOptions);
+                artemisBufferTimeoutNanos, startTimeout, brokerJvmOptions == null ? List.of() : brokerJvmOptions,
+                keelBrokerOptions == null ? List.of() : keelBrokerOptions);
         return new BenchRun.Config(brokers, rounds, settings, output, size, warmup, idleTimeout, diskProbe,
                 commandLine, options);
     }
