@@ -159,11 +159,34 @@ public final class MessageStore implements Closeable {
 
     /** Appends the records contiguously; one status answers for the whole batch. */
     public CompletableFuture<AppendResult> appendBatchAsync(List<MessageRecord> records) {
+        return appendBatchAsync(records, false);
+    }
+
+    /**
+     * Like {@link #appendBatchAsync}, for a caller that calls {@link #commitWaiting()} itself soon after (a
+     * network I/O thread, once it has handled its read batch): under SYNC_FLUSH the group-commit thread is not
+     * woken for these records, and the caller's commit completes the answer on the caller's thread.
+     */
+    public CompletableFuture<AppendResult> appendBatchCommittedByCallerAsync(List<MessageRecord> records) {
+        return appendBatchAsync(records, true);
+    }
+
+    private CompletableFuture<AppendResult> appendBatchAsync(List<MessageRecord> records, boolean callerCommits) {
         CompletableFuture<AppendResult> written = appendBatchWrittenAsync(records);
         if (committer != null) {
             return written;
         }
-        return written.thenCompose(result -> result.ok() ? awaitDurable(result) : completed(result));
+        // A written batch completes at once, so this runs on the appending thread, before its commit.
+        return written.thenCompose(result -> result.ok() ? awaitDurable(result, callerCommits) : completed(result));
+    }
+
+    /**
+     * Under SYNC_FLUSH: forces, on the calling thread, for every append still waiting for a force, then
+     * dispatches and completes them there (their answers' continuations run on this thread). For callers of
+     * {@link #appendBatchCommittedByCallerAsync}; harmless anywhere else, and a no-op under ASYNC_FLUSH.
+     */
+    public void commitWaiting() {
+        flusher.commitWaiting();
     }
 
     /**
@@ -239,6 +262,10 @@ public final class MessageStore implements Closeable {
      * with IO_ERROR if the force failed. Under ASYNC_FLUSH at once. {@code written} must be a PUT_OK answer.
      */
     public CompletableFuture<AppendResult> awaitDurable(AppendResult written) {
+        return awaitDurable(written, false);
+    }
+
+    private CompletableFuture<AppendResult> awaitDurable(AppendResult written, boolean callerCommits) {
         if (!written.ok() || written.records().isEmpty()) {
             throw new IllegalArgumentException("only records that were written can become durable: " + written);
         }
@@ -247,7 +274,10 @@ public final class MessageStore implements Closeable {
         }
         AppendedRecord last = written.records().get(written.records().size() - 1);
         AppendResult ok = written;
-        return flusher.awaitDurable(last.physicalOffset() + last.size()).handle((durable, failure) -> {
+        long end = last.physicalOffset() + last.size();
+        CompletableFuture<Void> durable = callerCommits ? flusher.awaitDurableCommittedByCaller(end)
+                : flusher.awaitDurable(end);
+        return durable.handle((forced, failure) -> {
             if (failure == null) {
                 return ok;
             }

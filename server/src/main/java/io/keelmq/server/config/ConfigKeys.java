@@ -160,6 +160,9 @@ public final class ConfigKeys {
     public static final ConfigKey<Boolean> COMMIT_LOG_PREFILL = add(bool("commitLogPrefill", true,
             "write the active commit-log segment with zeros 1 MiB ahead of its records, so that each force "
                     + "writes data only, not the grown file's size (halves a force on ext4)"));
+    public static final ConfigKey<Boolean> COMMIT_ON_IO_THREAD = add(bool("commitOnIoThread", true,
+            "SYNC_FLUSH: a send read by a network I/O thread is forced by that thread once it has handled its "
+                    + "read batch, which then writes the answers itself; false: the group-commit thread forces"));
     public static final ConfigKey<Integer> CONSUME_QUEUE_ENTRIES_PER_FILE = add(integer("consumeQueueEntriesPerFile",
             300_000, range(1, Integer.MAX_VALUE), "entries per consume-queue file"));
     public static final ConfigKey<Integer> MAX_MESSAGE_SIZE = add(integer("maxMessageSize", StoreConfig.FOUR_MIB,

@@ -71,6 +71,11 @@ final class SendRequests {
             }
 
             @Override
+            public boolean commitAfterReadBatch(Runnable commit) {
+                return connection.output().commitAfterReadBatch(commit);
+            }
+
+            @Override
             public void ok(Map<String, String> headers) {
                 connection.respond(request, headers, null);
                 settled.complete(null);

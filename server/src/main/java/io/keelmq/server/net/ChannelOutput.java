@@ -4,16 +4,31 @@ import io.keelmq.protocol.frame.Frame;
 import io.keelmq.server.connection.FrameOutput;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.EventLoop;
 import io.netty.handler.timeout.IdleStateHandler;
+import io.netty.util.concurrent.FastThreadLocal;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
 /** A connection's output over a Netty channel; Netty makes writes from any thread safe and ordered. */
 final class ChannelOutput implements FrameOutput {
     private static final Logger LOG = LoggerFactory.getLogger(ChannelOutput.class);
+
+    /**
+     * Per I/O thread: a commit is already arranged for the end of its current read batch. Netty runs tasks
+     * queued from its own thread after the I/O it is handling, so the first send of a batch arranges it and
+     * the others join that one force.
+     */
+    private static final FastThreadLocal<boolean[]> COMMIT_ARRANGED = new FastThreadLocal<>() {
+        @Override
+        protected boolean[] initialValue() {
+            return new boolean[1];
+        }
+    };
 
     private final Channel channel;
     private volatile ScheduledFuture<?> handshakeTimeout;
@@ -35,6 +50,27 @@ final class ChannelOutput implements FrameOutput {
                 channel.close();
             }
         });
+    }
+
+    @Override
+    public boolean commitAfterReadBatch(Runnable commit) {
+        EventLoop loop = channel.eventLoop();
+        if (!loop.inEventLoop()) {
+            return false;
+        }
+        boolean[] arranged = COMMIT_ARRANGED.get();
+        if (!arranged[0]) {
+            try {
+                loop.execute(() -> {
+                    arranged[0] = false;
+                    commit.run();
+                });
+            } catch (RejectedExecutionException e) {
+                return false;                   // the loop is shutting down: the group-commit thread forces
+            }
+            arranged[0] = true;
+        }
+        return true;
     }
 
     @Override

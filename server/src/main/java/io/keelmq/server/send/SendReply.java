@@ -26,6 +26,15 @@ public interface SendReply {
      */
     void authorizeSend(DestinationRef target);
 
+    /**
+     * Whether the thread handling this send runs {@code commit} itself once it has handled its current read
+     * batch (and has arranged it); see {@code FrameOutput.commitAfterReadBatch}. False: the group-commit
+     * thread forces.
+     */
+    default boolean commitAfterReadBatch(Runnable commit) {
+        return false;
+    }
+
     void ok(Map<String, String> headers);
 
     void fail(RequestException error);

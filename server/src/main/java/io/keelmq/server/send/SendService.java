@@ -20,6 +20,7 @@ import io.keelmq.server.message.StoredForm;
 import io.keelmq.server.tx.HalfRecords;
 import io.keelmq.server.tx.Transaction;
 import io.keelmq.store.AppendResult;
+import io.keelmq.store.FlushDiskType;
 import io.keelmq.store.MessageRecord;
 import io.keelmq.store.MessageStore;
 import io.keelmq.store.StoredMessage;
@@ -67,6 +68,8 @@ public final class SendService {
     private final int maxMessageSize;
     private final long maxWaitNanos;
     private final boolean indexEnabled;
+    /** SYNC_FLUSH and commitOnIoThread: a send's I/O thread may force for it (see {@link SendReply#commitAfterReadBatch}). */
+    private final boolean commitOnIoThread;
     private final PropertyLimits propertyLimits;
     private final boolean populateUserId;
     private final Semaphore inFlight;
@@ -83,6 +86,8 @@ public final class SendService {
         this.maxMessageSize = config.maxMessageSize();
         this.maxWaitNanos = TimeUnit.MILLISECONDS.toNanos(config.get(ConfigKeys.WAIT_TIME_MILLS_IN_SEND_QUEUE));
         this.indexEnabled = config.get(ConfigKeys.MESSAGE_INDEX_ENABLE);
+        this.commitOnIoThread = config.flushDiskType() == FlushDiskType.SYNC_FLUSH
+                && config.get(ConfigKeys.COMMIT_ON_IO_THREAD);
         this.propertyLimits = config.propertyLimits();
         this.populateUserId = config.get(ConfigKeys.POPULATE_JMSX_USER_ID);
         this.inFlightPermits = config.get(ConfigKeys.MAX_IN_FLIGHT_SENDS);
@@ -250,6 +255,8 @@ public final class SendService {
                 transaction.stored(result.records());
                 return result;
             });
+        } else if (commitOnIoThread && send.reply().commitAfterReadBatch(store::commitWaiting)) {
+            append = store.appendBatchCommittedByCallerAsync(records);
         } else {
             append = store.appendBatchAsync(records);
         }

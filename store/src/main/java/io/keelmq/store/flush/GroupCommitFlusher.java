@@ -9,6 +9,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * SYNC_FLUSH as group commit: appenders queue a request and wait; one thread takes
@@ -20,6 +21,14 @@ import java.util.concurrent.locks.LockSupport;
  * 1 ms) made no measurable difference to throughput while adding latency to every
  * broker round trip.
  *
+ * <p>A caller that can force for itself soon ({@link #awaitDurableCommittedByCaller}: a network I/O thread
+ * that calls {@link #commitWaiting()} once it has handled its read batch) does not wake the thread: on a
+ * machine with few cores each wake-up of another thread costs a scheduling delay, and the I/O thread then
+ * writes the answers itself rather than wake the I/O thread back. Commits are serialised, so batches
+ * complete in the order their requests were queued, whichever thread forces. The thread still forces a
+ * caller's request that waited {@link #CALLER_GRACE_MILLIS} while no commit was under way (a caller that did
+ * not commit is a bug, but must not hang a send); while callers commit, it therefore looks that often when idle.
+ *
  * <p>A request not forced within {@code syncFlushTimeout} is failed with a
  * {@link TimeoutException} by a separate sweeper, so a force that hangs does not hang
  * its appenders. A failed force is fatal to durability (after an fsync error the kernel
@@ -28,12 +37,22 @@ import java.util.concurrent.locks.LockSupport;
  */
 public final class GroupCommitFlusher implements FlushService, Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(GroupCommitFlusher.class);
+    /** How long a caller's request may wait for its caller's commit before the thread forces it. */
+    static final long CALLER_GRACE_MILLIS = 50;
+    private static final long IDLE_WAIT_MILLIS = TimeUnit.SECONDS.toMillis(1);
 
     private final LogForcer forcer;
     private final Runnable afterForce;
     private final long timeoutNanos;
+    private final long callerGraceMillis;
     private final Object lock = new Object();
+    /** Held while taking and forcing a batch, by the thread or a caller: one commit at a time, in queue order. */
+    private final ReentrantLock committing = new ReentrantLock();
     private ArrayDeque<Request> pending = new ArrayDeque<>();
+    /** A request that wants the thread was queued since the thread last took a batch (under {@code lock}). */
+    private boolean wakeRequested;
+    /** Some caller commits for itself: the idle thread then looks for their overdue requests (under {@code lock}). */
+    private boolean callersCommit;
     private volatile ArrayDeque<Request> forcing = new ArrayDeque<>();
     private volatile boolean running = true;
     private volatile IOException failure;
@@ -48,12 +67,17 @@ public final class GroupCommitFlusher implements FlushService, Runnable {
      *                   already visible (no dispatcher thread to wake); it must not block
      */
     public GroupCommitFlusher(LogForcer forcer, Runnable afterForce, long timeoutMillis) {
+        this(forcer, afterForce, timeoutMillis, CALLER_GRACE_MILLIS);
+    }
+
+    GroupCommitFlusher(LogForcer forcer, Runnable afterForce, long timeoutMillis, long callerGraceMillis) {
+        this.callerGraceMillis = callerGraceMillis;
         this.forcer = forcer;
         this.afterForce = afterForce;
         this.timeoutNanos = TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
     }
 
-    private record Request(long endOffset, long deadlineNanos, CompletableFuture<Void> done) {
+    private record Request(long endOffset, long queuedNanos, long deadlineNanos, CompletableFuture<Void> done) {
     }
 
     @Override
@@ -68,6 +92,15 @@ public final class GroupCommitFlusher implements FlushService, Runnable {
 
     @Override
     public CompletableFuture<Void> awaitDurable(long endOffset) {
+        return queue(endOffset, true);
+    }
+
+    @Override
+    public CompletableFuture<Void> awaitDurableCommittedByCaller(long endOffset) {
+        return queue(endOffset, false);
+    }
+
+    private CompletableFuture<Void> queue(long endOffset, boolean wakeThread) {
         CompletableFuture<Void> done = new CompletableFuture<>();
         IOException failed = failure;
         if (failed != null) {
@@ -79,12 +112,37 @@ public final class GroupCommitFlusher implements FlushService, Runnable {
                 done.completeExceptionally(new IOException("store is shutting down"));
                 return done;
             }
-            pending.add(new Request(endOffset, System.nanoTime() + timeoutNanos, done));
-            if (pending.size() == 1) {
+            long now = System.nanoTime();
+            pending.add(new Request(endOffset, now, now + timeoutNanos, done));
+            if (!wakeThread) {
+                callersCommit = true;
+            } else if (!wakeRequested) {
+                wakeRequested = true;
                 lock.notify();
             }
         }
         return done;
+    }
+
+    @Override
+    public void commitWaiting() {
+        committing.lock();
+        try {
+            ArrayDeque<Request> batch;
+            synchronized (lock) {
+                if (pending.isEmpty()) {
+                    return;
+                }
+                batch = pending;
+                pending = new ArrayDeque<>();
+                forcing = batch;
+                // Whoever asked for the thread is in this batch; the next request must wake it again.
+                wakeRequested = false;
+            }
+            commit(batch);
+        } finally {
+            committing.unlock();
+        }
     }
 
     @Override
@@ -100,25 +158,46 @@ public final class GroupCommitFlusher implements FlushService, Runnable {
     @Override
     public void run() {
         while (true) {
-            ArrayDeque<Request> batch;
+            boolean asked;
             synchronized (lock) {
-                while (pending.isEmpty() && running) {
+                while (running && !due()) {
                     try {
-                        lock.wait(TimeUnit.SECONDS.toMillis(1));
+                        lock.wait(callersCommit ? callerGraceMillis : IDLE_WAIT_MILLIS);
                     } catch (InterruptedException e) {
                         Thread.currentThread().interrupt();
                         return;
                     }
                 }
-                if (pending.isEmpty()) {
+                if (!running && pending.isEmpty()) {
                     return;
                 }
-                batch = pending;
-                pending = new ArrayDeque<>();
-                forcing = batch;
+                asked = wakeRequested || !running;
             }
-            commit(batch);
+            if (asked) {
+                commitWaiting();                // a caller may take the batch first; then nothing is left here
+            } else if (committing.tryLock()) {
+                try {
+                    commitWaiting();            // a caller's request that its caller did not commit
+                } finally {
+                    committing.unlock();
+                }
+            } else {
+                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(callerGraceMillis));
+            }
         }
+    }
+
+    /**
+     * Whether the thread should force now: asked to, or a caller's request waited past the grace period while no
+     * commit is under way (a commit that takes long, say a slow force, holds up the callers' own). Under {@code lock}.
+     */
+    private boolean due() {
+        Request oldest = pending.peekFirst();
+        if (oldest == null) {
+            return false;
+        }
+        boolean overdue = System.nanoTime() - oldest.queuedNanos >= TimeUnit.MILLISECONDS.toNanos(callerGraceMillis);
+        return wakeRequested || (overdue && !committing.isLocked());
     }
 
     private void commit(ArrayDeque<Request> batch) {
