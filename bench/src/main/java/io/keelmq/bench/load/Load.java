@@ -7,6 +7,7 @@ import java.io.PrintStream;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -59,6 +60,7 @@ public final class Load {
                 abort.set(true);
             }
             long startNanos = System.nanoTime();
+            Optional<CpuTimes> cpuAtStart = CpuTimes.read();
             spec.quota().start(startNanos);
             start.go(startNanos);
 
@@ -101,8 +103,10 @@ public final class Load {
                 progressOut.printf("  [%s] WARNING: received %,d of %,d messages; nothing arrived for %d s%n",
                         spec.label(), receivedTotal, sentTotal, spec.idleTimeout().toSeconds());
             }
+            CpuTimes.CpuShare cpu = cpuAtStart.flatMap(before -> CpuTimes.read().map(now -> now.shareSince(before)))
+                    .orElse(null);
             return new LoadResult(sentTotal, receivedTotal, startNanos, producersEnd, lastReceive, sendLatency,
-                    endToEnd, goal.timedOut());
+                    endToEnd, goal.timedOut(), cpu);
         } finally {
             progress.close();
             abort.set(true);

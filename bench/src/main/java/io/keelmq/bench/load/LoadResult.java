@@ -4,10 +4,11 @@ import org.HdrHistogram.Histogram;
 
 /**
  * What one load burst did. Times are from the common start; a histogram is null when it was not
- * recorded. {@code idleTimedOut} means the consumers gave up waiting for messages that never came.
+ * recorded. {@code idleTimedOut} means the consumers gave up waiting for messages that never came. {@code cpu} is
+ * what the machine's cores did from the start until every task ended, null where Linux's figures are missing.
  */
 public record LoadResult(long sent, long received, long startNanos, long producersEndNanos, long lastReceiveNanos,
-                         Histogram sendLatency, Histogram endToEnd, boolean idleTimedOut) {
+                         Histogram sendLatency, Histogram endToEnd, boolean idleTimedOut, CpuTimes.CpuShare cpu) {
 
     /** From the start until the last producer finished. */
     public double producerSeconds() {

@@ -1,12 +1,14 @@
 package io.keelmq.bench.load;
 
 import java.io.PrintStream;
+import java.util.Optional;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
  * The progress line of a long run: every {@value #PERIOD_MILLIS} ms, on standard error (figures go to
  * standard output), how long the load has run and the rates over the last period. Short runs end before
- * the first line.
+ * the first line. Where Linux says, each line also tells how busy the machine's cores were and how much of their
+ * time the hypervisor stole ({@link CpuTimes}): rates on a shared machine move with it.
  */
 final class Progress implements AutoCloseable {
     private static final long PERIOD_MILLIS = 2000;
@@ -19,15 +21,20 @@ final class Progress implements AutoCloseable {
         thread = new Thread(() -> {
             long lastSent = 0;
             long lastReceived = 0;
+            Optional<CpuTimes> lastCpu = CpuTimes.read();
             while (sleep()) {
                 long nowSent = sent.sum();
                 long nowReceived = goal.receivedSoFar();
+                Optional<CpuTimes> nowCpu = CpuTimes.read();
+                CpuTimes.CpuShare cpu = nowCpu.isPresent() && lastCpu.isPresent()
+                        ? nowCpu.get().shareSince(lastCpu.get()) : null;
                 double period = PERIOD_MILLIS / 1000.0;
-                out.printf("  [%s] %5.1f s: sent %,d (%,.0f/s), received %,d (%,.0f/s)%n", label,
+                out.printf("  [%s] %5.1f s: sent %,d (%,.0f/s), received %,d (%,.0f/s)%s%n", label,
                         (System.nanoTime() - start) / 1e9, nowSent, (nowSent - lastSent) / period,
-                        nowReceived, (nowReceived - lastReceived) / period);
+                        nowReceived, (nowReceived - lastReceived) / period, cpu == null ? "" : ", " + cpu);
                 lastSent = nowSent;
                 lastReceived = nowReceived;
+                lastCpu = nowCpu;
             }
         }, "bench-progress");
         thread.setDaemon(true);

@@ -47,6 +47,9 @@ public final class ConsoleReport {
         if (m.heap() != null) {
             line.append(String.format("  heap %.1f MiB", m.heap().usedMiB()));
         }
+        if (m.cpu() != null) {
+            line.append("  ").append(m.cpu());
+        }
         out.println(line);
     }
 

@@ -76,6 +76,11 @@ public final class JsonSummary {
                 putLatency(node, LatencySummary.of(m.latency()), m.latencyMeaning());
             }
             putHeap(node, m.heap());
+            if (m.cpu() != null) {
+                node.put("cpuBusyPercent", round(m.cpu().busyPercent()));
+                node.put("cpuIowaitPercent", round(m.cpu().iowaitPercent()));
+                node.put("cpuStealPercent", round(m.cpu().stealPercent()));
+            }
         }
 
         ArrayNode summary = root.putArray("summary");

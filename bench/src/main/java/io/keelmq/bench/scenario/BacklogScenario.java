@@ -70,11 +70,13 @@ public final class BacklogScenario implements Scenario {
         return List.of(
                 Measurement.of(PRODUCE_PHASE, broker.kind(), context.round())
                         .throughput(produced.sent(), produced.producerSeconds(), context.messageSize())
+                        .cpu(produced.cpu())
                         .counts(produced.sent(), -1)
                         .latency(produced.sendLatency(), "send() call until the broker's answer")
                         .heap(afterProducing),
                 Measurement.of(CONSUME_PHASE, broker.kind(), context.round())
                         .throughput(consumed.received(), consumed.consumerSeconds(), context.messageSize())
+                        .cpu(consumed.cpu())
                         .counts(produced.sent(), consumed.received())
                         .heap(afterConsuming));
     }

@@ -116,6 +116,7 @@ public final class E2eScenario implements Scenario {
                                            double rate, String latencyMeaning) {
         return Measurement.of(phase, broker.kind(), context.round())
                 .throughput(result.received(), result.consumerSeconds(), context.messageSize())
+                .cpu(result.cpu())
                 .counts(result.sent(), result.received())
                 .latency(result.endToEnd(), latencyMeaning)
                 .offeredRate(rate);

@@ -2,6 +2,7 @@ package io.keelmq.bench.scenario;
 
 import io.keelmq.bench.broker.BrokerKind;
 import io.keelmq.bench.broker.HeapFigures;
+import io.keelmq.bench.load.CpuTimes;
 import org.HdrHistogram.Histogram;
 
 /**
@@ -23,6 +24,7 @@ public final class Measurement {
     private String latencyMeaning;
     private HeapFigures heap;
     private double offeredRate;
+    private CpuTimes.CpuShare cpu;
 
     private Measurement(String phase, BrokerKind broker, int round) {
         this.phase = phase;
@@ -72,6 +74,16 @@ public final class Measurement {
     public Measurement offeredRate(double messagesPerSecond) {
         this.offeredRate = messagesPerSecond;
         return this;
+    }
+
+    /** What the machine's cores did during the phase (null: unknown); steal explains many a slow round. */
+    public Measurement cpu(CpuTimes.CpuShare share) {
+        this.cpu = share;
+        return this;
+    }
+
+    public CpuTimes.CpuShare cpu() {
+        return cpu;
     }
 
     public String phase() {

@@ -69,6 +69,7 @@ public final class SendScenario implements Scenario {
         }
         return List.of(Measurement.of(PHASE, broker.kind(), context.round())
                 .throughput(sending.sent(), sending.producerSeconds(), context.messageSize())
+                .cpu(sending.cpu())
                 .counts(sending.sent(), received)
                 .latency(sending.sendLatency(), "send() call until the broker's answer"));
     }

@@ -60,6 +60,7 @@ public final class TransactedScenario implements Scenario {
                 .idleTimeout(context.idleTimeout()), context.progress());
         return List.of(Measurement.of(PHASE, broker.kind(), context.round())
                 .throughput(result.received(), result.consumerSeconds(), context.messageSize())
+                .cpu(result.cpu())
                 .counts(result.sent(), result.received())
                 .latency(result.endToEnd(), "send to receive (a message is visible once its batch commits)"));
     }
