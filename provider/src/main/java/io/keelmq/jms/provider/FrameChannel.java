@@ -69,7 +69,7 @@ final class FrameChannel implements TransportListener {
     /** A request whose answer the caller waits for; the answer, or the exception its error maps to. */
     Frame call(RequestCode code, Map<String, String> headers, byte[] body, long timeoutMillis) throws JMSException {
         CompletableFuture<Frame> answer = new CompletableFuture<>();
-        request(code, headers, body, timeoutMillis, new RequestTracker.Handler() {
+        request(code, headers, body, timeoutMillis, true, new RequestTracker.Handler() {
             @Override
             public void onAnswer(Frame frame) {
                 answer.complete(frame);
@@ -83,15 +83,21 @@ final class FrameChannel implements TransportListener {
         return await(answer);
     }
 
-    /** A request whose outcome goes to {@code handler} on the transport thread (or the timer's, on timeout). */
-    void request(RequestCode code, Map<String, String> headers, byte[] body, long timeoutMillis,
+    /**
+     * A request whose outcome goes to {@code handler} on the thread reading the connection (or the timer's, on
+     * timeout).
+     *
+     * @param awaited a caller will wait for the outcome in {@link #await}; if not, the transport is told that an
+     *                answer nobody waits for is due, so that it keeps reading
+     */
+    void request(RequestCode code, Map<String, String> headers, byte[] body, long timeoutMillis, boolean awaited,
                  RequestTracker.Handler handler) {
         if (ended.get()) {
             handler.onFailure(endedException());
             return;
         }
         long id = tracker.nextId();
-        tracker.register(id, code, timeoutMillis, handler);
+        tracker.register(id, code, timeoutMillis, handler, awaited);
         if (ended.get()) {
             // Lost while registering: failAll may have run before this request was in the map.
             tracker.fail(id, endedException());
@@ -102,6 +108,9 @@ final class FrameChannel implements TransportListener {
                 tracker.fail(id, writeFailure(code, e));
             }
         });
+        if (!awaited) {
+            transport.framesExpected();
+        }
     }
 
     /** A frame nobody answers; completes once written. */
@@ -232,8 +241,16 @@ final class FrameChannel implements TransportListener {
         tracker.failAll(endedException());
     }
 
-    static <T> T await(CompletableFuture<T> future) throws JMSException {
+    /** Answers whether frames may come that no caller in {@link #await} waits for (see the transport's reading). */
+    @Override
+    public boolean expectsUnawaitedFrames() {
+        return tracker.unawaited() > 0;
+    }
+
+    /** Waits for an answer (through the transport, which may read it on this thread); its value or its exception. */
+    <T> T await(CompletableFuture<T> future) throws JMSException {
         try {
+            transport.awaitDone(future);
             return future.get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

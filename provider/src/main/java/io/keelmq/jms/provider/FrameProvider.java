@@ -125,7 +125,7 @@ public final class FrameProvider implements Provider {
     @Override
     public SendResult send(SendRequest request) throws JMSException {
         CompletableFuture<SendResult> result = new CompletableFuture<>();
-        send(request, new SendCallback() {
+        send(request, true, new SendCallback() {
             @Override
             public void onSuccess(SendResult r) {
                 result.complete(r);
@@ -136,11 +136,16 @@ public final class FrameProvider implements Provider {
                 result.completeExceptionally(e);
             }
         });
-        return FrameChannel.await(result);
+        return channel.await(result);
     }
 
     @Override
     public void send(SendRequest request, SendCallback callback) {
+        send(request, false, callback);
+    }
+
+    /** @param awaited the caller waits for the answer in {@code channel.await} (a synchronous send) */
+    private void send(SendRequest request, boolean awaited, SendCallback callback) {
         Map<String, String> h = Headers.of("sessionId", Long.toString(request.sessionId()),
                 "producerId", Long.toString(request.producerId()), "retry", Boolean.toString(request.retry()));
         if (request.oneway()) {
@@ -153,7 +158,7 @@ public final class FrameProvider implements Provider {
             });
             return;
         }
-        channel.request(RequestCode.SEND, h, request.encodedMessage(), request.timeoutMillis(),
+        channel.request(RequestCode.SEND, h, request.encodedMessage(), request.timeoutMillis(), awaited,
                 new RequestTracker.Handler() {
                     @Override
                     public void onAnswer(Frame answer) throws JMSException {
@@ -177,7 +182,7 @@ public final class FrameProvider implements Provider {
                 "maxMessages", Integer.toString(p.maxMessages()), "maxBytes", Long.toString(p.maxBytes()),
                 "holdMillis", Long.toString(p.holdMillis()));
         // The broker may hold the request for holdMillis before answering, so that much is added to the timeout.
-        channel.request(RequestCode.PULL, h, null, p.holdMillis() + requestTimeoutMillis,
+        channel.request(RequestCode.PULL, h, null, p.holdMillis() + requestTimeoutMillis, false,
                 new RequestTracker.Handler() {
                     @Override
                     public void onAnswer(Frame answer) {
@@ -221,7 +226,7 @@ public final class FrameProvider implements Provider {
             throws JMSException {
         CompletableFuture<Frame> done = new CompletableFuture<>();
         channel.request(code, Headers.of("sessionId", Long.toString(sessionId)),
-                WireBodies.undelivered(undelivered), requestTimeoutMillis, new RequestTracker.Handler() {
+                WireBodies.undelivered(undelivered), requestTimeoutMillis, true, new RequestTracker.Handler() {
                     @Override
                     public void onAnswer(Frame answer) {
                         onAnswer.run();
@@ -233,7 +238,7 @@ public final class FrameProvider implements Provider {
                         done.completeExceptionally(e);
                     }
                 });
-        FrameChannel.await(done);
+        channel.await(done);
     }
 
     @Override

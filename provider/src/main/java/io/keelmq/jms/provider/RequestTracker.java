@@ -13,6 +13,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -37,11 +38,16 @@ final class RequestTracker {
         void onFailure(JMSException failure);
     }
 
-    /** @param deadlineNanos {@link System#nanoTime()} by which the answer is due; unused if timeoutMillis is 0 */
-    private record Pending(RequestCode code, Handler handler, long timeoutMillis, long deadlineNanos) {
+    /**
+     * @param deadlineNanos {@link System#nanoTime()} by which the answer is due; unused if timeoutMillis is 0
+     * @param awaited       a caller waits for the answer in {@code FrameChannel.await}
+     */
+    private record Pending(RequestCode code, Handler handler, long timeoutMillis, long deadlineNanos, boolean awaited) {
     }
 
     private final Map<Long, Pending> pending = new ConcurrentHashMap<>();
+    /** Pending requests no caller awaits (pulls, asynchronous sends): their answers come when nobody asks. */
+    private final AtomicInteger unawaited = new AtomicInteger();
     private final AtomicLong correlationIds = new AtomicLong();
     /** The deadline a check is scheduled for ({@link #NO_CHECK}: none); a check covers every later deadline. */
     private final AtomicLong nextCheckNanos = new AtomicLong(NO_CHECK);
@@ -57,14 +63,17 @@ final class RequestTracker {
     }
 
     /** Registers a request before it is written, so even an immediate answer finds it. */
-    void register(long id, RequestCode code, long timeoutMillis, Handler handler) {
+    void register(long id, RequestCode code, long timeoutMillis, Handler handler, boolean awaited) {
+        if (!awaited) {
+            unawaited.incrementAndGet();
+        }
         if (timeoutMillis <= 0) {
-            pending.put(id, new Pending(code, handler, 0, 0));
+            pending.put(id, new Pending(code, handler, 0, 0, awaited));
             return;
         }
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
         // In the map before the check is looked at: a check that starts later sees this request.
-        pending.put(id, new Pending(code, handler, timeoutMillis, deadline));
+        pending.put(id, new Pending(code, handler, timeoutMillis, deadline, awaited));
         if (!checkBy(deadline)) {
             fail(id, new ConnectionFailedException("the connection is closed", null));
         }
@@ -116,9 +125,22 @@ final class RequestTracker {
         }
     }
 
+    /** Pending requests whose answers no caller awaits. */
+    int unawaited() {
+        return unawaited.get();
+    }
+
+    private Pending remove(long id) {
+        Pending p = pending.remove(id);
+        if (p != null && !p.awaited) {
+            unawaited.decrementAndGet();
+        }
+        return p;
+    }
+
     /** Ends a request with an answer frame; false if nothing waited for it (late answer after a timeout). */
     boolean answer(Frame frame) {
-        Pending p = pending.remove(frame.correlationId());
+        Pending p = remove(frame.correlationId());
         if (p == null) {
             return false;
         }
@@ -143,7 +165,7 @@ final class RequestTracker {
 
     /** Ends one request with a failure (write failed, timed out). */
     void fail(long id, JMSException failure) {
-        Pending p = pending.remove(id);
+        Pending p = remove(id);
         if (p != null) {
             p.handler.onFailure(failure);
         }

@@ -45,12 +45,30 @@ class RequestTrackerTest {
 
     private long register(long timeoutMillis, Outcome outcome) {
         long id = tracker.nextId();
-        tracker.register(id, RequestCode.SEND, timeoutMillis, outcome);
+        tracker.register(id, RequestCode.SEND, timeoutMillis, outcome, false);
         return id;
     }
 
     private boolean answer(long id) {
         return tracker.answer(Frame.responseTo(Frame.request(RequestCode.SEND, id, null, null), null, null));
+    }
+
+    @Test
+    void requestsNobodyAwaitsAreCountedUntilAnsweredOrFailed() throws Exception {
+        long awaited = tracker.nextId();
+        tracker.register(awaited, RequestCode.ACK, 0, new Outcome(), true);
+        assertEquals(0, tracker.unawaited(), "a caller waits for this one");
+        long pull = register(0, new Outcome());
+        long send = register(20, new Outcome());
+        assertEquals(2, tracker.unawaited());
+        assertTrue(answer(pull));
+        assertTrue(answer(awaited));
+        assertEquals(1, tracker.unawaited(), "the asynchronous send is still due");
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (tracker.unawaited() > 0 && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+        assertEquals(0, tracker.unawaited(), "a timed-out request is no longer due: " + send);
     }
 
     @Test

@@ -85,7 +85,8 @@ class TcpTransportContractTest {
         return Frame.oneway(RequestCode.SEND, id, Map.of("k", "v" + id), body);
     }
 
-    private static byte[] encode(Frame frame) {
+    /** A frame's bytes as the broker's encoder writes them. */
+    static byte[] encode(Frame frame) {
         ByteBuf buf = Unpooled.buffer();
         FrameCodec.encode(frame, buf);
         byte[] bytes = new byte[buf.readableBytes()];
