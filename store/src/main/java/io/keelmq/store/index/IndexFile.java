@@ -5,6 +5,8 @@ import io.keelmq.store.io.StoreFile;
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.List;
 
 /**
@@ -20,11 +22,20 @@ import java.util.List;
  *
  * A file is sealed (flag written after a force) when full; only a sealed file is
  * trusted after a crash.
+ *
+ * <p>While a file is written its slot table lives in memory as well: a put then costs one
+ * write (its entry) instead of reading and writing the slot too, and it runs on the thread
+ * that answers sends. The table's changed pages reach the file at {@link #flush}, before
+ * the header that claims their entries; a file not sealed is rebuilt after a crash anyway.
+ * Flushes copy the changed pages under the lock and write and force outside it, so a
+ * checkpoint holds up puts for a memory copy, not for a force.
  */
 final class IndexFile implements Closeable {
     static final int HEADER_SIZE = 40;
     static final int SLOT_SIZE = 4;
     static final int ENTRY_SIZE = 20;
+    /** Slots per page of the slot table written at flush (4 KiB). */
+    static final int SLOTS_PER_PAGE = 1024;
 
     private final StoreFile file;
     private final int slotCount;
@@ -35,6 +46,12 @@ final class IndexFile implements Closeable {
     private long endPhysicalOffset;
     private int entryCount;
     private boolean sealed;
+    /** The slot table while the file is written (null once sealed: queries then read the file's). */
+    private int[] slots;
+    /** Pages of {@code slots} changed since the last flush copied them. */
+    private final BitSet dirtyPages = new BitSet();
+    /** One flush at a time: a checkpoint's and a seal's must not interleave their headers. */
+    private final Object flushLock = new Object();
 
     private IndexFile(StoreFile file, int slotCount, int maxEntries, long beginPhysicalOffset) {
         this.file = file;
@@ -47,7 +64,8 @@ final class IndexFile implements Closeable {
     static IndexFile create(StoreFile file, int slotCount, int maxEntries, long beginPhysicalOffset) throws IOException {
         file.truncate(0);
         IndexFile index = new IndexFile(file, slotCount, maxEntries, beginPhysicalOffset);
-        index.writeHeader();
+        index.slots = new int[slotCount];
+        file.write(index.header(index.sealed, index.entryCount), 0);
         return index;
     }
 
@@ -62,6 +80,9 @@ final class IndexFile implements Closeable {
             index.endPhysicalOffset = header.getLong();
             index.entryCount = header.getInt();
             index.sealed = header.getInt() == 1;
+        }
+        if (!index.sealed) {
+            index.slots = index.readSlotTable();
         }
         return index;
     }
@@ -95,15 +116,19 @@ final class IndexFile implements Closeable {
         if (entryCount == 0) {
             beginTimestamp = storeTimestamp;
         }
+        if (slots == null) {
+            throw new IllegalStateException("index file is sealed");
+        }
         int hash = hash(key);
-        long slotPosition = HEADER_SIZE + (long) (hash % slotCount) * SLOT_SIZE;
-        int previous = readInt(slotPosition);
+        int slot = hash % slotCount;
+        int previous = slots[slot];
         int number = entryCount + 1;
         int seconds = (int) Math.max(0, (storeTimestamp - beginTimestamp) / 1000);
         ByteBuffer entry = ByteBuffer.allocate(ENTRY_SIZE).putInt(hash).putLong(physicalOffset)
                 .putInt(seconds).putInt(previous).flip();
         file.write(entry, entryPosition(number));
-        file.write(ByteBuffer.allocate(SLOT_SIZE).putInt(number).flip(), slotPosition);
+        slots[slot] = number;
+        dirtyPages.set(slot / SLOTS_PER_PAGE);
         entryCount = number;
         endTimestamp = Math.max(endTimestamp, storeTimestamp);
         endPhysicalOffset = Math.max(endPhysicalOffset, recordEnd);
@@ -113,7 +138,7 @@ final class IndexFile implements Closeable {
     synchronized void query(String key, long fromTimestamp, long toTimestamp, int max, List<Long> into)
             throws IOException {
         int hash = hash(key);
-        int number = readInt(HEADER_SIZE + (long) (hash % slotCount) * SLOT_SIZE);
+        int number = slots != null ? slots[hash % slotCount] : readInt(HEADER_SIZE + (long) (hash % slotCount) * SLOT_SIZE);
         int steps = 0;
         while (number > 0 && number <= entryCount && into.size() < max && steps++ < maxEntries) {
             ByteBuffer entry = ByteBuffer.allocate(ENTRY_SIZE);
@@ -147,19 +172,59 @@ final class IndexFile implements Closeable {
         return key.hashCode() & Integer.MAX_VALUE;
     }
 
-    /** Forces entries, then records the header (and the seal) so it never claims more than is on disk. */
-    synchronized void flush(boolean seal) throws IOException {
-        file.force();
-        sealed = sealed || seal;
-        writeHeader();
-        file.force();
+    /**
+     * Writes the slot-table pages changed so far and forces them with the entries, then records the header (and the
+     * seal) for the entries they cover, so it never claims more than is on disk. Sealing drops the in-memory table.
+     */
+    void flush(boolean seal) throws IOException {
+        synchronized (flushLock) {
+            List<ByteBuffer> pages = new ArrayList<>();
+            List<Long> positions = new ArrayList<>();
+            ByteBuffer header;
+            synchronized (this) {
+                if (slots != null) {
+                    for (int page = dirtyPages.nextSetBit(0); page >= 0; page = dirtyPages.nextSetBit(page + 1)) {
+                        int from = page * SLOTS_PER_PAGE;
+                        int to = Math.min(slotCount, from + SLOTS_PER_PAGE);
+                        ByteBuffer copy = ByteBuffer.allocate((to - from) * SLOT_SIZE);
+                        copy.asIntBuffer().put(slots, from, to - from);
+                        pages.add(copy);
+                        positions.add(HEADER_SIZE + (long) from * SLOT_SIZE);
+                    }
+                    dirtyPages.clear();
+                }
+                header = header(sealed || seal, entryCount);
+            }
+            for (int i = 0; i < pages.size(); i++) {
+                file.write(pages.get(i), positions.get(i));
+            }
+            file.force();
+            file.write(header, 0);
+            file.force();
+            if (seal) {
+                synchronized (this) {
+                    sealed = true;
+                    slots = null;       // written and forced: queries read the file's from now on
+                }
+            }
+        }
     }
 
-    private void writeHeader() throws IOException {
-        ByteBuffer header = ByteBuffer.allocate(HEADER_SIZE).putLong(beginTimestamp).putLong(endTimestamp)
-                .putLong(beginPhysicalOffset).putLong(endPhysicalOffset).putInt(entryCount).putInt(sealed ? 1 : 0)
+    /** The header as of now: the begin and end times, offsets and the entry count it vouches for. */
+    private ByteBuffer header(boolean sealedFlag, int entries) {
+        return ByteBuffer.allocate(HEADER_SIZE).putLong(beginTimestamp).putLong(endTimestamp)
+                .putLong(beginPhysicalOffset).putLong(endPhysicalOffset).putInt(entries).putInt(sealedFlag ? 1 : 0)
                 .flip();
-        file.write(header, 0);
+    }
+
+    /** The slot table as the file holds it (zeros past its end: a file is created empty). */
+    private int[] readSlotTable() throws IOException {
+        ByteBuffer table = ByteBuffer.allocate(slotCount * SLOT_SIZE);
+        file.read(table, HEADER_SIZE);
+        int[] table32 = new int[slotCount];
+        table.flip();
+        table.asIntBuffer().get(table32, 0, table.remaining() / SLOT_SIZE);
+        return table32;
     }
 
     @Override

@@ -75,4 +75,55 @@ class MessageIndexTest {
             assertEquals(later.physicalOffset(), store.queryByKey("k-late", 0, ALL_TIME, 1).get(0).physicalOffset());
         }
     }
+
+    @Test
+    void anEntryCostsOneWriteAndTheSlotTableReachesTheFileAtFlush() throws Exception {
+        Path indexDir = dir.resolve("direct-index");
+        MessageIndex index = new MessageIndex(indexDir, layer, 1000, 10_000);
+        index.load(true);
+        index.add("id-0", List.of("key-0"), 0, 100, clock.millis());     // creates the file: its header
+        long writesBefore = layer.writes(indexDir);
+        for (int i = 1; i < 200; i++) {
+            index.add("id-" + i, List.of("key-" + i), 100L * i, 100, clock.millis());
+        }
+        assertEquals(398, layer.writes(indexDir) - writesBefore, "one write per entry (an id and a key per record)");
+        assertEquals(0, layer.reads(indexDir), "the slot table is not read back per entry");
+        assertEquals(List.of(1200L), index.queryKey("key-12", 0, ALL_TIME, 10), "queries see the table in memory");
+
+        index.flush();
+        index.close();
+        MessageIndex reopened = new MessageIndex(indexDir, layer, 1000, 10_000);
+        reopened.load(true);
+        for (int i : new int[]{0, 1, 99, 199}) {
+            assertEquals(List.of(100L * i), reopened.queryId("id-" + i, 0, ALL_TIME, 10), "id-" + i);
+            assertEquals(List.of(100L * i), reopened.queryKey("key-" + i, 0, ALL_TIME, 10), "key-" + i);
+        }
+        reopened.add("id-late", List.of(), 100L * 200, 100, clock.millis());
+        assertEquals(List.of(100L * 200), reopened.queryId("id-late", 0, ALL_TIME, 10), "appends go on after reopening");
+        reopened.close();
+    }
+
+    @Test
+    void aFlushNeverClaimsEntriesWhoseSlotsAreNotOnDisk() throws Exception {
+        Path indexDir = dir.resolve("power-index");
+        MessageIndex index = new MessageIndex(indexDir, layer, 1000, 10_000);
+        index.load(true);
+        for (int i = 0; i < 50; i++) {
+            index.add("id-" + i, List.of(), 100L * i, 100, clock.millis());
+        }
+        index.flush();
+        for (int i = 50; i < 60; i++) {
+            index.add("id-" + i, List.of(), 100L * i, 100, clock.millis());
+        }
+        // What a power loss now leaves, read as if the shutdown had been clean: the flushed header and its slots.
+        SimulatedFileLayer afterLoss = layer.powerLoss();
+        MessageIndex reopened = new MessageIndex(indexDir, afterLoss, 1000, 10_000);
+        reopened.load(true);
+        for (int i = 0; i < 50; i++) {
+            assertEquals(List.of(100L * i), reopened.queryId("id-" + i, 0, ALL_TIME, 10), "id-" + i);
+        }
+        assertEquals(100L * 50, reopened.indexedUpTo(), "the header vouches for the flushed entries only");
+        reopened.close();
+        index.close();
+    }
 }

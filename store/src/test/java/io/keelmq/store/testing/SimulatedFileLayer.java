@@ -33,6 +33,8 @@ public final class SimulatedFileLayer implements FileLayer {
     private final Set<Path> directories = ConcurrentHashMap.newKeySet();
     private final LongSupplier clock;
     private final Map<Path, AtomicLong> forcesByDirectory = new ConcurrentHashMap<>();
+    private final Map<Path, AtomicLong> writesByDirectory = new ConcurrentHashMap<>();
+    private final Map<Path, AtomicLong> readsByDirectory = new ConcurrentHashMap<>();
     /** Read side: any file operation; write side: the power loss. */
     private final java.util.concurrent.locks.ReentrantReadWriteLock machine =
             new java.util.concurrent.locks.ReentrantReadWriteLock();
@@ -181,6 +183,18 @@ public final class SimulatedFileLayer implements FileLayer {
         return count == null ? 0 : count.get();
     }
 
+    /** Writes (system calls, as it were) made to files directly inside {@code dir}. */
+    public long writes(Path dir) {
+        AtomicLong count = writesByDirectory.get(key(dir));
+        return count == null ? 0 : count.get();
+    }
+
+    /** Reads made from files directly inside {@code dir}. */
+    public long reads(Path dir) {
+        AtomicLong count = readsByDirectory.get(key(dir));
+        return count == null ? 0 : count.get();
+    }
+
     /** Bytes of {@code path} that would survive a power loss now. */
     public long durableSize(Path path) {
         MemFile file = files.get(key(path));
@@ -283,13 +297,17 @@ public final class SimulatedFileLayer implements FileLayer {
                         throw new IOException(failure);
                     }
                     file.write(src, position, clock.getAsLong());
+                    writesByDirectory.computeIfAbsent(key.getParent(), d -> new AtomicLong()).incrementAndGet();
                     return null;
                 });
             }
 
             @Override
             public int read(ByteBuffer dst, long position) throws IOException {
-                return whileOpen(() -> file.read(dst, position));
+                return whileOpen(() -> {
+                    readsByDirectory.computeIfAbsent(key.getParent(), d -> new AtomicLong()).incrementAndGet();
+                    return file.read(dst, position);
+                });
             }
 
             @Override
