@@ -265,5 +265,9 @@ public final class GroupCommitFlusher implements FlushService, Runnable {
             thread.join(TimeUnit.SECONDS.toMillis(30));
             sweeper.join(TimeUnit.SECONDS.toMillis(5));
         }
+        // A caller may be forcing right now: let it finish before the store closes the files under it. Nothing
+        // is queued any more (queue() refuses once not running), so no later commit can start with work to do.
+        committing.lock();
+        committing.unlock();
     }
 }

@@ -139,4 +139,31 @@ class GroupCommitFlusherTest {
         }
         assertEquals(List.of(), failures);
     }
+
+    @Test
+    void shutdownWaitsForACallersCommitUnderWay() throws Exception {
+        start(TimeUnit.MINUTES.toMillis(10));
+        forceGate = new CountDownLatch(1);
+        CompletableFuture<Void> callers = flusher.awaitDurableCommittedByCaller(written.addAndGet(100));
+        Thread caller = new Thread(flusher::commitWaiting, "caller");
+        caller.start();
+        assertTrue(inForce.await(10, TimeUnit.SECONDS));
+        Thread stopper = new Thread(() -> {
+            try {
+                flusher.shutdown();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "stopper");
+        stopper.start();
+        stopper.join(300);
+        assertTrue(stopper.isAlive(), "the store must not close its files under a force in progress");
+        forceGate.countDown();
+        stopper.join(TimeUnit.SECONDS.toMillis(10));
+        assertFalse(stopper.isAlive());
+        assertTrue(callers.isDone() && !callers.isCompletedExceptionally());
+        assertTrue(flusher.awaitDurableCommittedByCaller(written.addAndGet(100)).isCompletedExceptionally(),
+                "nothing is queued once shut down");
+        caller.join();
+    }
 }
