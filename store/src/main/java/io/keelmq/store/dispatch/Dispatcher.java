@@ -53,7 +53,6 @@ public final class Dispatcher implements Runnable {
     private volatile Thread thread;
     /** Held while taking and dispatching a batch (and telling the listeners), by whichever thread does it. */
     private final ReentrantLock dispatching = new ReentrantLock();
-    private volatile long idleParkNanos = IDLE_PARK_NANOS;
     /** Another thread dispatches ({@link #dispatchedElsewhere}): this one only retries and picks up leftovers. */
     private volatile boolean fallbackOnly;
     /** The dispatched offset at this thread's previous look, when it is only the fallback. */
@@ -72,7 +71,6 @@ public final class Dispatcher implements Runnable {
      */
     public void dispatchedElsewhere() {
         fallbackOnly = true;
-        idleParkNanos = FALLBACK_PARK_NANOS;
     }
 
     public void start() {
@@ -141,7 +139,7 @@ public final class Dispatcher implements Runnable {
                 // One peek: the group-commit thread may take the head between two of them.
                 DispatchRequest head = pending.peek();
                 if (fallbackOnly || head == null || head.endOffset() > confirmedOffset.getAsLong()) {
-                    LockSupport.parkNanos(this, idleParkNanos);
+                    LockSupport.parkNanos(this, fallbackOnly ? FALLBACK_PARK_NANOS : IDLE_PARK_NANOS);
                 }
                 parked = false;
             } else if (step == Step.FAILED) {

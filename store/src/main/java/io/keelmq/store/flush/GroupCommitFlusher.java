@@ -77,7 +77,7 @@ public final class GroupCommitFlusher implements FlushService, Runnable {
         this.timeoutNanos = TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
     }
 
-    private record Request(long endOffset, long queuedNanos, long deadlineNanos, CompletableFuture<Void> done) {
+    private record Request(long endOffset, long queuedNanos, CompletableFuture<Void> done) {
     }
 
     @Override
@@ -112,8 +112,7 @@ public final class GroupCommitFlusher implements FlushService, Runnable {
                 done.completeExceptionally(new IOException("store is shutting down"));
                 return done;
             }
-            long now = System.nanoTime();
-            pending.add(new Request(endOffset, now, now + timeoutNanos, done));
+            pending.add(new Request(endOffset, System.nanoTime(), done));
             if (!wakeThread) {
                 callersCommit = true;
             } else if (!wakeRequested) {
@@ -158,7 +157,6 @@ public final class GroupCommitFlusher implements FlushService, Runnable {
     @Override
     public void run() {
         while (true) {
-            boolean asked;
             synchronized (lock) {
                 while (running && !due()) {
                     try {
@@ -171,19 +169,9 @@ public final class GroupCommitFlusher implements FlushService, Runnable {
                 if (!running && pending.isEmpty()) {
                     return;
                 }
-                asked = wakeRequested || !running;
             }
-            if (asked) {
-                commitWaiting();                // a caller may take the batch first; then nothing is left here
-            } else if (committing.tryLock()) {
-                try {
-                    commitWaiting();            // a caller's request that its caller did not commit
-                } finally {
-                    committing.unlock();
-                }
-            } else {
-                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(callerGraceMillis));
-            }
+            // Asked for, or a caller's overdue request. A caller may take the batch first; then nothing is left here.
+            commitWaiting();
         }
     }
 
@@ -232,7 +220,7 @@ public final class GroupCommitFlusher implements FlushService, Runnable {
         }
     }
 
-    /** Fails requests whose force did not come within the timeout; requests are queued in deadline order. */
+    /** Fails requests whose force did not come within the timeout; requests are queued in time order. */
     private void sweep() {
         long period = Math.max(TimeUnit.MILLISECONDS.toNanos(1), Math.min(timeoutNanos / 10,
                 TimeUnit.MILLISECONDS.toNanos(100)));
@@ -248,7 +236,7 @@ public final class GroupCommitFlusher implements FlushService, Runnable {
 
     private void expire(ArrayDeque<Request> requests, long now) {
         for (Request request : requests) {
-            if (request.deadlineNanos > now) {
+            if (now - request.queuedNanos < timeoutNanos) {
                 break;
             }
             request.done.completeExceptionally(new TimeoutException("not forced within syncFlushTimeout"));

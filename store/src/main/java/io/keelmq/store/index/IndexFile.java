@@ -65,7 +65,7 @@ final class IndexFile implements Closeable {
         file.truncate(0);
         IndexFile index = new IndexFile(file, slotCount, maxEntries, beginPhysicalOffset);
         index.slots = new int[slotCount];
-        file.write(index.header(index.sealed, index.entryCount), 0);
+        file.write(index.header(false), 0);
         return index;
     }
 
@@ -113,11 +113,11 @@ final class IndexFile implements Closeable {
      * @param recordEnd the offset just past the record, remembered as the indexed end
      */
     synchronized void put(String key, long physicalOffset, long recordEnd, long storeTimestamp) throws IOException {
-        if (entryCount == 0) {
-            beginTimestamp = storeTimestamp;
-        }
         if (slots == null) {
             throw new IllegalStateException("index file is sealed");
+        }
+        if (entryCount == 0) {
+            beginTimestamp = storeTimestamp;
         }
         int hash = hash(key);
         int slot = hash % slotCount;
@@ -138,7 +138,8 @@ final class IndexFile implements Closeable {
     synchronized void query(String key, long fromTimestamp, long toTimestamp, int max, List<Long> into)
             throws IOException {
         int hash = hash(key);
-        int number = slots != null ? slots[hash % slotCount] : readInt(HEADER_SIZE + (long) (hash % slotCount) * SLOT_SIZE);
+        int slot = hash % slotCount;
+        int number = slots != null ? slots[slot] : readInt(HEADER_SIZE + (long) slot * SLOT_SIZE);
         int steps = 0;
         while (number > 0 && number <= entryCount && into.size() < max && steps++ < maxEntries) {
             ByteBuffer entry = ByteBuffer.allocate(ENTRY_SIZE);
@@ -178,8 +179,7 @@ final class IndexFile implements Closeable {
      */
     void flush(boolean seal) throws IOException {
         synchronized (flushLock) {
-            List<ByteBuffer> pages = new ArrayList<>();
-            List<Long> positions = new ArrayList<>();
+            List<SlotPage> pages = new ArrayList<>();
             ByteBuffer header;
             synchronized (this) {
                 if (slots != null) {
@@ -188,15 +188,14 @@ final class IndexFile implements Closeable {
                         int to = Math.min(slotCount, from + SLOTS_PER_PAGE);
                         ByteBuffer copy = ByteBuffer.allocate((to - from) * SLOT_SIZE);
                         copy.asIntBuffer().put(slots, from, to - from);
-                        pages.add(copy);
-                        positions.add(HEADER_SIZE + (long) from * SLOT_SIZE);
+                        pages.add(new SlotPage(HEADER_SIZE + (long) from * SLOT_SIZE, copy));
                     }
                     dirtyPages.clear();
                 }
-                header = header(sealed || seal, entryCount);
+                header = header(sealed || seal);
             }
-            for (int i = 0; i < pages.size(); i++) {
-                file.write(pages.get(i), positions.get(i));
+            for (SlotPage page : pages) {
+                file.write(page.bytes(), page.position());
             }
             file.force();
             file.write(header, 0);
@@ -210,10 +209,14 @@ final class IndexFile implements Closeable {
         }
     }
 
-    /** The header as of now: the begin and end times, offsets and the entry count it vouches for. */
-    private ByteBuffer header(boolean sealedFlag, int entries) {
+    /** A copy of a changed slot-table page and where it goes in the file. */
+    private record SlotPage(long position, ByteBuffer bytes) {
+    }
+
+    /** The header as of now (under the lock): times, offsets and the entry count it vouches for. */
+    private ByteBuffer header(boolean sealedFlag) {
         return ByteBuffer.allocate(HEADER_SIZE).putLong(beginTimestamp).putLong(endTimestamp)
-                .putLong(beginPhysicalOffset).putLong(endPhysicalOffset).putInt(entries).putInt(sealedFlag ? 1 : 0)
+                .putLong(beginPhysicalOffset).putLong(endPhysicalOffset).putInt(entryCount).putInt(sealedFlag ? 1 : 0)
                 .flip();
     }
 
