@@ -42,7 +42,9 @@ import java.util.List;
  * the message: operands whose literal type cannot work (a string in arithmetic, a number as
  * a condition, ordering strings or booleans), IN/LIKE/IS NULL on anything but an identifier,
  * IN lists of anything but string literals, LIKE patterns and escapes that are not string
- * literals, and NULL outside IS [NOT] NULL (it is not a literal in JMS).
+ * literals, a boolean literal compared with a literal of another type (TRUE = 0: no message
+ * can change its outcome, so it is taken as a mistake, as the TCK and Artemis do), and NULL
+ * outside IS [NOT] NULL (it is not a literal in JMS).
  *
  * <p>Nesting is limited to {@link #MAX_DEPTH} so that neither parsing nor evaluation can
  * overflow the stack of a broker thread on a hostile selector.
@@ -182,8 +184,24 @@ final class Parser {
             // Spec: string and boolean comparison is restricted to = and <>.
             requireOrderable(left, start, operator);
             requireOrderable(right, rightStart, operator);
+        } else {
+            requireComparableLiterals(left, right, start);
         }
         return limitDepth(new Comparison(operator, left, right), start);
+    }
+
+    /**
+     * Spec 3.8.1.2: only like types compare. Between two literals the types are known before any message, and a
+     * boolean literal against a number or a string (TRUE = 0) is refused. A string literal against a numeric one
+     * stays a valid comparison that is false, as an identifier's value of another type is.
+     */
+    private void requireComparableLiterals(Expression left, Expression right, int position)
+            throws SelectorParseException {
+        if (left instanceof Literal && right instanceof Literal && left.type() != right.type()
+                && (left.type() == Expression.Type.BOOLEAN || right.type() == Expression.Type.BOOLEAN)) {
+            throw error("A " + typeName(left) + " literal cannot be compared with a " + typeName(right)
+                    + " literal", position);
+        }
     }
 
     private void requireOrderable(Expression operand, int position, ComparisonOperator operator)

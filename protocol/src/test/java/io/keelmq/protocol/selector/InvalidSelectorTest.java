@@ -50,6 +50,10 @@ class InvalidSelectorTest {
         "a = 1 OR OR b = 2          | 9  | Reserved word OR",
         "is IS NULL                 | 0  | Reserved word is",
         "a = NULL                   | 4  | NULL is not a value",
+        // a boolean literal never equals a literal of another type (TCK identifierTest03/04)
+        "TRUE = 0                   | 0  | A boolean literal cannot be compared with a numeric literal",
+        "FALSE = 0                  | 0  | A boolean literal cannot be compared with a numeric literal",
+        "'x' <> FALSE               | 0  | A string literal cannot be compared with a boolean literal",
         "NULL IS NULL               | 0  | NULL is not a value",
         "a NOT = 1                  | 6  | Expected BETWEEN, IN or LIKE after NOT but found '='",
         "a IS 1                     | 5  | Expected NULL or NOT NULL after IS",
