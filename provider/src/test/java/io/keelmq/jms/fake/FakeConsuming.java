@@ -72,7 +72,7 @@ final class FakeConsuming {
                     selector, noLocal));
         }
         if (durable && !shared && connection.clientId == null) {
-            throw new Refusal(ErrorCode.INVALID_CLIENT_ID, "an unshared durable subscription needs a client id");
+            throw new Refusal(ErrorCode.ILLEGAL_STATE, "an unshared durable subscription needs a client id");
         }
         String key = (shared ? "shared" : "") + (durable ? "durable" : "") + ":"
                 + (connection.clientId == null ? "" : connection.clientId) + ":" + name;

@@ -187,7 +187,9 @@ public final class SubscriptionManager implements DestinationListener {
     private Subscription durable(ConsumerRequest request, SubscriptionSpec spec) {
         String name = requireName(request);
         if (!request.shared() && request.clientId() == null) {
-            throw new RequestException(ErrorCode.INVALID_CLIENT_ID,
+            // Spec: createDurableConsumer and createDurableSubscriber throw IllegalStateException "if the client
+            // identifier is unset" (the TCK's illegalStateRuntimeExceptionTest checks it).
+            throw RequestException.illegalState(
                     "an unshared durable subscription needs a client id; set one on the connection");
         }
         if (request.destination().isTemporary()) {

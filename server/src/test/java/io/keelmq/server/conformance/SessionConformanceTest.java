@@ -2,6 +2,7 @@ package io.keelmq.server.conformance;
 
 import jakarta.jms.Connection;
 import jakarta.jms.IllegalStateException;
+import jakarta.jms.IllegalStateRuntimeException;
 import jakarta.jms.InvalidDestinationException;
 import jakarta.jms.JMSConsumer;
 import jakarta.jms.JMSContext;
@@ -352,9 +353,20 @@ class SessionConformanceTest extends ConformanceTestBase {
 
     @Test
     void s8_3_3_unsharedDurableSubscriptionNeedsAClientId() throws Exception {
+        // The javadoc of each method: IllegalStateException "if the client identifier is unset" (TCK
+        // jmscontexttopictests illegalStateRuntimeExceptionTest, sessiontests illegalStateExceptionTests).
         Session session = connection().createSession(false, Session.AUTO_ACKNOWLEDGE);
         Topic topic = session.createTopic(unique("no-client-id"));
-        assertThrows(JMSException.class, () -> session.createDurableConsumer(topic, "anonymous"));
+        assertThrows(IllegalStateException.class, () -> session.createDurableConsumer(topic, "anonymous"));
+        assertThrows(IllegalStateException.class, () -> session.createDurableConsumer(topic, "anonymous", null,
+                false));
+        assertThrows(IllegalStateException.class, () -> session.createDurableSubscriber(topic, "anonymous"));
+        assertThrows(IllegalStateException.class, () -> session.createDurableSubscriber(topic, "anonymous",
+                "a = 1", true));
+        JMSContext context = context();
+        assertThrows(IllegalStateRuntimeException.class, () -> context.createDurableConsumer(topic, "anonymous"));
+        assertThrows(IllegalStateRuntimeException.class, () -> context.createDurableConsumer(topic, "anonymous",
+                null, false));
     }
 
     @Test

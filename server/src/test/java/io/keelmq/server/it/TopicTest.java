@@ -118,7 +118,7 @@ class TopicTest extends BrokerTestBase {
         consumer("app", 1, TOPIC, DURABLE);
         TestClient same = client(null);
         same.createSession(1, "AUTO");
-        assertEquals(ErrorCode.INVALID_CLIENT_ID, errorOf(same.createConsumer(1, 1, DestinationRef.Kind.TOPIC,
+        assertEquals(ErrorCode.ILLEGAL_STATE, errorOf(same.createConsumer(1, 1, DestinationRef.Kind.TOPIC,
                 "prices", DURABLE)), "an unshared durable subscription needs a client id");
         requireOk(same.request(RequestCode.SET_CLIENT_ID, Map.of("clientId", "app2"), null));
         requireOk(same.createConsumer(1, 1, DestinationRef.Kind.TOPIC, "prices", DURABLE));
