@@ -65,12 +65,18 @@ final class ConsumerBuffer {
         this.requestTimeoutMillis = options.getRequestTimeout();
     }
 
-    /** Issues the long poll if none is outstanding and the window has room. */
+    /**
+     * Issues the long poll if none is outstanding, the window has room and the connection is started. A consumer of a
+     * stopped connection pulls nothing: messages it prefetched could not be delivered, yet no competing consumer could
+     * have them either (a connection is created stopped, and the TCK sends to a queue on which such a consumer waits).
+     * {@link #wakeUp()} pulls once the connection starts.
+     */
     void pullIfNeeded() {
         PullRequest request;
         lock.lock();
         try {
-            if (closed || recovering || longPollOutstanding || provider.isClosed() || !belowRefillMark()) {
+            if (closed || recovering || longPollOutstanding || provider.isClosed() || !consumer.isStarted()
+                    || !belowRefillMark()) {
                 return;
             }
             longPollOutstanding = true;
@@ -261,7 +267,7 @@ final class ConsumerBuffer {
         }
     }
 
-    /** Wakes waiting receives: the connection started or failed. */
+    /** The connection started, stopped or failed: waiting receives re-check, and a started consumer pulls. */
     void wakeUp() {
         lock.lock();
         try {
@@ -269,6 +275,7 @@ final class ConsumerBuffer {
         } finally {
             lock.unlock();
         }
+        pullIfNeeded();
     }
 
     void enterReceive() {

@@ -146,6 +146,7 @@ class ConnectionTest extends FakeBrokerTestBase {
             producer.send(session.createTextMessage("m" + i));
         }
         KeelMessageConsumer consumer = (KeelMessageConsumer) session.createConsumer(queue);
+        connection.start();
         Wait.until("3 messages prefetched", () -> consumer.buffer().size() == 3);
         connection.close();
         Frame closeSession = broker.requests(RequestCode.CLOSE_SESSION).get(0);

@@ -42,6 +42,7 @@ class ConsumerTest extends FakeBrokerTestBase {
         Queue queue = session.createQueue("q");
         send(session, queue, 12);
         KeelMessageConsumer consumer = (KeelMessageConsumer) session.createConsumer(queue);
+        connection.start();
         Wait.until("5 prefetched", () -> consumer.buffer().size() == 5);
         Frame first = broker.requests(RequestCode.PULL).get(0);
         assertEquals("5", first.header("maxMessages"));
@@ -50,7 +51,6 @@ class ConsumerTest extends FakeBrokerTestBase {
         assertEquals(1, broker.requests(RequestCode.PULL).size(), "a full buffer asks for nothing more");
         assertEquals(5, broker.states("queue/q")[1]);
 
-        connection.start();
         assertEquals("m0", ((TextMessage) consumer.receive(1000)).getText());
         assertEquals("m1", ((TextMessage) consumer.receive(1000)).getText());
         assertEquals(1, broker.requests(RequestCode.PULL).size(), "more than half the window is still buffered");
@@ -73,8 +73,8 @@ class ConsumerTest extends FakeBrokerTestBase {
         }
         // The fake broker answers in offset order: any reordering is the buffer's.
         KeelMessageConsumer consumer = (KeelMessageConsumer) session.createConsumer(queue);
-        Wait.until("all prefetched", () -> consumer.buffer().size() == priorities.length);
         connection.start();
+        Wait.until("all prefetched", () -> consumer.buffer().size() == priorities.length);
         StringBuilder order = new StringBuilder();
         for (int i = 0; i < priorities.length; i++) {
             order.append(((TextMessage) consumer.receive(1000)).getText()).append(' ');
@@ -94,12 +94,35 @@ class ConsumerTest extends FakeBrokerTestBase {
             producer.send(m);
         }
         KeelMessageConsumer consumer = (KeelMessageConsumer) session.createConsumer(queue);
+        connection.start();
         Wait.until("two pulls answered", () -> consumer.buffer().size() == 3);
         List<Frame> pulls = broker.requests(RequestCode.PULL);
         assertEquals(2, pulls.size(), "1 MiB is reached after three 400 KiB messages");
         long second = Long.parseLong(pulls.get(1).header("maxBytes"));
         assertTrue(second < 1024 * 1024 - 2 * 400 * 1024 && second > 0, "the rest of the window: " + second);
         assertEquals(3, broker.states("queue/q")[1]);
+    }
+
+    /**
+     * Spec 4.3.3: a stopped connection delivers nothing, so its consumers pull nothing either: messages in their
+     * prefetch could reach nobody, not even a competing consumer that is started (TCK core20.jmsconsumertests).
+     */
+    @Test
+    void aConsumerOfAStoppedConnectionPullsOnlyOnceItStarts() throws Exception {
+        Connection connection = connect();
+        Session session = connection.createSession();
+        Queue queue = session.createQueue("q");
+        send(session, queue, 2);
+        KeelMessageConsumer consumer = (KeelMessageConsumer) session.createConsumer(queue);
+        session.createProducer(queue).send(session.createTextMessage("after the consumer"));
+        assertEquals(0, broker.requests(RequestCode.PULL).size(), "a stopped connection pulls nothing");
+        assertEquals(0, consumer.buffer().size());
+        connection.start();
+        Wait.until("pulled once started", () -> consumer.buffer().size() == 3);
+        connection.stop();
+        int pulls = broker.requests(RequestCode.PULL).size();
+        assertNull(consumer.receiveNoWait(), "a stopped connection delivers nothing");
+        assertEquals(pulls, broker.requests(RequestCode.PULL).size(), "stopped again: no more pulls");
     }
 
     @Test
