@@ -25,23 +25,28 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 public class KeelMessageConsumer implements MessageConsumer, QueueReceiver, TopicSubscriber {
     private static final System.Logger LOG = System.getLogger(KeelMessageConsumer.class.getName());
+    /** How long a receive sharing its subscription with siblings waits on its own buffer before it looks at theirs. */
+    private static final long SHARED_WAIT_SLICE_MILLIS = 20;
 
     private final KeelSession session;
     private final long consumerId;
     private final KeelDestination destination;
     private final String selector;
     private final boolean noLocal;
+    /** Consumers of one session with equal keys receive from one subscription alike; null: this one shares none. */
+    private final String sharingKey;
     private final ConsumerBuffer buffer;
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile MessageListener listener;
 
     KeelMessageConsumer(KeelSession session, long consumerId, KeelDestination destination, String selector,
-                        boolean noLocal) {
+                        boolean noLocal, String sharingKey) {
         this.session = session;
         this.consumerId = consumerId;
         this.destination = destination;
         this.selector = selector;
         this.noLocal = noLocal;
+        this.sharingKey = sharingKey;
         this.buffer = new ConsumerBuffer(this, session.connection().provider(), session.connection().options());
     }
 
@@ -55,6 +60,10 @@ public class KeelMessageConsumer implements MessageConsumer, QueueReceiver, Topi
 
     ConsumerBuffer buffer() {
         return buffer;
+    }
+
+    String sharingKey() {
+        return sharingKey;
     }
 
     boolean isStarted() {
@@ -100,8 +109,8 @@ public class KeelMessageConsumer implements MessageConsumer, QueueReceiver, Topi
         return messageOf(receive(0, true));
     }
 
-    /** A message taken for synchronous receipt and the delivery it came in. */
-    private record Received(KeelMessage message, Delivery delivery) {
+    /** A message taken for synchronous receipt, the delivery it came in and the consumer it was delivered to. */
+    private record Received(KeelMessage message, Delivery delivery, KeelMessageConsumer owner) {
     }
 
     private static Message messageOf(Received received) {
@@ -124,20 +133,21 @@ public class KeelMessageConsumer implements MessageConsumer, QueueReceiver, Topi
         try {
             long deadline = timeoutMillis > 0 ? System.currentTimeMillis() + timeoutMillis : 0;
             while (true) {
-                Delivery d = next(timeoutMillis, deadline);
-                if (d == null) {
+                Taken taken = next(timeoutMillis, deadline);
+                if (taken == null) {
                     session.connection().throwIfFailed();
                     return null;
                 }
+                Delivery d = taken.delivery();
                 if (isExpired(d)) {
-                    session.deliveries().expired(this, d);
+                    session.deliveries().expired(taken.owner(), d);
                     continue;
                 }
-                KeelMessage message = session.deliveries().prepare(this, d);
+                KeelMessage message = session.deliveries().prepare(taken.owner(), d);
                 if (consume) {
-                    session.deliveries().consumed(this, d);
+                    session.deliveries().consumed(taken.owner(), d);
                 }
-                return new Received(message, d);
+                return new Received(message, d, taken.owner());
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -147,7 +157,14 @@ public class KeelMessageConsumer implements MessageConsumer, QueueReceiver, Topi
         }
     }
 
-    private Delivery next(long timeoutMillis, long deadline) throws InterruptedException, JMSException {
+    private Taken next(long timeoutMillis, long deadline) throws InterruptedException, JMSException {
+        if (sharingKey != null && session.sharedConsumers().hasSiblings(this)) {
+            return nextShared(timeoutMillis, deadline);
+        }
+        return Taken.of(this, nextOwn(timeoutMillis, deadline));
+    }
+
+    private Delivery nextOwn(long timeoutMillis, long deadline) throws InterruptedException, JMSException {
         if (timeoutMillis == 0) {
             Delivery d = buffer.poll();
             if (d == null && isStarted() && buffer.isEmpty()) {
@@ -163,6 +180,45 @@ public class KeelMessageConsumer implements MessageConsumer, QueueReceiver, Topi
     }
 
     /**
+     * Spec 8.3.4 / 4.1.2: consumers of one session on one subscription (a queue, or a shared subscription) take from
+     * one stream of messages; which consumer's prefetch a message landed in is an accident of timing. So a receive
+     * whose own buffer is empty takes a message a sibling buffered (acknowledged under the sibling's consumer id, to
+     * which the broker delivered it), looking again in short slices while it waits; without this, a message prefetched
+     * by an idle sibling would make the receiving consumer wait in vain (TCK core20.sessiontests
+     * createSharedConsumerTopicTest1).
+     */
+    private Taken nextShared(long timeoutMillis, long deadline) throws InterruptedException, JMSException {
+        while (true) {
+            Delivery own = buffer.poll();
+            if (own != null) {
+                return Taken.of(this, own);
+            }
+            Taken sibling = session.sharedConsumers().takeFromSibling(this);
+            if (sibling != null) {
+                return sibling;
+            }
+            if (timeoutMillis == 0) {
+                return Taken.of(this, nextOwn(0, 0));
+            }
+            long slice = SHARED_WAIT_SLICE_MILLIS;
+            if (timeoutMillis > 0) {
+                long remaining = deadline - System.currentTimeMillis();
+                if (remaining <= 0) {
+                    return null;
+                }
+                slice = Math.min(slice, remaining);
+            }
+            Delivery waited = buffer.take(slice);
+            if (waited != null) {
+                return Taken.of(this, waited);
+            }
+            if (closed.get() || session.connection().provider().isClosed()) {
+                return null;
+            }
+        }
+    }
+
+    /**
      * JMSConsumer.receiveBody: the message is acknowledged only if its body can be returned; otherwise, in
      * AUTO_ACKNOWLEDGE and DUPS_OK_ACKNOWLEDGE, it is put back to be received again, not counted as a redelivery
      * (spec 8.6).
@@ -174,10 +230,11 @@ public class KeelMessageConsumer implements MessageConsumer, QueueReceiver, Topi
         }
         KeelMessage message = received.message;
         Delivery d = received.delivery;
+        KeelMessageConsumer owner = received.owner;
         boolean readable = !(message instanceof StreamMessage) && message.getClass() != KeelMessage.class
                 && message.isBodyAssignableTo(type);
         if (!readable) {
-            session.deliveries().bodyRefused(this, d);
+            session.deliveries().bodyRefused(owner, d);
             throw new MessageFormatException("the body of " + message.getClass().getSimpleName() + " "
                     + message.getJMSMessageID() + " cannot be returned as " + type.getName());
         }
@@ -186,10 +243,10 @@ public class KeelMessageConsumer implements MessageConsumer, QueueReceiver, Topi
             body = message.getBody(type);
         } catch (JMSException e) {
             // e.g. an ObjectMessage whose class cannot be loaded: the same rule as a body of the wrong type
-            session.deliveries().bodyRefused(this, d);
+            session.deliveries().bodyRefused(owner, d);
             throw e;
         }
-        session.deliveries().consumed(this, d);
+        session.deliveries().consumed(owner, d);
         return body;
     }
 

@@ -432,6 +432,11 @@ public class KeelSession implements Session, QueueSession, TopicSession {
         return sender;
     }
 
+    /** The session's consumers, for receives that share a subscription with a sibling. */
+    SessionConsumers sharedConsumers() {
+        return consumers;
+    }
+
     /** The open consumers, in creation order (a snapshot-safe list). */
     List<KeelMessageConsumer> consumers() {
         return consumers.all();

@@ -51,13 +51,53 @@ final class SessionConsumers {
         // noLocal is a topic notion: messages of the consumer's own connection are never "local" on a queue.
         boolean effectiveNoLocal = topic && noLocal;
         KeelMessageConsumer consumer = new KeelMessageConsumer(session, consumerId, target, validSelector,
-                effectiveNoLocal);
+                effectiveNoLocal, sharingKey(target, validSelector, subscription, durable, shared));
         connection.provider().createConsumer(new ConsumerInfo(session.sessionId(), consumerId, target.toRef(),
                 validSelector, effectiveNoLocal, subscription, durable, shared,
                 connection.options().consumeFromWhere().name(), connection.options().consumeTimestampMillis()));
         open.add(consumer);
         consumer.buffer().pullIfNeeded();
         return consumer;
+    }
+
+    /**
+     * Which consumers of this session take from one stream of messages: those of one queue with one selector, and
+     * those of one shared subscription (its topic and selector are fixed while it has consumers, spec 8.3.4). Other
+     * topic consumers each have a subscription of their own.
+     */
+    private static String sharingKey(KeelDestination target, String selector, String subscription, boolean durable,
+                                     boolean shared) {
+        String selection = target + "\u0000" + (selector == null ? "" : selector);
+        if (target.kind().isQueue()) {
+            return "queue\u0000" + selection;
+        }
+        if (shared) {
+            return (durable ? "shared-durable\u0000" : "shared\u0000") + subscription + "\u0000" + selection;
+        }
+        return null;
+    }
+
+    /** Whether another open consumer of this session shares {@code consumer}'s messages. */
+    boolean hasSiblings(KeelMessageConsumer consumer) {
+        for (KeelMessageConsumer other : open) {
+            if (other != consumer && !other.isClosed() && consumer.sharingKey().equals(other.sharingKey())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** A message that a sibling of {@code consumer} buffered and has not handed out, or null. */
+    Taken takeFromSibling(KeelMessageConsumer consumer) {
+        for (KeelMessageConsumer other : open) {
+            if (other != consumer && !other.isClosed() && consumer.sharingKey().equals(other.sharingKey())) {
+                Taken taken = Taken.of(other, other.buffer().poll());
+                if (taken != null) {
+                    return taken;
+                }
+            }
+        }
+        return null;
     }
 
     List<KeelMessageConsumer> all() {
@@ -84,16 +124,26 @@ final class SessionConsumers {
         }
     }
 
-    /** Session close: stops every consumer and returns what they never handed to the application. */
+    /**
+     * Session close: stops every consumer and returns what they never handed to the application, including what
+     * their long polls brought after they stopped. Without ending the polls (as a single consumer's close does), a
+     * message the broker sent just before CLOSE_SESSION (say, one a rollback had just released) would not be listed,
+     * and the broker would count it as a failed delivery and hold it back for a redelivery level.
+     */
     List<Undelivered> closeAll() {
         List<Undelivered> undelivered = new ArrayList<>();
+        List<KeelMessageConsumer> stopped = new ArrayList<>();
         for (KeelMessageConsumer consumer : open) {
             List<Undelivered> released = consumer.closeLocally();
             if (released != null) {
                 undelivered.addAll(released);
+                stopped.add(consumer);
             }
         }
         open.clear();
+        for (KeelMessageConsumer consumer : stopped) {
+            undelivered.addAll(consumer.buffer().endPulls());
+        }
         return undelivered;
     }
 
