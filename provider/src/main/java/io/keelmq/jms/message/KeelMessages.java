@@ -9,6 +9,7 @@ import jakarta.jms.ObjectMessage;
 import jakarta.jms.StreamMessage;
 import jakarta.jms.TextMessage;
 
+import java.io.ByteArrayOutputStream;
 import java.util.Enumeration;
 
 /**
@@ -54,10 +55,7 @@ public final class KeelMessages {
         }
         if (message instanceof BytesMessage bytes) {
             bytes.reset();
-            byte[] body = new byte[Math.toIntExact(bytes.getBodyLength())];
-            if (body.length > 0) {
-                bytes.readBytes(body);
-            }
+            byte[] body = readAll(bytes);
             bytes.reset();
             KeelBytesMessage copy = KeelBytesMessage.fromBody(body);
             copy.setReadOnlyBody(false);
@@ -90,6 +88,24 @@ public final class KeelMessages {
             return copy;
         }
         return new KeelMessage();
+    }
+
+    /**
+     * Reads a bytes body to its end, as readBytes reports it (a short read, then -1), without trusting
+     * getBodyLength: another provider's value may be wrong (the TCK's foreign BytesMessage reports a length it was
+     * told, not the one written), and a body copied to that length would be cut or padded.
+     */
+    private static byte[] readAll(BytesMessage bytes) throws JMSException {
+        ByteArrayOutputStream body = new ByteArrayOutputStream();
+        byte[] chunk = new byte[8192];
+        int read;
+        while ((read = bytes.readBytes(chunk)) > 0) {
+            body.write(chunk, 0, read);
+            if (read < chunk.length) {
+                break;
+            }
+        }
+        return body.toByteArray();
     }
 
     private static void copyHeaders(Message from, KeelMessage to) throws JMSException {
