@@ -126,6 +126,10 @@ abstract class ConformanceTestBase {
             return !thread.isAlive();
         }
 
+        void interrupt() {
+            thread.interrupt();
+        }
+
         /** What the receive returned, or the exception it threw; waits for it. */
         Object outcome() throws InterruptedException {
             thread.join(10_000);
