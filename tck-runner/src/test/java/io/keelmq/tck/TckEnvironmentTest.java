@@ -41,8 +41,25 @@ class TckEnvironmentTest {
     void systemPropertiesTheTckReads() {
         assertEquals("j2ee", user);
         assertEquals("j2ee", password);
+        assertEquals("javajoe", System.getProperty("authuser"));
+        assertEquals("javajoe", System.getProperty("authpassword"));
         assertEquals(10_000L, Long.parseLong(System.getProperty("jms_timeout")));
         assertEquals("standalone", System.getProperty("platform.mode"));
+        assertEquals("standalone", System.getProperty("vehicle"));
+    }
+
+    /** The connection factory tests call createConnection() and createContext() without arguments. */
+    @Test
+    void factoriesCarryTheDefaultIdentity() throws Exception {
+        InitialContext jndi = new InitialContext();
+        ((ConnectionFactory) jndi.lookup("MyConnectionFactory")).createConnection().close();
+        ((ConnectionFactory) jndi.lookup("MyConnectionFactory")).createContext().close();
+        ((QueueConnectionFactory) jndi.lookup("MyQueueConnectionFactory")).createQueueConnection().close();
+        ((TopicConnectionFactory) jndi.lookup("MyTopicConnectionFactory")).createTopicConnection().close();
+        try (TopicConnection connection = ((TopicConnectionFactory) jndi.lookup("DURABLE_SUB_CONNECTION_FACTORY"))
+                .createTopicConnection()) {
+            assertEquals("cts", connection.getClientID());
+        }
     }
 
     @Test
