@@ -2,7 +2,6 @@ package io.keelmq.store.retention;
 
 import io.keelmq.store.StoreConfig;
 import io.keelmq.store.index.MessageIndex;
-import io.keelmq.store.io.FileLayer;
 import io.keelmq.store.log.CommitLog;
 import io.keelmq.store.position.PartitionPosition;
 import io.keelmq.store.position.SubscriptionPositions;
@@ -27,7 +26,7 @@ import java.util.function.LongSupplier;
  * transactions) and the dispatcher. Deletion runs at the {@code deleteWhen} hour, or at
  * once when disk usage is above {@code diskMaxUsedSpaceRatio}; disk pressure never
  * relaxes the two conditions, so stored data that is still needed is never dropped to
- * make room. Above {@code diskSpaceWarningLevelRatio} the store refuses appends instead.
+ * make room. Above {@code diskSpaceWarningLevelRatio} the store refuses appends instead ({@link DiskSpaceGuard}).
  */
 public final class RetentionService {
     private static final Logger LOG = LoggerFactory.getLogger(RetentionService.class);
@@ -39,14 +38,12 @@ public final class RetentionService {
     private final MessageIndex index;
     private final SubscriptionPositions positions;
     private final LongSupplier dispatchedOffset;
-    private final FileLayer layer;
+    private final DiskSpaceGuard disk;
     private final Clock clock;
     private final List<RetentionFloor> floors = new CopyOnWriteArrayList<>();
-    private volatile double usedRatio;
-    private volatile boolean diskFull;
 
     public RetentionService(StoreConfig config, CommitLog commitLog, ConsumeQueueTable queues, MessageIndex index,
-                            SubscriptionPositions positions, LongSupplier dispatchedOffset, FileLayer layer,
+                            SubscriptionPositions positions, LongSupplier dispatchedOffset, DiskSpaceGuard disk,
                             Clock clock) {
         this.config = config;
         this.commitLog = commitLog;
@@ -54,7 +51,7 @@ public final class RetentionService {
         this.index = index;
         this.positions = positions;
         this.dispatchedOffset = dispatchedOffset;
-        this.layer = layer;
+        this.disk = disk;
         this.clock = clock;
     }
 
@@ -66,41 +63,6 @@ public final class RetentionService {
     public record Outcome(int segmentsDeleted, long commitLogMinOffset, long floor, String keptBecause) {
     }
 
-    /** Refreshes disk usage; appends are refused while it is above the warning level. */
-    public double checkDisk() {
-        try {
-            usedRatio = layer.diskSpace(config.storePathRootDir()).usedRatio();
-        } catch (IOException e) {
-            LOG.warn("cannot read disk usage of {}: {}", config.storePathRootDir(), e.toString());
-            return usedRatio;
-        }
-        boolean full = usedRatio > config.diskSpaceWarningLevelRatio();
-        if (full != diskFull) {
-            if (full) {
-                LOG.error("disk usage {}% of {} is above diskSpaceWarningLevelRatio {}%: refusing appends",
-                        percent(usedRatio), config.storePathRootDir(), percent(config.diskSpaceWarningLevelRatio()));
-            } else {
-                LOG.info("disk usage {}% is below diskSpaceWarningLevelRatio again: accepting appends", percent(usedRatio));
-            }
-        }
-        diskFull = full;
-        return usedRatio;
-    }
-
-    public boolean diskFull() {
-        return diskFull;
-    }
-
-    public double usedRatio() {
-        return usedRatio;
-    }
-
-    /** Why appends are refused, naming the setting. */
-    public String diskFullMessage() {
-        return "disk usage " + percent(usedRatio) + "% of " + config.storePathRootDir()
-                + " is above diskSpaceWarningLevelRatio " + percent(config.diskSpaceWarningLevelRatio()) + "%";
-    }
-
     private static long percent(double ratio) {
         return Math.round(ratio * 100);
     }
@@ -110,7 +72,7 @@ public final class RetentionService {
      * hour, the disk is above {@code diskMaxUsedSpaceRatio}, or {@code now} is true.
      */
     public Outcome run(boolean now) throws IOException {
-        double used = checkDisk();
+        double used = disk.check();
         boolean pressure = used > config.diskMaxUsedSpaceRatio();
         boolean hour = ZonedDateTime.now(clock).getHour() == config.deleteWhen();
         if (!now && !pressure && !hour) {
