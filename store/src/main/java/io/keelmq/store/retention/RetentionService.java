@@ -41,6 +41,9 @@ public final class RetentionService {
     private final DiskSpaceGuard disk;
     private final Clock clock;
     private final List<RetentionFloor> floors = new CopyOnWriteArrayList<>();
+    /** What was last logged, so that a lasting state is logged once (runs are serialised by the store's scheduler). */
+    private boolean pressureLogged;
+    private String keptLogged;
 
     public RetentionService(StoreConfig config, CommitLog commitLog, ConsumeQueueTable queues, MessageIndex index,
                             SubscriptionPositions positions, LongSupplier dispatchedOffset, DiskSpaceGuard disk,
@@ -76,9 +79,12 @@ public final class RetentionService {
         boolean pressure = used > config.diskMaxUsedSpaceRatio();
         boolean hour = ZonedDateTime.now(clock).getHour() == config.deleteWhen();
         if (!now && !pressure && !hour) {
+            pressureLogged = false;
+            keptLogged = null;
             return new Outcome(0, commitLog.minOffset(), -1, "not the deleteWhen hour and no disk pressure");
         }
-        if (pressure) {
+        if (pressure && !pressureLogged) {
+            // Once per episode: a disk that stays full for hours would otherwise log this every run.
             LOG.warn("disk usage {}% is above diskMaxUsedSpaceRatio {}%: deleting what retention allows",
                     percent(used), percent(config.diskMaxUsedSpaceRatio()));
         }
@@ -105,9 +111,16 @@ public final class RetentionService {
                 index.deleteBelow(commitLog.minOffset());
             }
         }
-        if (pressure && deleted == 0) {
-            LOG.warn("disk usage is high but nothing can be deleted: {}", kept);
+        if (kept == null && deleted == 0) {
+            kept = "no segment is sealed yet (the active one is never deleted)";
         }
+        if (pressure && deleted == 0 && !kept.equals(keptLogged)) {
+            LOG.warn("disk usage is high but nothing can be deleted: {}", kept);
+            keptLogged = kept;
+        } else if (deleted > 0) {
+            keptLogged = null;
+        }
+        pressureLogged = pressure;
         return new Outcome(deleted, commitLog.minOffset(), floor, kept);
     }
 
