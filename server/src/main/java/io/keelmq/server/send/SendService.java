@@ -21,6 +21,7 @@ import io.keelmq.server.tx.HalfRecords;
 import io.keelmq.server.tx.Transaction;
 import io.keelmq.store.AppendResult;
 import io.keelmq.store.FlushDiskType;
+import io.keelmq.store.MessageArrivalListener;
 import io.keelmq.store.MessageRecord;
 import io.keelmq.store.MessageStore;
 import io.keelmq.store.StoredMessage;
@@ -95,7 +96,17 @@ public final class SendService {
         this.recent = new RecentAppends(store::dispatchedOffset);
         this.dispatchGate = new DispatchGate(store::dispatchedOffset);
         this.delay = new DeliveryDelay(config.get(ConfigKeys.MESSAGE_DELAY_LEVEL));
-        store.addArrivalListener((destination, partition, maxOffset) -> dispatchGate.dispatched());
+        store.addArrivalListener(new MessageArrivalListener() {
+            @Override
+            public void arrived(String destination, int partition, long maxQueueOffset) {
+                dispatchGate.dispatched();
+            }
+
+            @Override
+            public void dispatchFailing() {
+                dispatchGate.stalled();
+            }
+        });
     }
 
     /**
