@@ -1,0 +1,254 @@
+package io.keelmq.server.jms;
+
+import io.keelmq.jms.KeelConnectionFactory;
+import io.keelmq.jms.SendStatus;
+import io.keelmq.jms.SendStatusException;
+import io.keelmq.server.testing.BrokerProcess;
+import io.keelmq.server.testing.SizeLimitedFileLayer;
+import io.keelmq.server.testing.SmallDiskMain;
+import jakarta.jms.Connection;
+import jakarta.jms.DeliveryMode;
+import jakarta.jms.JMSException;
+import jakarta.jms.Message;
+import jakarta.jms.MessageConsumer;
+import jakarta.jms.MessageProducer;
+import jakarta.jms.QueueBrowser;
+import jakarta.jms.ResourceAllocationException;
+import jakarta.jms.Session;
+import jakarta.jms.TextMessage;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.RandomAccessFile;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Enumeration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The broker process on a 48 MiB file system (a {@link SizeLimitedFileLayer}, no root needed), 4 producers sending
+ * persistent 1 KiB messages under SYNC_FLUSH until the disk is full, as in issue 20. Every send gets an answer
+ * (SEND_OK, FLUSH_DISK_TIMEOUT or RESOURCE_EXHAUSTED naming the path and the usage, never a timeout); consumers and
+ * browsers keep working while sends are refused; sends are accepted again once space is freed, without a restart;
+ * SIGTERM stops the broker while the disk is full; and after a restart every message answered SEND_OK is there.
+ *
+ * <p>Most of the 48 MiB is taken by a sparse ballast file (counted whole, written never), so the store fills the
+ * rest in a few thousand sends; deleting it is the operator freeing space.
+ */
+class DiskFullJmsTest {
+    private static final long CAPACITY = 48L << 20;
+    private static final String QUEUE = "disk-full";
+    private static final int PRODUCERS = 4;
+    private static final String PADDING = "x".repeat(1000);
+
+    @TempDir
+    Path dir;
+
+    /** What the producers were answered. */
+    private final Map<String, String> acknowledged = new ConcurrentHashMap<>();
+    private final Set<String> unsure = ConcurrentHashMap.newKeySet();
+    private final ConcurrentLinkedQueue<String> refusals = new ConcurrentLinkedQueue<>();
+    private final ConcurrentLinkedQueue<String> wrongAnswers = new ConcurrentLinkedQueue<>();
+
+    @Test
+    void aFullDiskAnswersEverySendKeepsReadsWorkingStopsOnSigtermAndLosesNothingAnswered() throws Exception {
+        Path data = dir.resolve("data");
+        Files.createDirectories(data);
+        Path ballast = data.resolve("ballast");
+        setLength(ballast, CAPACITY - (10L << 20));     // 10 MiB left, 5 of them below the 90 % watermark
+        List<String> main = List.of(SmallDiskMain.class.getName(), Long.toString(CAPACITY));
+        String[] settings = {"--flushDiskType=SYNC_FLUSH", "--mappedFileSizeCommitLog=8388608",
+                "--timerWheelSlots=3600", "--cleanResourceInterval=1000", "--shutdownTimeoutMillis=15000"};
+        BrokerProcess first = BrokerProcess.start(dir, "first", main, settings);
+        String url = first.url() + "?requestTimeout=3000";
+        Set<String> consumed = ConcurrentHashMap.newKeySet();
+        try {
+            // 1. Fill the disk: every producer goes on until it has been refused three times.
+            List<Thread> producers = new ArrayList<>();
+            for (int p = 0; p < PRODUCERS; p++) {
+                int producer = p;
+                producers.add(new Thread(() -> produceUntilRefused(url, producer, 3), "producer-" + p));
+            }
+            producers.forEach(Thread::start);
+            for (Thread producer : producers) {
+                producer.join(120_000);
+                assertTrue(!producer.isAlive(), "a producer is still sending after 2 minutes");
+            }
+            assertEquals(List.of(), List.copyOf(wrongAnswers), "answers other than SEND_OK, FLUSH_DISK_TIMEOUT "
+                    + "and RESOURCE_EXHAUSTED (a RequestTimeoutException is a send left without an answer)");
+            assertTrue(acknowledged.size() > 1_000, "filled the disk first: " + acknowledged.size());
+            assertEquals(PRODUCERS * 3, refusals.size(), List.copyOf(refusals).toString());
+            for (String refusal : refusals) {
+                assertTrue(refusal.contains("RESOURCE_EXHAUSTED") && refusal.contains("disk usage")
+                        && refusal.contains(data.toString()) && refusal.contains("diskSpaceWarningLevelRatio 90%"),
+                        refusal);
+            }
+
+            // 2. Reads work while sends are refused: a browser, and a consumer whose acknowledgements are recorded.
+            try (Connection connection = new KeelConnectionFactory(url).createConnection()) {
+                Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
+                connection.start();
+                QueueBrowser browser = session.createBrowser(session.createQueue(QUEUE));
+                Enumeration<?> browsed = browser.getEnumeration();
+                int seen = 0;
+                while (browsed.hasMoreElements() && seen < 100) {
+                    browsed.nextElement();
+                    seen++;
+                }
+                assertEquals(100, seen, "the browser sees the stored messages");
+                String admin = keelAdmin("--url", first.url(), "destination", "list");
+                assertTrue(admin.contains(QUEUE), "keel-admin works while the disk is full: " + admin);
+                MessageConsumer consumer = session.createConsumer(session.createQueue(QUEUE));
+                for (int i = 0; i < 500; i++) {
+                    Message message = consumer.receive(10_000);
+                    assertTrue(message != null, "received " + i + " of 500 while the disk is full");
+                    consumed.add(message.getJMSMessageID());
+                }
+            }
+
+            // 3. The operator frees space: sends are accepted again, without a restart.
+            Files.delete(ballast);
+            sendUntil(url, "after-freeing", Answer.SEND_OK);
+
+            // 4. Full again, then SIGTERM: the broker stops, within shutdownTimeoutMillis, and exits 0.
+            setLength(ballast, CAPACITY - new SizeLimitedFileLayer(data, CAPACITY).usedBytes() - (3L << 20));
+            sendUntil(url, "full-again", Answer.RESOURCE_EXHAUSTED);
+            long before = System.nanoTime();
+            first.process().destroy();
+            assertTrue(first.process().waitFor(40, TimeUnit.SECONDS), "SIGTERM did not stop the broker on a full disk");
+            long took = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - before);
+            assertEquals(0, first.process().exitValue(), first.log());
+            assertTrue(took < 15_000 + 2_000, "stopped within shutdownTimeoutMillis: " + took + " ms");
+            assertTrue(first.log().contains("stopped"), first.log());
+            // The reserve left room for the clean close: positions, checkpoint, and the marker removed.
+            assertTrue(!Files.exists(data.resolve("abort")), "the clean-shutdown marker is written: " + first.log());
+        } finally {
+            first.process().destroyForcibly();
+        }
+
+        // 5. The next start (the disk still full) recovers; every message answered SEND_OK is there.
+        BrokerProcess second = BrokerProcess.start(dir, "second", main, settings);
+        Map<String, String> received = new ConcurrentHashMap<>();
+        try (Connection connection = new KeelConnectionFactory(second.url()).createConnection()) {
+            Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            MessageConsumer consumer = session.createConsumer(session.createQueue(QUEUE));
+            connection.start();
+            Message message;
+            while ((message = consumer.receive(3_000)) != null) {
+                received.put(message.getJMSMessageID(), ((TextMessage) message).getText());
+            }
+        } finally {
+            assertEquals(0, second.stop(), second.log());
+        }
+        assertTrue(second.log().contains("opened: clean shutdown"), second.log());
+        List<String> missing = new ArrayList<>();
+        acknowledged.forEach((id, text) -> {
+            if (!consumed.contains(id) && !text.equals(received.get(id))) {
+                missing.add(id);
+            }
+        });
+        Set<String> consumedAgain = ConcurrentHashMap.newKeySet();
+        consumed.forEach(id -> {
+            if (received.containsKey(id)) {
+                consumedAgain.add(id);
+            }
+        });
+        System.out.printf("disk-full test: %d SEND_OK, %d FLUSH_DISK_TIMEOUT, %d RESOURCE_EXHAUSTED; %d consumed "
+                + "while full, %d received after the restart%n", acknowledged.size(), unsure.size(), refusals.size(),
+                consumed.size(), received.size());
+        assertEquals(List.of(), missing, missing.size() + " of " + acknowledged.size() + " SEND_OK messages lost");
+        assertEquals(Set.of(), consumedAgain, "acknowledged while the disk was full, yet delivered again");
+    }
+
+    /** {@code bin/keel-admin ARGS} in its own JVM; fails unless it exits 0; returns its output. */
+    private static String keelAdmin(String... args) throws Exception {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
+                .toString(), "-cp", System.getProperty("java.class.path"), "io.keelmq.server.admin.AdminMain"));
+        command.addAll(List.of(args));
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        byte[] output = process.getInputStream().readAllBytes();
+        assertTrue(process.waitFor(60, TimeUnit.SECONDS), "keel-admin did not finish");
+        String text = new String(output, java.nio.charset.StandardCharsets.UTF_8);
+        assertEquals(0, process.exitValue(), text);
+        return text;
+    }
+
+    private static void setLength(Path file, long length) throws Exception {
+        try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw")) {
+            raf.setLength(length);                     // sparse: counted whole, costs no writes
+        }
+    }
+
+    private void produceUntilRefused(String url, int producer, int refusalsWanted) {
+        try (Connection connection = new KeelConnectionFactory(url).createConnection()) {
+            Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            MessageProducer sender = session.createProducer(session.createQueue(QUEUE));
+            sender.setDeliveryMode(DeliveryMode.PERSISTENT);
+            int refused = 0;
+            for (int i = 0; refused < refusalsWanted; i++) {
+                TextMessage message = session.createTextMessage("p" + producer + "-" + i + PADDING);
+                if (send(sender, message) == Answer.RESOURCE_EXHAUSTED) {
+                    refused++;
+                    Thread.sleep(50);
+                }
+            }
+        } catch (JMSException | InterruptedException e) {
+            wrongAnswers.add("producer " + producer + ": " + e);
+        }
+    }
+
+    /** The answers the issue allows, and any other. */
+    private enum Answer { SEND_OK, FLUSH_DISK_TIMEOUT, RESOURCE_EXHAUSTED, WRONG }
+
+    private Answer send(MessageProducer sender, TextMessage message) throws JMSException {
+        try {
+            sender.send(message);
+            acknowledged.put(message.getJMSMessageID(), message.getText());
+            return Answer.SEND_OK;
+        } catch (SendStatusException e) {
+            if (e.getStatus() == SendStatus.FLUSH_DISK_TIMEOUT) {
+                unsure.add(e.getMessageId());   // may be stored: a resend with the same id would be de-duplicated
+                return Answer.FLUSH_DISK_TIMEOUT;
+            }
+            wrongAnswers.add(e.toString());
+        } catch (ResourceAllocationException e) {
+            if ("RESOURCE_EXHAUSTED".equals(e.getErrorCode())) {
+                refusals.add(e.getMessage());
+                return Answer.RESOURCE_EXHAUSTED;
+            }
+            wrongAnswers.add(e.toString());
+        } catch (JMSException e) {
+            wrongAnswers.add(e.toString());     // a RequestTimeoutException among them: a send without an answer
+        }
+        return Answer.WRONG;
+    }
+
+    /** Sends one message at a time until the answer is {@code wanted}, for at most 15 s. */
+    private void sendUntil(String url, String name, Answer wanted) throws Exception {
+        try (Connection connection = new KeelConnectionFactory(url).createConnection()) {
+            Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            MessageProducer sender = session.createProducer(session.createQueue(QUEUE));
+            sender.setDeliveryMode(DeliveryMode.PERSISTENT);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+            Answer last;
+            int i = 0;
+            do {
+                last = send(sender, session.createTextMessage(name + "-" + i++ + PADDING));
+                if (last == wanted) {
+                    return;
+                }
+                Thread.sleep(wanted == Answer.RESOURCE_EXHAUSTED ? 1 : 100);
+            } while (System.nanoTime() < deadline);
+            throw new AssertionError(name + ": no " + wanted + " within 15 s, last " + last);
+        }
+    }
+}
