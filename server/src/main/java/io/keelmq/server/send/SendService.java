@@ -50,7 +50,9 @@ import java.util.concurrent.TimeUnit;
  * is written when the append completes (after the group commit under SYNC_FLUSH; a transacted
  * send's half once written, see {@link io.keelmq.server.tx.TransactionService#commit}) and the
  * message is in its consume queue ({@link DispatchGate}), so no thread ever waits for a disk
- * flush, and a message whose send returned is visible to every consumer and browser.
+ * flush, and a message whose send returned is visible to every consumer and browser. (Except while
+ * the dispatcher cannot write, on a full disk: then a durable message is answered SEND_OK at once and
+ * becomes visible once a retry works, rather than leave its sender without an answer.)
  *
  * <p>Backpressure, never by blocking the caller: at most {@code maxInFlightSends} appends await
  * their flush, and a send that finds none free is answered BUSY at once; so is one that waited
