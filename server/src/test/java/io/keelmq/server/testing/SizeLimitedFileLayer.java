@@ -18,17 +18,27 @@ import java.util.stream.Stream;
  * file past the capacity fails with "No space left on device", as the kernel's would.
  *
  * <p>Sizes are apparent sizes: a sparse ballast file counts whole, and costs the test no disk writes.
+ *
+ * <p>A {@code blind} layer reports the file system empty whatever it holds, so the store's watermark never
+ * sees it fill and every write finds out by "No space left on device": the failure mode of a disk filled
+ * by someone else faster than any sampling.
  */
 public final class SizeLimitedFileLayer extends ForwardingFileLayer {
     private final Path root;
     private final long capacity;
+    private final boolean blind;
     /** Usage as of the last walk plus what writes added since (a walk per write would cost too much); -1: unknown. */
     private long used = -1;
 
     public SizeLimitedFileLayer(Path root, long capacity) {
+        this(root, capacity, false);
+    }
+
+    public SizeLimitedFileLayer(Path root, long capacity, boolean blind) {
         super(ChannelFileLayer.INSTANCE);
         this.root = root.toAbsolutePath().normalize();
         this.capacity = capacity;
+        this.blind = blind;
     }
 
     /** Bytes held by the files under the root now. */
@@ -87,6 +97,6 @@ public final class SizeLimitedFileLayer extends ForwardingFileLayer {
     @Override
     public synchronized DiskSpace diskSpace(Path dir) throws IOException {
         used = usedBytes();
-        return new DiskSpace(Math.max(0, capacity - used), capacity);
+        return new DiskSpace(blind ? capacity : Math.max(0, capacity - used), capacity);
     }
 }
