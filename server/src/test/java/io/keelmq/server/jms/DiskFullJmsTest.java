@@ -67,34 +67,57 @@ class DiskFullJmsTest {
     private Path ballast;
 
     /** Creates the ballast, leaving {@code free} bytes; answers the main class and arguments of the broker on it. */
-    private List<String> smallDisk(long free, boolean blind) throws Exception {
+    private List<String> smallDisk(long free, SizeLimitedFileLayer.Mode mode) throws Exception {
         data = dir.resolve("data");
         ballast = data.resolve("ballast");
         Files.createDirectories(data);
         setLength(ballast, CAPACITY - free);
-        return blind ? List.of(SmallDiskMain.class.getName(), Long.toString(CAPACITY), "blind")
-                : List.of(SmallDiskMain.class.getName(), Long.toString(CAPACITY));
+        return List.of(SmallDiskMain.class.getName(), Long.toString(CAPACITY), mode.name());
     }
 
     @Test
     void aFullDiskAnswersEverySendKeepsReadsWorkingStopsOnSigtermAndLosesNothingAnswered() throws Exception {
-        List<String> main = smallDisk(10L << 20, false);  // 10 MiB left, 5 of them below the 90 % watermark
+        // 10 MiB left, 5 of them below the 90 % watermark.
+        List<String> main = smallDisk(10L << 20, SizeLimitedFileLayer.Mode.SEES);
         BrokerProcess first = BrokerProcess.start(dir, "first", main, SETTINGS);
         String url = first.url() + "?requestTimeout=3000";
         Set<String> consumed = ConcurrentHashMap.newKeySet();
-        try {
-            fill(url);
-            for (String refusal : refusals) {
-                assertTrue(refusal.contains("RESOURCE_EXHAUSTED") && refusal.contains("disk usage")
-                        && refusal.contains(data.toString()) && refusal.contains("diskSpaceWarningLevelRatio 90%"),
-                        refusal);
+        try (Connection own = new KeelConnectionFactory(url).createConnection()) {
+            // Before the disk fills: a transaction's messages (not committed yet) and a delayed message.
+            Session transacted = own.createSession(true, Session.SESSION_TRANSACTED);
+            MessageProducer inTransaction = transacted.createProducer(transacted.createQueue(QUEUE + "-tx"));
+            for (int i = 0; i < 5; i++) {
+                inTransaction.send(transacted.createTextMessage("tx" + i));
             }
+            Session session = own.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            MessageProducer delayed = session.createProducer(session.createQueue(QUEUE + "-delayed"));
+            delayed.setDeliveryDelay(6_000);
+            delayed.send(session.createTextMessage("delayed"));
+            long due = System.currentTimeMillis() + 6_000;
+
+            fill(url);
+            assertEveryRefusalSays("disk usage", data.toString(), "diskSpaceWarningLevelRatio 90%");
+            // The broker's own records use the reserve: the decision and the messages of a commit, a due message.
+            transacted.commit();
+            own.start();
+            MessageConsumer committed = session.createConsumer(session.createQueue(QUEUE + "-tx"));
+            for (int i = 0; i < 5; i++) {
+                Message message = committed.receive(10_000);
+                assertTrue(message != null, "committed message " + i + " while the disk is full");
+            }
+            System.out.printf("disk-full test: the delayed message fell due %s the disk was full%n",
+                    System.currentTimeMillis() < due ? "after" : "before");
+            assertTrue(session.createConsumer(session.createQueue(QUEUE + "-delayed")).receive(20_000) != null,
+                    "the delayed message is delivered");
             readWhileFull(first, url, consumed);
             Files.delete(ballast);                      // the operator frees space: accepted again, no restart
             sendUntil(url, "after-freeing", Answer.SEND_OK);
             stopWhileFull(first, url, 3L << 20);    // 94 % used
             // The reserve left room for the clean close: positions, checkpoint, and the marker removed.
             assertTrue(!Files.exists(data.resolve("abort")), "the clean-shutdown marker is written: " + first.log());
+        } catch (JMSException e) {
+            // The connection `own` fails at its close once the broker has stopped; anything before that fails the test.
+            assertTrue(!first.process().isAlive(), "JMS failure while the broker runs: " + e);
         } finally {
             first.process().destroyForcibly();
         }
@@ -106,36 +129,74 @@ class DiskFullJmsTest {
 
     /**
      * Issue 20's failure mode: the file system fills unseen (the layer reports it empty, as when another program
-     * fills it between two samples), so writes find out by ENOSPC: first the consume queues' (the commit log is
-     * prefilled ahead), then the commit log's. Sends are answered all the same: SEND_OK while only the consume
-     * queues cannot grow (the message is durable), RESOURCE_EXHAUSTED naming the file system's error once the
-     * commit log cannot; the dispatcher backs off and catches up once space is freed; SIGTERM still stops it.
+     * fills it between two samples: {@link SizeLimitedFileLayer.Mode#BLIND}), so writes find out by ENOSPC: first
+     * the consume queues' (the commit log is prefilled ahead), then the commit log's. Sends are answered all the
+     * same: SEND_OK while only the consume queues cannot grow (the message is durable), RESOURCE_EXHAUSTED naming
+     * the file system's error once the commit log cannot; the dispatcher backs off and catches up once space is
+     * freed; SIGTERM still stops it.
      */
     @Test
     void aDiskThatFillsUnseenStillAnswersEverySendAndTheBrokerStopsAndRecovers() throws Exception {
-        List<String> main = smallDisk(6L << 20, true);
+        List<String> main = smallDisk(6L << 20, SizeLimitedFileLayer.Mode.BLIND);
         BrokerProcess first = BrokerProcess.start(dir, "first", main, SETTINGS);
         String url = first.url() + "?requestTimeout=3000";
         Set<String> consumed = ConcurrentHashMap.newKeySet();
         try {
             fill(url);
-            for (String refusal : refusals) {
-                assertTrue(refusal.contains("RESOURCE_EXHAUSTED") && refusal.contains("No space left on device")
-                        && refusal.contains(data.resolve("commitlog").toString()), refusal);
-            }
+            assertEveryRefusalSays("No space left on device", data.resolve("commitlog").toString());
             Files.delete(ballast);
             sendUntil(url, "after-freeing", Answer.SEND_OK);
             stopWhileFull(first, url, 0);
-            String log = first.log();
-            int failing = count(log, "dispatch to consume queues and index failed");
-            int working = count(log, "dispatch to consume queues and index works again");
-            assertTrue(failing >= 1 && failing <= 2 && (failing == working || failing == working + 1),
-                    "logged once per change, not once per try: " + failing + " failed, " + working + " again");
+            // Logged once per change (failing, working again), never once per try: the lines alternate.
+            List<String> changes = first.log().lines()
+                    .filter(line -> line.contains("dispatch to consume queues and index")).toList();
+            assertTrue(!changes.isEmpty() && changes.size() <= 60, changes.toString());
+            for (int i = 0; i < changes.size(); i++) {
+                assertTrue(changes.get(i).contains(i % 2 == 0 ? "failed" : "works again"), changes.toString());
+            }
         } finally {
             first.process().destroyForcibly();
         }
         Files.delete(ballast);                          // recovery rebuilds consume queues: it needs the space
         assertNothingAnsweredLost(BrokerProcess.start(dir, "second", main, SETTINGS), consumed);
+    }
+
+    /**
+     * A force that fails for lack of space ({@link SizeLimitedFileLayer.Mode#FORCE_FAILS}): the sends it covered are
+     * answered FLUSH_DISK_TIMEOUT (stored or not; the client may resend with the same message id), and the failure is
+     * final: every later send is refused saying to restart, even once space is freed, because a later force that
+     * succeeds proves nothing. Reads go on; SIGTERM stops the broker; the next start recovers from the log (no
+     * clean-shutdown marker) with every message answered SEND_OK.
+     */
+    @Test
+    void aForceThatFailsForLackOfSpaceAnswersFlushDiskTimeoutAndIsFinalUntilRestart() throws Exception {
+        List<String> main = smallDisk(4L << 20, SizeLimitedFileLayer.Mode.FORCE_FAILS);
+        BrokerProcess first = BrokerProcess.start(dir, "first", main, SETTINGS);
+        String url = first.url() + "?requestTimeout=3000";
+        Set<String> consumed = ConcurrentHashMap.newKeySet();
+        try {
+            fill(url);
+            assertTrue(!unsure.isEmpty(), "the sends of the failed force are answered FLUSH_DISK_TIMEOUT");
+            assertEveryRefusalSays("force failed", "restart");
+            Files.delete(ballast);
+            int before = refusals.size();
+            sendUntil(url, "after-freeing", Answer.RESOURCE_EXHAUSTED);
+            assertEquals(before + 1, refusals.size(), "still refused at once after space was freed");
+            try (Connection connection = new KeelConnectionFactory(url).createConnection()) {
+                Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
+                connection.start();
+                consume(session, 100, consumed);
+            }
+            first.process().destroy();
+            assertTrue(first.process().waitFor(40, TimeUnit.SECONDS), "SIGTERM did not stop the broker");
+            assertEquals(0, first.process().exitValue(), first.log());
+            assertTrue(Files.exists(data.resolve("abort")), "no clean-shutdown marker after a failed force");
+        } finally {
+            first.process().destroyForcibly();
+        }
+        BrokerProcess second = BrokerProcess.start(dir, "second", main, SETTINGS);
+        assertTrue(second.log().contains("crash recovery"), second.log());
+        assertNothingAnsweredLost(second, consumed);
     }
 
     /** Every producer sends until it has been refused three times; every send had an answer the issue allows. */
@@ -171,11 +232,26 @@ class DiskFullJmsTest {
             assertEquals(100, seen, "the browser sees the stored messages");
             String admin = keelAdmin("--url", broker.url(), "destination", "list");
             assertTrue(admin.contains(QUEUE), "keel-admin works while the disk is full: " + admin);
-            MessageConsumer consumer = session.createConsumer(session.createQueue(QUEUE));
-            for (int i = 0; i < 500; i++) {
-                Message message = consumer.receive(10_000);
-                assertTrue(message != null, "received " + i + " of 500 while the disk is full");
-                consumed.add(message.getJMSMessageID());
+            consume(session, 500, consumed);
+        }
+    }
+
+    /** Receives {@code count} messages of the queue (each within 10 s), acknowledged; adds their ids. */
+    private static void consume(Session session, int count, Set<String> consumed) throws JMSException {
+        MessageConsumer consumer = session.createConsumer(session.createQueue(QUEUE));
+        for (int i = 0; i < count; i++) {
+            Message message = consumer.receive(10_000);
+            assertTrue(message != null, "received " + i + " of " + count + " while the disk is full");
+            consumed.add(message.getJMSMessageID());
+        }
+        consumer.close();
+    }
+
+    private void assertEveryRefusalSays(String... parts) {
+        for (String refusal : refusals) {
+            assertTrue(refusal.contains("RESOURCE_EXHAUSTED"), refusal);
+            for (String part : parts) {
+                assertTrue(refusal.contains(part), "'" + part + "' missing: " + refusal);
             }
         }
     }
@@ -229,13 +305,6 @@ class DiskFullJmsTest {
         assertEquals(Set.of(), consumedAgain, "acknowledged while the disk was full, yet delivered again");
     }
 
-    private static int count(String text, String what) {
-        int n = 0;
-        for (int at = text.indexOf(what); at >= 0; at = text.indexOf(what, at + 1)) {
-            n++;
-        }
-        return n;
-    }
 
     /** {@code bin/keel-admin ARGS} in its own JVM; fails unless it exits 0; returns its output. */
     private static String keelAdmin(String... args) throws Exception {

@@ -19,26 +19,41 @@ import java.util.stream.Stream;
  *
  * <p>Sizes are apparent sizes: a sparse ballast file counts whole, and costs the test no disk writes.
  *
- * <p>A {@code blind} layer reports the file system empty whatever it holds, so the store's watermark never
- * sees it fill and every write finds out by "No space left on device": the failure mode of a disk filled
- * by someone else faster than any sampling.
+ * <p>The {@link Mode} says how the store finds out that it is full.
  */
 public final class SizeLimitedFileLayer extends ForwardingFileLayer {
+    /** How the store finds out that the file system is full. */
+    public enum Mode {
+        /** From the usage it reports, and from a write that finds no space. */
+        SEES,
+        /**
+         * Only from a write that finds no space: it reports itself empty whatever it holds, so the store's watermark
+         * never sees it fill (a disk filled by someone else faster than any sampling).
+         */
+        BLIND,
+        /**
+         * Only from a force: it reports itself empty and takes every write, and a force fails with "No space left on
+         * device" once its files hold more than the capacity (a file system that finds no room at writeback, as
+         * thin-provisioned or network ones can).
+         */
+        FORCE_FAILS
+    }
+
     private final Path root;
     private final long capacity;
-    private final boolean blind;
+    private final Mode mode;
     /** Usage as of the last walk plus what writes added since (a walk per write would cost too much); -1: unknown. */
     private long used = -1;
 
     public SizeLimitedFileLayer(Path root, long capacity) {
-        this(root, capacity, false);
+        this(root, capacity, Mode.SEES);
     }
 
-    public SizeLimitedFileLayer(Path root, long capacity, boolean blind) {
+    public SizeLimitedFileLayer(Path root, long capacity, Mode mode) {
         super(ChannelFileLayer.INSTANCE);
         this.root = root.toAbsolutePath().normalize();
         this.capacity = capacity;
-        this.blind = blind;
+        this.mode = mode;
     }
 
     /** Bytes held by the files under the root now. */
@@ -61,7 +76,7 @@ public final class SizeLimitedFileLayer extends ForwardingFileLayer {
 
     /** Throws ENOSPC unless {@code growth} more bytes fit; serialised so two writes cannot take the same bytes. */
     private synchronized void needSpace(long growth) throws IOException {
-        if (growth <= 0) {
+        if (growth <= 0 || mode == Mode.FORCE_FAILS) {
             return;
         }
         if (used < 0) {
@@ -83,6 +98,14 @@ public final class SizeLimitedFileLayer extends ForwardingFileLayer {
                     file.write(src, position);
                 }
             }
+
+            @Override
+            public void force() throws IOException {
+                if (mode == Mode.FORCE_FAILS && usedBytes() > capacity) {
+                    throw new IOException("No space left on device");
+                }
+                file.force();
+            }
         };
     }
 
@@ -97,6 +120,6 @@ public final class SizeLimitedFileLayer extends ForwardingFileLayer {
     @Override
     public synchronized DiskSpace diskSpace(Path dir) throws IOException {
         used = usedBytes();
-        return new DiskSpace(blind ? capacity : Math.max(0, capacity - used), capacity);
+        return new DiskSpace(mode == Mode.SEES ? Math.max(0, capacity - used) : capacity, capacity);
     }
 }

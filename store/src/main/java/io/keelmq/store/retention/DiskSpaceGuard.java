@@ -136,8 +136,8 @@ public final class DiskSpaceGuard {
     public static boolean saysNoSpace(Throwable failure) {
         for (Throwable cause = failure; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
             String message = cause.getMessage();
-            if (message != null && (message.contains("No space left on device") || message.contains("Disk quota exceeded")
-                    || message.contains("There is not enough space"))) {
+            if (message != null && (message.contains("No space left on device")
+                    || message.contains("Disk quota exceeded") || message.contains("There is not enough space"))) {
                 return true;
             }
         }
