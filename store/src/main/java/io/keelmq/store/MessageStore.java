@@ -139,8 +139,10 @@ public final class MessageStore implements Closeable {
                 disk, clock);
         disk.check();
         if (config.commitLogPrefill()) {
-            // The zeros count as appended bytes for the disk's sampling, and stop at the warning level.
-            commitLog.startPrefill(bytes -> disk.refusal(bytes, false) == null);
+            // The zeros count as appended bytes for the disk's sampling, and stop at the warning level; a chunk that
+            // finds no space makes the disk be sampled at once, before the records run past the window.
+            commitLog.startPrefill(bytes -> disk.refusal(bytes, false) == null,
+                    failure -> disk.noSpace(failure, "commit-log prefill", 0));
         }
         dispatcher.start();
         flusher.start();

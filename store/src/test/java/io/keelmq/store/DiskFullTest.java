@@ -170,6 +170,35 @@ class DiskFullTest {
     }
 
     @Test
+    void aPrefillThatFindsNoSpaceMakesTheStoreLookAtOnceBeforeTheRecordsNeedTheSpace() throws Exception {
+        long capacity = 64L << 20;                    // a large budget per sample: the bytes alone would not look
+        layer.capacity(capacity);
+        try (MessageStore store = MessageStore.open(config().mappedFileSizeCommitLog(4 << 20), layer, clock)) {
+            store.append(Records.record("q", 0, "first", RECORD));
+            awaitPrefilled(store);
+            layer.othersUse(capacity - layer.usedBytes() - 1024);
+            // Records land in the prefilled window; past its half the prefill extends it, finds no space, and
+            // the store samples the disk at once.
+            int appended = 0;
+            while (layer.noSpaceFailures() == 0 && appended < 600) {
+                AppendResult result = store.append(Records.record("q", 0, "m" + appended++, RECORD));
+                assertEquals(AppendStatus.PUT_OK, result.status(), result.error());
+            }
+            assertTrue(layer.noSpaceFailures() > 0, "the prefill found the disk full");
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            while (!store.diskFull() && System.nanoTime() < deadline) {
+                Thread.sleep(5);
+            }
+            assertTrue(store.diskFull(), "the failed prefill made the store look at the disk");
+            AppendResult refused = store.append(Records.record("q", 0, "refused", RECORD));
+            assertEquals(AppendStatus.DISK_FULL, refused.status());
+            assertTrue(refused.error().contains("is above diskSpaceWarningLevelRatio"), "refused by the watermark, "
+                    + "not by a record's write: " + refused.error());
+            layer.othersUse(0);                       // the clean close writes positions and the checkpoint
+        }
+    }
+
+    @Test
     void dispatchAndCheckpointBackOffWhileTheDiskIsFullAndLogOncePerChange() throws Exception {
         long capacity = 4 << 20;
         layer.capacity(capacity);
@@ -217,13 +246,15 @@ class DiskFullTest {
         return n;
     }
 
+    /** Waits until the first segment is written with zeros 1 MiB past its records (or to its end). */
     private void awaitPrefilled(MessageStore store) throws InterruptedException {
+        long target = Math.min(store.config().mappedFileSizeCommitLog(), store.commitLogMaxOffset() + (1 << 20));
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         Path segment = dir.resolve("commitlog").resolve("00000000000000000000");
-        while (layer.size(segment) < (1 << 20) && System.nanoTime() < deadline) {
+        while (layer.size(segment) < target && System.nanoTime() < deadline) {
             Thread.sleep(5);
         }
-        assertEquals(1 << 20, layer.size(segment), "the segment is prefilled");
+        assertEquals(target, layer.size(segment), "the segment is prefilled");
     }
 
     private static AppendResult awaitAccepted(MessageStore store) throws Exception {

@@ -56,6 +56,7 @@ public final class CommitLog implements Closeable {
     /** A failed force of a segment by the prefiller: it covered record bytes too, so no later force proves them. */
     private volatile IOException prefillForceFailure;
     private volatile java.util.function.LongPredicate prefillMayUse = bytes -> true;
+    private volatile java.util.function.Consumer<IOException> prefillFailed = failure -> { };
     /** Store timestamps never go backwards, so a consume queue can be binary-searched by time. */
     private long lastStoreTimestamp;
 
@@ -323,10 +324,18 @@ public final class CommitLog implements Closeable {
      * @param mayUse asked before each chunk of zeros with its size: false while the disk is too full for it, so
      *               the zeros never take the space kept for consume queues, index and acknowledgements (records
      *               written past the window extend the file themselves)
+     * @param failed told when a chunk could not be written or forced: the disk may be full before the records
+     *               need the space, so the caller can look at once
      */
-    public void startPrefill(java.util.function.LongPredicate mayUse) {
+    public void startPrefill(java.util.function.LongPredicate mayUse, java.util.function.Consumer<IOException> failed) {
         this.prefillMayUse = mayUse;
+        this.prefillFailed = failed;
         prefiller.start();
+    }
+
+    /** The prefiller could not write or force its zeros. */
+    void prefillFailed(IOException failure) {
+        prefillFailed.accept(failure);
     }
 
     /**
