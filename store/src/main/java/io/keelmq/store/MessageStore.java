@@ -330,8 +330,13 @@ public final class MessageStore implements Closeable {
                 return ok.withStatus(AppendStatus.FLUSH_DISK_TIMEOUT, "not forced within syncFlushTimeout "
                         + config.syncFlushTimeout() + " ms");
             }
-            // Written but the force failed: the bytes may or may not be on disk, which is what FLUSH_DISK_TIMEOUT says
-            // (the client may resend with the same message id). The store takes no more appends until restart.
+            // Written but not forced: the bytes may or may not be on disk, which is what FLUSH_DISK_TIMEOUT says
+            // (the client may resend with the same message id). After a failed force the store takes no more
+            // appends until restart; otherwise the store was closing.
+            if (flusher.failure() == null) {
+                return ok.withStatus(AppendStatus.FLUSH_DISK_TIMEOUT, "written to " + config.commitLogDir()
+                        + " but not forced: " + rootCause(cause));
+            }
             return ok.withStatus(AppendStatus.FLUSH_DISK_TIMEOUT, "written to " + config.commitLogDir()
                     + " but the force failed (" + rootCause(cause) + "), so it may not be durable; no more sends "
                     + "are taken until the broker restarts and recovery verifies the log; " + disk.describe());
