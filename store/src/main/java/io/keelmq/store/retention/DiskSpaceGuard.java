@@ -9,6 +9,7 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.LongSupplier;
 
 /**
@@ -41,6 +42,7 @@ public final class DiskSpaceGuard {
     private final FileLayer layer;
     private final LongSupplier nanoTime;
     private final AtomicLong appendedSinceSample = new AtomicLong();
+    private final ReentrantLock sampling = new ReentrantLock();
     private volatile long sampleBudget = MIN_SAMPLE_BYTES;
     private volatile long sampledNanos;
     private volatile DiskSpace space = new DiskSpace(1, 1);
@@ -65,7 +67,17 @@ public final class DiskSpaceGuard {
     }
 
     /** Reads the file system's usage now; logs only when appends start or stop being refused. */
-    public synchronized double check() {
+    public double check() {
+        sampling.lock();
+        try {
+            return sample();
+        } finally {
+            sampling.unlock();
+        }
+    }
+
+    /** Under {@link #sampling}. */
+    private double sample() {
         DiskSpace now;
         try {
             now = layer.diskSpace(config.storePathRootDir());
@@ -110,9 +122,15 @@ public final class DiskSpaceGuard {
      */
     public String refusal(long bytes, boolean reserved) {
         boolean refusing = reserved ? reserveUsedUp : clientsRefused;
-        if (appendedSinceSample.addAndGet(bytes) >= sampleBudget
-                || (refusing && nanoTime.getAsLong() - sampledNanos > TimeUnit.MILLISECONDS.toNanos(RECHECK_MILLIS))) {
-            check();
+        boolean due = appendedSinceSample.addAndGet(bytes) >= sampleBudget
+                || (refusing && nanoTime.getAsLong() - sampledNanos > TimeUnit.MILLISECONDS.toNanos(RECHECK_MILLIS));
+        // Appenders that find it due together: one samples, the others go on with the last sample.
+        if (due && sampling.tryLock()) {
+            try {
+                sample();
+            } finally {
+                sampling.unlock();
+            }
         }
         if (reserved ? reserveUsedUp : clientsRefused) {
             return reserved ? usage() + " and above the reserve level " + percent(reserveLevel()) + "%" : usage();
