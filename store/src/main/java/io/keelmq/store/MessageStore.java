@@ -331,8 +331,8 @@ public final class MessageStore implements Closeable {
                         + config.syncFlushTimeout() + " ms");
             }
             // Written but not forced: the bytes may or may not be on disk, which is what FLUSH_DISK_TIMEOUT says
-            // (the client may resend with the same message id). After a failed force the store takes no more
-            // appends until restart; otherwise the store was closing.
+            // (recovery at the next start decides). After a failed force the store takes no more appends until
+            // restart; otherwise the store was closing.
             if (flusher.failure() == null) {
                 return ok.withStatus(AppendStatus.FLUSH_DISK_TIMEOUT, "written to " + config.commitLogDir()
                         + " but not forced: " + rootCause(cause));

@@ -163,7 +163,7 @@ class DiskFullJmsTest {
 
     /**
      * A force that fails for lack of space ({@link SizeLimitedFileLayer.Mode#FORCE_FAILS}): the sends it covered are
-     * answered FLUSH_DISK_TIMEOUT (stored or not; the client may resend with the same message id), and the failure is
+     * answered FLUSH_DISK_TIMEOUT (stored or not: the restart's recovery decides), and the failure is
      * final: every later send is refused saying to restart, even once space is freed, because a later force that
      * succeeds proves nothing. Reads go on; SIGTERM stops the broker; the next start recovers from the log (no
      * clean-shutdown marker) with every message answered SEND_OK.
@@ -353,7 +353,7 @@ class DiskFullJmsTest {
             return Answer.SEND_OK;
         } catch (SendStatusException e) {
             if (e.getStatus() == SendStatus.FLUSH_DISK_TIMEOUT) {
-                unsure.add(e.getMessageId());   // may be stored: a resend with the same id would be de-duplicated
+                unsure.add(e.getMessageId());   // may be stored or not: the restart's recovery decides
                 return Answer.FLUSH_DISK_TIMEOUT;
             }
             wrongAnswers.add(e.toString());
