@@ -26,6 +26,7 @@ import io.keelmq.server.vm.InVmOutput;
 import io.keelmq.store.MessageStore;
 import io.keelmq.store.StoreConfig;
 import io.keelmq.store.io.ChannelFileLayer;
+import io.keelmq.store.io.FileLayer;
 import io.keelmq.store.timer.MessageTimer;
 import io.keelmq.store.timer.TimerConfig;
 import io.netty.handler.ssl.SslContext;
@@ -73,8 +74,8 @@ public final class Broker implements AutoCloseable {
     private InetSocketAddress tlsListenAddress;
     private volatile boolean running = true;
 
-    private Broker(BrokerConfig config, MessageStore store, Authenticator authenticator, Authorizer authorizer)
-            throws IOException {
+    private Broker(BrokerConfig config, MessageStore store, FileLayer layer, Authenticator authenticator,
+                   Authorizer authorizer) throws IOException {
         this.config = config;
         this.store = store;
         StoreConfig storeConfig = store.config();
@@ -103,7 +104,7 @@ public final class Broker implements AutoCloseable {
         this.transactions = new TransactionService(store, new Materializer(store, destinations, sends::whenDispatched),
                 clock);
         store.addRetentionFloor(transactions);
-        this.delayTimer = MessageTimer.open(store, ChannelFileLayer.INSTANCE, clock,
+        this.delayTimer = MessageTimer.open(store, layer, clock,
                 new TimerConfig(TimerForm.DESTINATION, config.get(ConfigKeys.TIMER_PRECISION_MS),
                         config.get(ConfigKeys.TIMER_WHEEL_SLOTS), TimerConfig.defaults(TimerForm.DESTINATION).logFileSize()),
                 new DelayedDelivery(store, clock, config.get(ConfigKeys.MESSAGE_INDEX_ENABLE)));
@@ -120,6 +121,15 @@ public final class Broker implements AutoCloseable {
      * @throws InterruptedException if interrupted while binding the listener
      */
     public static Broker start(BrokerConfig config) throws ConfigException, IOException, InterruptedException {
+        return start(config, ChannelFileLayer.INSTANCE);
+    }
+
+    /**
+     * Like {@link #start(BrokerConfig)}, with the store's files (commit log, consume queues, index, timer) on
+     * {@code layer}: tests use a size-limited one to run the broker on a small file system without root.
+     */
+    public static Broker start(BrokerConfig config, FileLayer layer)
+            throws ConfigException, IOException, InterruptedException {
         config.validate();
         Authenticator authenticator = null;
         Authorizer authorizer = null;
@@ -135,12 +145,12 @@ public final class Broker implements AutoCloseable {
         }
         // Read before the store opens: a bad key store is a configuration error, not a half-started broker.
         SslContext tls = config.get(ConfigKeys.TLS_ENABLED) ? ServerSslContextFactory.create(config) : null;
-        MessageStore store = MessageStore.open(config.toStoreConfig());
+        MessageStore store = MessageStore.open(config.toStoreConfig(), layer, Clock.systemUTC());
         LOG.info("store {} ({}): {}", store.config().storePathRootDir().toAbsolutePath(), config.flushDiskType(),
                 store.recoveryReport());
         Broker broker;
         try {
-            broker = new Broker(config, store, authenticator, authorizer);
+            broker = new Broker(config, store, layer, authenticator, authorizer);
         } catch (IOException | RuntimeException e) {
             store.close();
             throw e;
@@ -242,13 +252,15 @@ public final class Broker implements AutoCloseable {
         for (Connection connection : services.connections().all()) {
             connection.close();
         }
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-        while (services.connections().size() > 0 && System.nanoTime() < deadline) {
+        // Each wait takes at most what is left of shutdownTimeoutMillis, keeping time for the store's clean close.
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(config.get(ConfigKeys.SHUTDOWN_TIMEOUT_MILLIS));
+        long connectionsGone = Math.min(deadline, System.nanoTime() + TimeUnit.SECONDS.toNanos(5));
+        while (services.connections().size() > 0 && System.nanoTime() < connectionsGone) {
             sleep(10);
         }
         redelivery.close(); // failed messages of the closed connections are moved before the store closes
         try {
-            sends.stop(config.get(ConfigKeys.SYNC_FLUSH_TIMEOUT) + 1_000);
+            sends.stop(Math.min(config.get(ConfigKeys.SYNC_FLUSH_TIMEOUT) + 1_000, leftMillis(deadline) / 2));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
@@ -260,7 +272,7 @@ public final class Broker implements AutoCloseable {
         timer.shutdownNow();
         workers.shutdown();
         try {
-            workers.awaitTermination(5, TimeUnit.SECONDS);
+            workers.awaitTermination(Math.min(5_000, leftMillis(deadline) / 2), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
@@ -279,6 +291,10 @@ public final class Broker implements AutoCloseable {
             LOG.error("store close failed", e);
         }
         LOG.info("stopped");
+    }
+
+    private static long leftMillis(long deadlineNanos) {
+        return Math.max(0, TimeUnit.NANOSECONDS.toMillis(deadlineNanos - System.nanoTime()));
     }
 
     private static void sleep(long millis) {

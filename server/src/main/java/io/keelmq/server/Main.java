@@ -2,7 +2,10 @@ package io.keelmq.server;
 
 import io.keelmq.server.config.BrokerConfig;
 import io.keelmq.server.config.ConfigException;
+import io.keelmq.server.config.ConfigKeys;
 import io.keelmq.server.config.ConfigLoader;
+import io.keelmq.store.io.ChannelFileLayer;
+import io.keelmq.store.io.FileLayer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -14,7 +17,8 @@ import java.net.InetSocketAddress;
  * 2 for a configuration problem (the message names the key and value), 1 if the broker cannot
  * start. Once serving it prints {@code KeelMQ broker listening on HOST:PORT} on standard
  * output (scripts and tests wait for that line), then, with {@code tlsEnabled}, the TLS listener's
- * {@code KeelMQ broker listening for TLS (keel+ssl://) on HOST:PORT}; SIGTERM shuts it down cleanly.
+ * {@code KeelMQ broker listening for TLS (keel+ssl://) on HOST:PORT}; SIGTERM shuts it down cleanly and exits 0,
+ * or exits 1 if the shutdown did not finish within {@code shutdownTimeoutMillis} (see {@link SigtermShutdown}).
  */
 public final class Main {
     /** Printed once the broker accepts connections. */
@@ -28,7 +32,12 @@ public final class Main {
     }
 
     public static void main(String[] args) {
-        int exit = launch(args, System.out, System.err);
+        main(args, ChannelFileLayer.INSTANCE);
+    }
+
+    /** {@link #main(String[])} with the store's files on {@code layer} (tests: a small file system without root). */
+    public static void main(String[] args, FileLayer layer) {
+        int exit = launch(args, System.out, System.err, layer);
         if (exit >= 0) {
             System.exit(exit);
         }
@@ -36,6 +45,10 @@ public final class Main {
 
     /** Starts the broker; returns an exit code, or -1 if the broker is running. */
     static int launch(String[] args, PrintStream out, PrintStream err) {
+        return launch(args, out, err, ChannelFileLayer.INSTANCE);
+    }
+
+    private static int launch(String[] args, PrintStream out, PrintStream err, FileLayer layer) {
         ConfigLoader.CommandLine commandLine;
         try {
             commandLine = ConfigLoader.parse(args);
@@ -51,7 +64,7 @@ public final class Main {
         BrokerConfig config = commandLine.config();
         Broker broker;
         try {
-            broker = Broker.start(config);
+            broker = Broker.start(config, layer);
         } catch (ConfigException e) {
             err.println("keel-server: " + e.getMessage());
             return 2;
@@ -60,7 +73,9 @@ public final class Main {
             err.println("keel-server: cannot start: " + e);
             return 1;
         }
-        Runtime.getRuntime().addShutdownHook(new Thread(broker::close, "keel-shutdown"));
+        // SIGTERM: bounded by shutdownTimeoutMillis, exit 0 (SigtermShutdown); the hook covers SIGINT and exit().
+        Runtime.getRuntime().addShutdownHook(new Thread(broker::close, "keel-shutdown-hook"));
+        SigtermShutdown.install(broker, config.get(ConfigKeys.SHUTDOWN_TIMEOUT_MILLIS));
         LOG.info("KeelMQ {} started: store {}, flushDiskType {}, recovery: {}", BrokerVersion.VERSION,
                 config.storePathRootDir().toAbsolutePath(), config.flushDiskType(), broker.store().recoveryReport());
         InetSocketAddress address = broker.listenAddress();

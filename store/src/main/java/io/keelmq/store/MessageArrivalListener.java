@@ -9,4 +9,12 @@ package io.keelmq.store;
 @FunctionalInterface
 public interface MessageArrivalListener {
     void arrived(String destination, int partition, long maxQueueOffset);
+
+    /**
+     * Told after each failed try to write consume queues or index (a full disk): records confirmed since stay
+     * invisible until a retry works, when {@link #arrived} follows. Whoever waits for a record to become visible
+     * should stop waiting: it is stored (durable under SYNC_FLUSH), only not yet visible.
+     */
+    default void dispatchFailing() {
+    }
 }

@@ -9,6 +9,7 @@ import io.keelmq.store.flush.GroupCommitFlusher;
 import io.keelmq.store.flush.IntervalFlusher;
 import io.keelmq.store.index.MessageIndex;
 import io.keelmq.store.io.ChannelFileLayer;
+import io.keelmq.store.io.FailureBackoff;
 import io.keelmq.store.io.FileLayer;
 import io.keelmq.store.log.CommitLog;
 import io.keelmq.store.log.EncodedRecord;
@@ -21,6 +22,7 @@ import io.keelmq.store.queue.ConsumeQueueTable;
 import io.keelmq.store.recovery.Checkpoint;
 import io.keelmq.store.recovery.RecoveryReport;
 import io.keelmq.store.recovery.StoreRecovery;
+import io.keelmq.store.retention.DiskSpaceGuard;
 import io.keelmq.store.retention.RetentionFloor;
 import io.keelmq.store.retention.RetentionService;
 import org.slf4j.Logger;
@@ -63,6 +65,9 @@ public final class MessageStore implements Closeable {
     private FlushService flusher;
     private AsyncCommitter committer;
     private RetentionService retention;
+    private DiskSpaceGuard disk;
+    /** A full disk fails every checkpoint for as long as it lasts: skip runs during a growing pause. */
+    private final FailureBackoff checkpointBackoff = new FailureBackoff("checkpoint", LOG, 1_000, 30_000);
     private ScheduledExecutorService scheduler;
     private RecoveryReport recoveryReport;
     private volatile boolean closed;
@@ -129,11 +134,15 @@ public final class MessageStore implements Closeable {
         flusher = sync
                 ? new GroupCommitFlusher(commitLog::flush, dispatcher::dispatchConfirmed, config.syncFlushTimeout())
                 : new IntervalFlusher(commitLog::flush, config.flushIntervalCommitLog());
+        disk = new DiskSpaceGuard(config, layer);
         retention = new RetentionService(config, commitLog, queues, index, positions, dispatcher::dispatchedOffset,
-                layer, clock);
-        retention.checkDisk();
+                disk, clock);
+        disk.check();
         if (config.commitLogPrefill()) {
-            commitLog.startPrefill();
+            // The zeros count as appended bytes for the disk's sampling, and stop at the warning level; a chunk that
+            // finds no space makes the disk be sampled at once, before the records run past the window.
+            commitLog.startPrefill(bytes -> disk.refusal(bytes, false) == null,
+                    failure -> disk.noSpace(failure, "commit-log prefill", 0));
         }
         dispatcher.start();
         flusher.start();
@@ -171,8 +180,29 @@ public final class MessageStore implements Closeable {
         return appendBatchAsync(records, true);
     }
 
+    /**
+     * Appends one of the broker's own records (a due delayed message, a retry copy or dead-letter move, a
+     * transaction's decision or DONE record) like {@link #appendAsync}, except that while clients' appends are
+     * refused for lack of disk space it may use the first half of the reserve above
+     * {@code diskSpaceWarningLevelRatio} (see {@link DiskSpaceGuard}): refusing it would leave a message that
+     * was accepted nowhere. Above that it is refused with DISK_FULL too, and the caller retries later.
+     */
+    public CompletableFuture<AppendResult> appendReservedAsync(MessageRecord record) {
+        return appendBatchAsync(List.of(record), false, true);
+    }
+
+    /** Like {@link #appendBatchWrittenAsync}, for the broker's own records: may use the reserve (see {@link #appendReservedAsync}). */
+    public CompletableFuture<AppendResult> appendBatchReservedWrittenAsync(List<MessageRecord> records) {
+        return appendBatchWrittenAsync(records, true);
+    }
+
     private CompletableFuture<AppendResult> appendBatchAsync(List<MessageRecord> records, boolean callerCommits) {
-        CompletableFuture<AppendResult> written = appendBatchWrittenAsync(records);
+        return appendBatchAsync(records, callerCommits, false);
+    }
+
+    private CompletableFuture<AppendResult> appendBatchAsync(List<MessageRecord> records, boolean callerCommits,
+                                                             boolean reserved) {
+        CompletableFuture<AppendResult> written = appendBatchWrittenAsync(records, reserved);
         if (committer != null) {
             return written;
         }
@@ -202,6 +232,10 @@ public final class MessageStore implements Closeable {
      * their consume queue and the index) only once durable under SYNC_FLUSH, as any record.
      */
     public CompletableFuture<AppendResult> appendBatchWrittenAsync(List<MessageRecord> records) {
+        return appendBatchWrittenAsync(records, false);
+    }
+
+    private CompletableFuture<AppendResult> appendBatchWrittenAsync(List<MessageRecord> records, boolean reserved) {
         if (records.isEmpty()) {
             return CompletableFuture.completedFuture(new AppendResult(AppendStatus.PUT_OK, List.of(), null));
         }
@@ -232,17 +266,27 @@ public final class MessageStore implements Closeable {
             }
             IOException forceFailure = flusher.failure();
             if (forceFailure != null) {
-                return completed(AppendResult.failed(AppendStatus.IO_ERROR, "an earlier commit-log force failed ("
-                        + forceFailure.getMessage() + "); restart so that recovery verifies the log"));
+                // Final: after a failed fsync the kernel may have dropped the pages, and a later fsync may succeed
+                // all the same, so nothing after it could be promised durable. Recovery at the next start decides.
+                return completed(AppendResult.failed(DiskSpaceGuard.saysNoSpace(forceFailure) ? AppendStatus.DISK_FULL
+                        : AppendStatus.IO_ERROR, "nothing stored: an earlier commit-log force failed ("
+                        + forceFailure.getMessage() + "); restart the broker so that recovery verifies the log in "
+                        + config.commitLogDir() + "; " + disk.describe()));
             }
-            if (retention.diskFull()) {
-                return completed(AppendResult.failed(AppendStatus.DISK_FULL, retention.diskFullMessage()));
+            String refused = disk.refusal(batchBytes, reserved);
+            if (refused != null) {
+                return completed(AppendResult.failed(AppendStatus.DISK_FULL, refused));
             }
             placed = commitLog.append(encoded, clock.millis(), (record, where) -> dispatcher.submit(
                     new DispatchRequest(record.source().destination(), record.source().partition(), where.queueOffset(),
                             where.physicalOffset(), where.size(), record.source().tagHash(), where.storeTimestamp(),
                             record.source().messageId(), MessageRecord.splitKeys(record.source().keys()))));
         } catch (IOException e) {
+            // The commit log undid the partial write; nothing of the batch is stored.
+            String noSpace = disk.noSpace(e, "commit-log write to " + config.commitLogDir(), batchBytes);
+            if (noSpace != null) {
+                return completed(AppendResult.failed(AppendStatus.DISK_FULL, noSpace));
+            }
             LOG.error("commit-log append failed", e);
             return completed(AppendResult.failed(AppendStatus.IO_ERROR, "commit-log write failed: " + e));
         } finally {
@@ -286,7 +330,16 @@ public final class MessageStore implements Closeable {
                 return ok.withStatus(AppendStatus.FLUSH_DISK_TIMEOUT, "not forced within syncFlushTimeout "
                         + config.syncFlushTimeout() + " ms");
             }
-            return ok.withStatus(AppendStatus.IO_ERROR, "commit-log force failed: " + rootCause(cause));
+            // Written but not forced: the bytes may or may not be on disk, which is what FLUSH_DISK_TIMEOUT says
+            // (recovery at the next start decides). After a failed force the store takes no more appends until
+            // restart; otherwise the store was closing.
+            if (flusher.failure() == null) {
+                return ok.withStatus(AppendStatus.FLUSH_DISK_TIMEOUT, "written to " + config.commitLogDir()
+                        + " but not forced: " + rootCause(cause));
+            }
+            return ok.withStatus(AppendStatus.FLUSH_DISK_TIMEOUT, "written to " + config.commitLogDir()
+                    + " but the force failed (" + rootCause(cause) + "), so it may not be durable; no more sends "
+                    + "are taken until the broker restarts and recovery verifies the log; " + disk.describe());
         });
     }
 
@@ -440,9 +493,14 @@ public final class MessageStore implements Closeable {
         return retention.run(true);
     }
 
-    /** Re-reads disk usage (normally every {@code cleanResourceInterval}). */
+    /** Re-reads disk usage (also every {@code cleanResourceInterval}, and as appends use space). */
     public double checkDisk() {
-        return retention.checkDisk();
+        return disk.check();
+    }
+
+    /** Whether clients' appends are refused for lack of disk space (above {@code diskSpaceWarningLevelRatio}). */
+    public boolean diskFull() {
+        return disk.clientsRefused();
     }
 
     public RecoveryReport recoveryReport() {
@@ -487,10 +545,14 @@ public final class MessageStore implements Closeable {
     }
 
     private void checkpointQuietly() {
+        if (!checkpointBackoff.due()) {
+            return;
+        }
         try {
             checkpoint();
+            checkpointBackoff.succeeded();
         } catch (IOException | RuntimeException e) {
-            LOG.error("checkpoint failed", e);
+            checkpointBackoff.failed(e);
         }
     }
 

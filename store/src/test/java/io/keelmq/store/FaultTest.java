@@ -33,10 +33,10 @@ class FaultTest {
     void aFailedWriteIsReportedAndTheStoreCarriesOnWhenTheDiskRecovers() throws Exception {
         try (MessageStore store = MessageStore.open(Records.smallStore(dir), layer, clock)) {
             AppendResult before = store.append(Records.record("q", 0, "before", 100));
-            layer.failWrites("No space left on device");
+            layer.failWrites("Input/output error");
             AppendResult failed = store.append(Records.record("q", 0, "failed", 100));
-            assertEquals(AppendStatus.IO_ERROR, failed.status());
-            assertTrue(failed.error().contains("No space left on device"), failed.error());
+            assertEquals(AppendStatus.IO_ERROR, failed.status(), "not a lack of space (DiskFullTest has that)");
+            assertTrue(failed.error().contains("Input/output error"), failed.error());
             layer.failWrites(null);
             AppendResult after = store.append(Records.record("q", 0, "after", 100));
             assertEquals(AppendStatus.PUT_OK, after.status());
@@ -63,8 +63,9 @@ class FaultTest {
                 acknowledged.add(last);
                 assertTrue(i < 100_000, "appends never refused");
             }
-            assertEquals(AppendStatus.IO_ERROR, last.status());
-            assertTrue(last.error().contains("No space left on device"), last.error());
+            assertEquals(AppendStatus.DISK_FULL, last.status(), "nothing stored, for lack of space");
+            assertTrue(last.error().contains("No space left on device") && last.error().contains(dir.toString()),
+                    last.error());
             assertTrue(acknowledged.size() > 500, "the write buffer took " + acknowledged.size() + " appends");
             layer.failWrites(null);
             awaitDispatched(store);
@@ -82,7 +83,7 @@ class FaultTest {
         AppendResult durable = store.append(Records.record("q", 0, "durable", 100));
         layer.failForces("EIO on fsync");
         AppendResult failed = store.append(Records.record("q", 0, "unsure", 100));
-        assertEquals(AppendStatus.IO_ERROR, failed.status());
+        assertEquals(AppendStatus.FLUSH_DISK_TIMEOUT, failed.status(), "written, durability unknown");
         assertTrue(failed.error().contains("EIO on fsync"), failed.error());
         layer.failForces(null);
         // After an fsync error the kernel may have dropped dirty pages: keep refusing.

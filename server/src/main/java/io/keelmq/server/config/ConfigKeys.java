@@ -121,6 +121,9 @@ public final class ConfigKeys {
     public static final ConfigKey<Integer> MAX_IN_FLIGHT_SENDS = add(integer("maxInFlightSends", 4_096,
             range(1, Integer.MAX_VALUE), "sends waiting for their flush at most; a send finding none free is answered "
             + "BUSY at once"));
+    public static final ConfigKey<Long> SHUTDOWN_TIMEOUT_MILLIS = add(longKey("shutdownTimeoutMillis", 30_000L,
+            positive(), "ms a shutdown (SIGTERM) may take; what has not finished by then (say, with a full disk) is "
+            + "left to recovery at the next start, and the broker exits all the same"));
     public static final ConfigKey<Long> BROKER_SUSPEND_MAX_TIME_MILLIS = add(longKey("brokerSuspendMaxTimeMillis",
             15_000L, nonNegative(), "longest a PULL is held waiting for messages"));
     public static final ConfigKey<Long> SUSPEND_CURRENT_QUEUE_TIME_MILLIS = add(longKey(

@@ -52,7 +52,7 @@ public final class DelayedDelivery implements DueRecordHandler {
             LOG.error("delayed message at commit-log offset {} is unreadable and is dropped", commitLogOffset, e);
             return CompletableFuture.completedFuture(null);
         }
-        return store.appendAsync(due.record()).thenAccept(result -> {
+        return store.appendReservedAsync(due.record()).thenAccept(result -> {
             if (result.status() != AppendStatus.PUT_OK) {
                 throw new IllegalStateException("writing the due message " + due.record().messageId() + " to "
                         + due.destination() + " failed: " + result.status() + " " + result.error());

@@ -164,7 +164,7 @@ public final class DeadLetterQueues {
     private void store(MessageRecord record) throws IOException {
         AppendResult result;
         try {
-            result = store.appendAsync(record).get(STORE_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            result = store.appendReservedAsync(record).get(STORE_TIMEOUT_SECONDS, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted while storing to " + record.destination(), e);

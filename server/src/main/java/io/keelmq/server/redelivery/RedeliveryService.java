@@ -149,7 +149,7 @@ public final class RedeliveryService implements FailedDeliveries, AutoCloseable 
     private boolean store(MessageRecord record, Subscription subscription, long offset) throws IOException {
         AppendResult result;
         try {
-            result = store.appendAsync(record).get(STORE_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            result = store.appendReservedAsync(record).get(STORE_TIMEOUT_SECONDS, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return false;

@@ -15,6 +15,10 @@ import java.util.function.LongSupplier;
  *
  * <p>{@link #dispatched()} is called from the store's arrival notice, after the dispatched
  * offset has moved; waiters are registered under the same lock, so none is missed.
+ *
+ * <p>While the dispatcher's writes fail ({@link #stalled()}: a full disk, until space is freed) the gate lets every
+ * answer through at once: the message is durable, and will be visible once a retry works; holding the answer
+ * would leave the sender with no answer at all, which tells it nothing.
  */
 final class DispatchGate {
     private record Waiter(long endOffset, CompletableFuture<Void> visible) {
@@ -22,6 +26,8 @@ final class DispatchGate {
 
     private final LongSupplier dispatchedOffset;
     private final PriorityQueue<Waiter> waiting = new PriorityQueue<>((a, b) -> Long.compare(a.endOffset, b.endOffset));
+    /** The dispatcher's last try failed (under {@code this}). */
+    private boolean stalled;
 
     DispatchGate(LongSupplier dispatchedOffset) {
         this.dispatchedOffset = dispatchedOffset;
@@ -30,7 +36,7 @@ final class DispatchGate {
     /** Completes once the commit log up to {@code endOffset} is dispatched (at once if it is). */
     CompletableFuture<Void> whenDispatched(long endOffset) {
         synchronized (this) {
-            if (dispatchedOffset.getAsLong() < endOffset) {
+            if (!stalled && dispatchedOffset.getAsLong() < endOffset) {
                 CompletableFuture<Void> visible = new CompletableFuture<>();
                 waiting.add(new Waiter(endOffset, visible));
                 return visible;
@@ -43,8 +49,21 @@ final class DispatchGate {
     void dispatched() {
         List<CompletableFuture<Void>> ready = new ArrayList<>();
         synchronized (this) {
+            stalled = false;
             long offset = dispatchedOffset.getAsLong();
             while (!waiting.isEmpty() && waiting.peek().endOffset() <= offset) {
+                ready.add(waiting.poll().visible());
+            }
+        }
+        ready.forEach(visible -> visible.complete(null));
+    }
+
+    /** The dispatcher's writes fail: release every waiter, and let answers through until it moves on again. */
+    void stalled() {
+        List<CompletableFuture<Void>> ready = new ArrayList<>();
+        synchronized (this) {
+            stalled = true;
+            while (!waiting.isEmpty()) {
                 ready.add(waiting.poll().visible());
             }
         }

@@ -21,6 +21,7 @@ import io.keelmq.server.tx.HalfRecords;
 import io.keelmq.server.tx.Transaction;
 import io.keelmq.store.AppendResult;
 import io.keelmq.store.FlushDiskType;
+import io.keelmq.store.MessageArrivalListener;
 import io.keelmq.store.MessageRecord;
 import io.keelmq.store.MessageStore;
 import io.keelmq.store.StoredMessage;
@@ -49,7 +50,9 @@ import java.util.concurrent.TimeUnit;
  * is written when the append completes (after the group commit under SYNC_FLUSH; a transacted
  * send's half once written, see {@link io.keelmq.server.tx.TransactionService#commit}) and the
  * message is in its consume queue ({@link DispatchGate}), so no thread ever waits for a disk
- * flush, and a message whose send returned is visible to every consumer and browser.
+ * flush, and a message whose send returned is visible to every consumer and browser. (Except while
+ * the dispatcher cannot write, on a full disk: then a durable message is answered SEND_OK at once and
+ * becomes visible once a retry works, rather than leave its sender without an answer.)
  *
  * <p>Backpressure, never by blocking the caller: at most {@code maxInFlightSends} appends await
  * their flush, and a send that finds none free is answered BUSY at once; so is one that waited
@@ -95,7 +98,17 @@ public final class SendService {
         this.recent = new RecentAppends(store::dispatchedOffset);
         this.dispatchGate = new DispatchGate(store::dispatchedOffset);
         this.delay = new DeliveryDelay(config.get(ConfigKeys.MESSAGE_DELAY_LEVEL));
-        store.addArrivalListener((destination, partition, maxOffset) -> dispatchGate.dispatched());
+        store.addArrivalListener(new MessageArrivalListener() {
+            @Override
+            public void arrived(String destination, int partition, long maxQueueOffset) {
+                dispatchGate.dispatched();
+            }
+
+            @Override
+            public void dispatchFailing() {
+                dispatchGate.stalled();
+            }
+        });
     }
 
     /**

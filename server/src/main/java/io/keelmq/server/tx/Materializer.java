@@ -110,7 +110,7 @@ public final class Materializer {
 
     /** Appends one batch; the write has completed when this returns (it never waits for a force). */
     private AppendResult append(List<MessageRecord> batch) {
-        AppendResult result = store.appendBatchWrittenAsync(batch).join();
+        AppendResult result = store.appendBatchReservedWrittenAsync(batch).join();
         if (result.records().isEmpty()) {
             throw new IllegalStateException("a committed message could not be stored: " + result.status() + " "
                     + result.error());

@@ -98,7 +98,7 @@ public final class TransactionService implements RetentionFloor {
             if (halves.isEmpty()) {
                 return CompletableFuture.completedFuture(null);
             }
-            return store.appendBatchWrittenAsync(List.of(OpRecords.commit(tx.id(), halves, clock.millis())))
+            return store.appendBatchReservedWrittenAsync(List.of(OpRecords.commit(tx.id(), halves, clock.millis())))
                     .thenCompose(decision -> afterDecisionWritten(tx, halves, decision));
         });
     }
@@ -171,7 +171,7 @@ public final class TransactionService implements RetentionFloor {
         if (tx.halves().isEmpty()) {
             return;
         }
-        store.appendAsync(OpRecords.done(tx.id(), clock.millis())).whenComplete((result, failure) -> {
+        store.appendReservedAsync(OpRecords.done(tx.id(), clock.millis())).whenComplete((result, failure) -> {
             if (failure != null || result.records().isEmpty()) {
                 LOG.warn("DONE record of {} not written ({}); the next start checks its messages again", tx,
                         failure != null ? failure.toString() : result.status() + ": " + result.error());
@@ -199,7 +199,7 @@ public final class TransactionService implements RetentionFloor {
                 throw new IOException("cannot complete committed " + tx + " (commit record at offset "
                         + commit.physicalOffset() + "): " + e.getCause().getMessage(), e.getCause());
             }
-            AppendResult doneRecord = store.append(OpRecords.done(commit.txId(), clock.millis()));
+            AppendResult doneRecord = store.appendReservedAsync(OpRecords.done(commit.txId(), clock.millis())).join();
             if (doneRecord.records().isEmpty()) {
                 throw new IOException("cannot write the DONE record of " + tx + ": " + doneRecord.status() + " "
                         + doneRecord.error());

@@ -37,10 +37,19 @@ public final class BrokerProcess {
      * ({@code --key=value}), and waits for its ready line.
      */
     public static BrokerProcess start(Path dir, String name, String... extraArgs) throws Exception {
+        return start(dir, name, List.of(Main.class.getName()), extraArgs);
+    }
+
+    /**
+     * Like {@link #start(Path, String, String...)}, with another main class and its leading arguments (say,
+     * {@link SmallDiskMain} and a capacity) in place of {@code io.keelmq.server.Main}.
+     */
+    public static BrokerProcess start(Path dir, String name, List<String> main, String... extraArgs) throws Exception {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         List<String> command = new ArrayList<>(List.of(java, "-Xmx256m", "-XX:+UseSerialGC",
-                "-cp", System.getProperty("java.class.path"), Main.class.getName(),
-                "--listenPort=0", "--storePathRootDir=" + dir.resolve("data"),
+                "-cp", System.getProperty("java.class.path")));
+        command.addAll(main);
+        command.addAll(List.of("--listenPort=0", "--storePathRootDir=" + dir.resolve("data"),
                 "--mappedFileSizeCommitLog=4194304", "--maxMessageSize=1048576", "--maxHashSlotNum=10000",
                 "--maxIndexNum=40000", "--serverWorkerThreads=4", "--serverSelectorThreads=2"));
         command.addAll(Arrays.asList(extraArgs));
@@ -96,7 +105,7 @@ public final class BrokerProcess {
         process.waitFor(30, TimeUnit.SECONDS);
     }
 
-    /** SIGTERM: the clean shutdown; returns the exit code (143 = ran the hook and exited). */
+    /** SIGTERM: the clean shutdown; returns the exit code (0: finished within shutdownTimeoutMillis). */
     public int stop() throws InterruptedException {
         process.destroy();
         if (!process.waitFor(30, TimeUnit.SECONDS)) {

@@ -12,7 +12,7 @@ import io.keelmq.store.MessageStore;
 import io.keelmq.store.StoredMessage;
 import io.keelmq.store.TxState;
 import io.keelmq.store.io.ChannelFileLayer;
-import io.keelmq.store.io.FileLayer;
+import io.keelmq.store.io.ForwardingFileLayer;
 import io.keelmq.store.io.StoreFile;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -163,11 +163,14 @@ class TransactionFaultTest {
     }
 
     /** The real file system, with commit-log writes that fail on demand and a count of commit-log forces. */
-    private static final class FaultyLayer implements FileLayer {
-        private final FileLayer real = ChannelFileLayer.INSTANCE;
+    private static final class FaultyLayer extends ForwardingFileLayer {
         /** Commit-log writes still allowed before they fail; negative: never fail. */
         private final AtomicInteger writesLeft = new AtomicInteger(-1);
         final AtomicLong commitLogForces = new AtomicLong();
+
+        FaultyLayer() {
+            super(ChannelFileLayer.INSTANCE);
+        }
 
         void failCommitLogWritesAfter(int writes) {
             writesLeft.set(writes);
@@ -179,11 +182,11 @@ class TransactionFaultTest {
 
         @Override
         public StoreFile open(Path path) throws IOException {
-            StoreFile file = real.open(path);
+            StoreFile file = delegate.open(path);
             if (!isCommitLog(path)) {
                 return file;
             }
-            return new StoreFile() {
+            return new Forwarding(file) {
                 @Override
                 public void write(ByteBuffer src, long position) throws IOException {
                     if (writesLeft.get() >= 0 && writesLeft.getAndDecrement() <= 0) {
@@ -193,76 +196,11 @@ class TransactionFaultTest {
                 }
 
                 @Override
-                public int read(ByteBuffer dst, long position) throws IOException {
-                    return file.read(dst, position);
-                }
-
-                @Override
-                public long size() throws IOException {
-                    return file.size();
-                }
-
-                @Override
-                public void truncate(long size) throws IOException {
-                    file.truncate(size);
-                }
-
-                @Override
                 public void force() throws IOException {
                     commitLogForces.incrementAndGet();
                     file.force();
                 }
-
-                @Override
-                public void close() throws IOException {
-                    file.close();
-                }
             };
-        }
-
-        @Override
-        public List<Path> list(Path dir) throws IOException {
-            return real.list(dir);
-        }
-
-        @Override
-        public List<Path> listDirectories(Path dir) throws IOException {
-            return real.listDirectories(dir);
-        }
-
-        @Override
-        public boolean exists(Path path) {
-            return real.exists(path);
-        }
-
-        @Override
-        public void delete(Path path) throws IOException {
-            real.delete(path);
-        }
-
-        @Override
-        public void createDirectories(Path dir) throws IOException {
-            real.createDirectories(dir);
-        }
-
-        @Override
-        public byte[] readAll(Path path) throws IOException {
-            return real.readAll(path);
-        }
-
-        @Override
-        public void writeAtomically(Path path, byte[] content) throws IOException {
-            real.writeAtomically(path, content);
-        }
-
-        @Override
-        public long lastModified(Path path) throws IOException {
-            return real.lastModified(path);
-        }
-
-        @Override
-        public DiskSpace diskSpace(Path dir) throws IOException {
-            return real.diskSpace(dir);
         }
     }
 }

@@ -2,6 +2,7 @@ package io.keelmq.store.dispatch;
 
 import io.keelmq.store.MessageArrivalListener;
 import io.keelmq.store.index.MessageIndex;
+import io.keelmq.store.io.FailureBackoff;
 import io.keelmq.store.queue.ConsumeQueueTable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,7 +40,8 @@ public final class Dispatcher implements Runnable {
     private static final long IDLE_PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
     /** When the group-commit thread dispatches, this thread is only the fallback: no need to look often. */
     private static final long FALLBACK_PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
-    private static final long ERROR_PAUSE_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
+    /** While writes fail, the thread looks this often whether the growing pause of {@link #backoff} is over. */
+    private static final long BACKOFF_LOOK_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
 
     private final ConsumeQueueTable queues;
     private final MessageIndex index;
@@ -47,6 +49,8 @@ public final class Dispatcher implements Runnable {
     private final ConcurrentLinkedQueue<DispatchRequest> pending = new ConcurrentLinkedQueue<>();
     private final List<MessageArrivalListener> listeners = new CopyOnWriteArrayList<>();
     private final List<DispatchRequest> batch = new ArrayList<>(MAX_BATCH);
+    /** A full disk fails every write for as long as it lasts: retry with a growing pause, log the changes only. */
+    private final FailureBackoff backoff = new FailureBackoff("dispatch to consume queues and index", LOG, 200, 10_000);
     private volatile long dispatchedOffset;
     private volatile boolean running = true;
     private volatile boolean parked;
@@ -117,7 +121,8 @@ public final class Dispatcher implements Runnable {
         }
     }
 
-    private enum Step { DISPATCHED, NOTHING, FAILED }
+    /** FAILED: a write failed just now; BACKING_OFF: one failed before and its pause is not over. */
+    private enum Step { DISPATCHED, NOTHING, FAILED, BACKING_OFF }
 
     @Override
     public void run() {
@@ -142,11 +147,11 @@ public final class Dispatcher implements Runnable {
                     LockSupport.parkNanos(this, fallbackOnly ? FALLBACK_PARK_NANOS : IDLE_PARK_NANOS);
                 }
                 parked = false;
-            } else if (step == Step.FAILED) {
+            } else if (step == Step.FAILED || step == Step.BACKING_OFF) {
                 if (!running) {
                     break;              // the next start dispatches it again from the checkpoint
                 }
-                LockSupport.parkNanos(this, ERROR_PAUSE_NANOS);
+                LockSupport.parkNanos(this, BACKOFF_LOOK_NANOS);
             }
         }
     }
@@ -169,6 +174,9 @@ public final class Dispatcher implements Runnable {
 
     /** One batch (the one left by a failed write, or newly confirmed records); under {@code dispatching}. */
     private Step dispatchBatchIfAny() {
+        if (!backoff.due()) {
+            return Step.BACKING_OFF;    // whichever thread asks: the group commit must not retry on every force
+        }
         if (batch.isEmpty()) {
             takeConfirmed();
         }
@@ -179,15 +187,24 @@ public final class Dispatcher implements Runnable {
             Map<String, long[]> arrived = dispatchBatch();
             dispatchedOffset = batch.get(batch.size() - 1).endOffset();
             batch.clear();
+            backoff.succeeded();
             notifyArrivals(arrived);
             return Step.DISPATCHED;
         } catch (IOException | RuntimeException e) {
             // The batch stays: consumers do not see it until the write works. Writes
             // are positional by queue offset, so repeating part of one is harmless.
-            LOG.error("dispatch of the record at offset {} failed; retrying: {}",
-                    batch.get(0).physicalOffset(), e.toString());
+            backoff.failed(new IOException("the batch from commit-log offset " + batch.get(0).physicalOffset()
+                    + ": " + e, e));
+            for (MessageArrivalListener listener : listeners) {
+                listener.dispatchFailing();
+            }
             return Step.FAILED;
         }
+    }
+
+    /** Whether writes of consume queues or index are failing (their retries back off). */
+    public boolean failing() {
+        return backoff.failing();
     }
 
     private void takeConfirmed() {

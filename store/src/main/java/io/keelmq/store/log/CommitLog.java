@@ -31,7 +31,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * write path costs a memory copy. {@code committedOffset} is where the file's bytes end,
  * {@code writeOffset} where the appended ones do.
  *
- * <p>Once {@link #startPrefill() started}, a {@link SegmentPrefiller} keeps the active segment
+ * <p>Once {@link #startPrefill started}, a {@link SegmentPrefiller} keeps the active segment
  * written with zeros {@link #PREFILL_AHEAD} bytes ahead of the records, so that a force after an
  * append writes data only, not a grown file's metadata.
  */
@@ -53,6 +53,10 @@ public final class CommitLog implements Closeable {
     private volatile long writeOffset;
     private volatile long committedOffset;
     private volatile long flushedOffset;
+    /** A failed force of a segment by the prefiller: it covered record bytes too, so no later force proves them. */
+    private volatile IOException prefillForceFailure;
+    private volatile java.util.function.LongPredicate prefillMayUse = bytes -> true;
+    private volatile java.util.function.Consumer<IOException> prefillFailed = failure -> { };
     /** Store timestamps never go backwards, so a consume queue can be binary-searched by time. */
     private long lastStoreTimestamp;
 
@@ -314,9 +318,24 @@ public final class CommitLog implements Closeable {
         return segment;
     }
 
-    /** Starts keeping the active segment prefilled; {@link #close()} stops it. */
-    public void startPrefill() {
+    /**
+     * Starts keeping the active segment prefilled; {@link #close()} stops it.
+     *
+     * @param mayUse asked before each chunk of zeros with its size: false while the disk is too full for it, so
+     *               the zeros never take the space kept for consume queues, index and acknowledgements (records
+     *               written past the window extend the file themselves)
+     * @param failed told when a chunk could not be written or forced: the disk may be full before the records
+     *               need the space, so the caller can look at once
+     */
+    public void startPrefill(java.util.function.LongPredicate mayUse, java.util.function.Consumer<IOException> failed) {
+        this.prefillMayUse = mayUse;
+        this.prefillFailed = failed;
         prefiller.start();
+    }
+
+    /** The prefiller could not write or force its zeros. */
+    void prefillFailed(IOException failure) {
+        prefillFailed.accept(failure);
     }
 
     /**
@@ -336,7 +355,7 @@ public final class CommitLog implements Closeable {
             long from = Math.max(segment.prefilledTo(), segment.writePosition());
             long to = Math.min(Math.min(segment.capacity, (long) segment.writePosition() + PREFILL_AHEAD),
                     from + zeros.capacity());
-            if (from >= to) {
+            if (from >= to || !prefillMayUse.test(to - from)) {
                 return null;
             }
             zeros.clear().limit((int) (to - from));
@@ -351,7 +370,15 @@ public final class CommitLog implements Closeable {
     /** Forces a segment the prefiller wrote to, unless it is no longer part of the log. */
     void forcePrefilled(Segment segment) throws IOException {
         if (segments.get(segment.baseOffset) == segment) {
-            segment.file.force();
+            try {
+                segment.file.force();
+            } catch (IOException e) {
+                // An fsync of the segment covers the records written before the zeros: after it failed the kernel
+                // may have dropped their pages, and the next force may succeed all the same. So it fails the log's
+                // next force too, which makes the failure final (see GroupCommitFlusher).
+                prefillForceFailure = e;
+                throw e;
+            }
         }
     }
 
@@ -418,6 +445,11 @@ public final class CommitLog implements Closeable {
 
     /** Forces every segment holding bytes between the flushed offset and {@code target}. */
     private void forceUpTo(long target) throws IOException {
+        IOException earlier = prefillForceFailure;
+        if (earlier != null) {
+            throw new IOException("an earlier force of the commit log (by the prefill) failed: " + earlier.getMessage(),
+                    earlier);
+        }
         if (target <= flushedOffset) {
             return;
         }

@@ -70,6 +70,9 @@ final class SegmentPrefiller implements Runnable {
                 }
                 LockSupport.parkNanos(this, IDLE_PARK_NANOS);
             } catch (IOException | RuntimeException e) {
+                if (e instanceof IOException io) {
+                    log.prefillFailed(io);
+                }
                 if (!failing) {
                     // Appends carry on and extend the file themselves; only their forces are slower.
                     LOG.warn("commit-log prefill failed (appends continue without it): {}", e.toString());

@@ -2,7 +2,6 @@ package io.keelmq.store.retention;
 
 import io.keelmq.store.StoreConfig;
 import io.keelmq.store.index.MessageIndex;
-import io.keelmq.store.io.FileLayer;
 import io.keelmq.store.log.CommitLog;
 import io.keelmq.store.position.PartitionPosition;
 import io.keelmq.store.position.SubscriptionPositions;
@@ -27,7 +26,7 @@ import java.util.function.LongSupplier;
  * transactions) and the dispatcher. Deletion runs at the {@code deleteWhen} hour, or at
  * once when disk usage is above {@code diskMaxUsedSpaceRatio}; disk pressure never
  * relaxes the two conditions, so stored data that is still needed is never dropped to
- * make room. Above {@code diskSpaceWarningLevelRatio} the store refuses appends instead.
+ * make room. Above {@code diskSpaceWarningLevelRatio} the store refuses appends instead ({@link DiskSpaceGuard}).
  */
 public final class RetentionService {
     private static final Logger LOG = LoggerFactory.getLogger(RetentionService.class);
@@ -39,14 +38,15 @@ public final class RetentionService {
     private final MessageIndex index;
     private final SubscriptionPositions positions;
     private final LongSupplier dispatchedOffset;
-    private final FileLayer layer;
+    private final DiskSpaceGuard disk;
     private final Clock clock;
     private final List<RetentionFloor> floors = new CopyOnWriteArrayList<>();
-    private volatile double usedRatio;
-    private volatile boolean diskFull;
+    /** What was last logged, so that a lasting state is logged once (runs are serialised by the store's scheduler). */
+    private boolean pressureLogged;
+    private String keptLogged;
 
     public RetentionService(StoreConfig config, CommitLog commitLog, ConsumeQueueTable queues, MessageIndex index,
-                            SubscriptionPositions positions, LongSupplier dispatchedOffset, FileLayer layer,
+                            SubscriptionPositions positions, LongSupplier dispatchedOffset, DiskSpaceGuard disk,
                             Clock clock) {
         this.config = config;
         this.commitLog = commitLog;
@@ -54,7 +54,7 @@ public final class RetentionService {
         this.index = index;
         this.positions = positions;
         this.dispatchedOffset = dispatchedOffset;
-        this.layer = layer;
+        this.disk = disk;
         this.clock = clock;
     }
 
@@ -66,41 +66,6 @@ public final class RetentionService {
     public record Outcome(int segmentsDeleted, long commitLogMinOffset, long floor, String keptBecause) {
     }
 
-    /** Refreshes disk usage; appends are refused while it is above the warning level. */
-    public double checkDisk() {
-        try {
-            usedRatio = layer.diskSpace(config.storePathRootDir()).usedRatio();
-        } catch (IOException e) {
-            LOG.warn("cannot read disk usage of {}: {}", config.storePathRootDir(), e.toString());
-            return usedRatio;
-        }
-        boolean full = usedRatio > config.diskSpaceWarningLevelRatio();
-        if (full != diskFull) {
-            if (full) {
-                LOG.error("disk usage {}% of {} is above diskSpaceWarningLevelRatio {}%: refusing appends",
-                        percent(usedRatio), config.storePathRootDir(), percent(config.diskSpaceWarningLevelRatio()));
-            } else {
-                LOG.info("disk usage {}% is below diskSpaceWarningLevelRatio again: accepting appends", percent(usedRatio));
-            }
-        }
-        diskFull = full;
-        return usedRatio;
-    }
-
-    public boolean diskFull() {
-        return diskFull;
-    }
-
-    public double usedRatio() {
-        return usedRatio;
-    }
-
-    /** Why appends are refused, naming the setting. */
-    public String diskFullMessage() {
-        return "disk usage " + percent(usedRatio) + "% of " + config.storePathRootDir()
-                + " is above diskSpaceWarningLevelRatio " + percent(config.diskSpaceWarningLevelRatio()) + "%";
-    }
-
     private static long percent(double ratio) {
         return Math.round(ratio * 100);
     }
@@ -110,13 +75,16 @@ public final class RetentionService {
      * hour, the disk is above {@code diskMaxUsedSpaceRatio}, or {@code now} is true.
      */
     public Outcome run(boolean now) throws IOException {
-        double used = checkDisk();
+        double used = disk.check();
         boolean pressure = used > config.diskMaxUsedSpaceRatio();
         boolean hour = ZonedDateTime.now(clock).getHour() == config.deleteWhen();
         if (!now && !pressure && !hour) {
+            pressureLogged = false;
+            keptLogged = null;
             return new Outcome(0, commitLog.minOffset(), -1, "not the deleteWhen hour and no disk pressure");
         }
-        if (pressure) {
+        if (pressure && !pressureLogged) {
+            // Once per episode: a disk that stays full for hours would otherwise log this every run.
             LOG.warn("disk usage {}% is above diskMaxUsedSpaceRatio {}%: deleting what retention allows",
                     percent(used), percent(config.diskMaxUsedSpaceRatio()));
         }
@@ -143,9 +111,16 @@ public final class RetentionService {
                 index.deleteBelow(commitLog.minOffset());
             }
         }
-        if (pressure && deleted == 0) {
-            LOG.warn("disk usage is high but nothing can be deleted: {}", kept);
+        if (kept == null && deleted == 0) {
+            kept = "no segment is sealed yet (the active one is never deleted)";
         }
+        if (pressure && deleted == 0 && !kept.equals(keptLogged)) {
+            LOG.warn("disk usage is high but nothing can be deleted: {}", kept);
+            keptLogged = kept;
+        } else if (deleted > 0) {
+            keptLogged = null;
+        }
+        pressureLogged = pressure;
         return new Outcome(deleted, commitLog.minOffset(), floor, kept);
     }
 

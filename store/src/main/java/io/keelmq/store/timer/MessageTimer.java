@@ -1,6 +1,7 @@
 package io.keelmq.store.timer;
 
 import io.keelmq.store.MessageStore;
+import io.keelmq.store.io.FailureBackoff;
 import io.keelmq.store.io.FileLayer;
 import io.keelmq.store.queue.ConsumeQueue;
 import io.keelmq.store.queue.ConsumeQueueEntry;
@@ -39,7 +40,10 @@ public final class MessageTimer implements Closeable {
     private static final int ENQUEUE_BATCH = 1024;
     private static final int MAX_IN_FLIGHT = 8192;
     private static final long MAX_WAIT_MILLIS = 200;
-    private static final long RETRY_BACKOFF_MILLIS = 1_000;
+    /** A full disk can fail steps and deliveries for hours: retry with a growing pause, log the changes only. */
+    private final FailureBackoff stepBackoff = new FailureBackoff("delay timer step", LOG, 1_000, 30_000);
+    private final FailureBackoff deliveryBackoff = new FailureBackoff("delivery of due delayed messages", LOG, 1_000,
+            30_000);
     private static final long LIVE_RANGE_REFRESH_MILLIS = 10_000;
 
     private final MessageStore store;
@@ -164,9 +168,9 @@ public final class MessageTimer implements Closeable {
             long waitMillis;
             try {
                 waitMillis = step();
+                stepBackoff.succeeded();
             } catch (IOException | RuntimeException e) {
-                LOG.error("timer step failed; retrying in {} ms", RETRY_BACKOFF_MILLIS, e);
-                waitMillis = RETRY_BACKOFF_MILLIS;
+                waitMillis = TimeUnit.NANOSECONDS.toMillis(stepBackoff.failed(e));
             }
             synchronized (signal) {
                 if (!signalled && running && waitMillis > 0) {
@@ -300,12 +304,15 @@ public final class MessageTimer implements Closeable {
     private boolean awaitDeliveries() {
         List<OpenSlot.Due> failed = open.awaitDeliveries();
         if (failed.isEmpty()) {
+            deliveryBackoff.succeeded();
             return true;
         }
         for (OpenSlot.Due due : failed) {
             open.add(new OpenSlot.Due(due.dueMillis(), due.commitLogOffset(), due.size(), true));
         }
-        retryNotBefore = clock.millis() + RETRY_BACKOFF_MILLIS;
+        long pause = deliveryBackoff.failed(new IOException(failed.size() + " deliveries failed, the first at "
+                + "commit-log offset " + failed.get(0).commitLogOffset() + ": " + open.lastFailure(), open.lastFailure()));
+        retryNotBefore = clock.millis() + TimeUnit.NANOSECONDS.toMillis(pause);
         return false;
     }
 

@@ -31,6 +31,7 @@ final class OpenSlot {
     private final List<TimerEntry> rolled = new ArrayList<>();
     private long delivered;
     private boolean hadFailures;
+    private Throwable lastFailure;
     private boolean heldEntries;
 
     OpenSlot(long slotMillis) {
@@ -84,14 +85,21 @@ final class OpenSlot {
                 each.delivery().join();
                 delivered++;
             } catch (CompletionException | java.util.concurrent.CancellationException e) {
-                LOG.warn("delivery of the delayed record at commit-log offset {} failed, retrying: {}",
-                        each.due().commitLogOffset(), e.getCause() == null ? e : e.getCause());
+                // Per record at debug only: the timer logs the failing deliveries once (a full disk fails them all).
+                lastFailure = e.getCause() == null ? e : e.getCause();
+                LOG.debug("delivery of the delayed record at commit-log offset {} failed, retrying: {}",
+                        each.due().commitLogOffset(), lastFailure.toString());
                 failed.add(each.due());
             }
         }
         inFlight.clear();
         hadFailures |= !failed.isEmpty();
         return failed;
+    }
+
+    /** Why the last failed delivery failed, or null. */
+    Throwable lastFailure() {
+        return lastFailure;
     }
 
     long deliveredCount() {

@@ -25,7 +25,9 @@ import java.util.function.LongSupplier;
  * dead and fails every call, like the process that was running on it.
  *
  * <p>It can also report a chosen disk usage, fail writes or forces, and hold forces at a
- * gate, so tests can see what the store answers before a force has happened.
+ * gate, so tests can see what the store answers before a force has happened. With a
+ * {@link #capacity(long) capacity} it is a small file system: usage is what its files hold plus what
+ * {@link #othersUse(long) others} use, and a write that would need more fails with "No space left on device".
  */
 public final class SimulatedFileLayer implements FileLayer {
 
@@ -43,6 +45,13 @@ public final class SimulatedFileLayer implements FileLayer {
     private volatile String failWrites;
     private volatile String failForces;
     private volatile Semaphore forceGate;
+    private volatile Path failWritesUnder;
+    private volatile long capacity;
+    private volatile long othersUse;
+    private final AtomicLong noSpaceFailures = new AtomicLong();
+    private final AtomicLong failedWrites = new AtomicLong();
+    /** Serialises the space check of growing writes, so two writes cannot both take the last free bytes. */
+    private final Object space = new Object();
 
     public SimulatedFileLayer() {
         this(System::currentTimeMillis);
@@ -141,6 +150,8 @@ public final class SimulatedFileLayer implements FileLayer {
             files.forEach((path, file) -> survivor.files.put(path, file.afterPowerLoss()));
             survivor.directories.addAll(directories);
             survivor.usedRatio = usedRatio;
+            survivor.capacity = capacity;
+            survivor.othersUse = othersUse;
         } finally {
             machine.writeLock().unlock();
         }
@@ -158,6 +169,52 @@ public final class SimulatedFileLayer implements FileLayer {
     /** Makes every data-file write fail with an I/O error carrying {@code message} (null: stop failing). */
     public void failWrites(String message) {
         this.failWrites = message;
+    }
+
+    /** Like {@link #failWrites(String)}, for files under {@code dir} only. */
+    public void failWrites(String message, Path dir) {
+        this.failWritesUnder = message == null ? null : key(dir);
+        this.failWrites = message;
+    }
+
+    /** A file system of {@code bytes}: writes beyond it fail with ENOSPC, and usage is measured (0: unlimited). */
+    public void capacity(long bytes) {
+        this.capacity = bytes;
+    }
+
+    /** Bytes of the file system used by others (another program filling the disk between two samples). */
+    public void othersUse(long bytes) {
+        this.othersUse = bytes;
+    }
+
+    /** Writes refused with "No space left on device" so far. */
+    public long noSpaceFailures() {
+        return noSpaceFailures.get();
+    }
+
+    /** Writes failed by {@link #failWrites} so far. */
+    public long failedWrites() {
+        return failedWrites.get();
+    }
+
+    /** Bytes the files of this layer hold (their live images). */
+    public long usedBytes() {
+        long used = 0;
+        for (MemFile file : files.values()) {
+            synchronized (file) {
+                used += file.liveLength;
+            }
+        }
+        return used;
+    }
+
+    /** With a capacity: throws ENOSPC unless {@code growth} more bytes fit; call under {@link #space}. */
+    private void needSpace(long growth) throws IOException {
+        long limit = capacity;
+        if (limit > 0 && growth > 0 && usedBytes() + othersUse + growth > limit) {
+            noSpaceFailures.incrementAndGet();
+            throw new IOException("No space left on device");
+        }
     }
 
     public void failForces(String message) {
@@ -293,10 +350,19 @@ public final class SimulatedFileLayer implements FileLayer {
             public void write(ByteBuffer src, long position) throws IOException {
                 whileOpen(() -> {
                     String failure = failWrites;
-                    if (failure != null) {
+                    Path under = failWritesUnder;
+                    if (failure != null && (under == null || key.startsWith(under))) {
+                        failedWrites.incrementAndGet();
                         throw new IOException(failure);
                     }
-                    file.write(src, position, clock.getAsLong());
+                    synchronized (space) {
+                        long growth;
+                        synchronized (file) {
+                            growth = position + src.remaining() - file.liveLength;
+                        }
+                        needSpace(growth);
+                        file.write(src, position, clock.getAsLong());
+                    }
                     writesByDirectory.computeIfAbsent(key.getParent(), d -> new AtomicLong()).incrementAndGet();
                     return null;
                 });
@@ -418,6 +484,9 @@ public final class SimulatedFileLayer implements FileLayer {
     public void writeAtomically(Path path, byte[] content) throws IOException {
         whileOn(() -> {
             // The real layer forces before and after the rename, so the new content is durable.
+            synchronized (space) {
+                needSpace(content.length);  // the temporary file exists next to the old one until the rename
+            }
             MemFile replacement = new MemFile();
             replacement.write(ByteBuffer.wrap(content), 0, clock.getAsLong());
             replacement.force();
@@ -443,6 +512,10 @@ public final class SimulatedFileLayer implements FileLayer {
     @Override
     public DiskSpace diskSpace(Path dir) throws IOException {
         return whileOn(() -> {
+            long limit = capacity;
+            if (limit > 0) {
+                return new DiskSpace(Math.max(0, limit - usedBytes() - othersUse), limit);
+            }
             long total = 100L << 30;
             return new DiskSpace(Math.round(total * (1 - usedRatio)), total);
         });
