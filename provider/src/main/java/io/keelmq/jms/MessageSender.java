@@ -26,6 +26,9 @@ import jakarta.jms.MessageFormatException;
  * <p>A PERSISTENT send waits for the broker's answer; a NON_PERSISTENT one is written oneway and completes when it
  * is written, the lower reliability the spec allows for it (7.3). The disableMessageID hint is not taken: the broker
  * indexes messages by id and drops the duplicate of a retried send by it, so every message carries one.
+ *
+ * <p>Each send gives the message a new id (spec 3.4.3), except the resend of a message object whose previous send
+ * was answered with a status other than SEND_OK: that keeps its id and goes as a retry ({@link UnconfirmedSends}).
  */
 final class MessageSender {
     private final KeelSession session;
@@ -52,27 +55,39 @@ final class MessageSender {
             throw new ConnectionFailedException("the connection to the broker is closed", null);
         }
         KeelDestination target = KeelDestination.of(destination);
-        stamp(message, target, params);
-        byte[] encoded;
+        String reusedId = UnconfirmedSends.idToReuse(message, target);
+        stamp(message, target, params, reusedId != null ? reusedId : connection.nextMessageId());
+        byte[] encoded = encode(message);
+        if (reusedId != null && !UnconfirmedSends.unchanged(message, encoded)) {
+            // The application reused the object for another message: a new one, which must not be dropped.
+            reusedId = null;
+            message.setJMSMessageID(connection.nextMessageId());
+            encoded = encode(message);
+        }
+        // A resend of an unconfirmed message goes as a retry: the broker drops it if the first one was stored.
+        SendRequest request = new SendRequest(session.sessionId(), producerId, encoded,
+                params.deliveryMode() == DeliveryMode.NON_PERSISTENT, reusedId != null, options.getSendMsgTimeout());
+        if (listener == null) {
+            finish(message, target, request, sendWithRetries(request));
+        } else {
+            CompletionQueue.Entry entry = session.completions().add(message, listener);
+            provider.send(request, new AsyncAttempt(request, message, target, entry,
+                    options.getRetryTimesWhenSendAsyncFailed(), 1));
+        }
+    }
+
+    private static byte[] encode(Message message) throws JMSException {
         try {
-            encoded = WireMessageCodec.encode(WireConverter.toWire(message));
+            return WireMessageCodec.encode(WireConverter.toWire(message));
         } catch (IllegalArgumentException e) {
             MessageFormatException mfe = new MessageFormatException("message cannot be encoded: " + e.getMessage());
             mfe.initCause(e);
             throw mfe;
         }
-        SendRequest request = new SendRequest(session.sessionId(), producerId, encoded,
-                params.deliveryMode() == DeliveryMode.NON_PERSISTENT, false, options.getSendMsgTimeout());
-        if (listener == null) {
-            finish(message, sendWithRetries(request));
-        } else {
-            CompletionQueue.Entry entry = session.completions().add(message, listener);
-            provider.send(request, new AsyncAttempt(request, message, entry,
-                    options.getRetryTimesWhenSendAsyncFailed(), 1));
-        }
     }
 
-    private void stamp(Message message, KeelDestination target, SendParams params) throws JMSException {
+    private void stamp(Message message, KeelDestination target, SendParams params, String messageId)
+            throws JMSException {
         long now = System.currentTimeMillis();
         message.setJMSDestination(target);
         message.setJMSDeliveryMode(params.deliveryMode());
@@ -80,7 +95,7 @@ final class MessageSender {
         message.setJMSTimestamp(params.disableTimestamp() ? 0 : now);
         message.setJMSExpiration(params.timeToLive() > 0 ? now + params.timeToLive() : 0);
         message.setJMSDeliveryTime(now + params.deliveryDelay());
-        message.setJMSMessageID(connection.nextMessageId());
+        message.setJMSMessageID(messageId);
         if (message instanceof KeelMessage keel) {
             keel.onSend();
         }
@@ -124,8 +139,12 @@ final class MessageSender {
         }
     }
 
-    /** Records the broker's status on the message and throws for a status other than SEND_OK (if configured). */
-    private void finish(Message message, SendResult result) throws JMSException {
+    /**
+     * Records the broker's status on the message and throws for a status other than SEND_OK (if configured). Such a
+     * message, sent again unchanged, keeps its id ({@link UnconfirmedSends}); one answered SEND_OK gets a new one.
+     */
+    private void finish(Message message, KeelDestination target, SendRequest request, SendResult result)
+            throws JMSException {
         if (!result.isConfirmed()) {
             return;
         }
@@ -134,6 +153,11 @@ final class MessageSender {
             status = SendStatus.valueOf(result.status());
         } catch (IllegalArgumentException e) {
             throw new JMSException("the broker answered SEND with the unknown status '" + result.status() + "'");
+        }
+        if (status == SendStatus.SEND_OK) {
+            UnconfirmedSends.confirmed(message);
+        } else {
+            UnconfirmedSends.unconfirmed(message, message.getJMSMessageID(), target, request.encodedMessage());
         }
         try {
             if (message instanceof KeelMessage keel) {
@@ -153,14 +177,16 @@ final class MessageSender {
     private final class AsyncAttempt implements SendCallback {
         private final SendRequest request;
         private final Message message;
+        private final KeelDestination target;
         private final CompletionQueue.Entry entry;
         private final int retriesLeft;
         private final int attempt;
 
-        AsyncAttempt(SendRequest request, Message message, CompletionQueue.Entry entry, int retriesLeft,
-                     int attempt) {
+        AsyncAttempt(SendRequest request, Message message, KeelDestination target, CompletionQueue.Entry entry,
+                     int retriesLeft, int attempt) {
             this.request = request;
             this.message = message;
+            this.target = target;
             this.entry = entry;
             this.retriesLeft = retriesLeft;
             this.attempt = attempt;
@@ -169,7 +195,7 @@ final class MessageSender {
         @Override
         public void onSuccess(SendResult result) {
             try {
-                finish(message, result);
+                finish(message, target, request, result);
                 session.completions().complete(entry, null);
             } catch (JMSException e) {
                 session.completions().complete(entry, e);
@@ -183,7 +209,7 @@ final class MessageSender {
                 return;
             }
             SendRequest retry = request.asRetry();
-            AsyncAttempt next = new AsyncAttempt(retry, message, entry, retriesLeft - 1, attempt + 1);
+            AsyncAttempt next = new AsyncAttempt(retry, message, target, entry, retriesLeft - 1, attempt + 1);
             long delay = failure instanceof BrokerBusyException ? backoffMillis(attempt) : 0;
             if (!connection.schedule(() -> provider.send(retry, next), delay)) {
                 session.completions().complete(entry, failure);
