@@ -29,8 +29,8 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.Deque;
+import java.util.Enumeration;
 import java.util.List;
 import java.util.stream.Stream;
 
@@ -38,6 +38,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Issue 20: a send answered FLUSH_DISK_TIMEOUT (written, not known to be durable) and the application sending the
@@ -117,6 +118,37 @@ class ResendAfterFlushDiskTimeoutJmsTest {
     }
 
     /**
+     * A force that fails: the send is answered FLUSH_DISK_TIMEOUT and the broker takes no more sends until it is
+     * restarted; a resend meanwhile gets that answer again and stores nothing. The restarted broker recovers the
+     * message from the log (no clean-shutdown marker after a failed force) and drops the resend.
+     */
+    @Test
+    void aResendAfterAFailedForceAndARestartIsDropped() throws Exception {
+        Path data = dir.resolve("data");
+        Broker broker = start(data, gate);
+        Session first = session(broker);
+        Queue orders = first.createQueue("orders");
+        MessageProducer producer = first.createProducer(orders);
+        TextMessage message = first.createTextMessage("order 4");
+        gate.failForces(true);
+        SendStatusException e = assertThrows(SendStatusException.class, () -> producer.send(message));
+        assertEquals(SendStatus.FLUSH_DISK_TIMEOUT, e.getStatus());
+        SendStatusException again = assertThrows(SendStatusException.class, () -> producer.send(message));
+        assertEquals(SendStatus.FLUSH_DISK_TIMEOUT, again.getStatus(), "the first send's answer, nothing stored");
+        JMSException refused = assertThrows(JMSException.class,
+                () -> producer.send(first.createTextMessage("another")));
+        assertTrue(refused.getMessage().contains("restart"), "a failed force is final: " + refused);
+        open.remove(broker);
+        broker.close();
+        gate.failForces(false);
+
+        Session second = session(start(data, gate));
+        assertEquals(List.of(e.getMessageId()), browse(second, orders), "recovery kept the message");
+        second.createProducer(orders).send(message);
+        assertReceivedOnce(second, orders, e.getMessageId(), "order 4");
+    }
+
+    /**
      * Without a restart (a force that came late, not one that failed): a resend while the first is still not
      * forced gets its answer again, and once it is forced and visible, SEND_OK; one copy either way.
      */
@@ -150,8 +182,9 @@ class ResendAfterFlushDiskTimeoutJmsTest {
     private static List<String> browse(Session session, Queue queue) throws JMSException {
         List<String> ids = new ArrayList<>();
         QueueBrowser browser = session.createBrowser(queue);
-        for (Object message : Collections.list(browser.getEnumeration())) {
-            ids.add(((Message) message).getJMSMessageID());
+        Enumeration<?> messages = browser.getEnumeration();
+        while (messages.hasMoreElements()) {
+            ids.add(((Message) messages.nextElement()).getJMSMessageID());
         }
         browser.close();
         return ids;

@@ -12,10 +12,11 @@ import java.nio.file.Path;
  * The real files, with a gate before every force of a commit-log segment: while the gate is closed a force waits,
  * so a send's bytes are written but not forced, and under SYNC_FLUSH it is answered FLUSH_DISK_TIMEOUT once
  * {@code syncFlushTimeout} passes (a disk too slow to force in time). Releasing lets the waiting forces
- * finish.
+ * finish. Or the forces fail, each after its bytes were written (a disk that reports an I/O error at writeback).
  */
 public final class ForceGateLayer extends ForwardingFileLayer {
     private boolean closed;
+    private boolean failing;
 
     public ForceGateLayer() {
         super(ChannelFileLayer.INSTANCE);
@@ -28,6 +29,11 @@ public final class ForceGateLayer extends ForwardingFileLayer {
     public synchronized void releaseForces() {
         closed = false;
         notifyAll();
+    }
+
+    /** From now on every force of a commit-log segment fails, or, with {@code false}, works again. */
+    public synchronized void failForces(boolean fail) {
+        failing = fail;
     }
 
     private synchronized void pass() throws IOException {
@@ -43,6 +49,9 @@ public final class ForceGateLayer extends ForwardingFileLayer {
                 Thread.currentThread().interrupt();
                 throw new InterruptedIOException("interrupted at the force gate");
             }
+        }
+        if (failing) {
+            throw new IOException("Input/output error (a force failure the test asked for)");
         }
     }
 
