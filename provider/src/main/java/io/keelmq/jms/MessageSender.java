@@ -43,24 +43,7 @@ final class MessageSender {
     /** @param listener null for a synchronous send */
     void send(long producerId, Destination destination, Message message, SendParams params,
               CompletionListener listener) throws JMSException {
-        if (message == null) {
-            throw new MessageFormatException("the message to send is null");
-        }
-        if (provider.isClosed()) {
-            // Thrown here rather than reported to a CompletionListener: the send never started (spec 7.3.3).
-            connection.throwIfFailed();
-            throw new ConnectionFailedException("the connection to the broker is closed", null);
-        }
-        KeelDestination target = KeelDestination.of(destination);
-        stamp(message, target, params);
-        byte[] encoded;
-        try {
-            encoded = WireMessageCodec.encode(WireConverter.toWire(message));
-        } catch (IllegalArgumentException e) {
-            MessageFormatException mfe = new MessageFormatException("message cannot be encoded: " + e.getMessage());
-            mfe.initCause(e);
-            throw mfe;
-        }
+        byte[] encoded = prepareToSend(message, destination, params);
         SendRequest request = new SendRequest(session.sessionId(), producerId, encoded,
                 params.deliveryMode() == DeliveryMode.NON_PERSISTENT, false, options.getSendMsgTimeout());
         if (listener == null) {
@@ -69,6 +52,29 @@ final class MessageSender {
             CompletionQueue.Entry entry = session.completions().add(message, listener);
             provider.send(request, new AsyncAttempt(request, message, entry,
                     options.getRetryTimesWhenSendAsyncFailed(), 1));
+        }
+    }
+
+    /**
+     * Checks the message and the connection, stamps the send-time headers and encodes the message once (a retry
+     * resends exactly these bytes). Shared with {@link KeelTransactionalProducer}.
+     */
+    byte[] prepareToSend(Message message, Destination destination, SendParams params) throws JMSException {
+        if (message == null) {
+            throw new MessageFormatException("the message to send is null");
+        }
+        if (provider.isClosed()) {
+            // Thrown here rather than reported to a CompletionListener: the send never started (spec 7.3.3).
+            connection.throwIfFailed();
+            throw new ConnectionFailedException("the connection to the broker is closed", null);
+        }
+        stamp(message, KeelDestination.of(destination), params);
+        try {
+            return WireMessageCodec.encode(WireConverter.toWire(message));
+        } catch (IllegalArgumentException e) {
+            MessageFormatException mfe = new MessageFormatException("message cannot be encoded: " + e.getMessage());
+            mfe.initCause(e);
+            throw mfe;
         }
     }
 
