@@ -10,6 +10,7 @@ import io.keelmq.server.tx.ProducerTransactions;
 import io.keelmq.server.tx.TxOutcome;
 
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 
 /**
@@ -41,18 +42,21 @@ final class TransactionRequests {
             throw Headers.malformed(request, e.getMessage() + " (or UNKNOWN)");
         }
         String by = Headers.bool(request, "fromCheck") ? "check-back answer" : "producer";
-        transactions.decide(txId, outcome, by + " on " + connection).whenComplete((decided, failure) ->
-                connection.requests().execute(() -> {
-                    if (failure == null) {
-                        connection.respond(request, Map.of("outcome", decided.name()), null);
-                        return;
-                    }
-                    Throwable cause = failure instanceof CompletionException && failure.getCause() != null
-                            ? failure.getCause() : failure;
-                    connection.fail(request, cause instanceof RequestException known ? known
-                            : new RequestException(ErrorCode.INTERNAL, "END_TRANSACTION failed in the broker: "
-                            + cause, cause));
-                }));
+        answerOutcome(connection, request, transactions.decide(txId, outcome, by + " on " + connection));
+    }
+
+    /** Answers {@code request} with header {@code outcome} once the decision is made, in order on the connection. */
+    static void answerOutcome(Connection connection, Frame request, CompletableFuture<TxOutcome> decision) {
+        decision.whenComplete((decided, failure) -> connection.requests().execute(() -> {
+            if (failure == null) {
+                connection.respond(request, Map.of("outcome", decided.name()), null);
+                return;
+            }
+            Throwable cause = failure instanceof CompletionException && failure.getCause() != null
+                    ? failure.getCause() : failure;
+            connection.fail(request, cause instanceof RequestException known ? known
+                    : new RequestException(ErrorCode.INTERNAL, "the decision failed in the broker: " + cause, cause));
+        }));
     }
 
     static void checkTransaction(Connection connection, Frame request) {
