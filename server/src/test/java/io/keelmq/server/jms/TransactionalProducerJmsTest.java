@@ -49,7 +49,8 @@ class TransactionalProducerJmsTest extends JmsTestBase {
     @Override
     BrokerConfig.Builder brokerConfig() {
         return super.brokerConfig().set(ConfigKeys.TRANSACTION_CHECK_INTERVAL, 100L)
-                .set(ConfigKeys.TRANSACTION_TIME_OUT, 200L).set(ConfigKeys.TRANSACTION_CHECK_MAX, 3);
+                .set(ConfigKeys.TRANSACTION_TIME_OUT, 200L).set(ConfigKeys.TRANSACTION_CHECK_MAX, 3)
+                .set(ConfigKeys.MAX_RECONSUME_TIMES, 1);
     }
 
     private KeelSession session() throws JMSException {
@@ -264,6 +265,37 @@ class TransactionalProducerJmsTest extends JmsTestBase {
         assertTrue(System.currentTimeMillis() - sent >= 1_000, "delivered before its delivery delay");
         assertEquals(7, delivered.getJMSPriority());
         assertTrue(delivered.getJMSDeliveryTime() >= sent + 1_000);
+    }
+
+    @Test
+    void committedMessageIsRedeliveredAndDeadLetteredLikeAnyOther() throws Exception {
+        KeelSession session = session();
+        Queue queue = session.createQueue("tx-dlq");
+        KeelTransactionalProducer producer = session.createTransactionalProducer(queue, GROUP,
+                message -> LocalTransactionState.ROLLBACK);
+        TextMessage message = session.createTextMessage("fails twice");
+        message.setStringProperty("customer", "customer-7");
+        TransactionSendResult sent = producer.send(message, m -> LocalTransactionState.COMMIT);
+
+        Connection connection = connection(null);
+        connection.start();
+        Session consuming = connection.createSession(true, Session.SESSION_TRANSACTED);
+        MessageConsumer consumer = consuming.createConsumer(queue);
+        Message first = consumer.receive(5_000);
+        assertNotNull(first);
+        assertEquals("customer-7", first.getStringProperty("customer"));
+        consuming.rollback();
+        Message again = consumer.receive(5_000);
+        assertNotNull(again);
+        assertTrue(again.getJMSRedelivered());
+        assertEquals(2, again.getIntProperty("JMSXDeliveryCount"));
+        consuming.rollback(); // over maxReconsumeTimes 1: to the dead-letter queue
+        consumer.close();
+
+        Message dead = consumer("DLQ.tx-dlq").receive(10_000);
+        assertNotNull(dead, "not dead-lettered");
+        assertEquals(sent.messageId(), dead.getJMSMessageID());
+        assertEquals("queue://tx-dlq", dead.getStringProperty("JMS_Keel_OriginalDestination"));
     }
 
     @Test
