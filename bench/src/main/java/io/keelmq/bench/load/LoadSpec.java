@@ -16,6 +16,7 @@ public final class LoadSpec {
     private Quota quota = Quota.count(0);
     private double rate;
     private int batch;
+    private String producerGroup;
     private boolean recordSendLatency;
     private boolean recordEndToEnd;
     private long expectReceives = -1;
@@ -55,6 +56,15 @@ public final class LoadSpec {
     /** Transacted sessions that commit every {@code messages} messages; 0 (the default) is AUTO_ACKNOWLEDGE. */
     public LoadSpec transactedBatch(int messages) {
         this.batch = messages;
+        return this;
+    }
+
+    /**
+     * KeelMQ transactional producers of {@code group}: each message is a half message committed at once by its local
+     * transaction (non-transacted sessions; for KeelMQ only).
+     */
+    public LoadSpec transactionalProducers(String group) {
+        this.producerGroup = group;
         return this;
     }
 
@@ -112,6 +122,10 @@ public final class LoadSpec {
 
     int batch() {
         return batch;
+    }
+
+    String producerGroup() {
+        return producerGroup;
     }
 
     boolean recordsSendLatency() {
