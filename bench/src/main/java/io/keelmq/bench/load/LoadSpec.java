@@ -96,11 +96,11 @@ public final class LoadSpec {
         return label;
     }
 
-    String queue() {
+    public String queue() {
         return queue;
     }
 
-    int producers() {
+    public int producers() {
         return producers;
     }
 

@@ -3,8 +3,6 @@ package io.keelmq.bench.scenario;
 import io.keelmq.bench.broker.Broker;
 import io.keelmq.bench.broker.BrokerKind;
 import io.keelmq.bench.load.Amount;
-import io.keelmq.bench.load.Load;
-import io.keelmq.bench.load.LoadResult;
 import io.keelmq.bench.load.LoadSpec;
 import io.keelmq.bench.report.Results;
 import io.keelmq.bench.report.TargetOutcome;
@@ -60,16 +58,8 @@ public final class HalfScenario implements Scenario {
         } else {
             spec.transactedBatch(1);
         }
-        LoadResult sending = Load.run(broker.connectionFactory(), spec, context.progress());
-        long received = Load.run(broker.connectionFactory(), new LoadSpec(context.label(broker, "drain"), queue)
-                .consumers(Math.min(producers, 4))
-                .expectReceives(sending.sent())
-                .idleTimeout(context.idleTimeout()), context.progress()).received();
-        return List.of(Measurement.of(PHASE, broker.kind(), context.round())
-                .throughput(sending.sent(), sending.producerSeconds(), context.messageSize())
-                .cpu(sending.cpu())
-                .counts(sending.sent(), received)
-                .latency(sending.sendLatency(), "one transactional send: send() until its commit is answered"));
+        return List.of(SendScenario.sendThenDrain(broker, context, spec, PHASE, true,
+                "one transactional send: send() until its commit is answered"));
     }
 
     @Override
