@@ -47,10 +47,12 @@ public final class KeelTransactionalProducer implements AutoCloseable {
     }
 
     /**
-     * Stores {@code message} as a half message, runs {@code localTransaction}, then sends its decision. Throws only
-     * when the half message could not be stored (then the local transaction did not run); once it ran, the result
-     * says what happened: {@link TransactionSendResult#decided()} is false when the decision is left to the
-     * check-back (UNKNOWN, an exception, or a decision that did not reach the broker).
+     * Stores {@code message} as a half message, runs {@code localTransaction}, then sends its decision. Throws when
+     * the half message could not be stored (then the local transaction did not run), and IllegalStateException when
+     * the broker had already decided the message the other way (a check-back answered before the local transaction
+     * ended: see {@link TransactionChecker}); otherwise the result says what happened:
+     * {@link TransactionSendResult#decided()} is false when the decision is left to the check-back (UNKNOWN, an
+     * exception, or a decision that did not reach the broker).
      */
     public TransactionSendResult send(Message message, LocalTransaction localTransaction) throws JMSException {
         if (localTransaction == null) {
@@ -72,6 +74,10 @@ public final class KeelTransactionalProducer implements AutoCloseable {
             try {
                 end(prepared.transactionId(), state);
                 decided = true;
+            } catch (IllegalStateException conflict) {
+                // The check-back decided it the other way already (a checker that answered while the local
+                // transaction was still running): the application must hear of it.
+                throw conflict;
             } catch (JMSException e) {
                 // The broker may or may not have it: the check-back asks the group and gets the same answer.
                 decided = false;
