@@ -17,7 +17,7 @@ import java.util.List;
  * @param destination the message's destination as {@code queue://name} or {@code topic://name}
  * @param state       {@code UNDECIDED} (checked back) or {@code UNRESOLVED} (check-backs used up: an operator decides)
  * @param since       when it was prepared (epoch ms)
- * @param checks      check-backs sent in the broker's current run
+ * @param checks      check-backs sent (counted across restarts)
  */
 public record TransactionSummary(String kind, String id, String group, String destination, String messageId,
                                  String state, long since, int checks) {

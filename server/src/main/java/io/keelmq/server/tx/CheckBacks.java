@@ -97,7 +97,7 @@ public final class CheckBacks {
                 if (entry.checks >= settings.checkMax()) {
                     transactions.moveToUnresolved(entry);
                 } else if (members.ask(half, entry.checks + 1, message(half))) {
-                    entry.checks++;
+                    transactions.checked(entry);
                 }
             } catch (IOException | RuntimeException e) {
                 LOG.error("check-back of {} failed; the next scan tries again", half.txId(), e);

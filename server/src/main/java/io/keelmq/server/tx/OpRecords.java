@@ -24,6 +24,8 @@ import java.util.List;
  * group, short+UTF-8 real destination (store name)}. A later PREPARE of the same id replaces it (the half was
  * moved to {@link TxDestinations#UNRESOLVED}).</li>
  * <li>ROLLBACK (txState ROLLBACK): a producer transaction was rolled back. Body: {@code byte kind 4}.</li>
+ * <li>CHECKED (txState NONE): the broker checked an undecided producer half back once more. Body:
+ * {@code byte kind 5}. Counted at start-up, so {@code transactionCheckMax} holds across restarts.</li>
  * </ul>
  */
 public final class OpRecords {
@@ -31,6 +33,7 @@ public final class OpRecords {
     static final byte DONE = 2;
     static final byte PREPARE = 3;
     static final byte ROLLBACK = 4;
+    static final byte CHECKED = 5;
 
     private OpRecords() {
     }
@@ -60,6 +63,10 @@ public final class OpRecords {
         return record(txId, TxState.ROLLBACK, new byte[] {ROLLBACK}, now);
     }
 
+    static MessageRecord checked(String txId, long now) {
+        return record(txId, TxState.NONE, new byte[] {CHECKED}, now);
+    }
+
     static MessageRecord commit(String txId, List<Long> halves, long now) {
         ByteBuffer body = ByteBuffer.allocate(1 + 4 + 8 * halves.size()).put(COMMIT).putInt(halves.size());
         halves.forEach(body::putLong);
@@ -81,7 +88,7 @@ public final class OpRecords {
             if (kind == DONE) {
                 return new Op(kind, record.messageId(), record.physicalOffset(), List.of());
             }
-            if (kind == ROLLBACK) {
+            if (kind == ROLLBACK || kind == CHECKED) {
                 return new Op(kind, record.messageId(), record.physicalOffset(), List.of());
             }
             if (kind == PREPARE) {

@@ -195,11 +195,35 @@ public final class ProducerTransactions implements RetentionFloor {
                 half.destination(), entry.checks, TxDestinations.UNRESOLVED, half.txId());
     }
 
-    /** Start-up: every PREPARE without a decision is undecided again; recent decisions are remembered. */
+    /**
+     * A check-back of {@code entry} was sent: counted, and recorded (written, not forced: a count lost in a crash
+     * only allows one more check) so that the count survives a restart.
+     */
+    void checked(Undecided entry) {
+        entry.checks++;
+        store.appendBatchWrittenAsync(List.of(OpRecords.checked(entry.half.txId(), clock.millis())));
+    }
+
+    /**
+     * Start-up: every PREPARE without a decision is undecided again, with the check-backs it had; recent decisions
+     * are remembered.
+     */
     public int recover() throws IOException {
         new OpLog(store).forEach(op -> {
             switch (op.kind()) {
-                case OpRecords.PREPARE -> undecided.put(op.txId(), new Undecided(op.prepared()));
+                case OpRecords.PREPARE -> {
+                    // A second PREPARE (the move to system/tx-unresolved) keeps the checks counted so far.
+                    Undecided before = undecided.get(op.txId());
+                    Undecided entry = new Undecided(op.prepared());
+                    entry.checks = before == null ? 0 : before.checks;
+                    undecided.put(op.txId(), entry);
+                }
+                case OpRecords.CHECKED -> {
+                    Undecided entry = undecided.get(op.txId());
+                    if (entry != null) {
+                        entry.checks++;
+                    }
+                }
                 case OpRecords.COMMIT, OpRecords.ROLLBACK -> {
                     if (undecided.remove(op.txId()) != null) {
                         outcomes.put(op.txId(), op.kind() == OpRecords.COMMIT ? TxOutcome.COMMITTED

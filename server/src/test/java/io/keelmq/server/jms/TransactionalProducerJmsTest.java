@@ -233,6 +233,37 @@ class TransactionalProducerJmsTest extends JmsTestBase {
     }
 
     @Test
+    void checkBacksAreCountedAcrossARestart() throws Exception {
+        List<String> firstRun = new CopyOnWriteArrayList<>();
+        String transactionId;
+        Connection first = connection(null);
+        KeelSession session = (KeelSession) first.createSession(false, Session.AUTO_ACKNOWLEDGE);
+        KeelTransactionalProducer producer = session.createTransactionalProducer(session.createQueue("tx-count"),
+                GROUP, message -> {
+                    firstRun.add(message.getJMSMessageID());
+                    return LocalTransactionState.UNKNOWN;
+                });
+        transactionId = producer.send(session.createTextMessage("counted"), m -> LocalTransactionState.UNKNOWN)
+                .transactionId();
+        await("a first check-back", () -> !firstRun.isEmpty());
+        first.close(); // no member left: no more checks in this run
+        Thread.sleep(300);
+        int before = broker.producerTransactions().list().get(0).checks();
+        assertTrue(before >= 1 && before <= 3, "checks before the restart: " + before);
+
+        restartBroker();
+        assertEquals(before, broker.producerTransactions().list().get(0).checks(), "the count survived");
+        List<String> secondRun = new CopyOnWriteArrayList<>();
+        KeelSession again = session();
+        again.createTransactionalProducer(again.createQueue("tx-count"), GROUP, message -> {
+            secondRun.add(message.getJMSMessageID());
+            return LocalTransactionState.UNKNOWN;
+        });
+        await("moved to unresolved", () -> broker.producerTransactions().find(transactionId).unresolved());
+        assertEquals(3 - before, secondRun.size(), "transactionCheckMax 3 over both runs");
+    }
+
+    @Test
     void aRestartedProducerAnswersForItsPredecessor() throws Exception {
         KeelSession session = session();
         Queue queue = session.createQueue("tx-restart");
