@@ -84,19 +84,23 @@ public final class CheckBacks {
         long now = clock.millis();
         for (ProducerTransactions.Undecided entry : transactions.undecided()) {
             PreparedHalf half = entry.half;
-            synchronized (entry) {
-                if (entry.deciding != null) {
-                    continue;
-                }
-            }
             long immunity = half.immunityMillis() >= 0 ? half.immunityMillis() : settings.timeoutMillis();
             if (half.unresolved() || now - half.preparedAt() < immunity) {
                 continue;
             }
             try {
-                if (entry.checks >= settings.checkMax()) {
-                    transactions.moveToUnresolved(entry);
-                } else if (members.ask(half, entry.checks + 1, message(half))) {
+                // Under the entry's lock, which a decision takes to start: a half being decided is neither moved
+                // (a PREPARE after its COMMIT would make it undecided again at the next start) nor asked about.
+                synchronized (entry) {
+                    if (entry.deciding != null) {
+                        continue;
+                    }
+                    if (entry.checks >= settings.checkMax()) {
+                        transactions.moveToUnresolved(entry);
+                        continue;
+                    }
+                }
+                if (members.ask(half, entry.checks + 1, message(half))) {
                     transactions.checked(entry);
                 }
             } catch (IOException | RuntimeException e) {

@@ -212,6 +212,9 @@ public final class ProducerTransactions implements RetentionFloor {
         new OpLog(store).forEach(op -> {
             switch (op.kind()) {
                 case OpRecords.PREPARE -> {
+                    if (outcomes.containsKey(op.txId())) {
+                        break;   // decided already: nothing after its decision can make it undecided again
+                    }
                     // A second PREPARE (the move to system/tx-unresolved) keeps the checks counted so far.
                     Undecided before = undecided.get(op.txId());
                     Undecided entry = new Undecided(op.prepared());
