@@ -121,14 +121,14 @@ public final class ProducerTransactions implements RetentionFloor {
         CompletableFuture<TxOutcome> written = decision == TxOutcome.COMMITTED ? commit(entry) : rollback(entry);
         written.whenComplete((outcome, failure) -> {
             synchronized (entry) {
-                if (failure != null) {
-                    // Not decided (or unknown): the next decision or check-back tries again.
+                if (failure != null && !commitMayStand(decision, failure)) {
+                    // Not decided: the next decision or check-back tries again.
                     entry.deciding = null;
                     entry.decision = null;
                 } else {
-                    outcomes.put(txId, outcome);
+                    outcomes.put(txId, decision);
                     undecided.remove(txId);
-                    LOG.debug("{} {} by {}", txId, outcome, by);
+                    LOG.debug("{} {} by {}", txId, decision, by);
                 }
             }
             if (failure != null) {
@@ -138,6 +138,18 @@ public final class ProducerTransactions implements RetentionFloor {
             }
         });
         return result;
+    }
+
+    /**
+     * A commit that failed with INTERNAL wrote its COMMIT record, which may be durable: it must not be committed a
+     * second time (a second COMMIT record would store the message again at the next start). It counts as committed
+     * here; if a crash loses the record after all, the PREPARE is undecided at the next start and checked back.
+     */
+    private static boolean commitMayStand(TxOutcome decision, Throwable failure) {
+        Throwable cause = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
+                ? failure.getCause() : failure;
+        return decision == TxOutcome.COMMITTED && cause instanceof RequestException request
+                && request.errorCode() == ErrorCode.INTERNAL;
     }
 
     private static TxOutcome sameOrRefuse(String txId, TxOutcome known, TxOutcome decision) {
