@@ -113,6 +113,18 @@ class BenchSmokeTest {
     }
 
     @Test
+    void halfRunsOnBothBrokers() throws IOException {
+        JsonNode summary = run("half", "--producers=4");
+        List<JsonNode> all = measurements(summary, "half", 2);
+        assertEquals(List.of("Artemis", "KeelMQ"), all.stream().map(m -> m.get("broker").asText()).sorted().toList());
+        for (JsonNode m : all) {
+            assertEquals(COUNT, m.get("sent").asLong(), m::toString);
+            assertEquals(COUNT, m.get("received").asLong(), m::toString);
+            assertEquals(COUNT, m.get("latencyMs").get("count").asLong(), m::toString);
+        }
+    }
+
+    @Test
     void helpAndUsageErrors() {
         assertEquals(0, KeelBenchCommand.execute("--help"));
         assertEquals(0, KeelBenchCommand.execute("send", "--help"));

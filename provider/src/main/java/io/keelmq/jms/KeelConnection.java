@@ -5,6 +5,7 @@ import io.keelmq.jms.provider.ConnectionFailedException;
 import io.keelmq.jms.provider.ConnectionInfo;
 import io.keelmq.jms.provider.Provider;
 import io.keelmq.jms.provider.ProviderListener;
+import io.keelmq.jms.provider.TransactionCheck;
 import jakarta.jms.Connection;
 import jakarta.jms.ConnectionConsumer;
 import jakarta.jms.ConnectionMetaData;
@@ -59,6 +60,8 @@ public class KeelConnection implements Connection, QueueConnection, TopicConnect
     private volatile boolean closed;
     private volatile JMSException failure;
     private volatile ExceptionListener exceptionListener;
+    /** Check-back answerers of the transactional producers' groups this connection registered. */
+    private final TransactionCheckers checkers;
 
     KeelConnection(Provider provider, ConnectionOptions options, Domain domain) {
         this.provider = provider;
@@ -68,11 +71,22 @@ public class KeelConnection implements Connection, QueueConnection, TopicConnect
         this.clientIdAdministered = clientId != null;
         this.exceptionNotifier = Executors.newSingleThreadExecutor(daemon("keel-connection-exceptions"));
         this.scheduler = Executors.newSingleThreadScheduledExecutor(daemon("keel-connection-scheduler"));
+        this.checkers = new TransactionCheckers(provider);
     }
 
     /** Handshake: the connection exists for the application only once the broker accepted it. */
     void connect(String user, String password) throws JMSException {
-        ProviderListener listener = this::onConnectionFailure;
+        ProviderListener listener = new ProviderListener() {
+            @Override
+            public void onConnectionFailure(JMSException cause) {
+                KeelConnection.this.onConnectionFailure(cause);
+            }
+
+            @Override
+            public void onTransactionCheck(TransactionCheck check) {
+                checkers.onCheck(check);
+            }
+        };
         try {
             info = provider.connect(new ConnectRequest(clientId, user, password, options.getHeartbeatInterval()),
                     listener);
@@ -319,6 +333,10 @@ public class KeelConnection implements Connection, QueueConnection, TopicConnect
         return provider;
     }
 
+    TransactionCheckers checkers() {
+        return checkers;
+    }
+
     ConnectionOptions options() {
         return options;
     }
@@ -394,6 +412,7 @@ public class KeelConnection implements Connection, QueueConnection, TopicConnect
     }
 
     private void shutdownExecutors() {
+        checkers.shutdown();
         exceptionNotifier.shutdown();
         scheduler.shutdownNow();
     }

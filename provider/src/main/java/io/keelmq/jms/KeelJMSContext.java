@@ -155,6 +155,18 @@ public class KeelJMSContext implements JMSContext {
         return new KeelJMSProducer(this);
     }
 
+    /**
+     * A KeelMQ extension: a transactional producer, as {@link KeelSession#createTransactionalProducer}; its methods
+     * throw checked JMSExceptions like the classic API's.
+     *
+     * @throws jakarta.jms.IllegalStateRuntimeException on a transacted context
+     */
+    public KeelTransactionalProducer createTransactionalProducer(Destination destination, String producerGroup,
+                                                                 TransactionChecker checker) {
+        checkClosed();
+        return unchecked(() -> session().createTransactionalProducer(destination, producerGroup, checker));
+    }
+
     @Override
     public BytesMessage createBytesMessage() {
         return unchecked(session()::createBytesMessage);

@@ -216,6 +216,32 @@ public class KeelSession implements Session, QueueSession, TopicSession {
         return new KeelMessageProducer(this, producerId, destination);
     }
 
+    /**
+     * A KeelMQ extension: a transactional producer (RocketMQ's {@code TransactionMQProducer}) for {@code destination}
+     * in {@code producerGroup}; this connection answers the group's check-backs with {@code checker} until it closes.
+     *
+     * @throws jakarta.jms.IllegalStateException on a transacted session: a transactional producer's message is
+     *     decided by its local transaction, not by the session's commit
+     * @throws jakarta.jms.JMSSecurityException when the user may not send to {@code destination}
+     */
+    public KeelTransactionalProducer createTransactionalProducer(Destination destination, String producerGroup,
+                                                                 TransactionChecker checker) throws JMSException {
+        checkClosed();
+        if (isTransacted()) {
+            throw new IllegalStateException("a transactional producer needs a session that is not transacted: its "
+                    + "messages are decided by their local transaction, not by Session.commit()");
+        }
+        if (destination == null || producerGroup == null || producerGroup.isEmpty() || checker == null) {
+            throw new IllegalArgumentException("a transactional producer needs a destination, a producer group name "
+                    + "and a TransactionChecker");
+        }
+        long producerId = connection.nextId();
+        // The checker is in place before the broker may send a check-back of the group to this connection.
+        connection.checkers().register(producerGroup, checker);
+        connection.provider().createProducer(producerId, KeelDestination.of(destination).toRef(), producerGroup);
+        return new KeelTransactionalProducer(this, producerId, destination, producerGroup);
+    }
+
     @Override
     public MessageConsumer createConsumer(Destination destination) throws JMSException {
         return createConsumer(destination, null, false);

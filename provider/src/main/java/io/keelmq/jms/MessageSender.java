@@ -46,14 +46,7 @@ final class MessageSender {
     /** @param listener null for a synchronous send */
     void send(long producerId, Destination destination, Message message, SendParams params,
               CompletionListener listener) throws JMSException {
-        if (message == null) {
-            throw new MessageFormatException("the message to send is null");
-        }
-        if (provider.isClosed()) {
-            // Thrown here rather than reported to a CompletionListener: the send never started (spec 7.3.3).
-            connection.throwIfFailed();
-            throw new ConnectionFailedException("the connection to the broker is closed", null);
-        }
+        checkSendable(message);
         KeelDestination target = KeelDestination.of(destination);
         String reusedId = UnconfirmedSends.idToReuse(message, target);
         stamp(message, target, params, reusedId != null ? reusedId : connection.nextMessageId());
@@ -73,6 +66,28 @@ final class MessageSender {
             CompletionQueue.Entry entry = session.completions().add(message, listener);
             provider.send(request, new AsyncAttempt(request, message, target, entry,
                     options.getRetryTimesWhenSendAsyncFailed(), 1));
+        }
+    }
+
+    /**
+     * Checks the message and the connection, stamps the send-time headers with a new message id and encodes the
+     * message once (a retry resends exactly these bytes). For {@link KeelTransactionalProducer}, whose half message
+     * is decided by its transaction id, not resent by the application.
+     */
+    byte[] prepareToSend(Message message, Destination destination, SendParams params) throws JMSException {
+        checkSendable(message);
+        stamp(message, KeelDestination.of(destination), params, connection.nextMessageId());
+        return encode(message);
+    }
+
+    private void checkSendable(Message message) throws JMSException {
+        if (message == null) {
+            throw new MessageFormatException("the message to send is null");
+        }
+        if (provider.isClosed()) {
+            // Thrown here rather than reported to a CompletionListener: the send never started (spec 7.3.3).
+            connection.throwIfFailed();
+            throw new ConnectionFailedException("the connection to the broker is closed", null);
         }
     }
 

@@ -20,7 +20,10 @@ import io.keelmq.server.security.Authorizer;
 import io.keelmq.server.security.FailedLoginThrottle;
 import io.keelmq.server.send.SendService;
 import io.keelmq.server.tls.ServerSslContextFactory;
+import io.keelmq.server.connection.ProducerGroups;
+import io.keelmq.server.tx.CheckBacks;
 import io.keelmq.server.tx.Materializer;
+import io.keelmq.server.tx.ProducerTransactions;
 import io.keelmq.server.tx.TransactionService;
 import io.keelmq.server.vm.InVmOutput;
 import io.keelmq.store.MessageStore;
@@ -66,6 +69,8 @@ public final class Broker implements AutoCloseable {
     private final SubscriptionManager subscriptions;
     private final SendService sends;
     private final TransactionService transactions;
+    private final ProducerTransactions producerTransactions;
+    private final CheckBacks checkBacks;
     private final MessageTimer delayTimer;
     private final RedeliveryService redelivery;
     private final BrokerServices services;
@@ -104,11 +109,18 @@ public final class Broker implements AutoCloseable {
         this.transactions = new TransactionService(store, new Materializer(store, destinations, sends::whenDispatched),
                 clock);
         store.addRetentionFloor(transactions);
+        this.producerTransactions = new ProducerTransactions(store, transactions, clock);
+        store.addRetentionFloor(producerTransactions);
+        ProducerGroups producerGroups = new ProducerGroups();
+        this.checkBacks = new CheckBacks(producerTransactions, store, producerGroups, clock,
+                new CheckBacks.Settings(config.get(ConfigKeys.TRANSACTION_TIME_OUT),
+                        config.get(ConfigKeys.TRANSACTION_CHECK_INTERVAL), config.get(ConfigKeys.TRANSACTION_CHECK_MAX)));
         this.delayTimer = MessageTimer.open(store, layer, clock,
                 new TimerConfig(TimerForm.DESTINATION, config.get(ConfigKeys.TIMER_PRECISION_MS),
                         config.get(ConfigKeys.TIMER_WHEEL_SLOTS), TimerConfig.defaults(TimerForm.DESTINATION).logFileSize()),
                 new DelayedDelivery(store, clock, config.get(ConfigKeys.MESSAGE_INDEX_ENABLE)));
         this.services = new BrokerServices(config, store, destinations, subscriptions, pulls, sends, transactions,
+                producerTransactions, producerGroups,
                 new BrowseService(store, clock), new ConnectionRegistry(), workers, authenticator,
                 authorizer, new FailedLoginThrottle(clock), timer);
     }
@@ -160,6 +172,8 @@ public final class Broker implements AutoCloseable {
             if (completed > 0) {
                 LOG.info("{} committed transactions completed at start-up", completed);
             }
+            broker.producerTransactions.recover();
+            broker.checkBacks.start(broker.timer, broker.workers);
             broker.delayTimer.start();
             if (config.listenPort() >= 0 || tls != null) {
                 broker.server = new NettyServer(config, broker.services);
@@ -199,6 +213,11 @@ public final class Broker implements AutoCloseable {
     /** The transaction service, for tools and tests. */
     public TransactionService transactions() {
         return transactions;
+    }
+
+    /** The transactional producers' undecided messages, for tools and tests. */
+    public ProducerTransactions producerTransactions() {
+        return producerTransactions;
     }
 
     public boolean isRunning() {

@@ -14,7 +14,7 @@ import java.util.concurrent.Callable;
                 + "measured in the same run. Figures on standard output, progress on standard error, "
                 + ".hgrm files, latency plots and summary.json in --out."},
         subcommands = {SendCommand.class, E2eCommand.class, BacklogCommand.class, TransactedCommand.class,
-                DelayCommand.class, CommandLine.HelpCommand.class})
+                DelayCommand.class, HalfCommand.class, CommandLine.HelpCommand.class})
 public final class KeelBenchCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;

@@ -16,6 +16,7 @@ public final class LoadSpec {
     private Quota quota = Quota.count(0);
     private double rate;
     private int batch;
+    private String producerGroup;
     private boolean recordSendLatency;
     private boolean recordEndToEnd;
     private long expectReceives = -1;
@@ -58,6 +59,15 @@ public final class LoadSpec {
         return this;
     }
 
+    /**
+     * KeelMQ transactional producers of {@code group}: each message is a half message committed at once by its local
+     * transaction (non-transacted sessions; for KeelMQ only).
+     */
+    public LoadSpec transactionalProducers(String group) {
+        this.producerGroup = group;
+        return this;
+    }
+
     /** Record how long each send() call takes (from the due time when paced). */
     public LoadSpec recordSendLatency() {
         this.recordSendLatency = true;
@@ -86,11 +96,11 @@ public final class LoadSpec {
         return label;
     }
 
-    String queue() {
+    public String queue() {
         return queue;
     }
 
-    int producers() {
+    public int producers() {
         return producers;
     }
 
@@ -112,6 +122,10 @@ public final class LoadSpec {
 
     int batch() {
         return batch;
+    }
+
+    String producerGroup() {
+        return producerGroup;
     }
 
     boolean recordsSendLatency() {

@@ -56,22 +56,33 @@ public final class SendScenario implements Scenario {
     public List<Measurement> run(Broker broker, ScenarioContext context) throws Exception {
         Warmup.run(broker, context, producers, Math.min(producers, 4));
         String queue = "bench.send";
-        LoadResult sending = Load.run(broker.connectionFactory(), new LoadSpec(context.label(broker, PHASE), queue)
+        LoadSpec spec = new LoadSpec(context.label(broker, PHASE), queue)
                 .producers(producers, amount.quota())
                 .messageSize(context.messageSize())
-                .recordSendLatency(), context.progress());
+                .recordSendLatency();
+        return List.of(sendThenDrain(broker, context, spec, PHASE, verify, "send() call until the broker's answer"));
+    }
+
+    /**
+     * Runs {@code sending} (producers only, recording send latency), then, when {@code verify}, drains its queue
+     * untimed and counts: the measurement of a scenario whose figure is the producers' rate.
+     */
+    static Measurement sendThenDrain(Broker broker, ScenarioContext context, LoadSpec sending, String phase,
+                                     boolean verify, String latencyMeaning) throws Exception {
+        LoadResult sent = Load.run(broker.connectionFactory(), sending, context.progress());
         long received = -1;
         if (verify) {
-            received = Load.run(broker.connectionFactory(), new LoadSpec(context.label(broker, "drain"), queue)
-                    .consumers(Math.min(producers, 4))
-                    .expectReceives(sending.sent())
+            received = Load.run(broker.connectionFactory(), new LoadSpec(context.label(broker, "drain"),
+                    sending.queue())
+                    .consumers(Math.min(sending.producers(), 4))
+                    .expectReceives(sent.sent())
                     .idleTimeout(context.idleTimeout()), context.progress()).received();
         }
-        return List.of(Measurement.of(PHASE, broker.kind(), context.round())
-                .throughput(sending.sent(), sending.producerSeconds(), context.messageSize())
-                .cpu(sending.cpu())
-                .counts(sending.sent(), received)
-                .latency(sending.sendLatency(), "send() call until the broker's answer"));
+        return Measurement.of(phase, broker.kind(), context.round())
+                .throughput(sent.sent(), sent.producerSeconds(), context.messageSize())
+                .cpu(sent.cpu())
+                .counts(sent.sent(), received)
+                .latency(sent.sendLatency(), latencyMeaning);
     }
 
     @Override

@@ -34,6 +34,13 @@ public enum RequestCode {
     COMMIT(40),
     ROLLBACK(41),
     RECOVER(42),
+    /** A transactional producer's decision (COMMIT, ROLLBACK or UNKNOWN) on one half message it stored. */
+    END_TRANSACTION(43),
+    /**
+     * Broker to client, ONEWAY: asks a member of a producer group how the local transaction behind a half message
+     * ended; the client answers with END_TRANSACTION.
+     */
+    CHECK_TRANSACTION(44),
 
     CREATE_DESTINATION(50),
     DELETE_DESTINATION(51),

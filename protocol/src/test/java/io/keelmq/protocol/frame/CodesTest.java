@@ -22,12 +22,14 @@ class CodesTest {
         assertEquals(51, RequestCode.DELETE_DESTINATION.code());
         assertEquals(22, RequestCode.CREATE_PRODUCER.code());
         assertEquals(60, RequestCode.ADMIN.code());
+        assertEquals(43, RequestCode.END_TRANSACTION.code());
+        assertEquals(44, RequestCode.CHECK_TRANSACTION.code());
         Set<Short> seen = new HashSet<>();
         for (RequestCode rc : RequestCode.values()) {
             assertTrue(seen.add(rc.code()), "duplicate " + rc.code());
             assertEquals(rc, RequestCode.fromCode(rc.code()));
         }
-        assertEquals(21, RequestCode.values().length);
+        assertEquals(23, RequestCode.values().length);
     }
 
     @Test

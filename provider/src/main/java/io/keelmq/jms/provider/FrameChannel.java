@@ -174,6 +174,14 @@ final class FrameChannel implements TransportListener {
             if (!frame.isOneway()) {
                 write(Frame.responseTo(frame, null, null));
             }
+        } else if (code == RequestCode.CHECK_TRANSACTION && listener != null) {
+            try {
+                listener.onTransactionCheck(new TransactionCheck(Headers.required(frame, "transactionId"),
+                        Headers.required(frame, "producerGroup"), Headers.requiredInt(frame, "checkTimes"),
+                        frame.body()));
+            } catch (JMSException e) {
+                LOG.log(System.Logger.Level.WARNING, "ignored a malformed CHECK_TRANSACTION: " + e.getMessage());
+            }
         } else {
             answerError(frame, ErrorCode.UNKNOWN_REQUEST, "a client does not serve " + code);
         }

@@ -117,9 +117,32 @@ public final class FrameProvider implements Provider {
 
     @Override
     public void createProducer(long producerId, DestinationRef destination) throws JMSException {
+        createProducer(producerId, destination, null);
+    }
+
+    @Override
+    public void createProducer(long producerId, DestinationRef destination, String producerGroup)
+            throws JMSException {
         Map<String, String> h = Headers.of("producerId", Long.toString(producerId));
+        Headers.putIfSet(h, "producerGroup", producerGroup);
         h.putAll(Headers.destination(destination));
         call(RequestCode.CREATE_PRODUCER, h, null);
+    }
+
+    @Override
+    public HalfSendResult sendHalf(SendRequest request, String producerGroup) throws JMSException {
+        Map<String, String> h = Headers.of("sessionId", Long.toString(request.sessionId()),
+                "producerId", Long.toString(request.producerId()), "producerGroup", producerGroup);
+        Frame answer = channel.call(RequestCode.SEND, h, request.encodedMessage(), request.timeoutMillis());
+        return new HalfSendResult(Headers.required(answer, "status"), Headers.required(answer, "messageId"),
+                Headers.required(answer, "transactionId"));
+    }
+
+    @Override
+    public String endTransaction(String transactionId, String decision, boolean fromCheck) throws JMSException {
+        Frame answer = call(RequestCode.END_TRANSACTION, Headers.of("transactionId", transactionId,
+                "decision", decision, "fromCheck", Boolean.toString(fromCheck)), null);
+        return Headers.required(answer, "outcome");
     }
 
     @Override

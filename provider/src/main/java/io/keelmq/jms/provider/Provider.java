@@ -38,6 +38,26 @@ public interface Provider {
      */
     void createProducer(long producerId, DestinationRef destination) throws JMSException;
 
+    /**
+     * CREATE_PRODUCER of a transactional producer: as {@link #createProducer(long, DestinationRef)}, and the
+     * connection joins {@code producerGroup}, so the broker's check-backs of the group may come to it.
+     */
+    void createProducer(long producerId, DestinationRef destination, String producerGroup) throws JMSException;
+
+    /**
+     * A transactional producer's SEND (header {@code producerGroup}): waits until the broker stored the half message
+     * and answers with its transaction id. Never retried: a half stored without an answer is decided by the check-back.
+     */
+    HalfSendResult sendHalf(SendRequest request, String producerGroup) throws JMSException;
+
+    /**
+     * END_TRANSACTION: decides a half message ({@code decision} COMMIT, ROLLBACK or UNKNOWN) and waits for the outcome
+     * ({@code COMMITTED}, {@code ROLLED_BACK}, or for UNKNOWN {@code UNDECIDED} / {@code DECIDED}).
+     *
+     * @param fromCheck the decision answers a {@link TransactionCheck}
+     */
+    String endTransaction(String transactionId, String decision, boolean fromCheck) throws JMSException;
+
     /** Sends and waits for the broker's answer, or only for the write when the request is oneway. */
     SendResult send(SendRequest request) throws JMSException;
 

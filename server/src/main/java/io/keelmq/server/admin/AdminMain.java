@@ -29,13 +29,14 @@ import java.util.concurrent.Callable;
  * users file (see {@link UsersFile}); needs no running broker, which re-reads the file when it changes.
  * {@code bin/keel-admin --url keel://host:port [--user U --password P] destination list | message query ... |
  * subscription reset ...}: asks a running broker (ADMIN request; with authorization the user needs {@code manage});
- * {@code ... dlq list|resend|purge QUEUE} looks at, resends or purges a dead-letter queue (see {@link DlqCommand}).
+ * {@code ... dlq list|resend|purge QUEUE} looks at, resends or purges a dead-letter queue (see {@link DlqCommand});
+ * {@code ... transaction list|commit|rollback} shows and decides undecided transactions ({@link TransactionCommand}).
  * Passwords come from {@code --password} or, without it, from the console (not echoed) or standard input.
  * Exit codes: 0 done, 1 failed (unknown user, user exists, unreadable file), 2 bad usage.
  */
 @Command(name = "keel-admin", mixinStandardHelpOptions = true, description = "KeelMQ administration.",
         subcommands = {AdminMain.UserCommand.class, AdminMain.DestinationCommand.class, AdminMain.MessageCommand.class,
-                AdminMain.SubscriptionCommand.class, DlqCommand.class})
+                AdminMain.SubscriptionCommand.class, DlqCommand.class, TransactionCommand.class})
 public final class AdminMain implements Callable<Integer> {
     private final InputStream in;
     private final Console console;
@@ -72,7 +73,7 @@ public final class AdminMain implements Callable<Integer> {
     @Override
     public Integer call() {
         throw new CommandLine.ParameterException(new CommandLine(this),
-                "missing command (try: user, destination, message, subscription or dlq --help)");
+                "missing command (try: user, destination, message, subscription, dlq or transaction --help)");
     }
 
     char[] readPassword(String prompt) throws IOException {

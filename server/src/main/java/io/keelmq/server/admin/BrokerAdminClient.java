@@ -107,6 +107,21 @@ final class BrokerAdminClient implements AutoCloseable {
         }
     }
 
+    /** ADMIN {@code transaction-list}. */
+    List<TransactionSummary> listTransactions() throws IOException {
+        return TransactionSummary.decode(call(RequestCode.ADMIN, Map.of("command", "transaction-list")).body());
+    }
+
+    /**
+     * ADMIN {@code transaction-commit} or {@code transaction-rollback}; {@code target} names the transaction
+     * ({@code id}). Returns the outcome ({@code COMMITTED}, {@code ROLLED_BACK}).
+     */
+    String decideTransaction(String command, Map<String, String> target) throws IOException {
+        Map<String, String> headers = new LinkedHashMap<>(target);
+        headers.put("command", command);
+        return call(RequestCode.ADMIN, headers).header("outcome");
+    }
+
     private static Map<String, String> deadLetterHeaders(String command, String queue, String id, Integer limit) {
         Map<String, String> headers = new LinkedHashMap<>();
         headers.put("command", command);

@@ -137,6 +137,15 @@ public final class ConfigKeys {
     public static final ConfigKey<Integer> TIMER_WHEEL_SLOTS = add(integer("timerWheelSlots", 172_800,
             range(2, 100_000_000), "slots of the delay timer's wheel (default: two days of 1 s slots); longer delays "
                     + "are rolled over, i.e. re-added when the window's last slot comes up"));
+    // Transactional producers (RocketMQ's names and defaults, RocketMQ 5's check interval).
+    public static final ConfigKey<Long> TRANSACTION_TIME_OUT = add(longKey("transactionTimeOut", 6_000L,
+            nonNegative(), "ms an undecided half message of a transactional producer waits before the broker checks "
+                    + "it back with its producer group (per message: JMS_Keel_CheckImmunitySeconds)"));
+    public static final ConfigKey<Long> TRANSACTION_CHECK_INTERVAL = add(longKey("transactionCheckInterval", 30_000L,
+            positive(), "ms between the broker's scans for undecided half messages to check back"));
+    public static final ConfigKey<Integer> TRANSACTION_CHECK_MAX = add(integer("transactionCheckMax", 15,
+            range(1, 10_000), "check-backs of one half message at most; then it is kept in system/tx-unresolved "
+                    + "until keel-admin transaction commit|rollback decides it"));
     public static final ConfigKey<Integer> MAX_RECONSUME_TIMES = add(integer("maxReconsumeTimes", 16,
             range(0, 10_000), "redeliveries before a message goes to the dead-letter queue DLQ.<name>; "
                     + "per destination: maxReconsumeTimes.<destination>=N"));

@@ -30,7 +30,8 @@ import java.util.Map;
  * {@value AdminSubscriptionReset#COMMAND} ({@link AdminSubscriptionReset}),
  * and {@value #DLQ_LIST}, {@value #DLQ_RESEND},
  * {@value #DLQ_PURGE} (header {@code queue}: the dead-letter queue, which the user must be allowed to manage;
- * optional {@code id}: one JMSMessageID; optional {@code limit}: at most that many messages).
+ * optional {@code id}: one JMSMessageID; optional {@code limit}: at most that many messages), and the
+ * {@code transaction-} commands ({@link AdminTransactions}).
  */
 final class AdminRequests {
     static final String DESTINATION_LIST = "destination-list";
@@ -38,7 +39,8 @@ final class AdminRequests {
     static final String DLQ_RESEND = "dlq-resend";
     static final String DLQ_PURGE = "dlq-purge";
     private static final String KNOWN = String.join(", ", DESTINATION_LIST, AdminMessageQuery.COMMAND,
-            AdminSubscriptionList.COMMAND, AdminSubscriptionReset.COMMAND, DLQ_LIST, DLQ_RESEND, DLQ_PURGE);
+            AdminSubscriptionList.COMMAND, AdminSubscriptionReset.COMMAND, DLQ_LIST, DLQ_RESEND, DLQ_PURGE,
+            AdminTransactions.LIST, AdminTransactions.COMMIT, AdminTransactions.ROLLBACK);
     /** Dead letters a dlq-list answers with at most, unless the request asks for fewer. */
     private static final int MAX_LISTED = 10_000;
 
@@ -51,6 +53,10 @@ final class AdminRequests {
         if (authorizer != null && !authorizer.grantsAnywhere(connection.user(), Permission.MANAGE)) {
             throw new RequestException(ErrorCode.SECURITY, "user '" + connection.user() + "' is not allowed to "
                     + Permission.MANAGE + " on any destination");
+        }
+        if (command.startsWith("transaction-")) {
+            AdminTransactions.handle(connection, request, command);
+            return;
         }
         if (command.startsWith("dlq-")) {
             deadLetters(connection, request, command, authorizer);

@@ -9,6 +9,7 @@ import io.keelmq.server.security.Authenticator;
 import io.keelmq.server.security.Authorizer;
 import io.keelmq.server.security.FailedLoginThrottle;
 import io.keelmq.server.send.SendService;
+import io.keelmq.server.tx.ProducerTransactions;
 import io.keelmq.server.tx.TransactionService;
 import io.keelmq.store.MessageStore;
 
@@ -21,7 +22,8 @@ import java.util.concurrent.ScheduledExecutorService;
  */
 public record BrokerServices(BrokerConfig config, MessageStore store, DestinationRegistry destinations,
                              SubscriptionManager subscriptions, PullService pulls, SendService sends,
-                             TransactionService transactions,
+                             TransactionService transactions, ProducerTransactions producerTransactions,
+                             ProducerGroups producerGroups,
                              BrowseService browser, ConnectionRegistry connections, Executor workers,
                              Authenticator authenticator, Authorizer authorizer, FailedLoginThrottle loginThrottle,
                              ScheduledExecutorService timer) {

@@ -292,6 +292,7 @@ public final class Connection {
         if (id != null) {
             services.connections().releaseClientId(id, this);
         }
+        services.producerGroups().remove(this);
         services.connections().remove(this);
         LOG.debug("connection {} closed", this.id);
     }

@@ -33,6 +33,8 @@ final class RequestRouter {
         handlers.put(RequestCode.RECOVER, SessionRequests::recover);
         handlers.put(RequestCode.COMMIT, SessionRequests::commit);
         handlers.put(RequestCode.ROLLBACK, SessionRequests::rollback);
+        handlers.put(RequestCode.END_TRANSACTION, TransactionRequests::endTransaction);
+        handlers.put(RequestCode.CHECK_TRANSACTION, TransactionRequests::checkTransaction);
         handlers.put(RequestCode.SEND, SendRequests::send);
         handlers.put(RequestCode.SEND_BATCH, SendRequests::send);
         handlers.put(RequestCode.CREATE_CONSUMER, ConsumerRequests::createConsumer);

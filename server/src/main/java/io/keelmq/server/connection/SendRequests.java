@@ -8,6 +8,7 @@ import io.keelmq.server.errors.RequestException;
 import io.keelmq.server.security.Permission;
 import io.keelmq.server.send.SendReply;
 import io.keelmq.server.tx.Transaction;
+import io.keelmq.store.AppendResult;
 
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -58,6 +59,17 @@ final class SendRequests {
             @Override
             public Transaction transaction() {
                 return transaction;
+            }
+
+            @Override
+            public String producerGroup() {
+                return request.header("producerGroup");
+            }
+
+            @Override
+            public CompletableFuture<String> prepared(AppendResult half, long immunityMillis, String destination) {
+                return connection.services().producerTransactions().prepare(half, immunityMillis,
+                        request.header("producerGroup"), destination);
             }
 
             @Override

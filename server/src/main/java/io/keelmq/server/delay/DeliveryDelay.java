@@ -1,6 +1,7 @@
 package io.keelmq.server.delay;
 
-import io.keelmq.protocol.frame.ErrorCode;
+import io.keelmq.server.message.IntegerProperty;
+
 import io.keelmq.protocol.message.WireMessage;
 import io.keelmq.server.config.DelayLevels;
 import io.keelmq.server.errors.RequestException;
@@ -48,29 +49,6 @@ public final class DeliveryDelay {
     }
 
     private static long level(Object value) {
-        if (value == null) {
-            return 0;
-        }
-        long level;
-        if (value instanceof Long || value instanceof Integer || value instanceof Short || value instanceof Byte) {
-            level = ((Number) value).longValue();
-        } else if (value instanceof String) {
-            try {
-                level = Long.parseLong(((String) value).trim());
-            } catch (NumberFormatException e) {
-                throw illegal("'" + value + "' is not an integer");
-            }
-        } else {
-            throw illegal("a " + value.getClass().getSimpleName() + " (" + value + ") is not an integer");
-        }
-        if (level < 0) {
-            throw illegal(level + " is negative");
-        }
-        return level;
-    }
-
-    private static RequestException illegal(String why) {
-        return new RequestException(ErrorCode.MESSAGE_ILLEGAL, DELAY_LEVEL + " " + why
-                + ": use 0 for no delay or 1.. for a level of messageDelayLevel");
+        return IntegerProperty.nonNegative(value, DELAY_LEVEL, "use 0 for no delay or 1.. for a level of messageDelayLevel");
     }
 }

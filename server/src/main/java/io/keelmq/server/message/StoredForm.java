@@ -67,13 +67,27 @@ public final class StoredForm {
     public static DecodedMessage decode(StoredMessage stored) {
         WireMessage message = WireMessageCodec.decode(stored.properties());
         Object connectionId = message.removeProperty(CONNECTION_ID);
-        boolean nullBody = Boolean.TRUE.equals(message.removeProperty(NULL_BODY));
         Object retryFor = message.removeProperty(RETRY_FOR);
         Object prior = message.removeProperty(PRIOR_DELIVERIES);
-        if (message.getBodyType() != BodyType.NONE) {
-            message.setBody(message.getBodyType(), nullBody ? null : stored.body());
-        }
+        attachBody(message, stored.body());
         return new DecodedMessage(stored, message, connectionId instanceof String ? (String) connectionId : null,
                 retryFor instanceof String ? (String) retryFor : null, prior instanceof Integer ? (Integer) prior : 0);
+    }
+
+    /** The JMS message of stored {@code properties} and {@code body}, as a client would see it (a half's, for a check-back). */
+    public static WireMessage toWire(byte[] properties, byte[] body) {
+        WireMessage message = WireMessageCodec.decode(properties);
+        message.removeProperty(CONNECTION_ID);
+        message.removeProperty(RETRY_FOR);
+        message.removeProperty(PRIOR_DELIVERIES);
+        attachBody(message, body);
+        return message;
+    }
+
+    private static void attachBody(WireMessage message, byte[] body) {
+        boolean nullBody = Boolean.TRUE.equals(message.removeProperty(NULL_BODY));
+        if (message.getBodyType() != BodyType.NONE) {
+            message.setBody(message.getBodyType(), nullBody ? null : body);
+        }
     }
 }

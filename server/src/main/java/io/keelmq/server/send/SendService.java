@@ -196,8 +196,14 @@ public final class SendService {
         }
         String messageId = first.getMessageId() == null ? "" : first.getMessageId();
         Transaction transaction = send.reply().transaction();
+        String group = send.reply().producerGroup();
+        if (group != null && (group.isEmpty() || transaction != null || messages.size() != 1)) {
+            throw RequestException.illegalState("a transactional producer's message (producerGroup '" + group
+                    + "') is sent alone with SEND, on a session that is not transacted, with a group name");
+        }
         // A retried transacted send comes on a new connection, whose transaction starts empty: it is stored anew.
-        boolean dedup = indexEnabled && !messageId.isEmpty() && transaction == null;
+        // A half is not found by retry either: the client never retries one (the check-back decides a lost one).
+        boolean dedup = indexEnabled && !messageId.isEmpty() && transaction == null && group == null;
         if (!dedup) {
             return store(send, messages, destination, messageId, transaction, false);
         }
@@ -250,10 +256,14 @@ public final class SendService {
             MessageRecord record = StoredForm.toRecord(destination.storeName(), partition, message, properties, body, now);
             records.add(due > 0 ? TimerForm.timerRecord(record, due) : record);
         }
-        if (transaction != null) {
+        if (transaction != null || send.reply().producerGroup() != null) {
             // Invisible until COMMIT: each message waits as a half record (protocol/README.md, "Transactions").
             // A delayed one's half holds its timer record, so the commit hands it to the timer.
             records.replaceAll(HalfRecords::toHalf);
+        }
+        if (send.reply().producerGroup() != null) {
+            return producerHalf(send.reply(), records, messageId, partition, destination.storeName(),
+                    CheckImmunity.millis(first));
         }
         // A half or a delayed message has no offset in its destination yet.
         boolean answerNoOffset = transaction != null || firstDelayed;
@@ -296,6 +306,25 @@ public final class SendService {
             recent.add(destination.storeName(), messageId, append, answer);
         }
         return answer;
+    }
+
+    /**
+     * A transactional producer's half: written, then made durable with its PREPARE record (one force), and answered
+     * with its transaction id. Under SYNC_FLUSH the half survives a crash before the producer's local transaction
+     * starts; nothing is visible before its commit.
+     */
+    private CompletableFuture<Map<String, String>> producerHalf(SendReply reply, List<MessageRecord> half,
+            String messageId, int partition, String destination, long immunityMillis) {
+        return store.appendBatchWrittenAsync(half).thenCompose(result -> {
+            if (result.records().isEmpty()) {
+                throw SendStatusMapper.error(result);
+            }
+            return reply.prepared(result, immunityMillis, destination);
+        }).thenApply(txId -> {
+            Map<String, String> headers = answer("SEND_OK", messageId, partition, -1);
+            headers.put("transactionId", txId);
+            return headers;
+        });
     }
 
     /** Completes once the commit log up to {@code endOffset} is in the consume queues and index. */

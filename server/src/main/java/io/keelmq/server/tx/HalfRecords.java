@@ -36,9 +36,17 @@ public final class HalfRecords {
                 real.messageId(), "", out.array(), real.body());
     }
 
+    /** The same half, copied to {@code destination} (an unresolved producer half moves to {@link TxDestinations#UNRESOLVED}). */
+    static MessageRecord copy(StoredMessage half, String destination) {
+        return new MessageRecord(destination, 0, half.tagHash(), half.bornTimestamp(), 0, TxState.PREPARED,
+                half.messageId(), "", half.properties(), half.body());
+    }
+
     /** The real message a half holds, ready to append to its destination. */
     public static MessageRecord toReal(StoredMessage half) {
-        if (!TxDestinations.HALF.equals(half.destination()) || half.txState() != TxState.PREPARED) {
+        boolean halfDestination = TxDestinations.HALF.equals(half.destination())
+                || TxDestinations.UNRESOLVED.equals(half.destination());
+        if (!halfDestination || half.txState() != TxState.PREPARED) {
             throw new IllegalArgumentException("the record at commit-log offset " + half.physicalOffset()
                     + " is not a half record (destination " + half.destination() + ", txState " + half.txState() + ")");
         }

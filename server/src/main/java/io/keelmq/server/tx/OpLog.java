@@ -10,12 +10,14 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 
 /**
  * Reads the op records still stored in {@link TxDestinations#OP} to find the transactions that were
- * decided but not carried out. The whole retained op queue is read (op records are small, a few
- * dozen bytes each); retention deletes it with the rest of the log, and since segments go oldest
- * first a COMMIT is never deleted while its DONE, written after it, is kept.
+ * decided but not carried out, and the producer transactions still undecided. The whole retained op
+ * queue is read (op records are small, a few dozen bytes each); retention deletes it with the rest of
+ * the log, and since segments go oldest first a COMMIT is never deleted while its DONE, written after
+ * it, is kept, nor a PREPARE while its half (written before it) is kept.
  */
 final class OpLog {
     private static final Logger LOG = LoggerFactory.getLogger(OpLog.class);
@@ -30,6 +32,18 @@ final class OpLog {
     /** COMMIT records without a DONE record, oldest first. */
     List<OpRecords.Op> pendingCommits() throws IOException {
         Map<String, OpRecords.Op> pending = new LinkedHashMap<>();
+        forEach(op -> {
+            if (op.isCommit()) {
+                pending.put(op.txId(), op);
+            } else if (op.kind() == OpRecords.DONE) {
+                pending.remove(op.txId());
+            }
+        });
+        return new ArrayList<>(pending.values());
+    }
+
+    /** Every readable op record in log order; unreadable ones are logged and skipped. */
+    void forEach(Consumer<OpRecords.Op> visitor) throws IOException {
         long offset = store.minQueueOffset(TxDestinations.OP, 0);
         long end = store.maxQueueOffset(TxDestinations.OP, 0);
         while (offset < end) {
@@ -46,13 +60,8 @@ final class OpLog {
                     LOG.error("skipping unreadable transaction op record: {}", e.getMessage());
                     continue;
                 }
-                if (op.isCommit()) {
-                    pending.put(op.txId(), op);
-                } else {
-                    pending.remove(op.txId());
-                }
+                visitor.accept(op);
             }
         }
-        return new ArrayList<>(pending.values());
     }
 }

@@ -6,6 +6,7 @@ import io.keelmq.store.TxState;
 
 import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -17,20 +18,53 @@ import java.util.List;
  * transaction is committed, whatever happens next.</li>
  * <li>DONE (txState NONE): every half of the transaction was appended to its destination. Body:
  * {@code byte kind 2}. A COMMIT without a DONE is carried out again at start-up.</li>
+ * <li>PREPARE (txState PREPARED): a transactional producer's half message is stored and awaits its producer's
+ * decision (the same state as a prepared XA branch). Body: {@code byte kind 3, long half offset, long prepared
+ * at (epoch ms), long check immunity (ms, -1 = transactionTimeOut), byte unresolved (0/1), short+UTF-8 producer
+ * group, short+UTF-8 real destination (store name)}. A later PREPARE of the same id replaces it (the half was
+ * moved to {@link TxDestinations#UNRESOLVED}).</li>
+ * <li>ROLLBACK (txState ROLLBACK): a producer transaction was rolled back. Body: {@code byte kind 4}.</li>
+ * <li>CHECKED (txState NONE): the broker checked an undecided producer half back once more. Body:
+ * {@code byte kind 5}. Counted at start-up, so {@code transactionCheckMax} holds across restarts.</li>
  * </ul>
  */
 public final class OpRecords {
     static final byte COMMIT = 1;
     static final byte DONE = 2;
+    static final byte PREPARE = 3;
+    static final byte ROLLBACK = 4;
+    static final byte CHECKED = 5;
 
     private OpRecords() {
     }
 
-    /** A decoded op record. {@code halves} is empty for DONE. */
-    public record Op(byte kind, String txId, long physicalOffset, List<Long> halves) {
+    /** A decoded op record. {@code halves} is empty for DONE and ROLLBACK; {@code prepared} is set for PREPARE only. */
+    public record Op(byte kind, String txId, long physicalOffset, List<Long> halves, PreparedHalf prepared) {
+        Op(byte kind, String txId, long physicalOffset, List<Long> halves) {
+            this(kind, txId, physicalOffset, halves, null);
+        }
+
         boolean isCommit() {
             return kind == COMMIT;
         }
+    }
+
+    static MessageRecord prepare(PreparedHalf half) {
+        byte[] group = half.group().getBytes(StandardCharsets.UTF_8);
+        byte[] destination = half.destination().getBytes(StandardCharsets.UTF_8);
+        ByteBuffer body = ByteBuffer.allocate(1 + 8 + 8 + 8 + 1 + 2 + group.length + 2 + destination.length)
+                .put(PREPARE).putLong(half.halfOffset()).putLong(half.preparedAt()).putLong(half.immunityMillis())
+                .put((byte) (half.unresolved() ? 1 : 0)).putShort((short) group.length).put(group)
+                .putShort((short) destination.length).put(destination);
+        return record(half.txId(), TxState.PREPARED, body.array(), half.preparedAt());
+    }
+
+    static MessageRecord rollback(String txId, long now) {
+        return record(txId, TxState.ROLLBACK, new byte[] {ROLLBACK}, now);
+    }
+
+    static MessageRecord checked(String txId, long now) {
+        return record(txId, TxState.NONE, new byte[] {CHECKED}, now);
     }
 
     static MessageRecord commit(String txId, List<Long> halves, long now) {
@@ -54,6 +88,15 @@ public final class OpRecords {
             if (kind == DONE) {
                 return new Op(kind, record.messageId(), record.physicalOffset(), List.of());
             }
+            if (kind == ROLLBACK || kind == CHECKED) {
+                return new Op(kind, record.messageId(), record.physicalOffset(), List.of());
+            }
+            if (kind == PREPARE) {
+                long half = in.getLong();
+                PreparedHalf prepared = new PreparedHalf(record.messageId(), half, in.getLong(), in.getLong(),
+                        in.get() == 1, string(in), string(in));
+                return new Op(kind, record.messageId(), record.physicalOffset(), List.of(half), prepared);
+            }
             if (kind != COMMIT) {
                 throw new IllegalArgumentException("op record at " + record.physicalOffset() + " has unknown kind "
                         + kind);
@@ -71,5 +114,11 @@ public final class OpRecords {
         } catch (BufferUnderflowException e) {
             throw new IllegalArgumentException("op record at " + record.physicalOffset() + " is truncated", e);
         }
+    }
+
+    private static String string(ByteBuffer in) {
+        byte[] bytes = new byte[in.getShort() & 0xFFFF];
+        in.get(bytes);
+        return new String(bytes, StandardCharsets.UTF_8);
     }
 }

@@ -61,6 +61,17 @@ public final class TransactionService implements RetentionFloor {
         return tx;
     }
 
+    /**
+     * A transaction over halves already stored and made durable elsewhere (a transactional producer's half), to be
+     * committed with {@link #commit} and {@link #done}: same decision record, same recovery.
+     */
+    public Transaction ofStored(String id, List<Long> halves) {
+        Transaction tx = new Transaction(id);
+        tx.recovered(halves);
+        live.add(tx);
+        return tx;
+    }
+
     /** ROLLBACK, session close or connection loss: the halves are never delivered and may be deleted. */
     public void rollback(Transaction tx) {
         live.remove(tx);

@@ -11,6 +11,11 @@ public final class TxDestinations {
     public static final String HALF = "system/tx-half";
     /** Op records: the commit decision of a transaction and the marker that it was carried out. */
     public static final String OP = "system/tx-op";
+    /**
+     * Half records of transactional producers that stayed undecided through {@code transactionCheckMax}
+     * check-backs: moved here (a copy at the log's tail, so older segments may go) until an operator decides them.
+     */
+    public static final String UNRESOLVED = "system/tx-unresolved";
 
     private TxDestinations() {
     }

@@ -44,11 +44,16 @@ abstract class AdminTestBase {
                 "grant send,consume,createDurableSubscription on # to admin,app",
                 "grant manage on # to admin",
                 "grant manage on orders.# to orders-ops,admin"));   // the most specific line decides: repeat admin
-        config = TestBrokers.config(dir.resolve("data"))
+        config = configure(TestBrokers.config(dir.resolve("data"))
                 .set(ConfigKeys.AUTHENTICATION_ENABLED, true)
                 .set(ConfigKeys.USERS_FILE, users)
-                .set(ConfigKeys.AUTHORIZATION_FILE, authorization).build();
+                .set(ConfigKeys.AUTHORIZATION_FILE, authorization)).build();
         broker = Broker.start(config);
+    }
+
+    /** The broker's settings beyond the users and authorization; tests override to change some. */
+    io.keelmq.server.config.BrokerConfig.Builder configure(io.keelmq.server.config.BrokerConfig.Builder config) {
+        return config;
     }
 
     /** Closes every connection and the broker, then starts it again on the same store (a new port). */
