@@ -114,7 +114,7 @@ final class SessionRequests {
     }
 
     /** Acknowledges each listed message still in flight to its consumer (closed consumers included). */
-    static void acknowledge(Connection connection, List<DeliveryCodec.MessageRef> consumed) {
+    private static void acknowledge(Connection connection, List<DeliveryCodec.MessageRef> consumed) {
         for (DeliveryCodec.MessageRef ref : consumed) {
             ConsumerState consumer = connection.consumers().get(ref.consumerId());
             if (consumer != null) {
@@ -165,6 +165,9 @@ final class SessionRequests {
                 ConsumerRequests.closeConsumerState(connection, consumer);
             }
             for (PartitionOffset ref : subscription.inFlightOf(consumer)) {
+                if (close && connection.services().xa().holds(consumer, ref.partition(), ref.offset())) {
+                    continue; // consumed in an ended XA branch: locked until its transaction manager decides
+                }
                 boolean increment = counted.test(
                         new DeliveryCodec.MessageRef(consumer.id(), ref.partition(), ref.offset()));
                 subscription.release(consumer, ref.partition(), ref.offset(), increment);

@@ -97,9 +97,22 @@ final class XaRequests {
         }
         List<ConsumerState> consumers = refs.stream().map(ref -> connection.consumers().get(ref.consumerId())).toList();
         return new ConsumedMessages() {
+            /** By the consumers resolved at XA_END: after their connection closed they are no longer in its table. */
             @Override
             public void acknowledge() {
-                connection.requests().execute(() -> SessionRequests.acknowledge(connection, refs));
+                connection.requests().execute(() -> {
+                    for (int i = 0; i < refs.size(); i++) {
+                        ConsumerState consumer = consumers.get(i);
+                        if (consumer != null) {
+                            DeliveryCodec.MessageRef ref = refs.get(i);
+                            consumer.subscription().ack(consumer, ref.partition(), ref.queueOffset());
+                            if (consumer.subscription().takeGroupsFreed()) {
+                                connection.services().pulls().wake(consumer.subscription());
+                            }
+                            ConsumerRequests.forgetIfDone(connection, consumer);
+                        }
+                    }
+                });
             }
 
             @Override
@@ -118,6 +131,18 @@ final class XaRequests {
 
             @Override
             public boolean isEmpty() {
+                return false;
+            }
+
+            @Override
+            public boolean holds(Object consumer, int partition, long queueOffset) {
+                for (int i = 0; i < refs.size(); i++) {
+                    DeliveryCodec.MessageRef ref = refs.get(i);
+                    if (consumers.get(i) == consumer && ref.partition() == partition
+                            && ref.queueOffset() == queueOffset) {
+                        return true;
+                    }
+                }
                 return false;
             }
         };

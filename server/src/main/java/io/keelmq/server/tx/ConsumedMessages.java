@@ -19,6 +19,11 @@ public interface ConsumedMessages {
         public boolean isEmpty() {
             return true;
         }
+
+        @Override
+        public boolean holds(Object consumer, int partition, long queueOffset) {
+            return false;
+        }
     };
 
     void acknowledge();
@@ -26,4 +31,7 @@ public interface ConsumedMessages {
     void release();
 
     boolean isEmpty();
+
+    /** Whether this part consumed that message of that consumer (compared by identity: ids are per connection). */
+    boolean holds(Object consumer, int partition, long queueOffset);
 }

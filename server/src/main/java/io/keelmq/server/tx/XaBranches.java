@@ -249,6 +249,21 @@ public final class XaBranches {
                 + "commit or rollback");
     }
 
+    /**
+     * Whether an ended branch that is not decided yet consumed this message: a session or connection that closes
+     * leaves it in flight (locked) for the branch's decision instead of releasing it.
+     */
+    public synchronized boolean holds(Object consumer, int partition, long queueOffset) {
+        for (XaBranch branch : branches.values()) {
+            for (ConsumedMessages messages : branch.consumed) {
+                if (messages.holds(consumer, partition, queueOffset)) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
     /** XA_RECOVER: every prepared branch, oldest first. */
     public synchronized List<XaXid> prepared() {
         List<XaBranch> all = new ArrayList<>();

@@ -176,6 +176,44 @@ class XaJmsTest extends JmsTestBase {
         assertNull(plainConsumer("xa.ack").receive(500), "an acknowledged message came back");
     }
 
+    /** A prepared branch whose consuming connection closes: its message stays locked until the decision. */
+    private Xid preparedConsumptionThenClose(String queue) throws Exception {
+        sendPlain(queue, "held");
+        XAConnection connection = new KeelXAConnectionFactory(url()).createXAConnection();
+        track(connection);
+        connection.start();
+        XASession session = connection.createXASession();
+        MessageConsumer consumer = session.createConsumer(session.createQueue(queue));
+        XAResource resource = session.getXAResource();
+        Xid xid = TestXid.next();
+        resource.start(xid, XAResource.TMNOFLAGS);
+        assertEquals("held", text(consumer.receive(10_000)));
+        resource.end(xid, XAResource.TMSUCCESS);
+        assertEquals(XAResource.XA_OK, resource.prepare(xid));
+        connection.close();
+        return xid;
+    }
+
+    @Test
+    void aPreparedBranchKeepsItsConsumedMessageAfterItsConnectionClosesAndCommitAcknowledgesIt() throws Exception {
+        Xid xid = preparedConsumptionThenClose("xa.lock.commit");
+        MessageConsumer other = plainConsumer("xa.lock.commit");
+        assertNull(other.receive(1000), "released before the transaction manager decided");
+        xaSession().getXAResource().commit(xid, false);
+        assertNull(other.receive(500), "redelivered after the commit");
+    }
+
+    @Test
+    void aPreparedBranchKeepsItsConsumedMessageAfterItsConnectionClosesAndRollbackRedeliversIt() throws Exception {
+        Xid xid = preparedConsumptionThenClose("xa.lock.rollback");
+        MessageConsumer other = plainConsumer("xa.lock.rollback");
+        assertNull(other.receive(1000), "released before the transaction manager decided");
+        xaSession().getXAResource().rollback(xid);
+        Message again = other.receive(10_000);
+        assertEquals("held", text(again));
+        assertTrue(again.getJMSRedelivered());
+    }
+
     @Test
     void aBranchWithoutWorkIsReadOnlyAndForgotten() throws Exception {
         XAResource resource = xaSession().getXAResource();
