@@ -125,6 +125,16 @@ public class KeelConnection implements Connection, QueueConnection, TopicConnect
 
     private KeelSession createSession(boolean transacted, int acknowledgeMode, Domain sessionDomain)
             throws JMSException {
+        return createSession(transacted, acknowledgeMode, sessionDomain, false);
+    }
+
+    /** An XASession: a transacted session on the broker whose transactions are XA branches. */
+    KeelXASession openXASession() throws JMSException {
+        return (KeelXASession) createSession(true, Session.SESSION_TRANSACTED, Domain.UNIFIED, true);
+    }
+
+    private KeelSession createSession(boolean transacted, int acknowledgeMode, Domain sessionDomain, boolean xa)
+            throws JMSException {
         checkClosed();
         markUsed();
         if (transacted) {
@@ -137,7 +147,7 @@ public class KeelConnection implements Connection, QueueConnection, TopicConnect
         }
         long sessionId = nextId();
         provider.createSession(sessionId, SessionDeliveries.ackModeOf(acknowledgeMode));
-        KeelSession session = switch (sessionDomain) {
+        KeelSession session = xa ? new KeelXASession(this, sessionId) : switch (sessionDomain) {
             case QUEUE -> new KeelQueueSession(this, sessionId, acknowledgeMode);
             case TOPIC -> new KeelTopicSession(this, sessionId, acknowledgeMode);
             case UNIFIED -> new KeelSession(this, sessionId, acknowledgeMode);

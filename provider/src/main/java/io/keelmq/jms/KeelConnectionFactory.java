@@ -114,7 +114,7 @@ public class KeelConnectionFactory implements ConnectionFactory, QueueConnection
     }
 
     /** Explicit credentials replace the factory's user and password. */
-    private KeelConnection connect(String userName, String password, Domain domain) throws JMSException {
+    KeelConnection connect(String userName, String password, Domain domain) throws JMSException {
         BrokerURL url = BrokerURL.parse(brokerURL);
         ConnectionOptions snapshot = options.copy();
         boolean explicit = userName != null || password != null;
@@ -130,9 +130,14 @@ public class KeelConnectionFactory implements ConnectionFactory, QueueConnection
         }
         Provider provider = ProviderFactory.create(url, snapshot.getBrokerOptions(), snapshot.tlsOptions(),
                 snapshot.tcpTransportType(), snapshot.getRequestTimeout());
-        KeelConnection connection = new KeelConnection(provider, snapshot, domain);
+        KeelConnection connection = newConnection(provider, snapshot, domain);
         connection.connect(explicit ? userName : snapshot.getUser(), explicit ? password : snapshot.getPassword());
         return connection;
+    }
+
+    /** The connection object over a provider; the XA factory makes XA connections. */
+    KeelConnection newConnection(Provider provider, ConnectionOptions snapshot, Domain domain) {
+        return new KeelConnection(provider, snapshot, domain);
     }
 
     // ---------------------------------------------------------------- contexts

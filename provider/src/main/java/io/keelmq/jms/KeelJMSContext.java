@@ -54,12 +54,17 @@ public class KeelJMSContext implements JMSContext {
     synchronized KeelSession session() {
         checkClosed();
         if (session == null) {
-            session = (KeelSession) unchecked(() -> connection().createSession(sessionMode));
+            session = openSession();
         }
         return session;
     }
 
-    private KeelConnection connection() {
+    /** The context's session, created on first use. */
+    KeelSession openSession() {
+        return (KeelSession) unchecked(() -> connection().createSession(sessionMode));
+    }
+
+    KeelConnection connection() {
         return shared.connection();
     }
 

@@ -181,6 +181,17 @@ final class SessionDeliveries {
         acks.forget();
     }
 
+    /**
+     * XAResource.end: what the application consumed since the branch's start travels with XA_END; the broker
+     * acknowledges it when the branch commits and releases it when it rolls back. The caller keeps listeners from
+     * running.
+     */
+    void xaEnd(io.keelmq.jms.provider.XaBranchId xid, int flags) throws JMSException {
+        List<Undelivered> consumed = acks.transactionConsumed();
+        acks.forget();
+        provider.xaEnd(session.sessionId(), xid, flags, consumed);
+    }
+
     private void rollbackAfterFailedCommit(TransactionRolledBackException cause) {
         try {
             rollback();

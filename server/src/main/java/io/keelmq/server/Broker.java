@@ -25,6 +25,8 @@ import io.keelmq.server.tx.CheckBacks;
 import io.keelmq.server.tx.Materializer;
 import io.keelmq.server.tx.ProducerTransactions;
 import io.keelmq.server.tx.TransactionService;
+import io.keelmq.server.tx.ResourceManagerId;
+import io.keelmq.server.tx.XaBranches;
 import io.keelmq.server.vm.InVmOutput;
 import io.keelmq.store.MessageStore;
 import io.keelmq.store.StoreConfig;
@@ -70,6 +72,7 @@ public final class Broker implements AutoCloseable {
     private final SendService sends;
     private final TransactionService transactions;
     private final ProducerTransactions producerTransactions;
+    private final XaBranches xa;
     private final CheckBacks checkBacks;
     private final MessageTimer delayTimer;
     private final RedeliveryService redelivery;
@@ -119,8 +122,9 @@ public final class Broker implements AutoCloseable {
                 new TimerConfig(TimerForm.DESTINATION, config.get(ConfigKeys.TIMER_PRECISION_MS),
                         config.get(ConfigKeys.TIMER_WHEEL_SLOTS), TimerConfig.defaults(TimerForm.DESTINATION).logFileSize()),
                 new DelayedDelivery(store, clock, config.get(ConfigKeys.MESSAGE_INDEX_ENABLE)));
+        this.xa = new XaBranches(store, transactions, clock);
         this.services = new BrokerServices(config, store, destinations, subscriptions, pulls, sends, transactions,
-                producerTransactions, producerGroups,
+                producerTransactions, xa, ResourceManagerId.load(store.config().storePathRootDir()), producerGroups,
                 new BrowseService(store, clock), new ConnectionRegistry(), workers, authenticator,
                 authorizer, new FailedLoginThrottle(clock), timer);
     }
@@ -173,6 +177,9 @@ public final class Broker implements AutoCloseable {
                 LOG.info("{} committed transactions completed at start-up", completed);
             }
             broker.producerTransactions.recover();
+            broker.xa.recover();
+            // Unprepared XA branches past their transaction timeout are rolled back by the broker.
+            broker.timer.scheduleWithFixedDelay(broker.xa::expire, 1, 1, java.util.concurrent.TimeUnit.SECONDS);
             broker.checkBacks.start(broker.timer, broker.workers);
             broker.delayTimer.start();
             if (config.listenPort() >= 0 || tls != null) {

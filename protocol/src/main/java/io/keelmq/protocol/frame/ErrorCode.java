@@ -48,7 +48,17 @@ public enum ErrorCode {
     /** A resource limit (disk watermark, memory) refuses the request; nothing was stored. */
     RESOURCE_EXHAUSTED(109),
     /** A header or property of the message has a value the broker refuses (the text names it); nothing was stored. */
-    MESSAGE_ILLEGAL(110);
+    MESSAGE_ILLEGAL(110),
+    /** XA: the broker knows no branch with that Xid (the client's XAException.XAER_NOTA). */
+    XA_NOTA(111),
+    /** XA: the call is not valid in the branch's state (XAException.XAER_PROTO). */
+    XA_PROTO(112),
+    /** XA: a branch with that Xid exists already (XAException.XAER_DUPID). */
+    XA_DUPID(113),
+    /** XA: the branch was rolled back: marked rollback-only by TMFAIL, or its commit failed (XA_RBROLLBACK). */
+    XA_RBROLLBACK(114),
+    /** XA: the branch was rolled back because it outlived its transaction timeout (XA_RBTIMEOUT). */
+    XA_RBTIMEOUT(115);
 
     private final int code;
 

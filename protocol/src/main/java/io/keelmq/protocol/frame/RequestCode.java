@@ -46,7 +46,24 @@ public enum RequestCode {
     DELETE_DESTINATION(51),
 
     /** An administration command against the running broker (e.g. list destinations); needs {@code manage}. */
-    ADMIN(60);
+    ADMIN(60),
+
+    /*
+     * XA branches (spec chapter 11, X/Open XA): a transacted session's transaction whose decision a transaction
+     * manager makes. The branch is named by headers formatId, gtrid and bqual (hex).
+     */
+    /** Associates a transacted session's work from now on with a branch (flags TMNOFLAGS, TMJOIN, TMRESUME). */
+    XA_START(70),
+    /** Ends the association (TMSUCCESS, TMFAIL, TMSUSPEND); the body lists the messages the session consumed. */
+    XA_END(71),
+    /** Makes the branch durable (its halves and a PREPARE record, forced); answers {@code vote} OK or RDONLY. */
+    XA_PREPARE(72),
+    /** Commits a branch: prepared (two-phase) or, with {@code onePhase=true}, ended but not prepared. */
+    XA_COMMIT(73),
+    XA_ROLLBACK(74),
+    /** Lists the prepared branches (body: count, then each Xid), also those recovered at start-up. */
+    XA_RECOVER(75),
+    XA_FORGET(76);
 
     private static final RequestCode[] BY_CODE = indexByCode();
 

@@ -24,12 +24,14 @@ class CodesTest {
         assertEquals(60, RequestCode.ADMIN.code());
         assertEquals(43, RequestCode.END_TRANSACTION.code());
         assertEquals(44, RequestCode.CHECK_TRANSACTION.code());
+        assertEquals(70, RequestCode.XA_START.code());
+        assertEquals(76, RequestCode.XA_FORGET.code());
         Set<Short> seen = new HashSet<>();
         for (RequestCode rc : RequestCode.values()) {
             assertTrue(seen.add(rc.code()), "duplicate " + rc.code());
             assertEquals(rc, RequestCode.fromCode(rc.code()));
         }
-        assertEquals(23, RequestCode.values().length);
+        assertEquals(30, RequestCode.values().length);
     }
 
     @Test
@@ -48,6 +50,8 @@ class CodesTest {
         assertEquals(5, ErrorCode.UNSUPPORTED_VERSION.code());
         assertEquals(7, ErrorCode.LIMIT_EXCEEDED.code());
         assertEquals(105, ErrorCode.BUSY.code());
+        assertEquals(111, ErrorCode.XA_NOTA.code());
+        assertEquals(115, ErrorCode.XA_RBTIMEOUT.code());
         Set<Integer> seen = new HashSet<>();
         for (ErrorCode ec : ErrorCode.values()) {
             assertTrue(seen.add(ec.code()), "duplicate " + ec.code());

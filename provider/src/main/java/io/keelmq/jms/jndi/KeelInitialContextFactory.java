@@ -1,6 +1,7 @@
 package io.keelmq.jms.jndi;
 
 import io.keelmq.jms.KeelConnectionFactory;
+import io.keelmq.jms.KeelXAConnectionFactory;
 import io.keelmq.jms.KeelQueue;
 import io.keelmq.jms.KeelTopic;
 import io.keelmq.jms.provider.BrokerURL;
@@ -20,6 +21,7 @@ import java.util.Map;
  * java.naming.factory.initial = io.keelmq.jms.jndi.KeelInitialContextFactory
  * java.naming.provider.url    = keel://broker:10911          (the default URL)
  * connectionFactory.myCF      = keel://broker:10911?clientID=a (empty: the default URL)
+ * xaConnectionFactory.myXACF  = keel://broker:10911          (a KeelXAConnectionFactory; empty: the default URL)
  * queue.orders                = orders                       (empty: the JNDI name itself)
  * topic.prices                = prices
  * </pre>
@@ -28,6 +30,7 @@ import java.util.Map;
  */
 public class KeelInitialContextFactory implements InitialContextFactory {
     public static final String CONNECTION_FACTORY_PREFIX = "connectionFactory.";
+    public static final String XA_CONNECTION_FACTORY_PREFIX = "xaConnectionFactory.";
     public static final String QUEUE_PREFIX = "queue.";
     public static final String TOPIC_PREFIX = "topic.";
     public static final List<String> DEFAULT_CONNECTION_FACTORY_NAMES =
@@ -48,6 +51,9 @@ public class KeelInitialContextFactory implements InitialContextFactory {
             if (key.startsWith(CONNECTION_FACTORY_PREFIX)) {
                 bind(bindings, key, CONNECTION_FACTORY_PREFIX,
                         connectionFactory(key, value.isEmpty() ? defaultUrl : value));
+            } else if (key.startsWith(XA_CONNECTION_FACTORY_PREFIX)) {
+                bind(bindings, key, XA_CONNECTION_FACTORY_PREFIX,
+                        xaConnectionFactory(key, value.isEmpty() ? defaultUrl : value));
             } else if (key.startsWith(QUEUE_PREFIX)) {
                 String name = key.substring(QUEUE_PREFIX.length());
                 bind(bindings, key, QUEUE_PREFIX, name.isEmpty() ? null : new KeelQueue(value.isEmpty() ? name : value));
@@ -75,9 +81,17 @@ public class KeelInitialContextFactory implements InitialContextFactory {
         bindings.put(name, object);
     }
 
+    private static KeelConnectionFactory xaConnectionFactory(String key, String url) throws NamingException {
+        return connectionFactory(key, url, true);
+    }
+
     private static KeelConnectionFactory connectionFactory(String key, String url) throws NamingException {
+        return connectionFactory(key, url, false);
+    }
+
+    private static KeelConnectionFactory connectionFactory(String key, String url, boolean xa) throws NamingException {
         try {
-            return new KeelConnectionFactory(url);
+            return xa ? new KeelXAConnectionFactory(url) : new KeelConnectionFactory(url);
         } catch (JMSException e) {
             NamingException ne = new NamingException("property '" + key + "': " + e.getMessage());
             ne.setRootCause(e);

@@ -45,7 +45,7 @@ public final class FrameProvider implements Provider {
             Frame answer = call(RequestCode.HANDSHAKE, h, null);
             info = new ConnectionInfo(Headers.requiredInt(answer, "protocolVersion"),
                     Headers.required(answer, "connectionId"), Headers.required(answer, "brokerVersion"),
-                    Headers.requiredLong(answer, "heartbeatInterval"));
+                    Headers.requiredLong(answer, "heartbeatInterval"), answer.header("resourceManagerId"));
         } catch (ConnectionFailedException e) {
             channel.end();
             // A broker may refuse a connection before reading its HANDSHAKE (e.g. maxConnectionsPerAddress); when its
@@ -262,6 +262,64 @@ public final class FrameProvider implements Provider {
                     }
                 });
         channel.await(done);
+    }
+
+    // ---------------------------------------------------------------- XA (protocol/README.md, "XA branches")
+
+    @Override
+    public void xaStart(long sessionId, XaBranchId xid, int flags, int timeoutSeconds) throws JMSException {
+        Map<String, String> h = xid.headers();
+        h.put("sessionId", Long.toString(sessionId));
+        h.put("flags", Integer.toString(flags));
+        h.put("timeout", Integer.toString(timeoutSeconds));
+        call(RequestCode.XA_START, h, null);
+    }
+
+    @Override
+    public void xaEnd(long sessionId, XaBranchId xid, int flags, List<Undelivered> consumed) throws JMSException {
+        Map<String, String> h = xid.headers();
+        h.put("sessionId", Long.toString(sessionId));
+        h.put("flags", Integer.toString(flags));
+        call(RequestCode.XA_END, h, WireBodies.undelivered(consumed));
+    }
+
+    @Override
+    public boolean xaPrepare(XaBranchId xid) throws JMSException {
+        return "RDONLY".equals(call(RequestCode.XA_PREPARE, xid.headers(), null).header("vote"));
+    }
+
+    @Override
+    public void xaCommit(XaBranchId xid, boolean onePhase) throws JMSException {
+        Map<String, String> h = xid.headers();
+        h.put("onePhase", Boolean.toString(onePhase));
+        call(RequestCode.XA_COMMIT, h, null);
+    }
+
+    @Override
+    public void xaRollback(XaBranchId xid) throws JMSException {
+        call(RequestCode.XA_ROLLBACK, xid.headers(), null);
+    }
+
+    @Override
+    public void xaForget(XaBranchId xid) throws JMSException {
+        call(RequestCode.XA_FORGET, xid.headers(), null);
+    }
+
+    @Override
+    public List<XaBranchId> xaRecover() throws JMSException {
+        Frame answer = call(RequestCode.XA_RECOVER, Headers.of(), null);
+        String text = answer.body() == null ? "" : new String(answer.body(), java.nio.charset.StandardCharsets.UTF_8);
+        List<XaBranchId> xids = new java.util.ArrayList<>();
+        for (String line : text.split("\n")) {
+            if (!line.isBlank()) {
+                try {
+                    xids.add(XaBranchId.parse(line));
+                } catch (IllegalArgumentException e) {
+                    throw Headers.malformed(RequestCode.XA_RECOVER, e.getMessage());
+                }
+            }
+        }
+        return xids;
     }
 
     @Override

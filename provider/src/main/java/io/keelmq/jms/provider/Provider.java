@@ -101,6 +101,24 @@ public interface Provider {
 
     void deleteDestination(DestinationRef destination) throws JMSException;
 
+    /** XA_START: the session's work from now on belongs to {@code xid} (flags as XAResource.start). */
+    void xaStart(long sessionId, XaBranchId xid, int flags, int timeoutSeconds) throws JMSException;
+
+    /** XA_END: the session's work since XA_START, and the messages it consumed, join the branch. */
+    void xaEnd(long sessionId, XaBranchId xid, int flags, List<Undelivered> consumed) throws JMSException;
+
+    /** XA_PREPARE: true for a read-only branch (XA_RDONLY, forgotten by the broker), false once it is durable. */
+    boolean xaPrepare(XaBranchId xid) throws JMSException;
+
+    void xaCommit(XaBranchId xid, boolean onePhase) throws JMSException;
+
+    void xaRollback(XaBranchId xid) throws JMSException;
+
+    void xaForget(XaBranchId xid) throws JMSException;
+
+    /** XA_RECOVER: the broker's prepared branches. */
+    List<XaBranchId> xaRecover() throws JMSException;
+
     /** True once the connection failed or was closed: every further request fails at once. */
     boolean isClosed();
 

@@ -2,6 +2,7 @@ package io.keelmq.jms.jndi;
 
 import io.keelmq.jms.KeelConnectionFactory;
 import io.keelmq.jms.KeelQueue;
+import io.keelmq.jms.KeelXAConnectionFactory;
 import io.keelmq.jms.KeelTopic;
 import jakarta.jms.ConnectionFactory;
 import org.junit.jupiter.api.Test;
@@ -63,6 +64,18 @@ class KeelInitialContextFactoryTest {
         assertThrows(NameNotFoundException.class, () -> ctx.lookup("ConnectionFactory"),
                 "no defaults once factories are configured");
         assertInstanceOf(ConnectionFactory.class, ctx.lookup("mine"));
+    }
+
+    @Test
+    void xaConnectionFactoryEntriesBindXaFactories() throws Exception {
+        Context ctx = context(Context.PROVIDER_URL, "keel://default:1",
+                "xaConnectionFactory.jms/xa", "keel://other:2?clientID=x",
+                "xaConnectionFactory.xaDefault", "");
+        KeelXAConnectionFactory xa = (KeelXAConnectionFactory) ctx.lookup("jms/xa");
+        assertEquals("x", xa.getClientID());
+        assertEquals("keel://default:1", ((KeelXAConnectionFactory) ctx.lookup("xaDefault")).getBrokerURL());
+        assertInstanceOf(jakarta.jms.XAQueueConnectionFactory.class, ctx.lookup("xaDefault"));
+        assertInstanceOf(jakarta.jms.XATopicConnectionFactory.class, ctx.lookup("xaDefault"));
     }
 
     @Test

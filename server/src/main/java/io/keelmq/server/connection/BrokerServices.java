@@ -11,6 +11,7 @@ import io.keelmq.server.security.FailedLoginThrottle;
 import io.keelmq.server.send.SendService;
 import io.keelmq.server.tx.ProducerTransactions;
 import io.keelmq.server.tx.TransactionService;
+import io.keelmq.server.tx.XaBranches;
 import io.keelmq.store.MessageStore;
 
 import java.util.concurrent.Executor;
@@ -22,7 +23,8 @@ import java.util.concurrent.ScheduledExecutorService;
  */
 public record BrokerServices(BrokerConfig config, MessageStore store, DestinationRegistry destinations,
                              SubscriptionManager subscriptions, PullService pulls, SendService sends,
-                             TransactionService transactions, ProducerTransactions producerTransactions,
+                             TransactionService transactions, ProducerTransactions producerTransactions, XaBranches xa,
+                             String resourceManagerId,
                              ProducerGroups producerGroups,
                              BrowseService browser, ConnectionRegistry connections, Executor workers,
                              Authenticator authenticator, Authorizer authorizer, FailedLoginThrottle loginThrottle,

@@ -58,6 +58,7 @@ final class ConnectionRequests {
         headers.put("connectionId", connection.id());
         headers.put("brokerVersion", BrokerVersion.VERSION);
         headers.put("heartbeatInterval", Long.toString(heartbeat));
+        headers.put("resourceManagerId", connection.services().resourceManagerId());
         connection.output().handshakeDone(heartbeat);
         connection.respond(request, headers, null);
     }

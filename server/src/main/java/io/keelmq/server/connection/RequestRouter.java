@@ -47,6 +47,13 @@ final class RequestRouter {
         handlers.put(RequestCode.DELETE_DESTINATION, DestinationRequests::delete);
         handlers.put(RequestCode.CREATE_PRODUCER, ProducerRequests::createProducer);
         handlers.put(RequestCode.ADMIN, AdminRequests::admin);
+        handlers.put(RequestCode.XA_START, XaRequests::start);
+        handlers.put(RequestCode.XA_END, XaRequests::end);
+        handlers.put(RequestCode.XA_PREPARE, XaRequests::prepare);
+        handlers.put(RequestCode.XA_COMMIT, XaRequests::commit);
+        handlers.put(RequestCode.XA_ROLLBACK, XaRequests::rollback);
+        handlers.put(RequestCode.XA_RECOVER, XaRequests::recover);
+        handlers.put(RequestCode.XA_FORGET, XaRequests::forget);
         for (RequestCode code : RequestCode.values()) {
             if (!handlers.containsKey(code)) {
                 throw new ExceptionInInitializerError("no handler for " + code);

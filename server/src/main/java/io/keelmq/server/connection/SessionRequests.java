@@ -11,6 +11,7 @@ import io.keelmq.server.errors.RequestException;
 import io.keelmq.server.message.DeliveryCodec;
 import io.keelmq.server.tx.Transaction;
 import io.keelmq.server.tx.TransactionService;
+import io.keelmq.server.tx.XaXid;
 
 import java.util.HashSet;
 import java.util.LinkedHashSet;
@@ -53,6 +54,12 @@ final class SessionRequests {
 
     /** A transacted session that closes or loses its connection rolls its open transaction back. */
     static void endTransaction(Connection connection, SessionState session) {
+        XaXid branch = session.xaBranch();
+        if (branch != null) {
+            // Ended without XA_END: the branch's work of this session is lost, so the branch can only roll back.
+            session.xaBranch(null);
+            connection.services().xa().abandoned(branch);
+        }
         Transaction open = session.swapTransaction(null);
         if (open != null) {
             connection.services().transactions().rollback(open);
@@ -72,6 +79,7 @@ final class SessionRequests {
      */
     static void commit(Connection connection, Frame request) {
         SessionState session = transactedSession(connection, request, "COMMIT");
+        refuseInBranch(session, "COMMIT");
         List<DeliveryCodec.MessageRef> consumed = DeliveryCodec.decodeUndelivered(request.body());
         TransactionService transactions = connection.services().transactions();
         Transaction committing = session.swapTransaction(transactions.begin());
@@ -97,6 +105,7 @@ final class SessionRequests {
      */
     static void rollback(Connection connection, Frame request) {
         SessionState session = transactedSession(connection, request, "ROLLBACK");
+        refuseInBranch(session, "ROLLBACK");
         Set<DeliveryCodec.MessageRef> consumed = new HashSet<>(DeliveryCodec.decodeUndelivered(request.body()));
         TransactionService transactions = connection.services().transactions();
         transactions.rollback(session.swapTransaction(transactions.begin()));
@@ -118,7 +127,15 @@ final class SessionRequests {
         }
     }
 
-    private static SessionState transactedSession(Connection connection, Frame request, String what) {
+    /** A session's work inside an XA branch is decided by the transaction manager, not by COMMIT or ROLLBACK. */
+    private static void refuseInBranch(SessionState session, String what) {
+        if (session.xaBranch() != null) {
+            throw new RequestException(ErrorCode.XA_PROTO, what + " on session " + session.id()
+                    + " whose work belongs to XA branch " + session.xaBranch() + ": the transaction manager decides it");
+        }
+    }
+
+    static SessionState transactedSession(Connection connection, Frame request, String what) {
         SessionState session = session(connection, request);
         if (!session.isTransacted()) {
             throw RequestException.illegalState(what + " on session " + session.id() + " which is not transacted ("
@@ -148,6 +165,9 @@ final class SessionRequests {
                 ConsumerRequests.closeConsumerState(connection, consumer);
             }
             for (PartitionOffset ref : subscription.inFlightOf(consumer)) {
+                if (close && connection.services().xa().holds(consumer, ref.partition(), ref.offset())) {
+                    continue; // consumed in an ended XA branch: locked until its transaction manager decides
+                }
                 boolean increment = counted.test(
                         new DeliveryCodec.MessageRef(consumer.id(), ref.partition(), ref.offset()));
                 subscription.release(consumer, ref.partition(), ref.offset(), increment);
@@ -163,7 +183,7 @@ final class SessionRequests {
         }
     }
 
-    private static SessionState session(Connection connection, Frame request) {
+    static SessionState session(Connection connection, Frame request) {
         long sessionId = Headers.requiredLong(request, "sessionId");
         SessionState session = connection.sessions().get(sessionId);
         if (session == null) {

@@ -1,6 +1,7 @@
 package io.keelmq.server.consume;
 
 import io.keelmq.server.tx.Transaction;
+import io.keelmq.server.tx.XaXid;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -18,6 +19,8 @@ public final class SessionState {
     private final Map<Long, ConsumerState> consumers = new ConcurrentHashMap<>();
     /** The open transaction of a TRANSACTED session, null for other modes. */
     private volatile Transaction transaction;
+    /** The XA branch the session's work belongs to between XA_START and XA_END, or null. */
+    private volatile XaXid xaBranch;
 
     public SessionState(long id, AckMode ackMode) {
         this.id = id;
@@ -38,6 +41,14 @@ public final class SessionState {
         Transaction ended = transaction;
         transaction = next;
         return ended;
+    }
+
+    public XaXid xaBranch() {
+        return xaBranch;
+    }
+
+    public void xaBranch(XaXid branch) {
+        this.xaBranch = branch;
     }
 
     public long id() {

@@ -42,6 +42,19 @@ final class OpLog {
         return new ArrayList<>(pending.values());
     }
 
+    /** XA_PREPARE records not followed by a COMMIT or ROLLBACK of the same branch, oldest first. */
+    List<OpRecords.Op> preparedBranches() throws IOException {
+        Map<String, OpRecords.Op> prepared = new LinkedHashMap<>();
+        forEach(op -> {
+            if (op.kind() == OpRecords.XA_PREPARE) {
+                prepared.put(op.txId(), op);
+            } else if (op.isCommit() || op.kind() == OpRecords.ROLLBACK) {
+                prepared.remove(op.txId());
+            }
+        });
+        return new ArrayList<>(prepared.values());
+    }
+
     /** Every readable op record in log order; unreadable ones are logged and skipped. */
     void forEach(Consumer<OpRecords.Op> visitor) throws IOException {
         long offset = store.minQueueOffset(TxDestinations.OP, 0);

@@ -26,6 +26,9 @@ import java.util.List;
  * <li>ROLLBACK (txState ROLLBACK): a producer transaction was rolled back. Body: {@code byte kind 4}.</li>
  * <li>CHECKED (txState NONE): the broker checked an undecided producer half back once more. Body:
  * {@code byte kind 5}. Counted at start-up, so {@code transactionCheckMax} holds across restarts.</li>
+ * <li>XA_PREPARE (txState PREPARED): an XA branch is prepared; message id = {@link XaXid#txId()}. Body:
+ * {@code byte kind 6, int count, count × long} half offsets, {@code long} prepared at (epoch ms). Decided later by
+ * the same COMMIT (then DONE) or ROLLBACK records as other transactions.</li>
  * </ul>
  */
 public final class OpRecords {
@@ -34,6 +37,7 @@ public final class OpRecords {
     static final byte PREPARE = 3;
     static final byte ROLLBACK = 4;
     static final byte CHECKED = 5;
+    static final byte XA_PREPARE = 6;
 
     private OpRecords() {
     }
@@ -73,6 +77,13 @@ public final class OpRecords {
         return record(txId, TxState.COMMIT, body.array(), now);
     }
 
+    static MessageRecord xaPrepare(String txId, List<Long> halves, long now) {
+        ByteBuffer body = ByteBuffer.allocate(1 + 4 + 8 * halves.size() + 8).put(XA_PREPARE).putInt(halves.size());
+        halves.forEach(body::putLong);
+        body.putLong(now);
+        return record(txId, TxState.PREPARED, body.array(), now);
+    }
+
     static MessageRecord done(String txId, long now) {
         return record(txId, TxState.NONE, new byte[] {DONE}, now);
     }
@@ -97,7 +108,7 @@ public final class OpRecords {
                         in.get() == 1, string(in), string(in));
                 return new Op(kind, record.messageId(), record.physicalOffset(), List.of(half), prepared);
             }
-            if (kind != COMMIT) {
+            if (kind != COMMIT && kind != XA_PREPARE) {
                 throw new IllegalArgumentException("op record at " + record.physicalOffset() + " has unknown kind "
                         + kind);
             }

@@ -39,17 +39,22 @@ public final class Transaction {
     }
 
     /** Completes once every send registered so far is answered, successfully or not. */
-    synchronized CompletableFuture<Void> sendsSettled() {
+    public synchronized CompletableFuture<Void> sendsSettled() {
         CompletableFuture<?>[] all = sends.stream().map(send -> send.handle((ok, failure) -> null))
                 .toArray(CompletableFuture[]::new);
         return CompletableFuture.allOf(all);
     }
 
     /** The half offsets in commit-log order, which is the order the session sent them in. */
-    synchronized List<Long> halves() {
+    public synchronized List<Long> halves() {
         List<Long> sorted = new ArrayList<>(halves);
         sorted.sort(null);
         return sorted;
+    }
+
+    /** No send was handed to this transaction yet. */
+    public synchronized boolean isEmpty() {
+        return sends.isEmpty() && halves.isEmpty();
     }
 
     /** Lowest half offset, or Long.MAX_VALUE: what retention must keep for this transaction. */

@@ -72,6 +72,22 @@ public final class TransactionService implements RetentionFloor {
         return tx;
     }
 
+    /**
+     * One transaction over the halves of {@code parts} (the pieces of an XA branch, one per XA_END), once every send of
+     * them is answered: retention keeps the halves through the joined transaction from then on.
+     */
+    public CompletableFuture<Transaction> join(String id, List<Transaction> parts) {
+        CompletableFuture<?>[] settled = parts.stream().map(Transaction::sendsSettled).toArray(CompletableFuture[]::new);
+        return CompletableFuture.allOf(settled).thenApply(all -> {
+            List<Long> halves = new java.util.ArrayList<>();
+            parts.forEach(part -> halves.addAll(part.halves()));
+            halves.sort(null);
+            Transaction joined = ofStored(id, halves);
+            parts.forEach(live::remove);
+            return joined;
+        });
+    }
+
     /** ROLLBACK, session close or connection loss: the halves are never delivered and may be deleted. */
     public void rollback(Transaction tx) {
         live.remove(tx);
