@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * What a session owes the broker in acknowledgements, per acknowledgement mode (spec 6.2.10):
@@ -17,7 +18,7 @@ import java.util.Map;
  * <li>AUTO_ACKNOWLEDGE: each message is acknowledged as soon as receive() returns it or its listener returns, and
  * the ACK is awaited, so only the last message can be redelivered after a failure.</li>
  * <li>DUPS_OK_ACKNOWLEDGE: consumed messages are collected and acknowledged in batches of {@value #DUPS_OK_BATCH},
- * or earlier when a consumer runs dry, on close and before a recover.</li>
+ * or earlier when a consumer runs dry, on close and before a recover; nobody waits for their answers.</li>
  * <li>CLIENT_ACKNOWLEDGE: every message handed to the application is remembered until
  * {@link jakarta.jms.Message#acknowledge()}, which acknowledges all of them, whichever consumer received them.</li>
  * <li>SESSION_TRANSACTED: every message handed to the application is remembered until the session commits; the
@@ -27,6 +28,7 @@ import java.util.Map;
  * offset than one it already consumed.
  */
 final class AckTracker {
+    private static final System.Logger LOG = System.getLogger(AckTracker.class.getName());
     static final int DUPS_OK_BATCH = 100;
 
     private final Provider provider;
@@ -57,23 +59,44 @@ final class AckTracker {
                 full = pendingCount >= DUPS_OK_BATCH;
             }
             if (full) {
-                sendPending();
+                flush();
             }
         }
     }
 
-    /** Message.acknowledge() in CLIENT_ACKNOWLEDGE: every message the session delivered so far. */
+    /** Message.acknowledge() in CLIENT_ACKNOWLEDGE: every message the session delivered so far, awaited. */
     void acknowledgeAll() throws JMSException {
         if (mode == AckMode.CLIENT) {
-            sendPending();
+            sendPendingAwaited();
         }
     }
 
-    /** Sends the batched acknowledgements of DUPS_OK_ACKNOWLEDGE now. */
-    void flush() throws JMSException {
-        if (mode == AckMode.DUPS_OK) {
-            sendPending();
+    /**
+     * Sends the batched acknowledgements of DUPS_OK_ACKNOWLEDGE now, without waiting for the answer: the broker
+     * applies them before any request this connection sends later (RECOVER, CLOSE_CONSUMER, CLOSE_SESSION), and an
+     * ACK that fails leaves its messages in flight, to be delivered again, which this mode allows.
+     */
+    void flush() {
+        if (mode != AckMode.DUPS_OK) {
+            return;
         }
+        Map<Long, List<Position>> batch;
+        synchronized (this) {
+            if (pending.isEmpty()) {
+                return;
+            }
+            batch = new LinkedHashMap<>(pending);
+            pending.clear();
+            pendingCount = 0;
+        }
+        batch.forEach((consumerId, positions) -> provider.acknowledgeAsync(consumerId, positions, false)
+                .whenComplete((answered, failure) -> {
+                    if (failure != null) {
+                        LOG.log(System.Logger.Level.WARNING, "a DUPS_OK_ACKNOWLEDGE batch of " + positions.size()
+                                + " messages of consumer " + consumerId + " was not acknowledged; they will be "
+                                + "delivered again: " + failure.getMessage());
+                    }
+                }));
     }
 
     /** SESSION_TRANSACTED: the messages the application received in the current transaction, for COMMIT. */
@@ -100,10 +123,10 @@ final class AckTracker {
     }
 
     /**
-     * One ACK per consumer; what was acknowledged is removed only after the broker confirmed it, so a failed
-     * acknowledge can be repeated.
+     * One ACK per consumer, all sent before the first answer is awaited (one round trip, not one per consumer); what
+     * was acknowledged is removed only after the broker confirmed it, so a failed acknowledge can be repeated.
      */
-    private void sendPending() throws JMSException {
+    private void sendPendingAwaited() throws JMSException {
         Map<Long, List<Position>> batch;
         synchronized (this) {
             if (pending.isEmpty()) {
@@ -112,8 +135,16 @@ final class AckTracker {
             batch = new LinkedHashMap<>();
             pending.forEach((id, positions) -> batch.put(id, List.copyOf(positions)));
         }
+        Map<Long, CompletableFuture<Void>> answers = new LinkedHashMap<>();
+        batch.forEach((id, positions) -> answers.put(id, provider.acknowledgeAsync(id, positions, true)));
+        JMSException failure = null;
         for (Map.Entry<Long, List<Position>> e : batch.entrySet()) {
-            provider.acknowledge(e.getKey(), e.getValue());
+            try {
+                provider.await(answers.get(e.getKey()));
+            } catch (JMSException notAcknowledged) {
+                failure = failure == null ? notAcknowledged : failure;
+                continue;
+            }
             synchronized (this) {
                 List<Position> remaining = pending.get(e.getKey());
                 if (remaining != null) {
@@ -124,6 +155,9 @@ final class AckTracker {
                     }
                 }
             }
+        }
+        if (failure != null) {
+            throw failure;
         }
     }
 }

@@ -219,12 +219,9 @@ final class SessionDeliveries {
         return taken;
     }
 
+    /** Sends the batched acknowledgements of DUPS_OK_ACKNOWLEDGE (failures are logged, see AckTracker.flush). */
     void flushQuietly() {
-        try {
-            acks.flush();
-        } catch (JMSException e) {
-            LOG.log(System.Logger.Level.WARNING, "sending batched acknowledgements failed: " + e.getMessage());
-        }
+        acks.flush();
     }
 
     /**

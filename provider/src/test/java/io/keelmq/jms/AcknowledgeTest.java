@@ -178,4 +178,56 @@ class AcknowledgeTest extends FakeBrokerTestBase {
         received.acknowledge();
         assertEquals(1, broker.states("queue/q")[2]);
     }
+
+    /**
+     * DUPS_OK_ACKNOWLEDGE sends its batched ACKs without waiting for the answers: with every ACK answer lost, receives
+     * go on (a waited-for ACK would throw RequestTimeoutException after requestTimeout), and the ACKs still reach the
+     * broker before CLOSE_SESSION, which the broker handles after them.
+     */
+    @Test
+    void dupsOkAcknowledgementsAreNotWaitedFor() throws Exception {
+        connection = connect("requestTimeout=1000");
+        connection.start();
+        Session session = connection.createSession(Session.DUPS_OK_ACKNOWLEDGE);
+        Queue queue = session.createQueue("q");
+        send(session, queue, 150);
+        broker.dropAnswers(RequestCode.ACK, 1000);
+        MessageConsumer consumer = session.createConsumer(queue);
+        long started = System.nanoTime();
+        for (int i = 0; i < 150; i++) {
+            TextMessage m = (TextMessage) consumer.receive(5000);
+            assertEquals("m" + i, m.getText());
+        }
+        assertTrue(System.nanoTime() - started < 60_000_000_000L, "bounded");
+        session.close();
+        int acknowledged = 0;
+        for (Frame ack : broker.requests(RequestCode.ACK)) {
+            acknowledged += positions(ack).size();
+        }
+        assertEquals(150, acknowledged, "every message acknowledged, in batches, before the session closed");
+        assertEquals(150, broker.states("queue/q")[2]);
+    }
+
+    /**
+     * Message.acknowledge() sends the ACKs of all the session's consumers before it waits for the first answer: one
+     * round trip, not one per consumer. With the first answer lost, both ACKs reached the broker by the time
+     * acknowledge() fails.
+     */
+    @Test
+    void clientAcknowledgeSendsEveryConsumersAckBeforeWaiting() throws Exception {
+        connection = connect("requestTimeout=1000");
+        connection.start();
+        Session session = connection.createSession(Session.CLIENT_ACKNOWLEDGE);
+        Queue q1 = session.createQueue("q1");
+        Queue q2 = session.createQueue("q2");
+        send(session, q1, 1);
+        send(session, q2, 1);
+        session.createConsumer(q1).receive(2000);
+        Message last = session.createConsumer(q2).receive(2000);
+        broker.dropAnswers(RequestCode.ACK, 1);
+        assertThrows(jakarta.jms.JMSException.class, last::acknowledge);
+        assertEquals(2, broker.requests(RequestCode.ACK).size(), "both ACKs sent before the first was awaited");
+        assertEquals(1, broker.states("queue/q1")[2], "carried out, its answer lost");
+        assertEquals(1, broker.states("queue/q2")[2]);
+    }
 }

@@ -68,8 +68,18 @@ final class FrameChannel implements TransportListener {
 
     /** A request whose answer the caller waits for; the answer, or the exception its error maps to. */
     Frame call(RequestCode code, Map<String, String> headers, byte[] body, long timeoutMillis) throws JMSException {
+        return await(answer(code, headers, body, timeoutMillis, true));
+    }
+
+    /**
+     * A request whose answer completes the returned future (exceptionally with the exception its error maps to).
+     *
+     * @param awaited as for {@link #request}: whether a caller will wait for it in {@link #await}
+     */
+    CompletableFuture<Frame> answer(RequestCode code, Map<String, String> headers, byte[] body, long timeoutMillis,
+                                    boolean awaited) {
         CompletableFuture<Frame> answer = new CompletableFuture<>();
-        request(code, headers, body, timeoutMillis, true, new RequestTracker.Handler() {
+        request(code, headers, body, timeoutMillis, awaited, new RequestTracker.Handler() {
             @Override
             public void onAnswer(Frame frame) {
                 answer.complete(frame);
@@ -80,7 +90,7 @@ final class FrameChannel implements TransportListener {
                 answer.completeExceptionally(e);
             }
         });
-        return await(answer);
+        return answer;
     }
 
     /**

@@ -225,6 +225,17 @@ public final class FrameProvider implements Provider {
                 WireBodies.positions(positions));
     }
 
+    @Override
+    public CompletableFuture<Void> acknowledgeAsync(long consumerId, List<Position> positions, boolean awaited) {
+        return channel.answer(RequestCode.ACK, Headers.of("consumerId", Long.toString(consumerId), "cumulative",
+                "false"), WireBodies.positions(positions), requestTimeoutMillis, awaited).thenApply(answer -> null);
+    }
+
+    @Override
+    public void await(CompletableFuture<Void> answer) throws JMSException {
+        channel.await(answer);
+    }
+
     /** The consumed list travels in the encoding of undelivered lists (protocol/README.md, "Transactions"). */
     @Override
     public void commit(long sessionId, List<Undelivered> consumed) throws JMSException {

@@ -71,6 +71,20 @@ public interface Provider {
     void acknowledge(long consumerId, List<Position> positions) throws JMSException;
 
     /**
+     * Acknowledges exactly the listed messages of one consumer without waiting. The broker handles a connection's
+     * requests in order, so the ACK takes effect before any request sent after it (RECOVER, CLOSE_SESSION, ...).
+     *
+     * @param awaited whether the caller will wait for the answer with {@link #await}; if not, the answer is read
+     *                whenever it comes
+     * @return completed with the answer, or exceptionally with the failure
+     */
+    java.util.concurrent.CompletableFuture<Void> acknowledgeAsync(long consumerId, List<Position> positions,
+                                                                  boolean awaited);
+
+    /** Waits for an answer obtained from this provider, such as {@link #acknowledgeAsync}'s. */
+    void await(java.util.concurrent.CompletableFuture<Void> answer) throws JMSException;
+
+    /**
      * Releases the session's messages in flight (listed ones without a delivery-count increment) and waits.
      *
      * @param onAnswer run on the transport thread as the answer is received, before any later frame is handled, so
