@@ -1,5 +1,6 @@
 package io.keelmq.bench.cli;
 
+import io.keelmq.bench.load.ConsumeMode;
 import io.keelmq.bench.scenario.BacklogScenario;
 import io.keelmq.bench.scenario.Scenario;
 import picocli.CommandLine.Command;
@@ -20,11 +21,15 @@ final class BacklogCommand extends ScenarioCommand {
     @Option(names = "--count", defaultValue = "1000000", description = "messages in the backlog (default: ${DEFAULT-VALUE})")
     long count;
 
+    @Option(names = "--ack-mode", defaultValue = "auto", description = "how consumers acknowledge: auto, dups-ok, "
+            + "client (acknowledge() every 10), transacted (commit every 10) or listener (default: ${DEFAULT-VALUE})")
+    String ackMode;
+
     @Override
     Scenario scenario() {
         Checks.positive("--producers", producers);
         Checks.positive("--consumers", consumers);
         Checks.positive("--count", count);
-        return new BacklogScenario(producers, consumers, count);
+        return new BacklogScenario(producers, consumers, count, ConsumeMode.parse(ackMode));
     }
 }

@@ -78,6 +78,7 @@ public final class Load {
                     }
                 }
             }
+            long receivedWhenProducersEnded = goal.receivedSoFar();
             if (spec.producers() > 0) {
                 goal.expect(sentTotal);
             }
@@ -106,7 +107,7 @@ public final class Load {
             CpuTimes.CpuShare cpu = cpuAtStart.flatMap(before -> CpuTimes.read().map(now -> now.shareSince(before)))
                     .orElse(null);
             return new LoadResult(sentTotal, receivedTotal, startNanos, producersEnd, lastReceive, sendLatency,
-                    endToEnd, goal.timedOut(), cpu);
+                    endToEnd, goal.timedOut(), cpu, receivedWhenProducersEnded);
         } finally {
             progress.close();
             abort.set(true);

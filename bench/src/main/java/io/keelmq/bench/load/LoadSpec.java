@@ -16,6 +16,7 @@ public final class LoadSpec {
     private Quota quota = Quota.count(0);
     private double rate;
     private int batch;
+    private ConsumeMode consumeMode = ConsumeMode.AUTO;
     private String producerGroup;
     private boolean recordSendLatency;
     private boolean recordEndToEnd;
@@ -56,6 +57,15 @@ public final class LoadSpec {
     /** Transacted sessions that commit every {@code messages} messages; 0 (the default) is AUTO_ACKNOWLEDGE. */
     public LoadSpec transactedBatch(int messages) {
         this.batch = messages;
+        return this;
+    }
+
+    /**
+     * How consumers take and acknowledge messages; {@link ConsumeMode#TRANSACTED} commits every
+     * {@link ConsumeMode#TRANSACTED_BATCH} messages unless {@link #transactedBatch} set a batch.
+     */
+    public LoadSpec consumeMode(ConsumeMode mode) {
+        this.consumeMode = mode;
         return this;
     }
 
@@ -122,6 +132,22 @@ public final class LoadSpec {
 
     int batch() {
         return batch;
+    }
+
+    ConsumeMode consumeMode() {
+        return batch > 0 ? ConsumeMode.TRANSACTED : consumeMode;
+    }
+
+    /** Messages per commit (transacted) or per acknowledge() (client); 0 otherwise. */
+    int consumerBatch() {
+        if (batch > 0) {
+            return batch;
+        }
+        return switch (consumeMode) {
+            case TRANSACTED -> ConsumeMode.TRANSACTED_BATCH;
+            case CLIENT -> ConsumeMode.CLIENT_BATCH;
+            default -> 0;
+        };
     }
 
     String producerGroup() {

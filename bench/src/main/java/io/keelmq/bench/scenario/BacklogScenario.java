@@ -3,6 +3,7 @@ package io.keelmq.bench.scenario;
 import io.keelmq.bench.broker.Broker;
 import io.keelmq.bench.broker.BrokerKind;
 import io.keelmq.bench.broker.HeapFigures;
+import io.keelmq.bench.load.ConsumeMode;
 import io.keelmq.bench.load.Load;
 import io.keelmq.bench.load.LoadResult;
 import io.keelmq.bench.load.LoadSpec;
@@ -30,11 +31,15 @@ public final class BacklogScenario implements Scenario {
     private final int producers;
     private final int consumers;
     private final long count;
+    private final ConsumeMode consumeMode;
+    private final String consumePhase;
 
-    public BacklogScenario(int producers, int consumers, long count) {
+    public BacklogScenario(int producers, int consumers, long count, ConsumeMode consumeMode) {
         this.producers = producers;
         this.consumers = consumers;
         this.count = count;
+        this.consumeMode = consumeMode;
+        this.consumePhase = CONSUME_PHASE + consumeMode.phaseSuffix();
     }
 
     @Override
@@ -48,6 +53,7 @@ public final class BacklogScenario implements Scenario {
         settings.put("producers", producers);
         settings.put("consumers", consumers);
         settings.put("count", count);
+        settings.put("ack mode", consumeMode.spelling());
         return settings;
     }
 
@@ -62,8 +68,9 @@ public final class BacklogScenario implements Scenario {
                         .recordSendLatency(), context.progress());
         HeapFigures afterProducing = broker.heapAfterFullGc();
         LoadResult consumed = Load.run(broker.connectionFactory(),
-                new LoadSpec(context.label(broker, CONSUME_PHASE), queue)
+                new LoadSpec(context.label(broker, consumePhase), queue)
                         .consumers(consumers)
+                        .consumeMode(consumeMode)
                         .expectReceives(produced.sent())
                         .idleTimeout(context.idleTimeout()), context.progress());
         HeapFigures afterConsuming = broker.heapAfterFullGc();
@@ -74,7 +81,7 @@ public final class BacklogScenario implements Scenario {
                         .counts(produced.sent(), -1)
                         .latency(produced.sendLatency(), "send() call until the broker's answer")
                         .heap(afterProducing),
-                Measurement.of(CONSUME_PHASE, broker.kind(), context.round())
+                Measurement.of(consumePhase, broker.kind(), context.round())
                         .throughput(consumed.received(), consumed.consumerSeconds(), context.messageSize())
                         .cpu(consumed.cpu())
                         .counts(produced.sent(), consumed.received())
@@ -86,7 +93,7 @@ public final class BacklogScenario implements Scenario {
         String claim = String.format("backlog of %,d messages: KeelMQ heap < %d MiB after producing and after "
                 + "consuming", TARGET_COUNT, TARGET_HEAP_BYTES >> 20);
         Optional<Aggregate> produce = results.aggregate(PRODUCE_PHASE, BrokerKind.KEEL);
-        Optional<Aggregate> consume = results.aggregate(CONSUME_PHASE, BrokerKind.KEEL);
+        Optional<Aggregate> consume = results.aggregate(consumePhase, BrokerKind.KEEL);
         if (produce.isEmpty() || consume.isEmpty()) {
             return List.of(TargetOutcome.notEvaluated(claim, "KeelMQ did not run"));
         }

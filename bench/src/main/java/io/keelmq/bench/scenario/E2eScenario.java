@@ -3,6 +3,7 @@ package io.keelmq.bench.scenario;
 import io.keelmq.bench.broker.Broker;
 import io.keelmq.bench.broker.BrokerKind;
 import io.keelmq.bench.load.Amount;
+import io.keelmq.bench.load.ConsumeMode;
 import io.keelmq.bench.load.Load;
 import io.keelmq.bench.load.LoadResult;
 import io.keelmq.bench.load.LoadSpec;
@@ -38,24 +39,38 @@ public final class E2eScenario implements Scenario {
     private static final String FIXED_PHASE = "e2e-rate-";
     static final String HALF_MAX_PHASE = "e2e-half-max";
 
-    /** {@code auto}: both phases, fixed at half KeelMQ's max; {@code max}: only the first; {@code fixed}: only the second. */
-    public enum RateMode { AUTO, MAX, FIXED }
+    /**
+     * {@code auto}: both phases, fixed at half KeelMQ's max; {@code max}: only the first; {@code fixed}: only the
+     * second; {@code sustained}: the max phase, then the highest sustained rate ({@link SustainedRateSearch}) and a
+     * phase at half of KeelMQ's sustained rate.
+     */
+    public enum RateMode { AUTO, MAX, FIXED, SUSTAINED }
 
     private final int producers;
     private final int consumers;
     private final Amount amount;
     private final RateMode mode;
     private final long fixedRate;
+    private final ConsumeMode consumeMode;
+    private final String maxPhase;
+    private final String halfMaxPhase;
+    private final SustainedRateSearch sustained;
     /** For --rate auto: each round's rate, half of KeelMQ's highest in that round. */
     private final Map<Integer, Long> roundRates = new ConcurrentHashMap<>();
 
     /** @param fixedRate msgs/s for {@link RateMode#FIXED}, ignored otherwise */
-    public E2eScenario(int producers, int consumers, Amount amount, RateMode mode, long fixedRate) {
+    public E2eScenario(int producers, int consumers, Amount amount, RateMode mode, long fixedRate,
+                       ConsumeMode consumeMode) {
         this.producers = producers;
         this.consumers = consumers;
         this.amount = amount;
         this.mode = mode;
         this.fixedRate = mode == RateMode.FIXED ? fixedRate : 0;
+        this.consumeMode = consumeMode;
+        this.maxPhase = MAX_PHASE + consumeMode.phaseSuffix();
+        this.halfMaxPhase = HALF_MAX_PHASE + consumeMode.phaseSuffix();
+        this.sustained = mode == RateMode.SUSTAINED
+                ? new SustainedRateSearch(consumeMode.phaseSuffix(), this::load, E2eScenario::measurement) : null;
     }
 
     @Override
@@ -70,6 +85,7 @@ public final class E2eScenario implements Scenario {
         settings.put("consumers", consumers);
         settings.put("amount per phase", amount.toString());
         settings.put("rate", mode == RateMode.FIXED ? String.valueOf(fixedRate) : mode.name().toLowerCase());
+        settings.put("ack mode", consumeMode.spelling());
         return settings;
     }
 
@@ -78,10 +94,14 @@ public final class E2eScenario implements Scenario {
         Warmup.run(broker, context, producers, consumers);
         List<Measurement> measurements = new ArrayList<>();
         if (mode != RateMode.FIXED) {
-            LoadResult max = load(broker, context, MAX_PHASE, 0);
+            LoadResult max = load(broker, context, maxPhase, 0);
             double rate = max.received() / max.consumerSeconds();
-            measurements.add(measurement(broker, context, MAX_PHASE, max, 0,
+            measurements.add(measurement(broker, context, maxPhase, max, 0,
                     "send to receive, from the actual send"));
+            if (mode == RateMode.SUSTAINED) {
+                measurements.addAll(sustained.run(broker, context, rate));
+                return measurements;
+            }
             if (mode == RateMode.AUTO && broker.kind() == BrokerKind.KEEL) {
                 long half = Math.max(1, Math.round(rate / 2));
                 roundRates.put(context.round(), half);
@@ -94,7 +114,7 @@ public final class E2eScenario implements Scenario {
             if (rate == 0) {
                 throw new IllegalStateException("e2e --rate auto needs KeelMQ's highest rate of the round first");
             }
-            String phase = mode == RateMode.FIXED ? FIXED_PHASE + rate : HALF_MAX_PHASE;
+            String phase = mode == RateMode.FIXED ? FIXED_PHASE + rate + consumeMode.phaseSuffix() : halfMaxPhase;
             LoadResult fixed = load(broker, context, phase, rate);
             measurements.add(measurement(broker, context, phase, fixed, rate,
                     "send to receive, from the intended send time (coordinated omission corrected)"));
@@ -102,17 +122,18 @@ public final class E2eScenario implements Scenario {
         return measurements;
     }
 
-    private LoadResult load(Broker broker, ScenarioContext context, String phase, double rate) throws Exception {
+    LoadResult load(Broker broker, ScenarioContext context, String phase, double rate) throws Exception {
         return Load.run(broker.connectionFactory(), new LoadSpec(context.label(broker, phase), "bench." + phase)
                 .producers(producers, amount.quota())
                 .consumers(consumers)
+                .consumeMode(consumeMode)
                 .rate(rate)
                 .messageSize(context.messageSize())
                 .recordEndToEnd()
                 .idleTimeout(context.idleTimeout()), context.progress());
     }
 
-    private static Measurement measurement(Broker broker, ScenarioContext context, String phase, LoadResult result,
+    static Measurement measurement(Broker broker, ScenarioContext context, String phase, LoadResult result,
                                            double rate, String latencyMeaning) {
         return Measurement.of(phase, broker.kind(), context.round())
                 .throughput(result.received(), result.consumerSeconds(), context.messageSize())
@@ -124,13 +145,16 @@ public final class E2eScenario implements Scenario {
 
     @Override
     public List<TargetOutcome> targets(Results results) {
+        if (mode == RateMode.SUSTAINED) {
+            return sustained.targets(results);
+        }
         String claim = "e2e at half of KeelMQ's highest rate: KeelMQ p99 <= Artemis p99";
         if (mode != RateMode.AUTO) {
             return List.of(TargetOutcome.notEvaluated(claim, "needs --rate auto (this run: --rate "
                     + settings().get("rate") + ")"));
         }
-        Optional<Aggregate> keel = results.aggregate(HALF_MAX_PHASE, BrokerKind.KEEL);
-        Optional<Aggregate> artemis = results.aggregate(HALF_MAX_PHASE, BrokerKind.ARTEMIS);
+        Optional<Aggregate> keel = results.aggregate(halfMaxPhase, BrokerKind.KEEL);
+        Optional<Aggregate> artemis = results.aggregate(halfMaxPhase, BrokerKind.ARTEMIS);
         if (keel.isEmpty() || artemis.isEmpty()) {
             return List.of(TargetOutcome.notEvaluated(claim, "needs --vs artemis"));
         }
