@@ -249,9 +249,13 @@ public final class ConnectionOptions implements Serializable {
         return pullThresholdForQueue;
     }
 
-    /** Most messages a consumer buffers ahead of the application (its prefetch window). */
+    /**
+     * Most messages a consumer buffers ahead of the application (its prefetch window). 0: no prefetch, a consumer
+     * asks the broker for one message only while a receive() waits for it (or its listener is idle), so slow consumers
+     * competing for a queue share it by who is ready (Artemis's consumerWindowSize=0).
+     */
     public void setPullThresholdForQueue(int pullThresholdForQueue) {
-        this.pullThresholdForQueue = (int) atLeast(pullThresholdForQueue, 1, "pullThresholdForQueue");
+        this.pullThresholdForQueue = (int) atLeast(pullThresholdForQueue, 0, "pullThresholdForQueue");
     }
 
     public int getPullThresholdSizeForQueue() {

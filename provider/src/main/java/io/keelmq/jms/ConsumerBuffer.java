@@ -53,6 +53,8 @@ final class ConsumerBuffer {
     private boolean recovering;
     private boolean closed;
     private int receivers;
+    /** Receives waiting in {@link #take} for a message (what a consumer without prefetch pulls for). */
+    private int waiting;
     /** Deliveries that arrived after close, until {@link #endPulls()} takes them; null afterwards. */
     private List<Undelivered> late = new ArrayList<>();
 
@@ -80,8 +82,8 @@ final class ConsumerBuffer {
                 return;
             }
             longPollOutstanding = true;
-            request = new PullRequest(consumer.consumerId(), maxMessages - deliveries.size(), maxBytes - bytes,
-                    holdMillis);
+            request = new PullRequest(consumer.consumerId(), noPrefetch() ? 1 : maxMessages - deliveries.size(),
+                    maxBytes - bytes, holdMillis);
         } finally {
             lock.unlock();
         }
@@ -96,7 +98,19 @@ final class ConsumerBuffer {
      * difference: its buffer is empty and a long poll outstanding.
      */
     private boolean belowRefillMark() {
+        if (noPrefetch()) {
+            return deliveries.isEmpty() && (waiting > 0 || consumer.hasIdleListener());
+        }
         return deliveries.size() <= maxMessages / 2 && bytes < maxBytes;
+    }
+
+    /**
+     * pullThresholdForQueue=0: one message is asked for only while the application is ready for it (a receive waits,
+     * or the listener is idle), never while it works on one, so a slow consumer does not hold a message another could
+     * have. A receive that ends without one ends its pull (see {@link #take}).
+     */
+    private boolean noPrefetch() {
+        return maxMessages == 0;
     }
 
     /**
@@ -134,6 +148,16 @@ final class ConsumerBuffer {
         long deadline = timeoutMillis < 0 ? Long.MAX_VALUE : System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(
                 timeoutMillis);
         Delivery d;
+        if (noPrefetch()) {
+            lock.lock();
+            try {
+                waiting++;
+            } finally {
+                lock.unlock();
+            }
+            pullIfNeeded();
+        }
+        boolean endPoll = false;
         lock.lock();
         try {
             while (!closed && !provider.isClosed() && !(consumer.isStarted() && !deliveries.isEmpty())) {
@@ -142,17 +166,32 @@ final class ConsumerBuffer {
                 } else {
                     long remaining = deadline - System.nanoTime();
                     if (remaining <= 0) {
-                        return null;
+                        break;
                     }
                     changed.awaitNanos(remaining);
                 }
             }
             d = closed || !consumer.isStarted() ? null : removeFirst();
         } finally {
+            if (noPrefetch()) {
+                waiting--;
+                // Nobody waits any more: a pull still held would bring a message nobody asked for.
+                endPoll = waiting == 0 && longPollOutstanding && !closed;
+            }
             lock.unlock();
+        }
+        if (endPoll && !provider.isClosed()) {
+            provider.pull(PullRequest.endHeld(consumer.consumerId()), new Answer(false, null));
         }
         pullIfNeeded();
         return d;
+    }
+
+    /** The listener returned: a consumer without prefetch asks for the next message now. */
+    void listenerReturned() {
+        if (noPrefetch()) {
+            pullIfNeeded();
+        }
     }
 
     /** The next message if one may be delivered now, else null. */
@@ -164,7 +203,7 @@ final class ConsumerBuffer {
         } finally {
             lock.unlock();
         }
-        if (d != null) {
+        if (d != null && !noPrefetch()) {
             pullIfNeeded();
         }
         return d;

@@ -38,6 +38,8 @@ public class KeelMessageConsumer implements MessageConsumer, QueueReceiver, Topi
     private final ConsumerBuffer buffer;
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile MessageListener listener;
+    /** Set while this consumer's listener takes and handles a message. */
+    private volatile boolean inOnMessage;
 
     KeelMessageConsumer(KeelSession session, long consumerId, KeelDestination destination, String selector,
                         boolean noLocal, String sharingKey) {
@@ -89,6 +91,7 @@ public class KeelMessageConsumer implements MessageConsumer, QueueReceiver, Topi
         checkClosed();
         this.listener = messageListener;
         if (messageListener != null) {
+            buffer.pullIfNeeded();
             session.dispatcher().wakeup();
         }
     }
@@ -300,6 +303,16 @@ public class KeelMessageConsumer implements MessageConsumer, QueueReceiver, Topi
         if (l == null || closed.get()) {
             return false;
         }
+        inOnMessage = true;
+        try {
+            return deliverOneToListener(l);
+        } finally {
+            inOnMessage = false;
+            buffer.listenerReturned();
+        }
+    }
+
+    private boolean deliverOneToListener(MessageListener l) {
         Delivery d = buffer.poll();
         if (d == null) {
             return false;
@@ -372,6 +385,11 @@ public class KeelMessageConsumer implements MessageConsumer, QueueReceiver, Topi
 
     boolean hasListener() {
         return listener != null;
+    }
+
+    /** A listener is set and not running now (for a consumer without prefetch, see ConsumerBuffer). */
+    boolean hasIdleListener() {
+        return listener != null && !closed.get() && !inOnMessage;
     }
 
     private void checkClosed() throws JMSException {

@@ -87,8 +87,10 @@ class ConnectionFactoryTest {
     @Test
     void anInvalidValueIsNamedInTheException() throws Exception {
         JMSException e = assertThrows(JMSException.class,
-                () -> new KeelConnectionFactory("keel://h?pullThresholdForQueue=0"));
+                () -> new KeelConnectionFactory("keel://h?pullThresholdForQueue=-1"));
         assertTrue(e.getMessage().contains("pullThresholdForQueue"), e.getMessage());
+        assertEquals(0, new KeelConnectionFactory("keel://h?pullThresholdForQueue=0").getPullThresholdForQueue(),
+                "0 is valid: no prefetch");
         assertThrows(JMSException.class, () -> new KeelConnectionFactory("keel://h?sendMsgTimeout=soon"));
         assertThrows(JMSException.class, () -> new KeelConnectionFactory("keel://h?throwOnSendStatus=yes"));
         KeelConnectionFactory factory = new KeelConnectionFactory("keel://h?sendMsgTimeout=7");
