@@ -18,7 +18,8 @@ import java.util.function.BiFunction;
 /**
  * {@code e2e --rate sustained}: a broker's highest <em>sustained</em> rate. A constant rate runs for a phase
  * ({@code --duration}/{@code --count}); it passes if, when the producers finish, the messages not yet received (the
- * queue's depth) are at most {@value #DEPTH_LIMIT_PERCENT} % of those sent. Starting at half the round's
+ * queue's depth) are at most {@value #DEPTH_LIMIT_PERCENT} % of those sent, and the producers kept to the rate
+ * (sent at least 99 % of it: producers that fall behind the schedule offer less). Starting at half the round's
  * {@code e2e-max} rate (halved again while it fails), the rate is raised by {@value #STEP_PERCENT} % per phase until
  * a phase fails; the last rate that passed is the result ({@code e2e-sustained}). A consumer path that cannot keep
  * up shows as a growing queue here, where {@code e2e-max} only shows how fast producers can fill it.
@@ -65,11 +66,16 @@ final class SustainedRateSearch {
         while (true) {
             LoadResult step = load.load(broker, context, STEP_PHASE + suffix, rate);
             long depth = step.depthWhenProducersEnded();
-            boolean ok = !step.idleTimedOut() && depth * 100.0 <= DEPTH_LIMIT_PERCENT * step.sent();
-            context.progress().printf("  [%s] sustained search: %,d msgs/s for %.1f s, depth %,d of %,d sent "
-                            + "(%.2f %%): %s%s%n", context.label(broker, STEP_PHASE + suffix), rate,
-                    step.producerSeconds(), depth, step.sent(), step.sent() == 0 ? 0.0 : 100.0 * depth / step.sent(),
-                    ok ? "passed" : "failed", step.cpu() == null ? "" : ", " + step.cpu());
+            double sentRate = step.sent() / step.producerSeconds();
+            // Producers that fell behind the schedule offered less than the rate: nothing was sustained at it.
+            boolean offered = sentRate >= rate * (100 - DEPTH_LIMIT_PERCENT) / 100;
+            boolean ok = offered && !step.idleTimedOut() && depth * 100.0 <= DEPTH_LIMIT_PERCENT * step.sent();
+            context.progress().printf("  [%s] sustained search: %,d msgs/s offered, %,.0f sent per s for %.1f s, "
+                            + "depth %,d of %,d sent (%.2f %%): %s%s%n", context.label(broker, STEP_PHASE + suffix),
+                    rate, sentRate, step.producerSeconds(), depth, step.sent(),
+                    step.sent() == 0 ? 0.0 : 100.0 * depth / step.sent(),
+                    ok ? "passed" : offered ? "failed" : "failed (the producers could not send at the rate)",
+                    step.cpu() == null ? "" : ", " + step.cpu());
             if (ok) {
                 passed = step;
                 passedRate = rate;
