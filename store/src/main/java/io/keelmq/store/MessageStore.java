@@ -30,6 +30,7 @@ import org.slf4j.LoggerFactory;
 
 import java.io.Closeable;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -71,6 +72,13 @@ public final class MessageStore implements Closeable {
     private ScheduledExecutorService scheduler;
     private RecoveryReport recoveryReport;
     private volatile boolean closed;
+    /**
+     * Replication: records ending above this are not dispatched (consumers of a master never see what its in-sync
+     * slaves do not have yet). {@code Long.MAX_VALUE} while no slave is in sync: one volatile read per look.
+     */
+    private volatile long visibleLimit = Long.MAX_VALUE;
+    /** Replication: told after records reached the file (so a slave can be sent them); null without slaves. */
+    private volatile Runnable writtenListener;
 
     private MessageStore(StoreConfig config, FileLayer layer, Clock clock) {
         this.config = config;
@@ -107,7 +115,8 @@ public final class MessageStore implements Closeable {
         layer.writeAtomically(config.abortFile(), new byte[0]);
         boolean sync = config.flushDiskType() == FlushDiskType.SYNC_FLUSH;
         dispatcher = new Dispatcher(queues, index,
-                sync ? commitLog::flushedOffset : commitLog::committedOffset, commitLog.writeOffset());
+                sync ? () -> Math.min(commitLog.flushedOffset(), visibleLimit)
+                        : () -> Math.min(commitLog.committedOffset(), visibleLimit), commitLog.writeOffset());
         if (!sync) {
             committer = new AsyncCommitter(new AsyncCommitter.LogCommitter() {
                 @Override
@@ -122,7 +131,12 @@ public final class MessageStore implements Closeable {
 
                 @Override
                 public long commit() throws IOException {
-                    return commitLog.commit();
+                    long committed = commitLog.commit();
+                    Runnable listener = writtenListener;
+                    if (listener != null) {
+                        listener.run();
+                    }
+                    return committed;
                 }
             }, dispatcher::wakeUp);
         }
@@ -295,6 +309,11 @@ public final class MessageStore implements Closeable {
         AppendResult ok = new AppendResult(AppendStatus.PUT_OK, List.copyOf(placed), null);
         if (committer != null) {
             committer.wakeUp();
+        } else {
+            Runnable listener = writtenListener;
+            if (listener != null) {
+                listener.run();     // SYNC_FLUSH: in the file now, so a slave's copy overlaps this force
+            }
         }
         return completed(ok);
     }
@@ -472,6 +491,94 @@ public final class MessageStore implements Closeable {
             }
         }
         return found;
+    }
+
+    // ---------------------------------------------------------------- replication (see io.keelmq.server.ha)
+
+    /** Master side: what a slave copies next from {@code from} (see {@link CommitLog#readRaw}). */
+    public CommitLog.RawChunk readReplicable(long from, int maxBytes) throws IOException {
+        return commitLog.readRaw(from, maxBytes);
+    }
+
+    /** Master side: {@code listener} runs (on the appending thread; it must not block) whenever records reach the file. */
+    public void onWritten(Runnable listener) {
+        this.writtenListener = listener;
+    }
+
+    /**
+     * Master side: consumers see no record ending above {@code offset} (the in-sync slaves' lowest acknowledgement);
+     * {@code Long.MAX_VALUE} lifts the limit. Dispatches, on the calling thread, what the new limit lets through.
+     */
+    public void limitVisibleTo(long offset) {
+        long before = visibleLimit;
+        visibleLimit = offset;
+        if (offset > before && dispatcher != null) {
+            dispatcher.dispatchConfirmed();
+        }
+    }
+
+    /** The offset {@link #limitVisibleTo} set, {@code Long.MAX_VALUE} when none. */
+    public long visibleLimit() {
+        return visibleLimit;
+    }
+
+    /**
+     * Slave side: verifies each record the master sent (length, magic, CRC32C over its own offset) and writes them,
+     * unchanged, at {@code offset}; they reach consume queues and index as any record once forced (SYNC_FLUSH) or
+     * written (ASYNC_FLUSH). Nothing of a chunk with a bad record is written.
+     *
+     * @return the end of what is written, and when it is forced
+     * @throws IOException on a corrupt record (the message names it), a gap, or a failed write
+     */
+    public ReplicaAppend appendReplica(long offset, ByteBuffer records) throws IOException {
+        List<StoredMessage> verified = new ArrayList<>();
+        List<CommitLog.ReplicaRecord> placed = new ArrayList<>();
+        int position = records.position();
+        while (position < records.limit()) {
+            if (records.limit() - position < RecordCodec.FIXED_HEADER) {
+                throw new IOException("replica chunk at " + offset + " ends inside a record header");
+            }
+            int length = records.getInt(position);
+            if (length < RecordCodec.FIXED_HEADER || position + length > records.limit()) {
+                throw new IOException("replica record at " + (offset + position - records.position())
+                        + " has bad length " + length);
+            }
+            ByteBuffer one = records.duplicate().position(position).limit(position + length);
+            StoredMessage message = RecordCodec.decode(one, offset + position - records.position());
+            verified.add(message);
+            placed.add(new CommitLog.ReplicaRecord(message.destination(), message.partition(), message.queueOffset(),
+                    message.storeTimestamp()));
+            position += length;
+        }
+        if (!closeLock.readLock().tryLock()) {
+            throw new IOException("store is closing");
+        }
+        long end;
+        try {
+            if (closed) {
+                throw new IOException("store is closed");
+            }
+            end = commitLog.appendReplica(offset, records, placed);
+            for (StoredMessage message : verified) {
+                dispatcher.submit(new DispatchRequest(message.destination(), message.partition(),
+                        message.queueOffset(), message.physicalOffset(), message.size(), message.tagHash(),
+                        message.storeTimestamp(), message.messageId(), MessageRecord.splitKeys(message.keys())));
+            }
+        } finally {
+            closeLock.readLock().unlock();
+        }
+        if (committer != null) {
+            dispatcher.wakeUp();
+            return new ReplicaAppend(end, null);
+        }
+        return new ReplicaAppend(end, flusher.awaitDurable(end).thenApply(done -> end));
+    }
+
+    /**
+     * What {@link #appendReplica} wrote: up to {@code writtenEnd}; {@code forced} completes once durable under
+     * SYNC_FLUSH, and is null under ASYNC_FLUSH (the interval flush: see {@link #commitLogFlushedOffset}).
+     */
+    public record ReplicaAppend(long writtenEnd, CompletableFuture<Long> forced) {
     }
 
     // ---------------------------------------------------------------- positions, retention, state
