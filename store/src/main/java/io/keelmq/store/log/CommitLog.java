@@ -295,7 +295,7 @@ public final class CommitLog implements Closeable {
      * did), or, on an empty log, anywhere (the master's oldest segment). The caller has verified each record.
      *
      * @param records     whole records, as {@link #readRaw} gave them
-     * @param queueOffset per record, its (destination, partition) and queue offset, to continue the numbering
+     * @param placed      per record, its (destination, partition) and queue offset, to continue the numbering
      * @return the end offset of what is now written
      */
     public long appendReplica(long offset, ByteBuffer records, List<ReplicaRecord> placed) throws IOException {
