@@ -22,6 +22,7 @@ import io.keelmq.store.queue.ConsumeQueueTable;
 import io.keelmq.store.recovery.Checkpoint;
 import io.keelmq.store.recovery.RecoveryReport;
 import io.keelmq.store.recovery.StoreRecovery;
+import io.keelmq.store.replica.EpochFile;
 import io.keelmq.store.retention.DiskSpaceGuard;
 import io.keelmq.store.retention.RetentionFloor;
 import io.keelmq.store.retention.RetentionService;
@@ -71,6 +72,7 @@ public final class MessageStore implements Closeable {
     private final FailureBackoff checkpointBackoff = new FailureBackoff("checkpoint", LOG, 1_000, 30_000);
     private ScheduledExecutorService scheduler;
     private RecoveryReport recoveryReport;
+    private EpochFile epochs;
     private volatile boolean closed;
     /**
      * Replication: records ending above this are not dispatched (consumers of a master never see what its in-sync
@@ -103,6 +105,7 @@ public final class MessageStore implements Closeable {
         try {
             store.recoveryReport = new StoreRecovery(config, layer, clock, store.commitLog, store.queues,
                     store.index, store.positions).recover();
+            store.epochs = EpochFile.load(layer, config.configDir().resolve("epochs"));
             store.start();
         } catch (IOException | RuntimeException e) {
             store.closeFiles();
@@ -494,6 +497,11 @@ public final class MessageStore implements Closeable {
     }
 
     // ---------------------------------------------------------------- replication (see io.keelmq.server.ha)
+
+    /** The broker's leader epochs ({@code config/epochs}). */
+    public EpochFile epochs() {
+        return epochs;
+    }
 
     /** Master side: what a slave copies next from {@code from} (see {@link CommitLog#readRaw}). */
     public CommitLog.RawChunk readReplicable(long from, int maxBytes) throws IOException {

@@ -2,6 +2,7 @@ package io.keelmq.server.ha;
 
 import io.keelmq.store.MessageStore;
 import io.keelmq.store.RecordLimits;
+import io.keelmq.store.replica.EpochFile;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
@@ -19,6 +20,7 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -41,6 +43,9 @@ final class HaSlave implements AutoCloseable {
     private volatile boolean running = true;
     private volatile String masterClientAddress;
     private volatile String lastRefusal;
+    /** The master's epochs, from its WELCOME; the slave keeps those its copy has reached. On the event loop. */
+    private List<EpochFile.Entry> masterEpochs = List.of();
+    private long nextEpochStart = Long.MAX_VALUE;
 
     HaSlave(MessageStore store, String masterAddress, long heartbeatMillis) {
         this.store = store;
@@ -100,13 +105,30 @@ final class HaSlave implements AutoCloseable {
         }
     }
 
+    /** Keeps the master's epochs that this copy has reached (written when that changes); on the event loop. */
+    private void followEpochs() {
+        long end = store.commitLogMaxOffset();
+        try {
+            store.epochs().follow(masterEpochs, end);
+        } catch (IOException e) {
+            LOG.error("HA: cannot write the epoch file: {}", e.toString());
+        }
+        nextEpochStart = Long.MAX_VALUE;
+        for (EpochFile.Entry entry : masterEpochs) {
+            if (entry.startOffset() > end) {
+                nextEpochStart = entry.startOffset();
+                break;
+            }
+        }
+    }
+
     /** Handles one connection to the master. */
     private final class Follower extends ChannelInboundHandlerAdapter {
         @Override
         public void channelActive(ChannelHandlerContext ctx) {
             channel = ctx.channel();
             ctx.writeAndFlush(HaFrames.hello(ctx.alloc(), store.commitLogMaxOffset(),
-                    store.config().mappedFileSizeCommitLog()));
+                    store.config().mappedFileSizeCommitLog(), store.epochs().entries()));
         }
 
         @Override
@@ -122,6 +144,10 @@ final class HaSlave implements AutoCloseable {
                     append(ctx, offset, records);
                 } else if (type == HaFrames.WELCOME) {
                     masterClientAddress = HaFrames.readText(frame);
+                    frame.readLong();       // where the stream starts: this slave's end (truncation is not built)
+                    masterEpochs = HaFrames.readEpochs(frame);
+                    nextEpochStart = -1;
+                    followEpochs();
                     lastRefusal = null;
                     LOG.info("HA: following master {}:{} (clients: {}) from offset {}", host, port,
                             masterClientAddress, store.commitLogMaxOffset());
@@ -149,6 +175,9 @@ final class HaSlave implements AutoCloseable {
                 return;
             }
             ctx.writeAndFlush(HaFrames.ack(ctx.alloc(), appended.writtenEnd(), store.commitLogFlushedOffset()));
+            if (appended.writtenEnd() >= nextEpochStart) {
+                followEpochs();
+            }
             if (appended.forced() != null) {
                 appended.forced().thenAccept(forced -> {
                     Channel ch = ctx.channel();

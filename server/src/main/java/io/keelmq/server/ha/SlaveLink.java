@@ -8,7 +8,10 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.keelmq.store.replica.EpochFile;
+
 import java.io.IOException;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -56,7 +59,7 @@ final class SlaveLink extends ChannelInboundHandlerAdapter {
             byte type = frame.readByte();
             lastHeardNanos = System.nanoTime();
             if (type == HaFrames.HELLO && nextOffset < 0) {
-                hello(ctx, frame.readInt(), frame.readLong(), frame.readInt());
+                hello(ctx, frame.readInt(), frame.readLong(), frame.readInt(), HaFrames.readEpochs(frame));
             } else if (type == HaFrames.ACK && nextOffset >= 0) {
                 ackedWritten = Math.max(ackedWritten, frame.readLong());
                 ackedForced = Math.max(ackedForced, frame.readLong());
@@ -71,20 +74,28 @@ final class SlaveLink extends ChannelInboundHandlerAdapter {
         }
     }
 
-    private void hello(ChannelHandlerContext ctx, int version, long slaveEnd, int segmentSize) {
+    private void hello(ChannelHandlerContext ctx, int version, long slaveEnd, int segmentSize,
+                       List<EpochFile.Entry> slaveEpochs) {
         int ours = store.config().mappedFileSizeCommitLog();
         long masterEnd = store.commitLogMaxOffset();
         long masterMin = store.commitLogMinOffset();
+        List<EpochFile.Entry> masterEpochs = store.epochs().entries();
+        long agreed = EpochFile.divergencePoint(slaveEpochs, slaveEnd, masterEpochs, masterEnd);
         String refusal = null;
         if (version != HaFrames.VERSION) {
             refusal = "HA protocol version " + version + " is not " + HaFrames.VERSION;
         } else if (segmentSize != ours) {
             refusal = "the slave's mappedFileSizeCommitLog " + segmentSize + " differs from the master's " + ours
                     + " (a copy keeps the master's segments)";
-        } else if (slaveEnd > masterEnd) {
-            refusal = "the slave's commit log ends at " + slaveEnd + ", beyond the master's " + masterEnd
-                    + ": it holds records the master does not; move the slave's data directory aside (fixed-role "
-                    + "mode does not truncate a diverged slave)";
+        } else if (agreed < 0) {
+            refusal = "the slave's epochs " + slaveEpochs + " have none in common with the master's " + masterEpochs
+                    + " (log ends: slave " + slaveEnd + ", master " + masterEnd + "): move the slave's data directory "
+                    + "aside and start it empty";
+        } else if (agreed < slaveEnd) {
+            refusal = "the slave diverged: its commit log holds " + (slaveEnd - agreed) + " bytes from offset "
+                    + agreed + " (the end of the last epoch it shares with the master, slave epochs " + slaveEpochs
+                    + ", master epochs " + masterEpochs + ") that the master does not have; move the slave's data "
+                    + "directory aside (this version does not truncate a diverged slave)";
         } else if (slaveEnd > 0 && slaveEnd < masterMin) {
             refusal = "the slave's commit log ends at " + slaveEnd + ", below the master's oldest segment "
                     + masterMin + " (deleted by retention): start the slave with an empty data directory";
@@ -96,7 +107,7 @@ final class SlaveLink extends ChannelInboundHandlerAdapter {
         }
         nextOffset = Math.max(slaveEnd, masterMin);
         ackedWritten = slaveEnd;
-        ctx.writeAndFlush(HaFrames.text(ctx.alloc(), HaFrames.WELCOME, masterClientAddress));
+        ctx.writeAndFlush(HaFrames.welcome(ctx.alloc(), masterClientAddress, nextOffset, masterEpochs));
         LOG.info("HA: slave {} follows from offset {} (master log ends at {})", ctx.channel().remoteAddress(),
                 nextOffset, masterEnd);
         replicas.connected(this);

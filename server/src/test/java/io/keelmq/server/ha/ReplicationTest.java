@@ -205,6 +205,46 @@ class ReplicationTest {
         }
     }
 
+    @Test
+    void anOldMasterThatWrotePastWhatItsSlaveHadIsRefusedAsTheNewMastersSlave() throws Exception {
+        Path a = dir.resolve("a");
+        Path b = dir.resolve("b");
+        BrokerProcess master = BrokerProcess.start(a, "a-master", "--brokerRole=SYNC_MASTER");
+        BrokerProcess slave = BrokerProcess.start(b, "b-slave", "--brokerRole=SLAVE",
+                "--haMasterAddress=" + master.haAddress());
+        BrokerProcess newMaster = null;
+        BrokerProcess oldMaster = null;
+        try {
+            awaitInSync(master.url());
+            assertEquals(SendStatus.SEND_OK, sendOne(master.url(), QUEUE, "both have it"));
+            assertEquals(0, slave.stop());
+            // Epoch 1 goes on without the slave: these bytes are on the old master only.
+            assertEquals(SendStatus.SLAVE_NOT_AVAILABLE, sendOne(master.url(), QUEUE, "only on a"));
+            master.kill();
+            // The slave's copy becomes the master of epoch 2, starting where its copy of epoch 1 ended.
+            newMaster = BrokerProcess.start(b, "b-master", "--brokerRole=SYNC_MASTER");
+            oldMaster = BrokerProcess.start(a, "a-slave", "--brokerRole=SLAVE",
+                    "--haMasterAddress=" + newMaster.haAddress());
+            String oldMasterUrl = oldMaster.url();
+            String refusal = null;
+            long deadline = System.currentTimeMillis() + 30_000;
+            while (refusal == null && System.currentTimeMillis() < deadline) {
+                JMSException e = assertThrows(JMSException.class, () -> sendOne(oldMasterUrl, QUEUE, "x"));
+                refusal = e.getMessage().contains("diverged") ? e.getMessage() : null;
+                Thread.sleep(100);
+            }
+            assertNotNull(refusal, "the old master, now a slave, reports that the new master refused it");
+            assertTrue(refusal.contains("from offset"), refusal);
+            assertEquals(SendStatus.SLAVE_NOT_AVAILABLE, sendOne(newMaster.url(), QUEUE, "the refused one is not in sync"));
+        } finally {
+            for (BrokerProcess process : new BrokerProcess[] {master, slave, newMaster, oldMaster}) {
+                if (process != null) {
+                    process.process().destroyForcibly();
+                }
+            }
+        }
+    }
+
     // ------------------------------------------------------------------ helpers
 
     private static InetSocketAddress toAddress(String hostPort) {
