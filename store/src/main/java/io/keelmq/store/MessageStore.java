@@ -32,6 +32,7 @@ import org.slf4j.LoggerFactory;
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -580,6 +581,37 @@ public final class MessageStore implements Closeable {
             return new ReplicaAppend(end, null);
         }
         return new ReplicaAppend(end, flusher.awaitDurable(end).thenApply(done -> end));
+    }
+
+    /**
+     * Slave side: cuts the log at {@code offset}, the end of the last epoch it shares with its master, moving the
+     * bytes after it to {@code quarantine/} first; consume queues and index lose what pointed there. Crash-safe: the
+     * offset is recorded durably first ({@code truncate-to}), and an open that finds it finishes the cut before
+     * anything else. For a slave, which serves no consumer; the caller appends nothing meanwhile.
+     */
+    public void truncateReplica(long offset) throws IOException {
+        if (offset >= commitLog.writeOffset()) {
+            return;
+        }
+        layer.writeAtomically(config.truncateMarkerFile(), Long.toString(offset).getBytes(StandardCharsets.US_ASCII));
+        commitLog.flush();
+        dispatcher.dispatchConfirmed();     // nothing confirmed is left for the dispatcher to add after the cut
+        commitLog.truncateTo(offset, config.quarantineDir());
+        dispatcher.rewindTo(offset);
+        queues.truncateFrom(offset);
+        for (ConsumeQueue queue : queues.all()) {
+            commitLog.setNextQueueOffset(queue.destination(), queue.partition(), queue.maxOffset());
+        }
+        if (index != null && index.truncateAfter(offset)) {
+            commitLog.replay(index.indexedUpTo(), offset, record -> index.add(record.messageId(), record.keyList(),
+                    record.physicalOffset(), record.size(), record.storeTimestamp()));
+        }
+        queues.forceAll();
+        if (index != null) {
+            index.flush();
+        }
+        new Checkpoint(offset, offset, -1, clock.millis()).write(layer, config.checkpointFile());
+        layer.delete(config.truncateMarkerFile());
     }
 
     /**

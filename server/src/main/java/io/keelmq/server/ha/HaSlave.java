@@ -105,6 +105,28 @@ final class HaSlave implements AutoCloseable {
         }
     }
 
+    /**
+     * The master streams from {@code start}: bytes of this log after it diverged from the master's (see
+     * EpochFile.divergencePoint) and are cut into quarantine/ before anything else is read. False: the cut failed,
+     * and the connection is closed (it is tried again on the next).
+     */
+    private boolean truncateTo(ChannelHandlerContext ctx, long start) {
+        long end = store.commitLogMaxOffset();
+        if (start >= end) {
+            return true;
+        }
+        LOG.warn("HA: this log diverged from master {}:{}: cutting {} bytes from offset {} into {}", host, port,
+                end - start, start, store.config().quarantineDir());
+        try {
+            store.truncateReplica(start);
+            return true;
+        } catch (IOException | RuntimeException e) {
+            LOG.error("HA: cannot cut the diverged log at {}: {}", start, e.toString());
+            ctx.close();
+            return false;
+        }
+    }
+
     /** Keeps the master's epochs that this copy has reached (written when that changes); on the event loop. */
     private void followEpochs() {
         long end = store.commitLogMaxOffset();
@@ -144,8 +166,11 @@ final class HaSlave implements AutoCloseable {
                     append(ctx, offset, records);
                 } else if (type == HaFrames.WELCOME) {
                     masterClientAddress = HaFrames.readText(frame);
-                    frame.readLong();       // where the stream starts: this slave's end (truncation is not built)
+                    long start = frame.readLong();
                     masterEpochs = HaFrames.readEpochs(frame);
+                    if (!truncateTo(ctx, start)) {
+                        return;
+                    }
                     nextEpochStart = -1;
                     followEpochs();
                     lastRefusal = null;

@@ -91,11 +91,6 @@ final class SlaveLink extends ChannelInboundHandlerAdapter {
             refusal = "the slave's epochs " + slaveEpochs + " have none in common with the master's " + masterEpochs
                     + " (log ends: slave " + slaveEnd + ", master " + masterEnd + "): move the slave's data directory "
                     + "aside and start it empty";
-        } else if (agreed < slaveEnd) {
-            refusal = "the slave diverged: its commit log holds " + (slaveEnd - agreed) + " bytes from offset "
-                    + agreed + " (the end of the last epoch it shares with the master, slave epochs " + slaveEpochs
-                    + ", master epochs " + masterEpochs + ") that the master does not have; move the slave's data "
-                    + "directory aside (this version does not truncate a diverged slave)";
         } else if (slaveEnd > 0 && slaveEnd < masterMin) {
             refusal = "the slave's commit log ends at " + slaveEnd + ", below the master's oldest segment "
                     + masterMin + " (deleted by retention): start the slave with an empty data directory";
@@ -105,8 +100,14 @@ final class SlaveLink extends ChannelInboundHandlerAdapter {
             HaFrames.refuse(ctx.channel(), refusal);
             return;
         }
-        nextOffset = Math.max(slaveEnd, masterMin);
-        ackedWritten = slaveEnd;
+        if (agreed < slaveEnd) {
+            // The slave holds bytes after the last epoch it shares with this master (a former master that wrote past
+            // what its slave had): WELCOME tells it to cut there, into its quarantine/, before the stream resumes.
+            LOG.warn("HA: slave {} diverged: it cuts {} bytes from offset {} (slave epochs {}, master epochs {})",
+                    ctx.channel().remoteAddress(), slaveEnd - agreed, agreed, slaveEpochs, masterEpochs);
+        }
+        nextOffset = Math.max(agreed, masterMin);
+        ackedWritten = agreed;
         ctx.writeAndFlush(HaFrames.welcome(ctx.alloc(), masterClientAddress, nextOffset, masterEpochs));
         LOG.info("HA: slave {} follows from offset {} (master log ends at {})", ctx.channel().remoteAddress(),
                 nextOffset, masterEnd);

@@ -335,6 +335,31 @@ public final class CommitLog implements Closeable {
         }
     }
 
+    /**
+     * Replication: cuts the log at {@code offset} (a record boundary or a segment's base), moving every byte after it
+     * to {@code quarantineDir} first (see {@link LogScanner}), and continues from there. Also right after
+     * {@link #load()}, before the positions are known (the crash recovery of an interrupted truncation).
+     */
+    public void truncateTo(long offset, Path quarantineDir) throws IOException {
+        appendLock.lock();
+        try {
+            commitLocked();
+            Map.Entry<Long, Segment> entry = segments.floorEntry(offset);
+            if (entry == null) {
+                return;
+            }
+            Segment segment = entry.getValue();
+            int position = (int) Math.min(offset - segment.baseOffset, segment.capacity);
+            long cut = new LogScanner(segments, layer, quarantineDir).cutAfter(segment, position);
+            segment.writePosition(position);
+            segment.prefilledTo(position);
+            writeOffset = committedOffset = flushedOffset = offset;
+            LOG.warn("commit log cut at offset {}: {} bytes after it moved to {}", offset, cut, quarantineDir);
+        } finally {
+            appendLock.unlock();
+        }
+    }
+
     /** Where a replicated record continues its queue's numbering. */
     public record ReplicaRecord(String destination, int partition, long queueOffset, long storeTimestamp) {
     }

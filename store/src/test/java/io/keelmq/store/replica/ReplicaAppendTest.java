@@ -113,6 +113,59 @@ class ReplicaAppendTest {
         }
     }
 
+    @Test
+    void aDivergedTailIsCutIntoQuarantineAndTheQueuesAndIndexFollow() throws Exception {
+        long cut;
+        try (MessageStore store = MessageStore.open(Records.smallStore(dir.resolve("r")))) {
+            for (int i = 0; i < 10; i++) {
+                store.append(Records.record("q", 0, "m" + i, 300));
+            }
+            cut = store.readQueue("q", 0, 6, 1).get(0).physicalOffset();
+            store.truncateReplica(cut);
+            assertEquals(cut, store.commitLogMaxOffset());
+            assertEquals(6, store.maxQueueOffset("q", 0));
+            assertEquals(List.of(), store.queryByMessageId("id-m7", 0, Long.MAX_VALUE));
+            AppendResult next = store.append(Records.record("q", 0, "after", 300));
+            assertEquals(6, next.queueOffset(), "numbering continues from the cut");
+            assertEquals(cut, next.records().get(0).physicalOffset());
+        }
+        assertTrue(quarantined(dir.resolve("r")).contains("m9:"), "the cut records are kept in quarantine/");
+        try (MessageStore reopened = MessageStore.open(Records.smallStore(dir.resolve("r")))) {
+            assertEquals(7, reopened.maxQueueOffset("q", 0));
+        }
+    }
+
+    @Test
+    void aCutInterruptedByACrashIsFinishedAtTheNextOpen() throws Exception {
+        long cut;
+        try (MessageStore store = MessageStore.open(Records.smallStore(dir.resolve("r")))) {
+            for (int i = 0; i < 300; i++) {      // several segments: the cut removes whole ones too
+                store.append(Records.record("q", 0, "m" + i, 300));
+            }
+            cut = store.readQueue("q", 0, 100, 1).get(0).physicalOffset();
+        }
+        // The crash came right after the durable marker: nothing was cut yet.
+        Files.writeString(dir.resolve("r/truncate-to"), Long.toString(cut));
+        try (MessageStore reopened = MessageStore.open(Records.smallStore(dir.resolve("r")))) {
+            assertEquals(cut, reopened.commitLogMaxOffset());
+            assertEquals(100, reopened.maxQueueOffset("q", 0));
+            assertEquals(List.of(), reopened.queryByMessageId("id-m150", 0, Long.MAX_VALUE));
+            assertEquals(1, reopened.queryByMessageId("id-m99", 0, Long.MAX_VALUE).size());
+        }
+        assertTrue(!Files.exists(dir.resolve("r/truncate-to")), "the marker is gone once the cut is done");
+        assertTrue(quarantined(dir.resolve("r")).contains("m299:"), "the cut records are kept in quarantine/");
+    }
+
+    private static String quarantined(Path store) throws IOException {
+        StringBuilder all = new StringBuilder();
+        try (Stream<Path> files = Files.list(store.resolve("quarantine"))) {
+            for (Path file : files.toList()) {
+                all.append(new String(Files.readAllBytes(file), java.nio.charset.StandardCharsets.ISO_8859_1));
+            }
+        }
+        return all.toString();
+    }
+
     private static List<StoredMessage> readAll(MessageStore store, int partition) throws IOException {
         List<StoredMessage> all = new java.util.ArrayList<>();
         List<StoredMessage> some;
