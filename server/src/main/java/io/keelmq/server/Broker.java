@@ -174,11 +174,6 @@ public final class Broker implements AutoCloseable {
             throw e;
         }
         try {
-            if (config.brokerRole() != io.keelmq.server.config.BrokerRole.SLAVE) {
-                // Each start as a master is a new epoch, durable before any send: a slave that copied a previous
-                // mastership further than this log reaches is found out by it (see EpochFile.divergencePoint).
-                store.epochs().startEpoch(store.commitLogMaxOffset());
-            }
             broker.ha = HaService.start(config, store);
             if (broker.ha != null) {
                 broker.sends.replication(broker.ha);

@@ -6,7 +6,9 @@ import io.keelmq.server.config.BrokerRole;
 import io.keelmq.server.config.ConfigKeys;
 import io.keelmq.server.errors.RequestException;
 import io.keelmq.store.MessageStore;
+import io.keelmq.store.replica.EpochFile;
 
+import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -24,6 +26,7 @@ public final class HaService implements AutoCloseable {
     private final HaMaster master;
     private final HaSlave slave;
     private InetSocketAddress haAddress;
+    private EpochFile.Entry epochStarted;
 
     private HaService(BrokerConfig config, MessageStore store) {
         this.config = config;
@@ -43,9 +46,10 @@ public final class HaService implements AutoCloseable {
 
     /**
      * The HA service this configuration asks for, started, or null: a SYNC_MASTER and a SLAVE always have one, an
-     * ASYNC_MASTER only when {@code haListenPort} is set (a standalone broker opens no second port).
+     * ASYNC_MASTER only when {@code haListenPort} is set (a standalone broker opens no second port and keeps no
+     * epochs). A master starts a new epoch first.
      */
-    public static HaService start(BrokerConfig config, MessageStore store) throws InterruptedException {
+    public static HaService start(BrokerConfig config, MessageStore store) throws InterruptedException, IOException {
         BrokerRole role = config.brokerRole();
         if (role == BrokerRole.ASYNC_MASTER && !config.isSet(ConfigKeys.HA_LISTEN_PORT)) {
             return null;
@@ -54,6 +58,9 @@ public final class HaService implements AutoCloseable {
         if (service.slave != null) {
             service.slave.start();
         } else {
+            // Each start as a master is a new epoch, durable before any send (the client listener opens later): a
+            // slave that copied a previous mastership further than this log reaches is found out by it.
+            service.epochStarted = store.epochs().startEpoch(store.commitLogMaxOffset());
             service.haAddress = service.master.start(config.listenAddress(), config.haListenPort(),
                     config.get(ConfigKeys.HA_HOUSEKEEPING_INTERVAL));
         }
@@ -62,6 +69,11 @@ public final class HaService implements AutoCloseable {
 
     public BrokerRole role() {
         return role;
+    }
+
+    /** The epoch this master started, null on a slave. */
+    public EpochFile.Entry epoch() {
+        return epochStarted;
     }
 
     /** Where a master's slaves connect; null on a slave. */
