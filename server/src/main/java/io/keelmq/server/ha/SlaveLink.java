@@ -91,8 +91,9 @@ final class SlaveLink extends ChannelInboundHandlerAdapter {
             refusal = "the slave's epochs " + slaveEpochs + " have none in common with the master's " + masterEpochs
                     + " (log ends: slave " + slaveEnd + ", master " + masterEnd + "): move the slave's data directory "
                     + "aside and start it empty";
-        } else if (slaveEnd > 0 && slaveEnd < masterMin) {
-            refusal = "the slave's commit log ends at " + slaveEnd + ", below the master's oldest segment "
+        } else if (agreed > 0 && agreed < masterMin) {
+            refusal = "the slave's commit log agrees with the master's up to " + agreed + " only, below the master's "
+                    + "oldest segment "
                     + masterMin + " (deleted by retention): start the slave with an empty data directory";
         }
         if (refusal != null) {
