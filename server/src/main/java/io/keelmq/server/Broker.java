@@ -14,6 +14,7 @@ import io.keelmq.server.delay.DelayedDelivery;
 import io.keelmq.server.delay.TimerForm;
 import io.keelmq.server.redelivery.RedeliveryService;
 import io.keelmq.server.destination.DestinationRegistry;
+import io.keelmq.server.ha.HaService;
 import io.keelmq.server.net.NettyServer;
 import io.keelmq.server.security.Authenticator;
 import io.keelmq.server.security.Authorizer;
@@ -77,6 +78,7 @@ public final class Broker implements AutoCloseable {
     private final MessageTimer delayTimer;
     private final RedeliveryService redelivery;
     private final BrokerServices services;
+    private HaService ha;
     private NettyServer server;
     private InetSocketAddress listenAddress;
     private InetSocketAddress tlsListenAddress;
@@ -172,16 +174,28 @@ public final class Broker implements AutoCloseable {
             throw e;
         }
         try {
-            int completed = broker.transactions.recover();
-            if (completed > 0) {
-                LOG.info("{} committed transactions completed at start-up", completed);
+            broker.ha = HaService.start(config, store);
+            if (broker.ha != null) {
+                broker.sends.replication(broker.ha);
             }
-            broker.producerTransactions.recover();
-            broker.xa.recover();
-            // Unprepared XA branches past their transaction timeout are rolled back by the broker.
-            broker.timer.scheduleWithFixedDelay(broker.xa::expire, 1, 1, java.util.concurrent.TimeUnit.SECONDS);
-            broker.checkBacks.start(broker.timer, broker.workers);
-            broker.delayTimer.start();
+            if (broker.ha != null && broker.ha.isSlave()) {
+                // A slave's commit log is its master's copy: none of the broker's own writers (transaction
+                // completion, check-backs, XA timeouts, due delayed messages) may append to it.
+                LOG.info("SLAVE of {}: replicating, taking no sends", config.haMasterAddress());
+                store.addArrivalListener((destination, partition, maxOffset) ->
+                        broker.services.destinations().adoptReplicated(destination));
+            } else {
+                int completed = broker.transactions.recover();
+                if (completed > 0) {
+                    LOG.info("{} committed transactions completed at start-up", completed);
+                }
+                broker.producerTransactions.recover();
+                broker.xa.recover();
+                // Unprepared XA branches past their transaction timeout are rolled back by the broker.
+                broker.timer.scheduleWithFixedDelay(broker.xa::expire, 1, 1, java.util.concurrent.TimeUnit.SECONDS);
+                broker.checkBacks.start(broker.timer, broker.workers);
+                broker.delayTimer.start();
+            }
             if (config.listenPort() >= 0 || tls != null) {
                 broker.server = new NettyServer(config, broker.services);
             }
@@ -190,6 +204,9 @@ public final class Broker implements AutoCloseable {
             }
             if (tls != null) {
                 broker.tlsListenAddress = broker.server.startTls(tls);
+            }
+            if (broker.ha != null) {
+                broker.ha.clientAddress(broker.listenAddress);
             }
         } catch (IOException | InterruptedException | RuntimeException e) {
             broker.close();
@@ -210,6 +227,11 @@ public final class Broker implements AutoCloseable {
 
     public BrokerConfig config() {
         return config;
+    }
+
+    /** Replication (brokerRole), or null on a standalone broker. */
+    public HaService ha() {
+        return ha;
     }
 
     /** The store, for tools and tests; requests never bypass the broker to change it. */
@@ -289,6 +311,9 @@ public final class Broker implements AutoCloseable {
             sends.stop(Math.min(config.get(ConfigKeys.SYNC_FLUSH_TIMEOUT) + 1_000, leftMillis(deadline) / 2));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+        if (ha != null) {
+            ha.close();     // after the sends: a SYNC_MASTER's waiting sends were answered by now
         }
         try {
             delayTimer.close();

@@ -24,6 +24,8 @@ public final class Main {
     /** Printed once the broker accepts connections. */
     public static final String READY_LINE = "KeelMQ broker listening on ";
     /** Printed after {@link #READY_LINE} when {@code tlsEnabled}: where {@code keel+ssl://} clients connect. */
+    /** Printed before {@link #READY_LINE} by a master with an HA listener: where its slaves connect. */
+    public static final String HA_READY_LINE = "KeelMQ broker listening for slaves (haListenPort) on ";
     public static final String TLS_READY_LINE = "KeelMQ broker listening for TLS (keel+ssl://) on ";
 
     private static final Logger LOG = LoggerFactory.getLogger(Main.class);
@@ -80,6 +82,10 @@ public final class Main {
                 config.storePathRootDir().toAbsolutePath(), config.flushDiskType(), broker.store().recoveryReport());
         InetSocketAddress address = broker.listenAddress();
         InetSocketAddress tlsAddress = broker.tlsListenAddress();
+        if (broker.ha() != null && broker.ha().haAddress() != null) {
+            InetSocketAddress ha = broker.ha().haAddress();
+            out.println(HA_READY_LINE + ha.getHostString() + ":" + ha.getPort());
+        }
         if (address != null) {
             out.println(READY_LINE + address.getHostString() + ":" + address.getPort());
         } else if (tlsAddress == null) {

@@ -22,6 +22,7 @@ import io.keelmq.store.queue.ConsumeQueueTable;
 import io.keelmq.store.recovery.Checkpoint;
 import io.keelmq.store.recovery.RecoveryReport;
 import io.keelmq.store.recovery.StoreRecovery;
+import io.keelmq.store.replica.EpochFile;
 import io.keelmq.store.retention.DiskSpaceGuard;
 import io.keelmq.store.retention.RetentionFloor;
 import io.keelmq.store.retention.RetentionService;
@@ -30,6 +31,8 @@ import org.slf4j.LoggerFactory;
 
 import java.io.Closeable;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -70,7 +73,15 @@ public final class MessageStore implements Closeable {
     private final FailureBackoff checkpointBackoff = new FailureBackoff("checkpoint", LOG, 1_000, 30_000);
     private ScheduledExecutorService scheduler;
     private RecoveryReport recoveryReport;
+    private EpochFile epochs;
     private volatile boolean closed;
+    /**
+     * Replication: records ending above this are not dispatched (consumers of a master never see what its in-sync
+     * slaves do not have yet). {@code Long.MAX_VALUE} while no slave is in sync: one volatile read per look.
+     */
+    private volatile long visibleLimit = Long.MAX_VALUE;
+    /** Replication: told after records reached the file (so a slave can be sent them); null without slaves. */
+    private volatile Runnable writtenListener;
 
     private MessageStore(StoreConfig config, FileLayer layer, Clock clock) {
         this.config = config;
@@ -95,6 +106,7 @@ public final class MessageStore implements Closeable {
         try {
             store.recoveryReport = new StoreRecovery(config, layer, clock, store.commitLog, store.queues,
                     store.index, store.positions).recover();
+            store.epochs = EpochFile.load(layer, config.configDir().resolve("epochs"));
             store.start();
         } catch (IOException | RuntimeException e) {
             store.closeFiles();
@@ -107,7 +119,8 @@ public final class MessageStore implements Closeable {
         layer.writeAtomically(config.abortFile(), new byte[0]);
         boolean sync = config.flushDiskType() == FlushDiskType.SYNC_FLUSH;
         dispatcher = new Dispatcher(queues, index,
-                sync ? commitLog::flushedOffset : commitLog::committedOffset, commitLog.writeOffset());
+                sync ? () -> Math.min(commitLog.flushedOffset(), visibleLimit)
+                        : () -> Math.min(commitLog.committedOffset(), visibleLimit), commitLog.writeOffset());
         if (!sync) {
             committer = new AsyncCommitter(new AsyncCommitter.LogCommitter() {
                 @Override
@@ -122,7 +135,12 @@ public final class MessageStore implements Closeable {
 
                 @Override
                 public long commit() throws IOException {
-                    return commitLog.commit();
+                    long committed = commitLog.commit();
+                    Runnable listener = writtenListener;
+                    if (listener != null) {
+                        listener.run();
+                    }
+                    return committed;
                 }
             }, dispatcher::wakeUp);
         }
@@ -295,6 +313,11 @@ public final class MessageStore implements Closeable {
         AppendResult ok = new AppendResult(AppendStatus.PUT_OK, List.copyOf(placed), null);
         if (committer != null) {
             committer.wakeUp();
+        } else {
+            Runnable listener = writtenListener;
+            if (listener != null) {
+                listener.run();     // SYNC_FLUSH: in the file now, so a slave's copy overlaps this force
+            }
         }
         return completed(ok);
     }
@@ -472,6 +495,130 @@ public final class MessageStore implements Closeable {
             }
         }
         return found;
+    }
+
+    // ---------------------------------------------------------------- replication (see io.keelmq.server.ha)
+
+    /** The broker's leader epochs ({@code config/epochs}). */
+    public EpochFile epochs() {
+        return epochs;
+    }
+
+    /** Master side: what a slave copies next from {@code from} (see {@link CommitLog#readRaw}). */
+    public CommitLog.RawChunk readReplicable(long from, int maxBytes) throws IOException {
+        return commitLog.readRaw(from, maxBytes);
+    }
+
+    /** Master side: {@code listener} runs (on the appending thread; it must not block) whenever records reach the file. */
+    public void onWritten(Runnable listener) {
+        this.writtenListener = listener;
+    }
+
+    /**
+     * Master side: consumers see no record ending above {@code offset} (the in-sync slaves' lowest acknowledgement);
+     * {@code Long.MAX_VALUE} lifts the limit. Dispatches, on the calling thread, what the new limit lets through.
+     */
+    public void limitVisibleTo(long offset) {
+        long before = visibleLimit;
+        visibleLimit = offset;
+        if (offset > before && dispatcher != null) {
+            dispatcher.dispatchConfirmed();
+        }
+    }
+
+    /** The offset {@link #limitVisibleTo} set, {@code Long.MAX_VALUE} when none. */
+    public long visibleLimit() {
+        return visibleLimit;
+    }
+
+    /**
+     * Slave side: verifies each record the master sent (length, magic, CRC32C over its own offset) and writes them,
+     * unchanged, at {@code offset}; they reach consume queues and index as any record once forced (SYNC_FLUSH) or
+     * written (ASYNC_FLUSH). Nothing of a chunk with a bad record is written.
+     *
+     * @return the end of what is written, and when it is forced
+     * @throws IOException on a corrupt record (the message names it), a gap, or a failed write
+     */
+    public ReplicaAppend appendReplica(long offset, ByteBuffer records) throws IOException {
+        List<StoredMessage> verified = new ArrayList<>();
+        List<CommitLog.ReplicaRecord> placed = new ArrayList<>();
+        int position = records.position();
+        while (position < records.limit()) {
+            if (records.limit() - position < RecordCodec.FIXED_HEADER) {
+                throw new IOException("replica chunk at " + offset + " ends inside a record header");
+            }
+            int length = records.getInt(position);
+            if (length < RecordCodec.FIXED_HEADER || position + length > records.limit()) {
+                throw new IOException("replica record at " + (offset + position - records.position())
+                        + " has bad length " + length);
+            }
+            ByteBuffer one = records.duplicate().position(position).limit(position + length);
+            StoredMessage message = RecordCodec.decode(one, offset + position - records.position());
+            verified.add(message);
+            placed.add(new CommitLog.ReplicaRecord(message.destination(), message.partition(), message.queueOffset(),
+                    message.storeTimestamp()));
+            position += length;
+        }
+        if (!closeLock.readLock().tryLock()) {
+            throw new IOException("store is closing");
+        }
+        long end;
+        try {
+            if (closed) {
+                throw new IOException("store is closed");
+            }
+            end = commitLog.appendReplica(offset, records, placed);
+            for (StoredMessage message : verified) {
+                dispatcher.submit(new DispatchRequest(message.destination(), message.partition(),
+                        message.queueOffset(), message.physicalOffset(), message.size(), message.tagHash(),
+                        message.storeTimestamp(), message.messageId(), MessageRecord.splitKeys(message.keys())));
+            }
+        } finally {
+            closeLock.readLock().unlock();
+        }
+        if (committer != null) {
+            dispatcher.wakeUp();
+            return new ReplicaAppend(end, null);
+        }
+        return new ReplicaAppend(end, flusher.awaitDurable(end).thenApply(done -> end));
+    }
+
+    /**
+     * Slave side: cuts the log at {@code offset}, the end of the last epoch it shares with its master, moving the
+     * bytes after it to {@code quarantine/} first; consume queues and index lose what pointed there. Crash-safe: the
+     * offset is recorded durably first ({@code truncate-to}), and an open that finds it finishes the cut before
+     * anything else. For a slave, which serves no consumer; the caller appends nothing meanwhile.
+     */
+    public void truncateReplica(long offset) throws IOException {
+        if (offset >= commitLog.writeOffset()) {
+            return;
+        }
+        layer.writeAtomically(config.truncateMarkerFile(), Long.toString(offset).getBytes(StandardCharsets.US_ASCII));
+        commitLog.flush();
+        dispatcher.dispatchConfirmed();     // nothing confirmed is left for the dispatcher to add after the cut
+        commitLog.truncateTo(offset, config.quarantineDir());
+        dispatcher.rewindTo(offset);
+        queues.truncateFrom(offset);
+        for (ConsumeQueue queue : queues.all()) {
+            commitLog.setNextQueueOffset(queue.destination(), queue.partition(), queue.maxOffset());
+        }
+        if (index != null && index.truncateAfter(offset)) {
+            commitLog.replay(index.indexedUpTo(), offset, record -> index.add(record.messageId(), record.keyList(),
+                    record.physicalOffset(), record.size(), record.storeTimestamp()));
+        }
+        queues.forceAll();
+        if (index != null) {
+            index.flush();
+        }
+        new Checkpoint(offset, offset, -1, clock.millis()).write(layer, config.checkpointFile());
+        layer.delete(config.truncateMarkerFile());
+    }
+
+    /**
+     * What {@link #appendReplica} wrote: up to {@code writtenEnd}; {@code forced} completes once durable under
+     * SYNC_FLUSH, and is null under ASYNC_FLUSH (the interval flush: see {@link #commitLogFlushedOffset}).
+     */
+    public record ReplicaAppend(long writtenEnd, CompletableFuture<Long> forced) {
     }
 
     // ---------------------------------------------------------------- positions, retention, state

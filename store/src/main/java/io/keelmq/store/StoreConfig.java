@@ -98,6 +98,8 @@ public final class StoreConfig {
     public Path quarantineDir() { return storePathRootDir.resolve("quarantine"); }
     public Path checkpointFile() { return storePathRootDir.resolve("checkpoint"); }
     public Path abortFile() { return storePathRootDir.resolve("abort"); }
+    /** A replica's truncation under way: the offset it cuts at, so that a crash meanwhile is finished at the next open. */
+    public Path truncateMarkerFile() { return storePathRootDir.resolve("truncate-to"); }
 
     /** Throws {@link IllegalArgumentException} naming the first bad setting. */
     public void validate() {

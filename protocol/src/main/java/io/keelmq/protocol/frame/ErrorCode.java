@@ -58,7 +58,14 @@ public enum ErrorCode {
     /** XA: the branch was rolled back: marked rollback-only by TMFAIL, or its commit failed (XA_RBROLLBACK). */
     XA_RBROLLBACK(114),
     /** XA: the branch was rolled back because it outlived its transaction timeout (XA_RBTIMEOUT). */
-    XA_RBTIMEOUT(115);
+    XA_RBTIMEOUT(115),
+    /**
+     * Replication: fewer brokers of the group are in sync (master included) than the master's
+     * {@code minInSyncReplicas} (RocketMQ 5's name); nothing was stored, the send may be retried, on another master too.
+     */
+    IN_SYNC_REPLICAS_NOT_ENOUGH(130),
+    /** Replication: this broker is a slave and takes no sends or other writes; the text names its master. */
+    NOT_MASTER(131);
 
     private final int code;
 

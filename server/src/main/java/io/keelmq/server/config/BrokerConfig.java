@@ -75,9 +75,26 @@ public final class BrokerConfig {
      */
     public void validate() throws ConfigException {
         BrokerRole role = brokerRole();
-        if (role != BrokerRole.ASYNC_MASTER) {
-            throw new ConfigException("bad value '" + role + "' for key brokerRole: replication is not available "
-                    + "yet, only a standalone ASYNC_MASTER can be run");
+        if (role == BrokerRole.SLAVE && haMasterAddress() == null) {
+            throw new ConfigException("key haMasterAddress is required when brokerRole=SLAVE (host:port of the "
+                    + "master's haListenPort)");
+        }
+        if (role != BrokerRole.SLAVE && haMasterAddress() != null) {
+            throw new ConfigException("key haMasterAddress is set but brokerRole is " + role
+                    + ": only a SLAVE follows a master");
+        }
+        if (haMasterAddress() != null) {
+            String address = haMasterAddress();
+            int colon = address.lastIndexOf(':');
+            if (colon <= 0 || !address.substring(colon + 1).matches("[0-9]{1,5}")) {
+                throw new ConfigException("bad value '" + address + "' for key haMasterAddress: expected host:port");
+            }
+        }
+        if (role != BrokerRole.ASYNC_MASTER || isSet(ConfigKeys.HA_LISTEN_PORT)) {
+            int ha = haListenPort();
+            if (ha != 0 && ha == listenPort()) {
+                throw new ConfigException("bad value '" + ha + "' for key haListenPort: must differ from listenPort");
+            }
         }
         try {
             toStoreConfig().validate();
@@ -180,6 +197,21 @@ public final class BrokerConfig {
 
     public BrokerRole brokerRole() {
         return get(ConfigKeys.BROKER_ROLE);
+    }
+
+    /** Where slaves connect: {@code haListenPort}, or {@code listenPort + 1} (0 when listenPort is 0 or -1). */
+    public int haListenPort() {
+        int set = get(ConfigKeys.HA_LISTEN_PORT);
+        if (set >= 0) {
+            return set;
+        }
+        return listenPort() > 0 ? listenPort() + 1 : 0;
+    }
+
+    /** A SLAVE's master (host:port of its haListenPort), else null. */
+    public String haMasterAddress() {
+        String address = get(ConfigKeys.HA_MASTER_ADDRESS);
+        return address == null || address.isBlank() ? null : address.trim();
     }
 
     public int maxMessageSize() {

@@ -103,7 +103,23 @@ public final class ConfigKeys {
 
     // ------------------------------------------------------------------ broker
     public static final ConfigKey<BrokerRole> BROKER_ROLE = add(enumKey("brokerRole", BrokerRole.class,
-            BrokerRole.ASYNC_MASTER, "ASYNC_MASTER | SYNC_MASTER | SLAVE (only ASYNC_MASTER is available yet)"));
+            BrokerRole.ASYNC_MASTER, "ASYNC_MASTER | SYNC_MASTER | SLAVE: a SYNC_MASTER answers SEND_OK only once its in-sync "
+            + "slaves have the message; a SLAVE copies its master's commit log (haMasterAddress) and takes no sends"));
+    // Replication (RocketMQ's names where the idea is the same; see server/README.md, "Replication").
+    public static final ConfigKey<Integer> HA_LISTEN_PORT = add(integer("haListenPort", -1, range(-1, 65535),
+            "TCP port where a master's slaves connect; -1: listenPort + 1 (0 when listenPort is 0: a free port); "
+            + "opened by a SYNC_MASTER always, by an ASYNC_MASTER only when set"));
+    public static final ConfigKey<String> HA_MASTER_ADDRESS = add(new ConfigKey<>("haMasterAddress", "host:port",
+            text -> text, null, null, "SLAVE: host:port of its master's haListenPort"));
+    public static final ConfigKey<Integer> MIN_IN_SYNC_REPLICAS = add(integer("minInSyncReplicas", 1,
+            range(1, 64), "brokers of the group in sync (master included) a master needs to take a send; fewer: the "
+            + "send is refused with IN_SYNC_REPLICAS_NOT_ENOUGH before anything is stored"));
+    public static final ConfigKey<Long> HA_MAX_GAP_NOT_IN_SYNC = add(longKey("haMaxGapNotInSync", 256L * 1024 * 1024,
+            positive(), "bytes a slave may lag behind its master's commit log and still count as in sync"));
+    public static final ConfigKey<Long> HA_HOUSEKEEPING_INTERVAL = add(longKey("haHousekeepingInterval", 20_000L,
+            positive(), "ms a master waits for a word from a slave before it counts it out of sync"));
+    public static final ConfigKey<Long> HA_SEND_HEARTBEAT_INTERVAL = add(longKey("haSendHeartbeatInterval", 5_000L,
+            positive(), "ms between a slave's acknowledgements when it has received nothing new"));
     public static final ConfigKey<Integer> DEFAULT_TOPIC_QUEUE_NUMS = add(integer("defaultTopicQueueNums", 4,
             range(1, 1024), "partitions of a new destination"));
     public static final ConfigKey<List<String>> SINGLE_PARTITION_DESTINATIONS = add(new ConfigKey<>(

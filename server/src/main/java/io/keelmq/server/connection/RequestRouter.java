@@ -21,6 +21,11 @@ final class RequestRouter {
 
     static final RequestRouter INSTANCE = new RequestRouter();
 
+    /** What a slave (brokerRole=SLAVE) answers: the connection's own requests; everything else is NOT_MASTER. */
+    private static final java.util.Set<RequestCode> ON_A_SLAVE = java.util.EnumSet.of(RequestCode.HANDSHAKE,
+            RequestCode.SET_CLIENT_ID, RequestCode.HEARTBEAT, RequestCode.CLOSE, RequestCode.CREATE_SESSION,
+            RequestCode.CLOSE_SESSION);
+
     private final Map<RequestCode, RequestHandler> handlers = new EnumMap<>(RequestCode.class);
 
     private RequestRouter() {
@@ -84,6 +89,11 @@ final class RequestRouter {
             return;
         }
         try {
+            io.keelmq.server.ha.HaService ha = connection.services().sends().replication();
+            if (ha != null && ha.isSlave() && !ON_A_SLAVE.contains(code)) {
+                // A slave's log is its master's copy: nothing may write to it but replication.
+                throw ha.notMaster();
+            }
             if (code == RequestCode.SEND || code == RequestCode.SEND_BATCH) {
                 SendRequests.send(connection, frame, arrivedNanos);
                 return;

@@ -119,6 +119,32 @@ public final class DestinationRegistry {
     }
 
     /**
+     * Replication: a slave learns its master's queues and topics from the records it copies (store name
+     * {@code queue/NAME} or {@code topic/NAME}; the broker's own destinations are skipped). Registered and persisted
+     * without telling the listeners, so no queue subscription starts at the log's end: once the slave's data
+     * directory is started as a master, its queues are opened from their first offset like any known queue.
+     */
+    public synchronized void adoptReplicated(String storeName) {
+        if (byStoreName.containsKey(storeName)) {
+            return;
+        }
+        int slash = storeName.indexOf('/');
+        DestinationRef.Kind kind = slash < 0 ? null : switch (storeName.substring(0, slash)) {
+            case "queue" -> DestinationRef.Kind.QUEUE;
+            case "topic" -> DestinationRef.Kind.TOPIC;
+            default -> null;
+        };
+        if (kind == null) {
+            return;
+        }
+        String name = storeName.substring(slash + 1);
+        Destination destination = new Destination(kind, name, partitionsOf(name), null);
+        byStoreName.put(destination.storeName(), destination);
+        persist();
+        LOG.info("replicated {} with {} partitions", destination, destination.partitions());
+    }
+
+    /**
      * Partitions of a new destination: one if {@code singlePartitionDestinations} names it (one partition is one
      * order for every message, whatever session or group sent it), else {@code defaultTopicQueueNums}.
      */

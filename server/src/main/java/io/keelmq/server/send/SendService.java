@@ -16,6 +16,7 @@ import io.keelmq.server.delay.TimerForm;
 import io.keelmq.server.destination.Destination;
 import io.keelmq.server.destination.DestinationRegistry;
 import io.keelmq.server.errors.RequestException;
+import io.keelmq.server.ha.HaService;
 import io.keelmq.server.message.StoredForm;
 import io.keelmq.server.tx.HalfRecords;
 import io.keelmq.server.tx.Transaction;
@@ -81,6 +82,8 @@ public final class SendService {
     private final DispatchGate dispatchGate;
     private final DeliveryDelay delay;
     private volatile boolean running = true;
+    /** Replication (brokerRole), or null: a standalone broker's sends never look at it. */
+    private volatile HaService ha;
 
     public SendService(BrokerConfig config, MessageStore store, DestinationRegistry destinations, Clock clock) {
         this.store = store;
@@ -111,6 +114,16 @@ public final class SendService {
         });
     }
 
+    /** Sends from now on go through replication: refused on a slave, replicated on a SYNC_MASTER. */
+    public void replication(HaService service) {
+        this.ha = service;
+    }
+
+    /** The replication service, or null. */
+    public HaService replication() {
+        return ha;
+    }
+
     /**
      * Handles a SEND or SEND_BATCH on the calling thread, which must be the connection's request
      * context (so its sends are stored in arrival order); never blocks.
@@ -139,6 +152,10 @@ public final class SendService {
                         + " sends already await their flush; back off and retry");
             }
             permit = true;
+            HaService replication = ha;
+            if (replication != null) {
+                replication.checkWritable();    // a slave, or too few replicas in sync: refused before storing
+            }
             CompletableFuture<Map<String, String>> answer = append(send);
             permit = false;
             answer.whenComplete((headers, failure) -> {
@@ -299,6 +316,10 @@ public final class SendService {
                 // FLUSH_DISK_TIMEOUT: stored but not forced, so not dispatched yet either; say so now.
                 return CompletableFuture.completedFuture(headers);
             }
+            HaService replication = ha;
+            if (replication != null) {
+                return replicated(replication, endOffset(result), headers);
+            }
             // SEND_OK once consumers and browsers can see the message, not merely once it is on disk.
             return dispatchGate.whenDispatched(endOffset(result)).thenApply(visible -> headers);
         });
@@ -324,6 +345,25 @@ public final class SendService {
             Map<String, String> headers = answer("SEND_OK", messageId, partition, -1);
             headers.put("transactionId", txId);
             return headers;
+        });
+    }
+
+    /**
+     * A master's answer to a forced send: a SYNC_MASTER's is the replication status (SEND_OK visible to consumers,
+     * else FLUSH_SLAVE_TIMEOUT or SLAVE_NOT_AVAILABLE at once); an ASYNC_MASTER answers after its own flush, and
+     * does not wait for visibility while an in-sync slave holds it back (that slave's acknowledgement).
+     */
+    private CompletableFuture<Map<String, String>> replicated(HaService replication, long end,
+                                                              Map<String, String> headers) {
+        CompletableFuture<String> status = replication.awaitReplicated(end);
+        if (status == null) {
+            return replication.limitsVisibility() ? CompletableFuture.completedFuture(headers)
+                    : dispatchGate.whenDispatched(end).thenApply(visible -> headers);
+        }
+        return status.thenCompose(replicated -> {
+            headers.put("status", replicated);
+            return "SEND_OK".equals(replicated) ? dispatchGate.whenDispatched(end).thenApply(visible -> headers)
+                    : CompletableFuture.completedFuture(headers);
         });
     }
 

@@ -86,9 +86,24 @@ class BrokerConfigTest {
     }
 
     @Test
-    void replicationRolesAreRefused() {
-        assertBad("--brokerRole=SLAVE", "replication is not available yet");
-        assertBad("--brokerRole=SYNC_MASTER", "replication is not available yet");
+    void replicationSettingsAreChecked() {
+        assertBad("--brokerRole=SLAVE", "key haMasterAddress is required when brokerRole=SLAVE");
+        assertBad("--haMasterAddress=127.0.0.1:1", "key haMasterAddress is set but brokerRole is ASYNC_MASTER");
+        assertBad("--brokerRole=SLAVE", "--haMasterAddress=nohost", "bad value 'nohost' for key haMasterAddress");
+        assertBad("--listenPort=4000", "--haListenPort=4000",
+                "bad value '4000' for key haListenPort: must differ from listenPort");
+        assertBad("--minInSyncReplicas=0", "minInSyncReplicas");
+    }
+
+    @Test
+    void theHaPortDefaultsToTheListenPortPlusOne() throws ConfigException {
+        assertEquals(10912, BrokerConfig.defaults().haListenPort());
+        assertEquals(0, BrokerConfig.builder().set(ConfigKeys.LISTEN_PORT, 0).build().haListenPort());
+        assertEquals(7000, BrokerConfig.builder().set(ConfigKeys.HA_LISTEN_PORT, 7000).build().haListenPort());
+        BrokerConfig slave = BrokerConfig.builder().set("brokerRole", "SLAVE").set("haMasterAddress", "127.0.0.1:7000")
+                .build();
+        slave.validate();
+        assertEquals("127.0.0.1:7000", slave.haMasterAddress());
     }
 
     @Test
@@ -117,6 +132,11 @@ class BrokerConfigTest {
         assertThrows(IllegalArgumentException.class, () -> DelayLevels.parse(""));
         assertThrows(IllegalArgumentException.class, () -> DelayLevels.parse("0s"));
         assertThrows(IllegalArgumentException.class, () -> levels.delayMillis(6));
+    }
+
+    private static void assertBad(String first, String second, String expected) {
+        ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.parse(new String[] {first, second}));
+        assertTrue(e.getMessage().contains(expected), e.getMessage());
     }
 
     private static void assertBad(String argument, String expected) {

@@ -1,5 +1,6 @@
 package io.keelmq.server.jms;
 
+import io.keelmq.server.testing.FaultProxy;
 import io.keelmq.jms.KeelConnectionFactory;
 import jakarta.jms.Connection;
 import jakarta.jms.JMSException;
@@ -63,8 +64,8 @@ class RedeliveryJmsTest extends JmsTestBase {
     @Test
     void aDeadConsumersUnacknowledgedMessagesGoToAnotherConsumer() throws Exception {
         List<String> sent = send("jobs", 10);
-        try (TcpProxy proxy = new TcpProxy(broker.listenAddress())) {
-            Connection doomed = track(new KeelConnectionFactory(proxy.url()).createConnection());
+        try (FaultProxy proxy = new FaultProxy(broker.listenAddress())) {
+            Connection doomed = track(new KeelConnectionFactory("keel://" + proxy.address()).createConnection());
             CompletableFuture<JMSException> reported = new CompletableFuture<>();
             doomed.setExceptionListener(reported::complete);
             Session session = doomed.createSession(false, Session.CLIENT_ACKNOWLEDGE);
@@ -73,7 +74,7 @@ class RedeliveryJmsTest extends JmsTestBase {
             List<Message> taken = receive(consumer, 3);
             assertEquals(sent.subList(0, 3), ids(taken));
 
-            proxy.cutAll(); // the consumer's machine vanishes without acknowledging
+            proxy.reset(); // the consumer's machine vanishes without acknowledging
             assertNotNull(reported.get(10, TimeUnit.SECONDS), "the application hears of the lost connection");
         }
 

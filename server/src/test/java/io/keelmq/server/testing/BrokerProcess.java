@@ -25,11 +25,13 @@ public final class BrokerProcess {
     private final Process process;
     private final InetSocketAddress address;
     private final Path log;
+    private final InetSocketAddress haAddress;
 
-    private BrokerProcess(Process process, InetSocketAddress address, Path log) {
+    private BrokerProcess(Process process, InetSocketAddress address, Path log, InetSocketAddress haAddress) {
         this.process = process;
         this.address = address;
         this.log = log;
+        this.haAddress = haAddress;
     }
 
     /**
@@ -53,15 +55,21 @@ public final class BrokerProcess {
                 "--mappedFileSizeCommitLog=4194304", "--maxMessageSize=1048576", "--maxHashSlotNum=10000",
                 "--maxIndexNum=40000", "--serverWorkerThreads=4", "--serverSelectorThreads=2"));
         command.addAll(Arrays.asList(extraArgs));
+        Files.createDirectories(dir);
         Path log = dir.resolve(name + ".log");
         Process process = new ProcessBuilder(command).redirectError(log.toFile()).start();
         CompletableFuture<String> ready = new CompletableFuture<>();
+        CompletableFuture<String> ha = new CompletableFuture<>();
         Thread reader = new Thread(() -> {
             try (BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(),
                     StandardCharsets.UTF_8))) {
                 String line;
                 while ((line = out.readLine()) != null) {
+                    if (line.startsWith(Main.HA_READY_LINE)) {
+                        ha.complete(line.substring(Main.HA_READY_LINE.length()));
+                    }
                     if (line.startsWith(Main.READY_LINE)) {
+                        ha.complete(null);      // printed before the ready line, if at all
                         ready.complete(line.substring(Main.READY_LINE.length()));
                     }
                 }
@@ -82,9 +90,18 @@ public final class BrokerProcess {
             process.destroyForcibly();
             throw new IllegalStateException("the broker did not start: " + Files.readString(log));
         }
-        int colon = where.lastIndexOf(':');
-        return new BrokerProcess(process, new InetSocketAddress(where.substring(0, colon),
-                Integer.parseInt(where.substring(colon + 1))), log);
+        String haWhere = ha.getNow(null);
+        return new BrokerProcess(process, parse(where), log, haWhere == null ? null : parse(haWhere));
+    }
+
+    private static InetSocketAddress parse(String hostPort) {
+        int colon = hostPort.lastIndexOf(':');
+        return new InetSocketAddress(hostPort.substring(0, colon), Integer.parseInt(hostPort.substring(colon + 1)));
+    }
+
+    /** host:port where a master's slaves connect (haListenPort), or null when it opened none. */
+    public String haAddress() {
+        return haAddress == null ? null : haAddress.getHostString() + ":" + haAddress.getPort();
     }
 
     public InetSocketAddress address() {

@@ -275,6 +275,21 @@ public final class Dispatcher implements Runnable {
         }
     }
 
+    /**
+     * Replication: the log was cut at {@code offset} (see {@code MessageStore.truncateReplica}); requests for records
+     * at or after it are dropped, and dispatching continues from there.
+     */
+    public void rewindTo(long offset) {
+        dispatching.lock();
+        try {
+            pending.removeIf(request -> request.physicalOffset() >= offset);
+            batch.removeIf(request -> request.physicalOffset() >= offset);
+            dispatchedOffset = Math.min(dispatchedOffset, offset);
+        } finally {
+            dispatching.unlock();
+        }
+    }
+
     /** Dispatches what is confirmed, then stops. */
     public void shutdown() throws InterruptedException {
         running = false;

@@ -230,6 +230,140 @@ public final class CommitLog implements Closeable {
         return placed;
     }
 
+    /**
+     * Replication, master side: the bytes from {@code from} that a slave copies next, as they are in the file: whole
+     * records of one segment, below the committed offset (never the write buffer or the prefill's zeros). At a
+     * segment's blank marker, or where too little is left for one, the answer is empty and says where the next
+     * segment starts; at the end of what is written, empty with {@code next == from}.
+     *
+     * @param maxBytes bytes wanted at most; a single larger record is returned whole all the same
+     */
+    public RawChunk readRaw(long from, int maxBytes) throws IOException {
+        long committed = committedOffset;
+        Map.Entry<Long, Segment> entry = segments.floorEntry(from);
+        if (entry == null) {
+            return new RawChunk(from, ByteBuffer.allocate(0), from);
+        }
+        Segment segment = entry.getValue();
+        if (segment.endOffset() - from < RecordLimits.BLANK_SIZE) {
+            return new RawChunk(from, ByteBuffer.allocate(0), segment.endOffset());
+        }
+        long end = Math.min(segment.endOffset(), committed);
+        if (from >= end) {
+            return new RawChunk(from, ByteBuffer.allocate(0), from);
+        }
+        ByteBuffer header = ByteBuffer.allocate(8);
+        readFully(segment, header, from);
+        if (header.getInt(4) == RecordCodec.BLANK_MAGIC) {
+            return new RawChunk(from, ByteBuffer.allocate(0), segment.endOffset());
+        }
+        int wanted = (int) Math.min(end - from, Math.max(maxBytes, header.getInt(0)));
+        ByteBuffer bytes = ByteBuffer.allocate(wanted);
+        readFully(segment, bytes, from);
+        bytes.flip();
+        // Cut after the last whole record: a slave verifies and appends records, never parts of one.
+        int cut = 0;
+        while (cut + RecordLimits.BLANK_SIZE <= bytes.limit()) {
+            int length = bytes.getInt(cut);
+            if (bytes.getInt(cut + 4) != RecordCodec.MAGIC || length < RecordCodec.FIXED_HEADER
+                    || cut + length > bytes.limit()) {
+                break;
+            }
+            cut += length;
+        }
+        bytes.limit(cut);
+        return new RawChunk(from, bytes, from + cut);
+    }
+
+    private static void readFully(Segment segment, ByteBuffer into, long offset) throws IOException {
+        while (into.hasRemaining()) {
+            int read = segment.file.read(into, offset - segment.baseOffset + into.position());
+            if (read <= 0) {
+                throw new IOException("segment " + segment.path.getFileName() + " ends before offset "
+                        + (offset + into.position()));
+            }
+        }
+    }
+
+    /** What {@link #readRaw} found: {@code records} start at {@code offset}; the next read starts at {@code next}. */
+    public record RawChunk(long offset, ByteBuffer records, long next) {
+    }
+
+    /**
+     * Replication, slave side: writes records the master wrote, unchanged, at the same offset: at the end of the
+     * log, or at the start of the next segment (the master rolled; this log seals its active segment as the master
+     * did), or, on an empty log, anywhere (the master's oldest segment). The caller has verified each record.
+     *
+     * @param records     whole records, as {@link #readRaw} gave them
+     * @param placed      per record, its (destination, partition) and queue offset, to continue the numbering
+     * @return the end offset of what is now written
+     */
+    public long appendReplica(long offset, ByteBuffer records, List<ReplicaRecord> placed) throws IOException {
+        appendLock.lock();
+        try {
+            commitLocked();
+            Map.Entry<Long, Segment> last = segments.lastEntry();
+            Segment segment = last == null ? null : last.getValue();
+            if (offset != writeOffset || segment == null) {
+                if (segment != null && offset == segment.endOffset()) {
+                    segment.seal();
+                } else if (segment != null || offset != writeOffset && writeOffset != 0) {
+                    throw new IOException("replica gap: the master sent offset " + offset + " but this log ends at "
+                            + writeOffset);
+                }
+                Path path = OffsetFileNames.in(dir, offset);
+                StoreFile file = layer.open(path);
+                file.truncate(0);
+                segment = new Segment(offset, segmentSize, path, file, 0);
+                segments.put(offset, segment);
+            }
+            if (!segment.fits(records.remaining())) {
+                throw new IOException("replica records of " + records.remaining() + " bytes at offset " + offset
+                        + " do not fit segment " + segment.path.getFileName() + " (mappedFileSizeCommitLog differs?)");
+            }
+            int size = records.remaining();
+            segment.file.write(records.duplicate(), segment.writePosition());
+            segment.writePosition(segment.writePosition() + size);
+            for (ReplicaRecord record : placed) {
+                queueOffsets.set(record.destination(), record.partition(), record.queueOffset() + 1);
+                lastStoreTimestamp = Math.max(lastStoreTimestamp, record.storeTimestamp());
+            }
+            writeOffset = committedOffset = segment.writeOffset();
+            return writeOffset;
+        } finally {
+            appendLock.unlock();
+        }
+    }
+
+    /**
+     * Replication: cuts the log at {@code offset} (a record boundary or a segment's base), moving every byte after it
+     * to {@code quarantineDir} first (see {@link LogScanner}), and continues from there. Also right after
+     * {@link #load()}, before the positions are known (the crash recovery of an interrupted truncation).
+     */
+    public void truncateTo(long offset, Path quarantineDir) throws IOException {
+        appendLock.lock();
+        try {
+            commitLocked();
+            Map.Entry<Long, Segment> entry = segments.floorEntry(offset);
+            if (entry == null) {
+                return;
+            }
+            Segment segment = entry.getValue();
+            int position = (int) Math.min(offset - segment.baseOffset, segment.capacity);
+            long cut = new LogScanner(segments, layer, quarantineDir).cutAfter(segment, position);
+            segment.writePosition(position);
+            segment.prefilledTo(position);
+            writeOffset = committedOffset = flushedOffset = offset;
+            LOG.warn("commit log cut at offset {}: {} bytes after it moved to {}", offset, cut, quarantineDir);
+        } finally {
+            appendLock.unlock();
+        }
+    }
+
+    /** Where a replicated record continues its queue's numbering. */
+    public record ReplicaRecord(String destination, int partition, long queueOffset, long storeTimestamp) {
+    }
+
     /** Writes the buffered appends to the file; called with the append lock held. */
     private void commitLocked() throws IOException {
         if (writeBuffer == null || !writeBuffer.hasData()) {

@@ -122,7 +122,7 @@ final class LogScanner {
     }
 
     /** Quarantines and removes everything after {@code position} of {@code segment}. */
-    private long cutAfter(Segment segment, int position) throws IOException {
+    long cutAfter(Segment segment, int position) throws IOException {
         long discarded = 0;
         long size = segment.file.size();
         if (size > position) {

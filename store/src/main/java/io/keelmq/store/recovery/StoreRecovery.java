@@ -50,6 +50,15 @@ public final class StoreRecovery {
         commitLog.load();
         queues.load();
         positions.load();
+        long truncateTo = interruptedTruncation();
+        if (truncateTo >= 0) {
+            // A replica's cut was under way at the crash: finish it, then recover as after any crash from there.
+            commitLog.truncateTo(truncateTo, config.quarantineDir());
+            Checkpoint before = checkpoint == null ? Checkpoint.EMPTY : checkpoint;
+            checkpoint = new Checkpoint(Math.min(before.commitLogFlushedOffset(), truncateTo),
+                    Math.min(before.dispatchedOffset(), truncateTo), -1, before.timestamp());
+            abortMarker = true;
+        }
         boolean fresh = !abortMarker && checkpoint == null && commitLog.isEmpty();
         boolean clean = fresh || !abortMarker && checkpoint != null && checkpoint.cleanLogEnd() >= 0
                 && commitLog.restoreEnd(checkpoint.cleanLogEnd());
@@ -66,8 +75,26 @@ public final class StoreRecovery {
             commitLog.setNextQueueOffset(queue.destination(), queue.partition(), queue.maxOffset());
         }
         queues.deleteBelow(commitLog.minOffset());
+        if (truncateTo >= 0) {
+            layer.delete(config.truncateMarkerFile());
+        }
         LOG.info("store {} opened: {}", config.storePathRootDir(), report);
         return report;
+    }
+
+    /** The offset of a replica truncation a crash interrupted ({@code truncate-to}), or -1. */
+    private long interruptedTruncation() throws IOException {
+        byte[] marker = layer.readAll(config.truncateMarkerFile());
+        if (marker == null) {
+            return -1;
+        }
+        String text = new String(marker, java.nio.charset.StandardCharsets.US_ASCII).trim();
+        try {
+            return Long.parseLong(text);
+        } catch (NumberFormatException e) {
+            throw new IOException(config.truncateMarkerFile() + " should hold the offset of an interrupted truncation, "
+                    + "not '" + text + "'");
+        }
     }
 
     /**

@@ -1,0 +1,158 @@
+package io.keelmq.server.ha;
+
+import io.keelmq.store.MessageStore;
+
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.PriorityQueue;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArraySet;
+
+/**
+ * A master's view of its slaves: which are in sync, the confirmed offset (the lowest acknowledgement among them,
+ * beyond which consumers see nothing), and the SYNC_MASTER sends waiting for it.
+ *
+ * <p>A slave is in sync while it is connected, was heard from within {@code haHousekeepingInterval}, and lags the
+ * master's log by at most {@code haMaxGapNotInSync} bytes (RocketMQ's rule). Its acknowledgement is the end of what
+ * it has written (verified, in its file: a crash of its process does not lose it), as RocketMQ's slaves report.
+ *
+ * <p>A waiting send completes SEND_OK once every in-sync slave acknowledged its end; SLAVE_NOT_AVAILABLE when the
+ * set is (or becomes) empty; FLUSH_SLAVE_TIMEOUT when {@code syncFlushTimeout} passes first. Never SEND_OK while no
+ * slave has the message.
+ */
+final class ReplicaSet {
+    private record Waiter(long endOffset, long deadlineNanos, CompletableFuture<String> status) {
+    }
+
+    private final MessageStore store;
+    private final long maxGap;
+    private final long silenceNanos;
+    private final long timeoutNanos;
+    private final Set<SlaveLink> links = new CopyOnWriteArraySet<>();
+    private final PriorityQueue<Waiter> waiters = new PriorityQueue<>((a, b) -> Long.compare(a.endOffset, b.endOffset));
+    /** Slaves in sync at the last {@link #recompute}; under {@code this}. */
+    private List<SlaveLink> inSync = List.of();
+    private long confirmed = Long.MAX_VALUE;
+
+    ReplicaSet(MessageStore store, long maxGap, long housekeepingMillis, long syncFlushTimeoutMillis) {
+        this.store = store;
+        this.maxGap = maxGap;
+        this.silenceNanos = housekeepingMillis * 1_000_000L;
+        this.timeoutNanos = syncFlushTimeoutMillis * 1_000_000L;
+    }
+
+    void connected(SlaveLink link) {
+        links.add(link);
+        recompute();
+    }
+
+    void disconnected(SlaveLink link) {
+        if (links.remove(link)) {
+            recompute();
+        }
+    }
+
+    void acknowledged(SlaveLink link) {
+        recompute();
+    }
+
+    /** Tells every slave's link that records reached the file. */
+    void written() {
+        for (SlaveLink link : links) {
+            link.wakeUp();
+        }
+    }
+
+    /** Completes with the send status of records ending at {@code endOffset}, which the master has forced. */
+    CompletableFuture<String> awaitReplicated(long endOffset) {
+        synchronized (this) {
+            if (inSync.isEmpty()) {
+                return CompletableFuture.completedFuture("SLAVE_NOT_AVAILABLE");
+            }
+            if (confirmed >= endOffset) {
+                return CompletableFuture.completedFuture("SEND_OK");
+            }
+            Waiter waiter = new Waiter(endOffset, System.nanoTime() + timeoutNanos, new CompletableFuture<>());
+            waiters.add(waiter);
+            return waiter.status;
+        }
+    }
+
+    /** In-sync slaves now. */
+    synchronized int inSyncCount() {
+        return inSync.size();
+    }
+
+    /** The lowest acknowledgement of the in-sync slaves, {@code Long.MAX_VALUE} when there is none. */
+    synchronized long confirmedOffset() {
+        return confirmed;
+    }
+
+    /** Every slave's state, for logs and tests. */
+    List<String> describe() {
+        List<String> out = new ArrayList<>();
+        for (SlaveLink link : links) {
+            out.add(link.toString());
+        }
+        return out;
+    }
+
+    /** Housekeeping: counts silent slaves out, times out sends that waited longer than syncFlushTimeout. */
+    void housekeeping() {
+        recompute();
+        List<Waiter> expired = new ArrayList<>();
+        synchronized (this) {
+            long now = System.nanoTime();
+            for (Iterator<Waiter> it = waiters.iterator(); it.hasNext(); ) {
+                Waiter waiter = it.next();
+                if (now - waiter.deadlineNanos >= 0) {
+                    it.remove();
+                    expired.add(waiter);
+                }
+            }
+        }
+        for (Waiter waiter : expired) {
+            waiter.status.complete("FLUSH_SLAVE_TIMEOUT");
+        }
+    }
+
+    /**
+     * Re-decides the in-sync set and the confirmed offset, lets consumers see up to it, and completes the sends it
+     * answers. The store's limit moves under this lock, so two recomputes never set it out of order.
+     */
+    private void recompute() {
+        List<Waiter> done = new ArrayList<>();
+        String status;
+        synchronized (this) {
+            long now = System.nanoTime();
+            long logEnd = store.commitLogMaxOffset();
+            List<SlaveLink> nowInSync = new ArrayList<>();
+            long lowest = Long.MAX_VALUE;
+            for (SlaveLink link : links) {
+                long acked = link.ackedWritten();
+                if (acked >= 0 && now - link.lastHeardNanos() < silenceNanos && logEnd - acked <= maxGap) {
+                    nowInSync.add(link);
+                    lowest = Math.min(lowest, acked);
+                }
+            }
+            inSync = List.copyOf(nowInSync);
+            confirmed = lowest;
+            store.limitVisibleTo(lowest);
+            if (inSync.isEmpty()) {
+                status = "SLAVE_NOT_AVAILABLE";
+                done.addAll(waiters);
+                waiters.clear();
+            } else {
+                status = "SEND_OK";
+                while (!waiters.isEmpty() && waiters.peek().endOffset <= lowest) {
+                    done.add(waiters.poll());
+                }
+            }
+        }
+        for (Waiter waiter : done) {
+            waiter.status.complete(status);
+        }
+    }
+}

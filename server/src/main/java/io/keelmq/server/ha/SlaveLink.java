@@ -1,0 +1,182 @@
+package io.keelmq.server.ha;
+
+import io.keelmq.store.MessageStore;
+import io.keelmq.store.log.CommitLog;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.keelmq.store.replica.EpochFile;
+
+import java.io.IOException;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * The master's end of one slave's HA connection: after the slave's HELLO it streams the commit log from where the
+ * slave's ends, whenever records reach the file (so the copy travels while the master's own force runs), as fast as
+ * the connection takes it; it records the slave's acknowledgements for the {@link ReplicaSet}.
+ */
+final class SlaveLink extends ChannelInboundHandlerAdapter {
+    private static final Logger LOG = LoggerFactory.getLogger(SlaveLink.class);
+
+    private final MessageStore store;
+    private final ReplicaSet replicas;
+    private final String masterClientAddress;
+    private final AtomicBoolean pumpQueued = new AtomicBoolean();
+    private ChannelHandlerContext context;
+    /** Where the next DATA frame starts; on the channel's event loop only. */
+    private long nextOffset = -1;
+    private volatile long ackedWritten = -1;
+    private volatile long ackedForced = -1;
+    private volatile long lastHeardNanos = System.nanoTime();
+
+    SlaveLink(MessageStore store, ReplicaSet replicas, String masterClientAddress) {
+        this.store = store;
+        this.replicas = replicas;
+        this.masterClientAddress = masterClientAddress;
+    }
+
+    long ackedWritten() {
+        return ackedWritten;
+    }
+
+    long lastHeardNanos() {
+        return lastHeardNanos;
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+        this.context = ctx;
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        ByteBuf frame = (ByteBuf) msg;
+        try {
+            byte type = frame.readByte();
+            lastHeardNanos = System.nanoTime();
+            if (type == HaFrames.HELLO && nextOffset < 0) {
+                hello(ctx, frame.readInt(), frame.readLong(), frame.readInt(), HaFrames.readEpochs(frame));
+            } else if (type == HaFrames.ACK && nextOffset >= 0) {
+                ackedWritten = Math.max(ackedWritten, frame.readLong());
+                ackedForced = Math.max(ackedForced, frame.readLong());
+                replicas.acknowledged(this);
+            } else {
+                HaFrames.refuse(ctx.channel(), "unexpected HA frame type " + type);
+            }
+        } catch (IndexOutOfBoundsException e) {
+            HaFrames.refuse(ctx.channel(), "malformed HA frame: " + e.getMessage());
+        } finally {
+            frame.release();
+        }
+    }
+
+    private void hello(ChannelHandlerContext ctx, int version, long slaveEnd, int segmentSize,
+                       List<EpochFile.Entry> slaveEpochs) {
+        int ours = store.config().mappedFileSizeCommitLog();
+        long masterEnd = store.commitLogMaxOffset();
+        long masterMin = store.commitLogMinOffset();
+        List<EpochFile.Entry> masterEpochs = store.epochs().entries();
+        long agreed = EpochFile.divergencePoint(slaveEpochs, slaveEnd, masterEpochs, masterEnd);
+        String refusal = null;
+        if (version != HaFrames.VERSION) {
+            refusal = "HA protocol version " + version + " is not " + HaFrames.VERSION;
+        } else if (segmentSize != ours) {
+            refusal = "the slave's mappedFileSizeCommitLog " + segmentSize + " differs from the master's " + ours
+                    + " (a copy keeps the master's segments)";
+        } else if (agreed < 0) {
+            refusal = "the slave's epochs " + slaveEpochs + " have none in common with the master's " + masterEpochs
+                    + " (log ends: slave " + slaveEnd + ", master " + masterEnd + "): move the slave's data directory "
+                    + "aside and start it empty";
+        } else if (agreed > 0 && agreed < masterMin) {
+            refusal = "the slave's commit log agrees with the master's up to " + agreed + " only, below the master's "
+                    + "oldest segment "
+                    + masterMin + " (deleted by retention): start the slave with an empty data directory";
+        }
+        if (refusal != null) {
+            LOG.warn("HA: refusing slave {}: {}", ctx.channel().remoteAddress(), refusal);
+            HaFrames.refuse(ctx.channel(), refusal);
+            return;
+        }
+        if (agreed < slaveEnd) {
+            // The slave holds bytes after the last epoch it shares with this master (a former master that wrote past
+            // what its slave had): WELCOME tells it to cut there, into its quarantine/, before the stream resumes.
+            LOG.warn("HA: slave {} diverged: it cuts {} bytes from offset {} (slave epochs {}, master epochs {})",
+                    ctx.channel().remoteAddress(), slaveEnd - agreed, agreed, slaveEpochs, masterEpochs);
+        }
+        nextOffset = Math.max(agreed, masterMin);
+        ackedWritten = agreed;
+        ctx.writeAndFlush(HaFrames.welcome(ctx.alloc(), masterClientAddress, nextOffset, masterEpochs));
+        LOG.info("HA: slave {} follows from offset {} (master log ends at {})", ctx.channel().remoteAddress(),
+                nextOffset, masterEnd);
+        replicas.connected(this);
+        pump();
+    }
+
+    /** Records reached the master's file: send them (from any thread; at most one pump is queued). */
+    void wakeUp() {
+        ChannelHandlerContext ctx = context;
+        if (ctx != null && nextOffset >= 0 && pumpQueued.compareAndSet(false, true)) {
+            ctx.executor().execute(() -> {
+                pumpQueued.set(false);
+                pump();
+            });
+        }
+    }
+
+    /** Sends what the slave lacks while the connection takes it; on the event loop. */
+    private void pump() {
+        ChannelHandlerContext ctx = context;
+        if (ctx == null || nextOffset < 0 || !ctx.channel().isActive()) {
+            return;
+        }
+        boolean wrote = false;
+        try {
+            while (ctx.channel().isWritable()) {
+                CommitLog.RawChunk chunk = store.readReplicable(nextOffset, HaFrames.CHUNK);
+                if (chunk.records().hasRemaining()) {
+                    ctx.write(HaFrames.data(ctx.alloc(), chunk.offset(), chunk.records()));
+                    wrote = true;
+                } else if (chunk.next() == nextOffset) {
+                    break;                              // the slave has everything written so far
+                }
+                nextOffset = chunk.next();
+            }
+        } catch (IOException | RuntimeException e) {
+            LOG.error("HA: cannot read the commit log at {} for slave {}", nextOffset, ctx.channel().remoteAddress(), e);
+            ctx.close();
+        }
+        if (wrote) {
+            ctx.flush();
+        }
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        pump();
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        if (nextOffset >= 0) {
+            LOG.warn("HA: slave {} disconnected (acknowledged {})", ctx.channel().remoteAddress(), ackedWritten);
+        }
+        replicas.disconnected(this);
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        LOG.warn("HA: connection to slave {} failed: {}", ctx.channel().remoteAddress(), cause.toString());
+        ctx.close();
+    }
+
+    @Override
+    public String toString() {
+        ChannelHandlerContext ctx = context;
+        return "slave " + (ctx == null ? "?" : ctx.channel().remoteAddress()) + " written " + ackedWritten
+                + " forced " + ackedForced;
+    }
+}
