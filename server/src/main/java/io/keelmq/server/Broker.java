@@ -123,6 +123,7 @@ public final class Broker implements AutoCloseable {
                         config.get(ConfigKeys.TIMER_WHEEL_SLOTS), TimerConfig.defaults(TimerForm.DESTINATION).logFileSize()),
                 new DelayedDelivery(store, clock, config.get(ConfigKeys.MESSAGE_INDEX_ENABLE)));
         this.xa = new XaBranches(store, transactions, clock);
+        store.addRetentionFloor(xa);
         this.services = new BrokerServices(config, store, destinations, subscriptions, pulls, sends, transactions,
                 producerTransactions, xa, ResourceManagerId.load(store.config().storePathRootDir()), producerGroups,
                 new BrowseService(store, clock), new ConnectionRegistry(), workers, authenticator,
@@ -172,12 +173,15 @@ public final class Broker implements AutoCloseable {
             throw e;
         }
         try {
+            // Before the transactions' recovery writes DONE records: a committed XA branch without DONE acknowledges
+            // its consumed messages again.
+            broker.xa.recover(new io.keelmq.server.connection.RestoredConsumption(broker.subscriptions,
+                    broker.services.pulls()));
             int completed = broker.transactions.recover();
             if (completed > 0) {
                 LOG.info("{} committed transactions completed at start-up", completed);
             }
             broker.producerTransactions.recover();
-            broker.xa.recover();
             // Unprepared XA branches past their transaction timeout are rolled back by the broker.
             broker.timer.scheduleWithFixedDelay(broker.xa::expire, 1, 1, java.util.concurrent.TimeUnit.SECONDS);
             broker.checkBacks.start(broker.timer, broker.workers);

@@ -58,7 +58,11 @@ public enum ErrorCode {
     /** XA: the branch was rolled back: marked rollback-only by TMFAIL, or its commit failed (XA_RBROLLBACK). */
     XA_RBROLLBACK(114),
     /** XA: the branch was rolled back because it outlived its transaction timeout (XA_RBTIMEOUT). */
-    XA_RBTIMEOUT(115);
+    XA_RBTIMEOUT(115),
+    /** XA: an operator committed the branch heuristically; forget it (XAException.XA_HEURCOM). */
+    XA_HEURCOM(116),
+    /** XA: an operator rolled the branch back heuristically; forget it (XAException.XA_HEURRB). */
+    XA_HEURRB(117);
 
     private final int code;
 
