@@ -37,7 +37,7 @@ public final class NarayanaTmProcess {
     }
 
     public static void main(String[] args) throws Exception {
-        configure(args[1]);
+        configure(args[1], NODE);
         if ("commit".equals(args[0])) {
             commitAndHang(args[2], List.of(args).subList(3, args.length));
         } else {
@@ -45,12 +45,13 @@ public final class NarayanaTmProcess {
         }
     }
 
-    private static void configure(String store) throws Exception {
+    /** Narayana standalone: its object store in {@code store}, recovering the Xids of {@code node}. */
+    static void configure(String store, String node) throws Exception {
         BeanPopulator.getDefaultInstance(ObjectStoreEnvironmentBean.class).setObjectStoreDir(store);
         BeanPopulator.getNamedInstance(ObjectStoreEnvironmentBean.class, "communicationStore").setObjectStoreDir(store);
         BeanPopulator.getNamedInstance(ObjectStoreEnvironmentBean.class, "stateStore").setObjectStoreDir(store);
-        arjPropertyManager.getCoreEnvironmentBean().setNodeIdentifier(NODE);
-        jtaPropertyManager.getJTAEnvironmentBean().setXaRecoveryNodes(List.of(NODE));
+        arjPropertyManager.getCoreEnvironmentBean().setNodeIdentifier(node);
+        jtaPropertyManager.getJTAEnvironmentBean().setXaRecoveryNodes(List.of(node));
         recoveryPropertyManager.getRecoveryEnvironmentBean().setRecoveryModuleClassNames(List.of(
                 "com.arjuna.ats.internal.arjuna.recovery.AtomicActionRecoveryModule",
                 "com.arjuna.ats.internal.jta.recovery.arjunacore.XARecoveryModule"));

@@ -1,13 +1,8 @@
 package io.keelmq.server.xa;
 
-import com.arjuna.ats.arjuna.common.ObjectStoreEnvironmentBean;
-import com.arjuna.ats.arjuna.common.arjPropertyManager;
-import com.arjuna.ats.arjuna.common.recoveryPropertyManager;
 import com.arjuna.ats.arjuna.recovery.RecoveryManager;
-import com.arjuna.ats.jta.common.jtaPropertyManager;
 import com.arjuna.ats.internal.jta.recovery.arjunacore.XARecoveryModule;
 import com.arjuna.ats.jta.recovery.XAResourceRecoveryHelper;
-import com.arjuna.common.internal.util.propertyservice.BeanPopulator;
 import io.keelmq.jms.KeelConnectionFactory;
 import io.keelmq.jms.KeelXAConnectionFactory;
 import io.keelmq.server.Broker;
@@ -62,22 +57,9 @@ class NarayanaXaTest {
     private TransactionManager tm;
 
     @BeforeAll
-    static void configureNarayana() {
-        String store = Path.of("target", "narayana-" + UUID.randomUUID()).toAbsolutePath().toString();
-        BeanPopulator.getDefaultInstance(ObjectStoreEnvironmentBean.class).setObjectStoreDir(store);
-        BeanPopulator.getNamedInstance(ObjectStoreEnvironmentBean.class, "communicationStore").setObjectStoreDir(store);
-        BeanPopulator.getNamedInstance(ObjectStoreEnvironmentBean.class, "stateStore").setObjectStoreDir(store);
-        try {
-            arjPropertyManager.getCoreEnvironmentBean().setNodeIdentifier(NODE);
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
-        jtaPropertyManager.getJTAEnvironmentBean().setXaRecoveryNodes(List.of(NODE));
-        recoveryPropertyManager.getRecoveryEnvironmentBean().setRecoveryModuleClassNames(List.of(
-                "com.arjuna.ats.internal.arjuna.recovery.AtomicActionRecoveryModule",
-                "com.arjuna.ats.internal.jta.recovery.arjunacore.XARecoveryModule"));
-        recoveryPropertyManager.getRecoveryEnvironmentBean().setRecoveryBackoffPeriod(1);
-        recoveryPropertyManager.getRecoveryEnvironmentBean().setPeriodicRecoveryPeriod(3600);
+    static void configureNarayana() throws Exception {
+        NarayanaTmProcess.configure(Path.of("target", "narayana-" + UUID.randomUUID()).toAbsolutePath().toString(),
+                NODE);
     }
 
     @BeforeEach
