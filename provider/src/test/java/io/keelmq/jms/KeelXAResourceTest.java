@@ -116,8 +116,10 @@ class KeelXAResourceTest extends FakeBrokerTestBase {
 
     @Test
     void anUnreachableBrokerIsRmFail() throws Exception {
-        XAResource resource = xaSession(broker).getXAResource();
+        XAConnection connection = track(new KeelXAConnectionFactory(broker.url()).createXAConnection());
+        XAResource resource = connection.createXASession().getXAResource();
         broker.killConnections();
+        Wait.until("the connection is seen lost", () -> ((KeelConnection) connection).provider().isClosed());
         Xid xid = AnyXid.of(3);
         for (Executable call : List.<Executable>of(() -> resource.start(xid, XAResource.TMNOFLAGS),
                 () -> resource.end(xid, XAResource.TMSUCCESS), () -> resource.prepare(xid),
