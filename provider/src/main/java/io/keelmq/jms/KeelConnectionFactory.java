@@ -349,8 +349,12 @@ public class KeelConnectionFactory implements ConnectionFactory, QueueConnection
 
     @Override
     public Reference getReference() {
-        Reference reference = new Reference(KeelConnectionFactory.class.getName(),
-                KeelObjectFactory.class.getName(), null);
+        return reference(KeelConnectionFactory.class.getName());
+    }
+
+    /** A reference that {@link KeelObjectFactory} rebuilds as {@code className} with this URL and these options. */
+    Reference reference(String className) {
+        Reference reference = new Reference(className, KeelObjectFactory.class.getName(), null);
         reference.add(new StringRefAddr(BROKER_URL_ADDRESS, brokerURL));
         options.toProperties().forEach((name, value) -> reference.add(new StringRefAddr(name, value)));
         return reference;

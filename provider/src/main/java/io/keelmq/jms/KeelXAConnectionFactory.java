@@ -26,6 +26,12 @@ public class KeelXAConnectionFactory extends KeelConnectionFactory implements XA
         super(brokerURL);
     }
 
+    /** Rebuilt by {@link io.keelmq.jms.jndi.KeelObjectFactory} as an XA connection factory again. */
+    @Override
+    public javax.naming.Reference getReference() {
+        return reference(KeelXAConnectionFactory.class.getName());
+    }
+
     @Override
     KeelConnection newConnection(Provider provider, ConnectionOptions snapshot, Domain domain) {
         return new KeelXAConnection(provider, snapshot, domain);

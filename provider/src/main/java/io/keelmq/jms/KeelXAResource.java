@@ -150,6 +150,8 @@ final class KeelXAResource implements XAResource {
             case "XA_DUPID" -> XAException.XAER_DUPID;
             case "XA_RBROLLBACK", "TRANSACTION_ROLLED_BACK" -> XAException.XA_RBROLLBACK;
             case "XA_RBTIMEOUT" -> XAException.XA_RBTIMEOUT;
+            case "XA_HEURCOM" -> XAException.XA_HEURCOM;
+            case "XA_HEURRB" -> XAException.XA_HEURRB;
             case "MALFORMED_FRAME" -> XAException.XAER_INVAL;
             case "NOT_FOUND", "ILLEGAL_STATE" -> XAException.XAER_PROTO;
             default -> XAException.XAER_RMERR;

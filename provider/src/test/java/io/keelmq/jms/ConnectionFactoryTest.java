@@ -149,7 +149,8 @@ class ConnectionFactoryTest {
         assertFalse(new KeelQueue("same").equals(new KeelTopic("same")), "kinds keep same-named ones apart");
     }
 
-    private static Object roundTrip(Object object) throws Exception {
+    /** Java serialization there and back (also used by KeelXAResourceTest). */
+    static Object roundTrip(Object object) throws Exception {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
             out.writeObject(object);

@@ -125,6 +125,7 @@ public final class Broker implements AutoCloseable {
                         config.get(ConfigKeys.TIMER_WHEEL_SLOTS), TimerConfig.defaults(TimerForm.DESTINATION).logFileSize()),
                 new DelayedDelivery(store, clock, config.get(ConfigKeys.MESSAGE_INDEX_ENABLE)));
         this.xa = new XaBranches(store, transactions, clock);
+        store.addRetentionFloor(xa);
         this.services = new BrokerServices(config, store, destinations, subscriptions, pulls, sends, transactions,
                 producerTransactions, xa, ResourceManagerId.load(store.config().storePathRootDir()), producerGroups,
                 new BrowseService(store, clock), new ConnectionRegistry(), workers, authenticator,
@@ -185,12 +186,15 @@ public final class Broker implements AutoCloseable {
                 store.addArrivalListener((destination, partition, maxOffset) ->
                         broker.services.destinations().adoptReplicated(destination));
             } else {
+                // Before the transactions' recovery writes DONE records: a committed XA branch without DONE
+                // acknowledges its consumed messages again.
+                broker.xa.recover(new io.keelmq.server.connection.RestoredConsumption(broker.subscriptions,
+                        broker.services.pulls()));
                 int completed = broker.transactions.recover();
                 if (completed > 0) {
                     LOG.info("{} committed transactions completed at start-up", completed);
                 }
                 broker.producerTransactions.recover();
-                broker.xa.recover();
                 // Unprepared XA branches past their transaction timeout are rolled back by the broker.
                 broker.timer.scheduleWithFixedDelay(broker.xa::expire, 1, 1, java.util.concurrent.TimeUnit.SECONDS);
                 broker.checkBacks.start(broker.timer, broker.workers);

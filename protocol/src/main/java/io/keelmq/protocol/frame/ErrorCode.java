@@ -59,6 +59,10 @@ public enum ErrorCode {
     XA_RBROLLBACK(114),
     /** XA: the branch was rolled back because it outlived its transaction timeout (XA_RBTIMEOUT). */
     XA_RBTIMEOUT(115),
+    /** XA: an operator committed the branch heuristically; forget it (XAException.XA_HEURCOM). */
+    XA_HEURCOM(116),
+    /** XA: an operator rolled the branch back heuristically; forget it (XAException.XA_HEURRB). */
+    XA_HEURRB(117),
     /**
      * Replication: fewer brokers of the group are in sync (master included) than the master's
      * {@code minInSyncReplicas} (RocketMQ 5's name); nothing was stored, the send may be retried, on another master too.

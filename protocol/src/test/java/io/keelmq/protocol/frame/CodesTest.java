@@ -52,6 +52,8 @@ class CodesTest {
         assertEquals(105, ErrorCode.BUSY.code());
         assertEquals(111, ErrorCode.XA_NOTA.code());
         assertEquals(115, ErrorCode.XA_RBTIMEOUT.code());
+        assertEquals(116, ErrorCode.XA_HEURCOM.code());
+        assertEquals(117, ErrorCode.XA_HEURRB.code());
         Set<Integer> seen = new HashSet<>();
         for (ErrorCode ec : ErrorCode.values()) {
             assertTrue(seen.add(ec.code()), "duplicate " + ec.code());

@@ -3,6 +3,7 @@ package io.keelmq.jms.jndi;
 import io.keelmq.jms.KeelConnectionFactory;
 import io.keelmq.jms.KeelQueue;
 import io.keelmq.jms.KeelTopic;
+import io.keelmq.jms.KeelXAConnectionFactory;
 import jakarta.jms.JMSException;
 
 import javax.naming.Context;
@@ -36,13 +37,16 @@ public class KeelObjectFactory implements ObjectFactory {
             return new KeelTopic(address(reference, NAME_ADDRESS));
         }
         if (KeelConnectionFactory.class.getName().equals(className)) {
-            return connectionFactory(reference);
+            return connectionFactory(new KeelConnectionFactory(), reference);
+        }
+        if (KeelXAConnectionFactory.class.getName().equals(className)) {
+            return connectionFactory(new KeelXAConnectionFactory(), reference);
         }
         return null;
     }
 
-    private static KeelConnectionFactory connectionFactory(Reference reference) throws NamingException {
-        KeelConnectionFactory factory = new KeelConnectionFactory();
+    private static KeelConnectionFactory connectionFactory(KeelConnectionFactory factory, Reference reference)
+            throws NamingException {
         try {
             factory.setBrokerURL(address(reference, KeelConnectionFactory.BROKER_URL_ADDRESS));
             for (Enumeration<RefAddr> addresses = reference.getAll(); addresses.hasMoreElements(); ) {
@@ -52,7 +56,7 @@ public class KeelObjectFactory implements ObjectFactory {
                 }
             }
         } catch (JMSException e) {
-            NamingException ne = new NamingException("cannot rebuild a KeelConnectionFactory: " + e.getMessage());
+            NamingException ne = new NamingException("cannot rebuild a " + reference.getClassName() + ": " + e.getMessage());
             ne.setRootCause(e);
             throw ne;
         }

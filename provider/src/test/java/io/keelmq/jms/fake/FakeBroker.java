@@ -49,6 +49,8 @@ public final class FakeBroker implements InVmBroker {
     long maxHoldMillis = 30_000;
     int maxMessageSize = 4 * 1024 * 1024;
     String requiredPassword;
+    /** The HANDSHAKE answer's resourceManagerId (XAResource.isSameRM), or null for none. */
+    String resourceManagerId;
     Map<String, String> startOptions;
     private int nextConnection;
 
@@ -121,6 +123,11 @@ public final class FakeBroker implements InVmBroker {
         }
         droppedAnswers.put(code, left - 1);
         return true;
+    }
+
+    /** The resource-manager id the HANDSHAKE answer carries from now on (XAResource.isSameRM). */
+    public synchronized void resourceManagerId(String id) {
+        resourceManagerId = id;
     }
 
     /** The heartbeat interval the broker agrees to, whatever the client proposes. */

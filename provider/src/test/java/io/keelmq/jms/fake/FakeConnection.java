@@ -173,8 +173,12 @@ final class FakeConnection implements FrameSink {
                 }
             }, period, period, java.util.concurrent.TimeUnit.MILLISECONDS);
         }
-        return Frame.responseTo(f, Map.of("protocolVersion", "1", "connectionId", connectionId,
-                "brokerVersion", "fake-1", "heartbeatInterval", Long.toString(agreed)), null);
+        Map<String, String> answer = new java.util.HashMap<>(Map.of("protocolVersion", "1", "connectionId",
+                connectionId, "brokerVersion", "fake-1", "heartbeatInterval", Long.toString(agreed)));
+        if (broker.resourceManagerId != null) {
+            answer.put("resourceManagerId", broker.resourceManagerId);
+        }
+        return Frame.responseTo(f, answer, null);
     }
 
     private Frame setClientId(Frame f, FakeHeaders h) {

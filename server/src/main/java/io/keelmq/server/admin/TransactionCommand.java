@@ -7,6 +7,7 @@ import picocli.CommandLine.Option;
 
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -15,8 +16,9 @@ import java.util.concurrent.Callable;
 /**
  * {@code keel-admin --url ... transaction list|commit|rollback}: the transactions of a running broker that wait for a
  * decision (ADMIN {@code transaction-list}, {@code transaction-commit}, {@code transaction-rollback}; needs
- * {@code manage} on the message's destination). A transactional producer's transaction is addressed by
- * {@code --id}; the target is an exclusive group so that XA branches can join it as {@code --xid}.
+ * {@code manage} on the message's destination): transactional producers' transactions, addressed by {@code --id},
+ * and in-doubt XA branches, addressed by {@code --xid FORMATID:GTRID_HEX:BQUAL_HEX} and decided heuristically (the
+ * transaction manager's later decision is answered XA_HEURCOM or XA_HEURRB until it forgets the branch).
  */
 @Command(name = "transaction", mixinStandardHelpOptions = true,
         description = "List the transactions of a running broker that wait for a decision, or decide one (needs "
@@ -34,7 +36,9 @@ final class TransactionCommand implements Callable<Integer> {
 
     @Command(name = "list", mixinStandardHelpOptions = true,
             description = "List undecided transactional-producer messages (UNDECIDED: still checked back; "
-                    + "UNRESOLVED: check-backs used up, kept until decided here), oldest first.")
+                    + "UNRESOLVED: check-backs used up, kept until decided here) and XA branches (PREPARED: in "
+                    + "doubt; HEURISTIC_COMMITTED, HEURISTIC_ROLLED_BACK: decided here, kept until the transaction "
+                    + "manager forgets them), oldest first.")
     static final class ListTransactions implements Callable<Integer> {
         @CommandLine.ParentCommand
         TransactionCommand parent;
@@ -48,25 +52,51 @@ final class TransactionCommand implements Callable<Integer> {
                 transactions = client.listTransactions();
             }
             PrintWriter out = spec.commandLine().getOut();
-            out.printf("%-8s %-52s %-10s %-16s %-24s %-6s %-24s %s%n", "KIND", "ID", "STATE", "GROUP", "DESTINATION",
-                    "CHECKS", "SINCE", "MESSAGE ID");
+            out.printf("%-8s %-52s %-10s %-16s %-24s %-6s %-24s %-10s %s%n", "KIND", "ID", "STATE", "GROUP",
+                    "DESTINATION", "CHECKS", "SINCE", "AGE", "MESSAGE ID");
+            long now = System.currentTimeMillis();
             for (TransactionSummary t : transactions) {
-                out.printf("%-8s %-52s %-10s %-16s %-24s %-6d %-24s %s%n", t.kind(), t.id(), t.state(), t.group(),
-                        t.destination(), t.checks(), Instant.ofEpochMilli(t.since()), t.messageId());
+                out.printf("%-8s %-52s %-10s %-16s %-24s %-6d %-24s %-10s %s%n", t.kind(), t.id(), t.state(), t.group(),
+                        t.destination(), t.checks(), Instant.ofEpochMilli(t.since()), age(now - t.since()),
+                        t.messageId());
             }
             out.flush();
             return 0;
         }
     }
 
-    /** Which transaction: {@code --id} now; {@code --xid} joins this group for XA branches. */
+    /** How long ago, as {@code 1d2h}, {@code 3h4m}, {@code 5m6s} or {@code 7s}. */
+    static String age(long millis) {
+        Duration age = Duration.ofMillis(Math.max(0, millis));
+        if (age.toDays() > 0) {
+            return age.toDays() + "d" + age.toHoursPart() + "h";
+        }
+        if (age.toHours() > 0) {
+            return age.toHours() + "h" + age.toMinutesPart() + "m";
+        }
+        if (age.toMinutes() > 0) {
+            return age.toMinutes() + "m" + age.toSecondsPart() + "s";
+        }
+        return age.toSeconds() + "s";
+    }
+
+    /** Which transaction: a transactional producer's ({@code --id}) or an XA branch ({@code --xid}). */
     static final class Target {
         @Option(names = "--id", paramLabel = "ID", required = true,
                 description = "a transactional producer's transaction id (transaction list shows it)")
         String id;
 
+        @Option(names = "--xid", paramLabel = "XID", required = true,
+                description = "an in-doubt XA branch as FORMATID:GTRID_HEX:BQUAL_HEX (transaction list shows it); "
+                        + "decided heuristically")
+        String xid;
+
         Map<String, String> headers() {
-            return Map.of("id", id);
+            return xid != null ? Map.of("xid", xid) : Map.of("id", id);
+        }
+
+        String name() {
+            return xid != null ? xid : id;
         }
     }
 
@@ -85,14 +115,15 @@ final class TransactionCommand implements Callable<Integer> {
                 outcome = client.decideTransaction(command, target.headers());
             }
             PrintWriter out = spec.commandLine().getOut();
-            out.println(target.id + " " + outcome);
+            out.println(target.name() + " " + outcome);
             out.flush();
             return 0;
         }
     }
 
     @Command(name = "commit", mixinStandardHelpOptions = true,
-            description = "Commit an undecided transaction: its message is delivered (idempotent).")
+            description = "Commit an undecided transaction: its message is delivered (idempotent); an XA branch "
+                    + "is committed heuristically.")
     static final class Commit extends Decide {
         @Override
         public Integer call() throws IOException {
@@ -101,7 +132,8 @@ final class TransactionCommand implements Callable<Integer> {
     }
 
     @Command(name = "rollback", mixinStandardHelpOptions = true,
-            description = "Roll an undecided transaction back: its message is never delivered (idempotent).")
+            description = "Roll an undecided transaction back: its message is never delivered (idempotent); an XA "
+                    + "branch is rolled back heuristically (what it consumed is redelivered).")
     static final class Rollback extends Decide {
         @Override
         public Integer call() throws IOException {

@@ -12,10 +12,14 @@ import java.util.List;
 /**
  * One line of ADMIN {@code transaction-list}'s answer (protocol/README.md, "Administration"): a transaction that
  * waits for a decision. {@code kind} says which: {@code PRODUCER} (a transactional producer's half message, addressed
- * by {@code id}); XA branches are to be listed the same way, kind {@code XA} with the Xid as id.
+ * by {@code id}) or {@code XA} (an XA branch waiting for its transaction manager, the Xid as id, decided
+ * heuristically by {@code --xid}).
  *
- * @param destination the message's destination as {@code queue://name} or {@code topic://name}
- * @param state       {@code UNDECIDED} (checked back) or {@code UNRESOLVED} (check-backs used up: an operator decides)
+ * @param destination the message's destination as {@code queue://name} or {@code topic://name}; for an XA branch
+ *                    every destination it sent to or consumed from, comma-separated
+ * @param messageId   for an XA branch, how many messages it sent and consumed ({@code N messages})
+ * @param state       {@code UNDECIDED} (checked back) or {@code UNRESOLVED} (check-backs used up: an operator decides);
+ *                    for an XA branch {@code PREPARED}, {@code HEURISTIC_COMMITTED} or {@code HEURISTIC_ROLLED_BACK}
  * @param since       when it was prepared (epoch ms)
  * @param checks      check-backs sent (counted across restarts)
  */

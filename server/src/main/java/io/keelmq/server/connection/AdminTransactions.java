@@ -11,6 +11,8 @@ import io.keelmq.server.tx.PendingTransaction;
 import io.keelmq.server.tx.PreparedHalf;
 import io.keelmq.server.tx.ProducerTransactions;
 import io.keelmq.server.tx.TxOutcome;
+import io.keelmq.server.tx.XaBranchSummary;
+import io.keelmq.server.tx.XaXid;
 
 import java.io.IOException;
 import java.util.ArrayList;
@@ -20,8 +22,9 @@ import java.util.Map;
 /**
  * ADMIN {@value #LIST}, {@value #COMMIT} and {@value #ROLLBACK} ({@code keel-admin transaction ...}): the
  * transactions waiting for a decision, and an operator's decision on one, addressed by header {@code id} (a
- * transactional producer's transaction id). Needs {@code manage} on the message's destination. The XA branches of
- * issue 16 join this command under header {@code xid}.
+ * transactional producer's transaction id; needs {@code manage} on the message's destination) or {@code xid} (an XA
+ * branch, {@code FORMATID:GTRID_HEX:BQUAL_HEX}, decided heuristically; needs {@code manage} on every destination it
+ * sent to or consumed from).
  */
 final class AdminTransactions {
     static final String LIST = "transaction-list";
@@ -58,10 +61,49 @@ final class AdminTransactions {
             throw new RequestException(ErrorCode.INTERNAL, "cannot read the undecided transactions: " + e.getMessage(),
                     e);
         }
+        for (XaBranchSummary branch : xaBranches(connection)) {
+            if (mayManage(connection, branch)) {
+                summaries.add(new TransactionSummary("XA", branch.xid().toString(), "",
+                        String.join(",", branch.destinations().stream().map(name -> display(connection, name))
+                                .toList()), branch.messages() + " messages", branch.state(), branch.preparedAt(), 0));
+            }
+        }
         connection.respond(request, Map.of(), TransactionSummary.encode(summaries));
     }
 
+    private static List<XaBranchSummary> xaBranches(Connection connection) {
+        try {
+            return connection.services().xa().summaries();
+        } catch (IOException | IllegalArgumentException e) {
+            throw new RequestException(ErrorCode.INTERNAL, "cannot read the prepared XA branches: " + e.getMessage(),
+                    e);
+        }
+    }
+
+    /** An operator's heuristic decision on a prepared XA branch; the transaction manager is told at its decision. */
+    private static void decideBranch(Connection connection, Frame request, String text, boolean commit) {
+        XaXid xid;
+        try {
+            xid = XaXid.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw Headers.malformed(request, "xid: " + e.getMessage());
+        }
+        for (XaBranchSummary branch : xaBranches(connection)) {
+            if (branch.xid().equals(xid) && !mayManage(connection, branch)) {
+                throw new RequestException(ErrorCode.SECURITY, "user '" + connection.user() + "' is not allowed to "
+                        + Permission.MANAGE + " every destination of XA branch " + xid + " " + branch.destinations());
+            }
+        }
+        TransactionRequests.answerOutcome(connection, request,
+                connection.services().xa().decideHeuristically(xid, commit));
+    }
+
     private static void decide(Connection connection, Frame request, TxOutcome decision) {
+        String xid = request.header("xid");
+        if (xid != null) {
+            decideBranch(connection, request, xid, decision == TxOutcome.COMMITTED);
+            return;
+        }
         String id = Headers.required(request, "id");
         ProducerTransactions transactions = connection.services().producerTransactions();
         PreparedHalf half = transactions.find(id);
@@ -79,6 +121,24 @@ final class AdminTransactions {
     private static boolean mayManage(Connection connection, Destination destination) {
         Authorizer authorizer = connection.services().authorizer();
         return authorizer == null || authorizer.allows(connection.user(), Permission.MANAGE, destination.name());
+    }
+
+    private static boolean mayManage(Connection connection, XaBranchSummary branch) {
+        for (String storeName : branch.destinations()) {
+            Destination destination = connection.services().destinations().findByStoreName(storeName);
+            if (destination != null && !mayManage(connection, destination)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static String display(Connection connection, String storeName) {
+        Destination destination = connection.services().destinations().findByStoreName(storeName);
+        if (destination == null) {
+            return storeName;
+        }
+        return (destination.isQueue() ? "queue://" : "topic://") + destination.name();
     }
 
     private static String display(PreparedHalf half, Destination destination) {

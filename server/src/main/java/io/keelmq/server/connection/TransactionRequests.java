@@ -46,10 +46,11 @@ final class TransactionRequests {
     }
 
     /** Answers {@code request} with header {@code outcome} once the decision is made, in order on the connection. */
-    static void answerOutcome(Connection connection, Frame request, CompletableFuture<TxOutcome> decision) {
+    /** Answers header {@code outcome}: the decision's name ({@link TxOutcome}, or an XA branch's heuristic state). */
+    static void answerOutcome(Connection connection, Frame request, CompletableFuture<?> decision) {
         decision.whenComplete((decided, failure) -> connection.requests().execute(() -> {
             if (failure == null) {
-                connection.respond(request, Map.of("outcome", decided.name()), null);
+                connection.respond(request, Map.of("outcome", String.valueOf(decided)), null);
                 return;
             }
             Throwable cause = failure instanceof CompletionException && failure.getCause() != null

@@ -6,12 +6,15 @@ import io.keelmq.server.consume.ConsumerState;
 import io.keelmq.server.consume.SessionState;
 import io.keelmq.server.errors.RequestException;
 import io.keelmq.server.message.DeliveryCodec;
+import io.keelmq.server.consume.Subscription;
 import io.keelmq.server.tx.ConsumedMessages;
+import io.keelmq.server.tx.HeldMessage;
 import io.keelmq.server.tx.Transaction;
 import io.keelmq.server.tx.XaBranches;
 import io.keelmq.server.tx.XaXid;
 
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -74,16 +77,15 @@ final class XaRequests {
         answerLater(connection, request, connection.services().xa().rollback(xid(request)), done -> Map.of());
     }
 
-    /** Body: the prepared Xids, one {@code FORMATID:GTRID_HEX:BQUAL_HEX} a line (UTF-8). */
+    /** Body: the prepared and heuristically completed Xids, one {@code FORMATID:GTRID_HEX:BQUAL_HEX} a line (UTF-8). */
     static void recover(Connection connection, Frame request) {
-        String lines = connection.services().xa().prepared().stream().map(XaXid::toString)
+        String lines = connection.services().xa().recoverable().stream().map(XaXid::toString)
                 .collect(Collectors.joining("\n"));
         connection.respond(request, Map.of(), lines.getBytes(StandardCharsets.UTF_8));
     }
 
     static void forget(Connection connection, Frame request) {
-        connection.services().xa().forget(xid(request));
-        connection.respond(request);
+        answerLater(connection, request, connection.services().xa().forget(xid(request)), done -> Map.of());
     }
 
     /**
@@ -99,7 +101,8 @@ final class XaRequests {
         return new ConsumedMessages() {
             /** By the consumers resolved at XA_END: after their connection closed they are no longer in its table. */
             @Override
-            public void acknowledge() {
+            public CompletableFuture<Void> acknowledge() {
+                CompletableFuture<Void> acknowledged = new CompletableFuture<>();
                 connection.requests().execute(() -> {
                     for (int i = 0; i < refs.size(); i++) {
                         ConsumerState consumer = consumers.get(i);
@@ -112,7 +115,9 @@ final class XaRequests {
                             ConsumerRequests.forgetIfDone(connection, consumer);
                         }
                     }
+                    acknowledged.complete(null);
                 });
+                return acknowledged;
             }
 
             @Override
@@ -132,6 +137,22 @@ final class XaRequests {
             @Override
             public boolean isEmpty() {
                 return false;
+            }
+
+            @Override
+            public List<HeldMessage> held() {
+                List<HeldMessage> held = new ArrayList<>();
+                for (int i = 0; i < refs.size(); i++) {
+                    ConsumerState consumer = consumers.get(i);
+                    if (consumer != null && consumer.subscription().isPersisted()) {
+                        DeliveryCodec.MessageRef ref = refs.get(i);
+                        Subscription subscription = consumer.subscription();
+                        held.add(new HeldMessage(subscription.key(), subscription.destination().storeName(),
+                                ref.partition(), ref.queueOffset(),
+                                subscription.browseCount(ref.partition(), ref.queueOffset())));
+                    }
+                }
+                return held;
             }
 
             @Override

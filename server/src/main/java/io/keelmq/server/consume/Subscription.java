@@ -687,6 +687,23 @@ public final class Subscription {
         return true;
     }
 
+    /**
+     * Locks a message for a prepared XA branch recovered at start-up: in flight to no consumer, with the delivery
+     * count its branch saw, until {@code ack(null, ...)} (commit) or {@code release(null, ..., true)} (rollback).
+     * False if it is acknowledged already or locked otherwise.
+     */
+    public synchronized boolean holdForBranch(int partition, long offset, int deliveryCount) {
+        PartitionState state = partition(partition);
+        if (closed || state == null || state.position.isAcked(offset) || offset < state.position.lowWatermark()
+                || state.inFlight.containsKey(offset)) {
+            return false;
+        }
+        redeliverable.remove(new PartitionOffset(partition, offset));
+        state.inFlight.put(offset, new PartitionState.InFlight(null, deliveryCount));
+        state.deliveredUpTo = Math.max(state.deliveredUpTo, offset + 1);
+        return true;
+    }
+
     /** Whether a message is still to be delivered or in flight (not acknowledged). */
     public synchronized boolean isPending(int partition, long offset) {
         PartitionState state = partition(partition);

@@ -42,17 +42,50 @@ final class OpLog {
         return new ArrayList<>(pending.values());
     }
 
-    /** XA_PREPARE records not followed by a COMMIT or ROLLBACK of the same branch, oldest first. */
-    List<OpRecords.Op> preparedBranches() throws IOException {
+    /**
+     * What start-up needs of the XA branches: {@code prepared} (XA_PREPARE without a decision, oldest first),
+     * {@code heuristic} (an operator's decision not yet forgotten, with the branch's XA_PREPARE) and
+     * {@code committedNotDone} (a COMMIT without DONE: the consumed messages it held may not be acknowledged
+     * durably yet).
+     */
+    record XaState(List<OpRecords.Op> prepared, List<Heuristic> heuristic, List<OpRecords.Op> committedNotDone) {
+    }
+
+    /** A heuristically decided branch: its XA_PREPARE record and the decision. */
+    record Heuristic(OpRecords.Op prepare, boolean committed) {
+    }
+
+    XaState xaBranches() throws IOException {
+        Map<String, OpRecords.Op> prepares = new LinkedHashMap<>();
         Map<String, OpRecords.Op> prepared = new LinkedHashMap<>();
+        Map<String, Heuristic> heuristic = new LinkedHashMap<>();
+        Map<String, OpRecords.Op> committed = new LinkedHashMap<>();
         forEach(op -> {
-            if (op.kind() == OpRecords.XA_PREPARE) {
-                prepared.put(op.txId(), op);
-            } else if (op.isCommit() || op.kind() == OpRecords.ROLLBACK) {
-                prepared.remove(op.txId());
+            if (XaXid.ofTxId(op.txId()) == null) {
+                return;
+            }
+            OpRecords.Op prepare = prepares.get(op.txId());
+            switch (op.kind()) {
+                case OpRecords.XA_PREPARE -> {
+                    prepares.put(op.txId(), op);
+                    prepared.put(op.txId(), op);
+                }
+                case OpRecords.COMMIT, OpRecords.ROLLBACK -> {
+                    prepared.remove(op.txId());
+                    if (op.heuristic() && prepare != null) {
+                        heuristic.put(op.txId(), new Heuristic(prepare, op.isCommit()));
+                    }
+                    if (op.isCommit() && prepare != null) {
+                        committed.put(op.txId(), prepare);
+                    }
+                }
+                case OpRecords.DONE -> committed.remove(op.txId());
+                case OpRecords.FORGET -> heuristic.remove(op.txId());
+                default -> { }
             }
         });
-        return new ArrayList<>(prepared.values());
+        return new XaState(new ArrayList<>(prepared.values()), new ArrayList<>(heuristic.values()),
+                new ArrayList<>(committed.values()));
     }
 
     /** Every readable op record in log order; unreadable ones are logged and skipped. */

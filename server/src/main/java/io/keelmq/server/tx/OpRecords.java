@@ -27,8 +27,18 @@ import java.util.List;
  * <li>CHECKED (txState NONE): the broker checked an undecided producer half back once more. Body:
  * {@code byte kind 5}. Counted at start-up, so {@code transactionCheckMax} holds across restarts.</li>
  * <li>XA_PREPARE (txState PREPARED): an XA branch is prepared; message id = {@link XaXid#txId()}. Body:
- * {@code byte kind 6, int count, count × long} half offsets, {@code long} prepared at (epoch ms). Decided later by
- * the same COMMIT (then DONE) or ROLLBACK records as other transactions.</li>
+ * {@code byte kind 6, int count, count × long} half offsets, {@code long} prepared at (epoch ms), then
+ * {@code int held, held ×} ({@code short+UTF-8} subscription key, {@code short+UTF-8} destination store name,
+ * {@code int} partition, {@code long} queue offset, {@code int} delivery count): the messages of persisted
+ * subscriptions the branch consumed, locked for it until it is decided, also across a restart (a record written
+ * before the held list existed ends after prepared at: nothing held). Decided later by the same COMMIT (then DONE)
+ * or ROLLBACK records as other transactions; an XA branch's COMMIT is written even without halves (a branch that
+ * only consumed), so that it is not prepared again at the next start.</li>
+ * <li>Heuristic decisions: a COMMIT or ROLLBACK record of an XA branch decided by an operator ({@code keel-admin
+ * transaction commit|rollback --xid}) ends with one more byte, 1: the branch is heuristically completed and
+ * remembered as such (across restarts) until the transaction manager's XA_FORGET.</li>
+ * <li>FORGET (txState NONE): the transaction manager forgot a heuristically completed XA branch. Body:
+ * {@code byte kind 7}.</li>
  * </ul>
  */
 public final class OpRecords {
@@ -38,12 +48,22 @@ public final class OpRecords {
     static final byte ROLLBACK = 4;
     static final byte CHECKED = 5;
     static final byte XA_PREPARE = 6;
+    static final byte FORGET = 7;
 
     private OpRecords() {
     }
 
-    /** A decoded op record. {@code halves} is empty for DONE and ROLLBACK; {@code prepared} is set for PREPARE only. */
-    public record Op(byte kind, String txId, long physicalOffset, List<Long> halves, PreparedHalf prepared) {
+    /**
+     * A decoded op record. {@code halves} is empty for DONE and ROLLBACK; {@code prepared} is set for PREPARE only;
+     * {@code preparedAt} and {@code held} for XA_PREPARE only; {@code heuristic} for an operator's COMMIT or ROLLBACK
+     * of an XA branch.
+     */
+    public record Op(byte kind, String txId, long physicalOffset, List<Long> halves, PreparedHalf prepared,
+                     long preparedAt, List<HeldMessage> held, boolean heuristic) {
+        Op(byte kind, String txId, long physicalOffset, List<Long> halves, PreparedHalf prepared) {
+            this(kind, txId, physicalOffset, halves, prepared, 0, List.of(), false);
+        }
+
         Op(byte kind, String txId, long physicalOffset, List<Long> halves) {
             this(kind, txId, physicalOffset, halves, null);
         }
@@ -64,7 +84,16 @@ public final class OpRecords {
     }
 
     static MessageRecord rollback(String txId, long now) {
-        return record(txId, TxState.ROLLBACK, new byte[] {ROLLBACK}, now);
+        return rollback(txId, now, false);
+    }
+
+    /** {@code heuristic}: an operator's decision on an XA branch, remembered until XA_FORGET. */
+    static MessageRecord rollback(String txId, long now, boolean heuristic) {
+        return record(txId, TxState.ROLLBACK, heuristic ? new byte[] {ROLLBACK, 1} : new byte[] {ROLLBACK}, now);
+    }
+
+    static MessageRecord forget(String txId, long now) {
+        return record(txId, TxState.NONE, new byte[] {FORGET}, now);
     }
 
     static MessageRecord checked(String txId, long now) {
@@ -72,15 +101,41 @@ public final class OpRecords {
     }
 
     static MessageRecord commit(String txId, List<Long> halves, long now) {
-        ByteBuffer body = ByteBuffer.allocate(1 + 4 + 8 * halves.size()).put(COMMIT).putInt(halves.size());
+        return commit(txId, halves, now, false);
+    }
+
+    /** {@code heuristic}: an operator's decision on an XA branch, remembered until XA_FORGET. */
+    static MessageRecord commit(String txId, List<Long> halves, long now, boolean heuristic) {
+        ByteBuffer body = ByteBuffer.allocate(1 + 4 + 8 * halves.size() + (heuristic ? 1 : 0)).put(COMMIT)
+                .putInt(halves.size());
         halves.forEach(body::putLong);
+        if (heuristic) {
+            body.put((byte) 1);
+        }
         return record(txId, TxState.COMMIT, body.array(), now);
     }
 
-    static MessageRecord xaPrepare(String txId, List<Long> halves, long now) {
-        ByteBuffer body = ByteBuffer.allocate(1 + 4 + 8 * halves.size() + 8).put(XA_PREPARE).putInt(halves.size());
+    static MessageRecord xaPrepare(String txId, List<Long> halves, long now, List<HeldMessage> held) {
+        List<byte[]> strings = new ArrayList<>();
+        int size = 1 + 4 + 8 * halves.size() + 8 + 4;
+        for (HeldMessage message : held) {
+            byte[] subscription = message.subscription().getBytes(StandardCharsets.UTF_8);
+            byte[] destination = message.destination().getBytes(StandardCharsets.UTF_8);
+            strings.add(subscription);
+            strings.add(destination);
+            size += 2 + subscription.length + 2 + destination.length + 4 + 8 + 4;
+        }
+        ByteBuffer body = ByteBuffer.allocate(size).put(XA_PREPARE).putInt(halves.size());
         halves.forEach(body::putLong);
-        body.putLong(now);
+        body.putLong(now).putInt(held.size());
+        for (int i = 0; i < held.size(); i++) {
+            HeldMessage message = held.get(i);
+            byte[] subscription = strings.get(2 * i);
+            byte[] destination = strings.get(2 * i + 1);
+            body.putShort((short) subscription.length).put(subscription).putShort((short) destination.length)
+                    .put(destination).putInt(message.partition()).putLong(message.queueOffset())
+                    .putInt(message.deliveryCount());
+        }
         return record(txId, TxState.PREPARED, body.array(), now);
     }
 
@@ -99,7 +154,12 @@ public final class OpRecords {
             if (kind == DONE) {
                 return new Op(kind, record.messageId(), record.physicalOffset(), List.of());
             }
-            if (kind == ROLLBACK || kind == CHECKED) {
+            if (kind == ROLLBACK) {
+                boolean heuristic = in.hasRemaining() && in.get() == 1;
+                return new Op(kind, record.messageId(), record.physicalOffset(), List.of(), null, 0, List.of(),
+                        heuristic);
+            }
+            if (kind == CHECKED || kind == FORGET) {
                 return new Op(kind, record.messageId(), record.physicalOffset(), List.of());
             }
             if (kind == PREPARE) {
@@ -121,7 +181,18 @@ public final class OpRecords {
             for (int i = 0; i < count; i++) {
                 halves.add(in.getLong());
             }
-            return new Op(kind, record.messageId(), record.physicalOffset(), halves);
+            if (kind == COMMIT) {
+                boolean heuristic = in.hasRemaining() && in.get() == 1;
+                return new Op(kind, record.messageId(), record.physicalOffset(), halves, null, 0, List.of(),
+                        heuristic);
+            }
+            long preparedAt = in.getLong();
+            List<HeldMessage> held = new ArrayList<>();
+            int heldCount = in.hasRemaining() ? in.getInt() : 0;
+            for (int i = 0; i < heldCount; i++) {
+                held.add(new HeldMessage(string(in), string(in), in.getInt(), in.getLong(), in.getInt()));
+            }
+            return new Op(kind, record.messageId(), record.physicalOffset(), halves, null, preparedAt, held, false);
         } catch (BufferUnderflowException e) {
             throw new IllegalArgumentException("op record at " + record.physicalOffset() + " is truncated", e);
         }

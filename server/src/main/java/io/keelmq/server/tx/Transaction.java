@@ -16,6 +16,8 @@ public final class Transaction {
     private final String id;
     private final List<CompletableFuture<?>> sends = new ArrayList<>();
     private final List<Long> halves = new ArrayList<>();
+    /** An operator's decision on an XA branch: its COMMIT record says so (see {@link OpRecords}). */
+    private volatile boolean heuristic;
 
     Transaction(String id) {
         this.id = id;
@@ -50,6 +52,14 @@ public final class Transaction {
         List<Long> sorted = new ArrayList<>(halves);
         sorted.sort(null);
         return sorted;
+    }
+
+    void heuristic(boolean heuristic) {
+        this.heuristic = heuristic;
+    }
+
+    boolean heuristic() {
+        return heuristic;
     }
 
     /** No send was handed to this transaction yet. */

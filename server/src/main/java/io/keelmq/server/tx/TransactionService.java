@@ -125,7 +125,8 @@ public final class TransactionService implements RetentionFloor {
             if (halves.isEmpty()) {
                 return CompletableFuture.completedFuture(null);
             }
-            return store.appendBatchReservedWrittenAsync(List.of(OpRecords.commit(tx.id(), halves, clock.millis())))
+            return store.appendBatchReservedWrittenAsync(List.of(OpRecords.commit(tx.id(), halves, clock.millis(),
+                    tx.heuristic())))
                     .thenCompose(decision -> afterDecisionWritten(tx, halves, decision));
         });
     }

@@ -9,7 +9,11 @@ import java.util.List;
  * {@link XaBranches}' lock.
  */
 final class XaBranch {
-    enum State { ACTIVE, SUSPENDED, IDLE, ROLLBACK_ONLY, PREPARED, DECIDING }
+    /**
+     * HEURISTIC_*: an operator decided the prepared branch ({@code keel-admin transaction commit|rollback --xid}); it
+     * is remembered until the transaction manager's XA_FORGET.
+     */
+    enum State { ACTIVE, SUSPENDED, IDLE, ROLLBACK_ONLY, PREPARED, DECIDING, HEURISTIC_COMMITTED, HEURISTIC_ROLLED_BACK }
 
     final XaXid xid;
     final List<Transaction> parts = new ArrayList<>();
@@ -22,7 +26,12 @@ final class XaBranch {
     boolean timedOut;
     /** Set once prepared (or recovered prepared): the joined transaction its decision commits. */
     Transaction prepared;
+    /** Epoch ms of the prepare (0: not prepared). */
     long preparedAt;
+    /** The messages of persisted subscriptions it consumed, as its XA_PREPARE record lists them. */
+    List<HeldMessage> held = List.of();
+    /** Commit-log offset of its XA_PREPARE record, kept by retention while the branch is remembered. */
+    long prepareRecord = Long.MAX_VALUE;
 
     XaBranch(XaXid xid, long deadline) {
         this.xid = xid;
@@ -32,5 +41,9 @@ final class XaBranch {
 
     boolean hasConsumed() {
         return consumed.stream().anyMatch(messages -> !messages.isEmpty());
+    }
+
+    boolean isHeuristic() {
+        return state == State.HEURISTIC_COMMITTED || state == State.HEURISTIC_ROLLED_BACK;
     }
 }

@@ -3,6 +3,7 @@ package io.keelmq.server.tx;
 import io.keelmq.protocol.frame.ErrorCode;
 import io.keelmq.server.errors.RequestException;
 import io.keelmq.store.MessageStore;
+import io.keelmq.store.retention.RetentionFloor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -11,7 +12,9 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -22,12 +25,19 @@ import java.util.concurrent.CompletionException;
  * prepare joins its parts into one {@link Transaction} and forces an XA_PREPARE op record listing the halves (one
  * force covers the halves too: a force covers every byte below it); commit is {@link TransactionService#commit}
  * (the same COMMIT record, the same start-up recovery); rollback of a prepared branch appends a ROLLBACK record.
- * A branch prepared before a restart is found again in the op log ({@link #recover()}).
+ * A branch prepared before a restart is found again in the op log ({@link #recover}), with the locks on the messages
+ * it consumed from persisted subscriptions (listed in its XA_PREPARE record).
+ *
+ * <p>An operator may decide a prepared branch heuristically ({@link #decideHeuristically}, {@code keel-admin
+ * transaction commit|rollback --xid}): the decision record says so, and the branch is remembered, across restarts,
+ * until the transaction manager's XA_FORGET; its commit or rollback meanwhile is answered XA_HEURCOM or XA_HEURRB.
+ * As a {@link RetentionFloor} it keeps the XA_PREPARE records of the branches it remembers.
  *
  * <p>Wrong calls throw a {@link RequestException} with the XA error codes ({@code XA_NOTA}, {@code XA_PROTO},
- * {@code XA_DUPID}, {@code XA_RBROLLBACK}, {@code XA_RBTIMEOUT}), which the client maps to XAException codes.
+ * {@code XA_DUPID}, {@code XA_RBROLLBACK}, {@code XA_RBTIMEOUT}, {@code XA_HEURCOM}, {@code XA_HEURRB}), which the
+ * client maps to XAException codes.
  */
-public final class XaBranches {
+public final class XaBranches implements RetentionFloor {
     private static final Logger LOG = LoggerFactory.getLogger(XaBranches.class);
     /** How many branches rolled back by their timeout are remembered, to answer XA_RBTIMEOUT rather than XA_NOTA. */
     private static final int TIMED_OUT_MEMORY = 10_000;
@@ -144,10 +154,12 @@ public final class XaBranches {
     public CompletableFuture<Boolean> prepare(XaXid xid) {
         XaBranch branch;
         List<Transaction> parts;
+        List<ConsumedMessages> consumed;
         synchronized (this) {
             branch = idleBranch(xid, "prepare");
             branch.state = XaBranch.State.DECIDING;
             parts = List.copyOf(branch.parts);
+            consumed = List.copyOf(branch.consumed);
         }
         return transactions.join(xid.txId(), parts).thenCompose(joined -> {
             if (joined.halves().isEmpty() && !branch.hasConsumed()) {
@@ -156,17 +168,21 @@ public final class XaBranches {
                 return CompletableFuture.completedFuture(true);
             }
             long now = clock.millis();
-            return store.appendAsync(OpRecords.xaPrepare(xid.txId(), joined.halves(), now)).thenApply(written -> {
+            List<HeldMessage> held = new ArrayList<>();
+            consumed.forEach(messages -> held.addAll(messages.held()));
+            return store.appendAsync(OpRecords.xaPrepare(xid.txId(), joined.halves(), now, held)).thenApply(written -> {
                 synchronized (this) {
                     if (!written.ok()) {
                         // Not durable: the branch can still be rolled back (a recovered copy is rolled back too).
                         branch.prepared = joined;
-                        rollbackNow(branch, false);
+                        rollbackNow(branch, false, false);
                         throw error(ErrorCode.XA_RBROLLBACK, xid, "could not be prepared (" + written.status() + ": "
                                 + written.error() + ") and was rolled back");
                     }
                     branch.prepared = joined;
                     branch.preparedAt = now;
+                    branch.held = List.copyOf(held);
+                    branch.prepareRecord = written.physicalOffset();
                     branch.state = XaBranch.State.PREPARED;
                     return false;
                 }
@@ -186,6 +202,9 @@ public final class XaBranches {
             if (branch == null) {
                 throw notFound(xid);
             }
+            if (branch.isHeuristic()) {
+                throw heuristicOutcome(branch);
+            }
             if (onePhase) {
                 branch = idleBranch(xid, "commit with onePhase");
                 branch.state = XaBranch.State.DECIDING;
@@ -199,19 +218,15 @@ public final class XaBranches {
             }
         }
         XaBranch deciding = branch;
-        return joined.thenCompose(tx -> transactions.commit(tx).handle((ok, failure) -> {
+        return joined.thenCompose(tx -> carryOutCommit(deciding, tx, false).handle((ok, failure) -> {
             if (failure == null) {
-                deciding.consumed.forEach(ConsumedMessages::acknowledge);
-                transactions.done(tx);
-                forget(deciding);
                 return null;
             }
-            Throwable cause = failure instanceof CompletionException && failure.getCause() != null
-                    ? failure.getCause() : failure;
+            Throwable cause = unwrap(failure);
             if (cause instanceof RequestException known && known.errorCode() == ErrorCode.TRANSACTION_ROLLED_BACK) {
                 synchronized (this) {
                     deciding.prepared = tx;
-                    rollbackNow(deciding, deciding.preparedAt > 0);
+                    rollbackNow(deciding, deciding.preparedAt > 0, false);
                 }
                 throw error(ErrorCode.XA_RBROLLBACK, xid, "was rolled back: " + known.getMessage());
             }
@@ -220,6 +235,64 @@ public final class XaBranches {
             throw cause instanceof RequestException known ? known
                     : new RequestException(ErrorCode.INTERNAL, "commit of " + xid + " failed: " + cause, cause);
         }));
+    }
+
+    /**
+     * The COMMIT record (also for a prepared branch without sends: a branch that only consumed, which would
+     * otherwise be prepared again at the next start), then the consumed messages acknowledged and the subscription
+     * positions written before the DONE record: a COMMIT without DONE at start-up acknowledges them again
+     * ({@link #recover}), so a committed branch's consumption is never redelivered. {@code heuristic}: an operator's
+     * decision, remembered until XA_FORGET instead of forgotten.
+     */
+    private CompletableFuture<Void> carryOutCommit(XaBranch branch, Transaction tx, boolean heuristic) {
+        tx.heuristic(heuristic);
+        CompletableFuture<Void> decided;
+        if (tx.halves().isEmpty() && (branch.preparedAt > 0 || heuristic)) {
+            decided = store.appendAsync(OpRecords.commit(tx.id(), List.of(), clock.millis(), heuristic))
+                    .thenApply(written -> {
+                        if (written.records().isEmpty()) {
+                            throw new RequestException(ErrorCode.TRANSACTION_ROLLED_BACK, "the commit decision of "
+                                    + branch.xid + " could not be stored (" + written.status() + ")");
+                        }
+                        if (!written.ok()) {
+                            throw new RequestException(ErrorCode.INTERNAL, "the commit decision of " + branch.xid
+                                    + " was written but not confirmed durable (" + written.status() + ")");
+                        }
+                        return null;
+                    });
+        } else {
+            decided = transactions.commit(tx);
+        }
+        return decided.thenCompose(ok -> acknowledgeConsumed(branch)).thenApply(acknowledged -> {
+            transactions.done(tx);
+            if (tx.halves().isEmpty() && (branch.preparedAt > 0 || heuristic)) {
+                store.appendReservedAsync(OpRecords.done(tx.id(), clock.millis()));
+            }
+            synchronized (this) {
+                if (heuristic) {
+                    branch.state = XaBranch.State.HEURISTIC_COMMITTED;
+                } else {
+                    forget(branch);
+                }
+            }
+            return null;
+        });
+    }
+
+    private CompletableFuture<Void> acknowledgeConsumed(XaBranch branch) {
+        CompletableFuture<?>[] acks = branch.consumed.stream().map(ConsumedMessages::acknowledge)
+                .toArray(CompletableFuture[]::new);
+        return CompletableFuture.allOf(acks).thenRun(() -> {
+            if (branch.held.isEmpty()) {
+                return;
+            }
+            try {
+                store.positions().persist();
+            } catch (IOException e) {
+                // Not lost: the COMMIT has no DONE yet, so the next start acknowledges them again.
+                LOG.warn("positions after the commit of XA branch {} not written: {}", branch.xid, e.toString());
+            }
+        });
     }
 
     /** XA_ROLLBACK of a branch that is not associated with a session. */
@@ -232,21 +305,86 @@ public final class XaBranches {
             }
             throw notFound(xid);
         }
+        if (branch.isHeuristic()) {
+            throw heuristicOutcome(branch);
+        }
         if (branch.state == XaBranch.State.ACTIVE || branch.state == XaBranch.State.SUSPENDED
                 || branch.state == XaBranch.State.DECIDING) {
             throw error(ErrorCode.XA_PROTO, xid, "is " + branch.state + "; end it before rolling it back");
         }
-        return rollbackNow(branch, branch.state == XaBranch.State.PREPARED);
+        return rollbackNow(branch, branch.state == XaBranch.State.PREPARED, false);
     }
 
-    /** XA_FORGET: KeelMQ completes no branch heuristically, so there is never anything to forget. */
-    public synchronized void forget(XaXid xid) {
-        XaBranch branch = branches.get(xid);
-        if (branch == null) {
-            throw error(ErrorCode.XA_NOTA, xid, "is not a heuristically completed branch of this broker");
+    /**
+     * XA_FORGET: the transaction manager has seen the heuristic outcome; a FORGET record (forced) ends the broker's
+     * memory of the branch.
+     */
+    public CompletableFuture<Void> forget(XaXid xid) {
+        XaBranch branch;
+        synchronized (this) {
+            branch = branches.get(xid);
+            if (branch == null) {
+                throw error(ErrorCode.XA_NOTA, xid, "is not a heuristically completed branch of this broker");
+            }
+            if (!branch.isHeuristic()) {
+                throw error(ErrorCode.XA_PROTO, xid, "is " + branch.state + ", not heuristically completed; decide "
+                        + "it with commit or rollback");
+            }
         }
-        throw error(ErrorCode.XA_PROTO, xid, "is " + branch.state + ", not heuristically completed; decide it with "
-                + "commit or rollback");
+        return store.appendAsync(OpRecords.forget(xid.txId(), clock.millis())).thenApply(written -> {
+            if (!written.ok()) {
+                throw new RequestException(ErrorCode.INTERNAL, "XA branch " + xid + " could not be forgotten ("
+                        + written.status() + ": " + written.error() + "); forget it again");
+            }
+            forget(branch);
+            return null;
+        });
+    }
+
+    /**
+     * An operator's heuristic decision on a prepared branch ({@code keel-admin transaction commit|rollback --xid}):
+     * carried out like the transaction manager's, and remembered as heuristic until XA_FORGET. Deciding a branch
+     * already decided the same way again answers the outcome; the other way is refused.
+     *
+     * @return {@code HEURISTIC_COMMITTED} or {@code HEURISTIC_ROLLED_BACK}
+     */
+    public CompletableFuture<String> decideHeuristically(XaXid xid, boolean commit) {
+        XaBranch branch;
+        XaBranch.State wanted = commit ? XaBranch.State.HEURISTIC_COMMITTED : XaBranch.State.HEURISTIC_ROLLED_BACK;
+        synchronized (this) {
+            branch = branches.get(xid);
+            if (branch == null) {
+                throw error(ErrorCode.NOT_FOUND, xid, "is not an in-doubt branch of this broker (never prepared, or "
+                        + "decided and forgotten)");
+            }
+            if (branch.state == wanted) {
+                return CompletableFuture.completedFuture(wanted.name());
+            }
+            if (branch.state != XaBranch.State.PREPARED) {
+                throw error(ErrorCode.ILLEGAL_STATE, xid, "is " + branch.state + "; only a prepared branch can be "
+                        + "decided heuristically");
+            }
+            branch.state = XaBranch.State.DECIDING;
+            if (!commit) {
+                return rollbackNow(branch, true, true).thenApply(done -> wanted.name());
+            }
+        }
+        LOG.warn("XA branch {} committed heuristically by an operator", xid);
+        return carryOutCommit(branch, branch.prepared, true).handle((ok, failure) -> {
+            if (failure == null) {
+                return wanted.name();
+            }
+            Throwable cause = unwrap(failure);
+            if (cause instanceof RequestException known && known.errorCode() == ErrorCode.TRANSACTION_ROLLED_BACK) {
+                // Nothing was decided: still in doubt.
+                synchronized (this) {
+                    branch.state = XaBranch.State.PREPARED;
+                }
+            }
+            throw cause instanceof RequestException known ? known
+                    : new RequestException(ErrorCode.INTERNAL, "heuristic commit of " + xid + " failed: " + cause,
+                    cause);
+        });
     }
 
     /**
@@ -264,16 +402,51 @@ public final class XaBranches {
         return false;
     }
 
-    /** XA_RECOVER: every prepared branch, oldest first. */
+    /** Every prepared branch, oldest first. */
     public synchronized List<XaXid> prepared() {
+        return inState(branch -> branch.state == XaBranch.State.PREPARED);
+    }
+
+    /** XA_RECOVER: every prepared branch and every heuristically completed one not forgotten yet, oldest first. */
+    public synchronized List<XaXid> recoverable() {
+        return inState(branch -> branch.state == XaBranch.State.PREPARED || branch.isHeuristic());
+    }
+
+    private List<XaXid> inState(java.util.function.Predicate<XaBranch> wanted) {
         List<XaBranch> all = new ArrayList<>();
         for (XaBranch branch : branches.values()) {
-            if (branch.state == XaBranch.State.PREPARED) {
+            if (wanted.test(branch)) {
                 all.add(branch);
             }
         }
-        all.sort((a, b) -> Long.compare(a.preparedAt, b.preparedAt));
+        all.sort((a, b) -> Long.compare(a.prepareRecord, b.prepareRecord));
         return all.stream().map(branch -> branch.xid).toList();
+    }
+
+    /**
+     * The branches an operator may decide or should know about ({@code keel-admin transaction list}): prepared and
+     * heuristically completed ones, oldest first, with the destinations they touched (read from their halves).
+     */
+    public List<XaBranchSummary> summaries() throws IOException {
+        List<XaBranch> listed = new ArrayList<>();
+        synchronized (this) {
+            for (XaXid xid : recoverable()) {
+                listed.add(branches.get(xid));
+            }
+        }
+        List<XaBranchSummary> summaries = new ArrayList<>();
+        for (XaBranch branch : listed) {
+            Set<String> destinations = new LinkedHashSet<>();
+            List<Long> halves = branch.prepared == null ? List.of() : branch.prepared.halves();
+            for (long half : halves) {
+                destinations.add(HalfRecords.toReal(store.read(half)).destination());
+            }
+            branch.held.forEach(message -> destinations.add(message.destination()));
+            String state = branch.state == XaBranch.State.DECIDING ? "PREPARED" : branch.state.name();
+            summaries.add(new XaBranchSummary(branch.xid, state, branch.preparedAt, destinations,
+                    halves.size() + branch.held.size()));
+        }
+        return summaries;
     }
 
     /** Rolls back every unprepared branch past its deadline (run by the broker's timer). */
@@ -281,35 +454,75 @@ public final class XaBranches {
         long now = clock.millis();
         for (XaBranch branch : new ArrayList<>(branches.values())) {
             if (branch.deadline <= now && branch.state != XaBranch.State.PREPARED
-                    && branch.state != XaBranch.State.DECIDING) {
+                    && branch.state != XaBranch.State.DECIDING && !branch.isHeuristic()) {
                 LOG.info("XA branch {} passed its transaction timeout unprepared: rolled back", branch.xid);
                 timedOut.put(branch.xid, Boolean.TRUE);
-                rollbackNow(branch, false);
+                rollbackNow(branch, false, false);
             }
         }
     }
 
     /**
-     * Start-up: every branch whose XA_PREPARE is stored without a decision is prepared again, its halves kept by
-     * retention until the transaction manager decides it.
+     * Start-up, before {@link TransactionService#recover()} writes the DONE records: every branch whose XA_PREPARE is
+     * stored without a decision is prepared again, its halves kept by retention and the messages it consumed locked
+     * again ({@code restorer}) until the transaction manager decides it; a heuristically completed branch not yet
+     * forgotten is remembered; a committed branch without DONE has its consumed messages acknowledged (again).
      */
-    public synchronized int recover() throws IOException {
-        for (OpRecords.Op op : new OpLog(store).preparedBranches()) {
-            XaXid xid = XaXid.ofTxId(op.txId());
-            if (xid == null) {
-                continue;
-            }
-            XaBranch branch = new XaBranch(xid, Long.MAX_VALUE);
-            branch.active = 0;
-            branch.prepared = transactions.ofStored(op.txId(), op.halves());
-            branch.preparedAt = op.physicalOffset(); // only orders the branches for XA_RECOVER
+    public synchronized int recover(ConsumedMessages.Restorer restorer) throws IOException {
+        OpLog.XaState logged = new OpLog(store).xaBranches();
+        for (OpRecords.Op op : logged.prepared()) {
+            XaBranch branch = recovered(op, restorer);
             branch.state = XaBranch.State.PREPARED;
-            branches.put(xid, branch);
+        }
+        for (OpLog.Heuristic heuristic : logged.heuristic()) {
+            XaBranch branch = new XaBranch(XaXid.ofTxId(heuristic.prepare().txId()), Long.MAX_VALUE);
+            fill(branch, heuristic.prepare());
+            branch.state = heuristic.committed() ? XaBranch.State.HEURISTIC_COMMITTED
+                    : XaBranch.State.HEURISTIC_ROLLED_BACK;
+            branches.put(branch.xid, branch);
+        }
+        boolean acknowledged = false;
+        for (OpRecords.Op prepare : logged.committedNotDone()) {
+            if (!prepare.held().isEmpty()) {
+                restorer.restore(prepare.held()).acknowledge().join();
+                acknowledged = true;
+            }
+        }
+        if (acknowledged) {
+            store.positions().persist();
         }
         if (!branches.isEmpty()) {
-            LOG.info("{} prepared XA branches await their transaction manager's decision", branches.size());
+            LOG.info("{} prepared or heuristically completed XA branches await their transaction manager",
+                    branches.size());
         }
         return branches.size();
+    }
+
+    private XaBranch recovered(OpRecords.Op op, ConsumedMessages.Restorer restorer) {
+        XaBranch branch = new XaBranch(XaXid.ofTxId(op.txId()), Long.MAX_VALUE);
+        fill(branch, op);
+        branch.prepared = transactions.ofStored(op.txId(), op.halves());
+        if (!op.held().isEmpty()) {
+            branch.consumed.add(restorer.restore(op.held()));
+        }
+        branches.put(branch.xid, branch);
+        return branch;
+    }
+
+    private static void fill(XaBranch branch, OpRecords.Op prepare) {
+        branch.active = 0;
+        branch.preparedAt = prepare.preparedAt();
+        branch.prepareRecord = prepare.physicalOffset();
+        branch.held = prepare.held();
+    }
+
+    @Override
+    public synchronized long minRequiredPhysicalOffset() {
+        long floor = Long.MAX_VALUE;
+        for (XaBranch branch : branches.values()) {
+            floor = Math.min(floor, branch.prepareRecord);
+        }
+        return floor;
     }
 
     private XaBranch idleBranch(XaXid xid, String what) {
@@ -318,7 +531,7 @@ public final class XaBranches {
             throw notFound(xid);
         }
         if (branch.state == XaBranch.State.ROLLBACK_ONLY) {
-            rollbackNow(branch, false);
+            rollbackNow(branch, false, false);
             throw rolledBack(branch, "was marked rollback-only and is rolled back");
         }
         if (branch.state != XaBranch.State.IDLE) {
@@ -327,19 +540,27 @@ public final class XaBranches {
         return branch;
     }
 
-    /** Drops the branch's sends and releases what it consumed; a prepared one gets a ROLLBACK record. */
-    private CompletableFuture<Void> rollbackNow(XaBranch branch, boolean wasPrepared) {
+    /**
+     * Drops the branch's sends and releases what it consumed; a prepared one gets a ROLLBACK record. {@code heuristic}:
+     * an operator's decision, so the branch stays remembered as HEURISTIC_ROLLED_BACK until XA_FORGET.
+     */
+    private CompletableFuture<Void> rollbackNow(XaBranch branch, boolean wasPrepared, boolean heuristic) {
         branch.parts.forEach(transactions::rollback);
         if (branch.prepared != null) {
             transactions.rollback(branch.prepared);
         }
         branch.consumed.forEach(ConsumedMessages::release);
-        branches.remove(branch.xid);
+        if (heuristic) {
+            branch.state = XaBranch.State.HEURISTIC_ROLLED_BACK;
+            LOG.warn("XA branch {} rolled back heuristically by an operator", branch.xid);
+        } else {
+            branches.remove(branch.xid);
+        }
         if (!wasPrepared) {
             return CompletableFuture.completedFuture(null);
         }
         // Forced: if it were lost, the branch would be prepared again after a restart (the TM would roll it back).
-        return store.appendAsync(OpRecords.rollback(branch.xid.txId(), clock.millis())).thenApply(written -> {
+        return store.appendAsync(OpRecords.rollback(branch.xid.txId(), clock.millis(), heuristic)).thenApply(written -> {
             if (!written.ok()) {
                 LOG.warn("ROLLBACK record of XA branch {} not durable ({}); after a restart it is prepared again",
                         branch.xid, written.status());
@@ -354,6 +575,17 @@ public final class XaBranches {
 
     private RequestException rolledBack(XaBranch branch, String why) {
         return error(branch.timedOut ? ErrorCode.XA_RBTIMEOUT : ErrorCode.XA_RBROLLBACK, branch.xid, why);
+    }
+
+    /** X/Open: a decision on a heuristically completed branch reports what the operator did. */
+    private static RequestException heuristicOutcome(XaBranch branch) {
+        boolean committed = branch.state == XaBranch.State.HEURISTIC_COMMITTED;
+        return error(committed ? ErrorCode.XA_HEURCOM : ErrorCode.XA_HEURRB, branch.xid, "was "
+                + (committed ? "committed" : "rolled back") + " heuristically by an operator; forget it");
+    }
+
+    private static Throwable unwrap(Throwable failure) {
+        return failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
     }
 
     private RequestException notFound(XaXid xid) {

@@ -4,6 +4,7 @@ import io.keelmq.jms.KeelXAConnectionFactory;
 import io.keelmq.server.config.BrokerConfig;
 import io.keelmq.server.config.ConfigKeys;
 import io.keelmq.server.config.DelayLevels;
+import io.keelmq.server.testing.TestXid;
 import jakarta.jms.Connection;
 import jakarta.jms.JMSException;
 import jakarta.jms.Message;
@@ -23,9 +24,7 @@ import org.junit.jupiter.api.function.Executable;
 import javax.transaction.xa.XAException;
 import javax.transaction.xa.XAResource;
 import javax.transaction.xa.Xid;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -37,35 +36,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** XA branches end to end (spec chapter 11): every XAResource call and wrong call against a real broker. */
 class XaJmsTest extends JmsTestBase {
-    private static final AtomicInteger NEXT = new AtomicInteger();
-
     @Override
     BrokerConfig.Builder brokerConfig() {
         return super.brokerConfig().set(ConfigKeys.REDELIVERY_DELAY_LEVELS, DelayLevels.parse("100ms"));
-    }
-
-    /** A transaction manager's Xid: not KeelMQ's class, as in real use. */
-    record TestXid(int formatId, byte[] gtrid, byte[] bqual) implements Xid {
-        static TestXid next() {
-            int n = NEXT.incrementAndGet();
-            return new TestXid(4242, ("gtrid-" + n + "-" + System.nanoTime()).getBytes(StandardCharsets.UTF_8),
-                    ("b" + n).getBytes(StandardCharsets.UTF_8));
-        }
-
-        @Override
-        public int getFormatId() {
-            return formatId;
-        }
-
-        @Override
-        public byte[] getGlobalTransactionId() {
-            return gtrid;
-        }
-
-        @Override
-        public byte[] getBranchQualifier() {
-            return bqual;
-        }
     }
 
     private XASession xaSession() throws JMSException {

@@ -1,13 +1,8 @@
 package io.keelmq.server.xa;
 
-import com.arjuna.ats.arjuna.common.ObjectStoreEnvironmentBean;
-import com.arjuna.ats.arjuna.common.arjPropertyManager;
-import com.arjuna.ats.arjuna.common.recoveryPropertyManager;
 import com.arjuna.ats.arjuna.recovery.RecoveryManager;
-import com.arjuna.ats.jta.common.jtaPropertyManager;
 import com.arjuna.ats.internal.jta.recovery.arjunacore.XARecoveryModule;
 import com.arjuna.ats.jta.recovery.XAResourceRecoveryHelper;
-import com.arjuna.common.internal.util.propertyservice.BeanPopulator;
 import io.keelmq.jms.KeelConnectionFactory;
 import io.keelmq.jms.KeelXAConnectionFactory;
 import io.keelmq.server.Broker;
@@ -62,22 +57,9 @@ class NarayanaXaTest {
     private TransactionManager tm;
 
     @BeforeAll
-    static void configureNarayana() {
-        String store = Path.of("target", "narayana-" + UUID.randomUUID()).toAbsolutePath().toString();
-        BeanPopulator.getDefaultInstance(ObjectStoreEnvironmentBean.class).setObjectStoreDir(store);
-        BeanPopulator.getNamedInstance(ObjectStoreEnvironmentBean.class, "communicationStore").setObjectStoreDir(store);
-        BeanPopulator.getNamedInstance(ObjectStoreEnvironmentBean.class, "stateStore").setObjectStoreDir(store);
-        try {
-            arjPropertyManager.getCoreEnvironmentBean().setNodeIdentifier(NODE);
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
-        jtaPropertyManager.getJTAEnvironmentBean().setXaRecoveryNodes(List.of(NODE));
-        recoveryPropertyManager.getRecoveryEnvironmentBean().setRecoveryModuleClassNames(List.of(
-                "com.arjuna.ats.internal.arjuna.recovery.AtomicActionRecoveryModule",
-                "com.arjuna.ats.internal.jta.recovery.arjunacore.XARecoveryModule"));
-        recoveryPropertyManager.getRecoveryEnvironmentBean().setRecoveryBackoffPeriod(1);
-        recoveryPropertyManager.getRecoveryEnvironmentBean().setPeriodicRecoveryPeriod(3600);
+    static void configureNarayana() throws Exception {
+        NarayanaTmProcess.configure(Path.of("target", "narayana-" + UUID.randomUUID()).toAbsolutePath().toString(),
+                NODE);
     }
 
     @BeforeEach
@@ -207,6 +189,81 @@ class NarayanaXaTest {
         }
         assertNull(consumer(url(brokerA), "narayana.timeout").receive(500));
         assertNull(consumer(url(brokerB), "narayana.timeout").receive(500));
+    }
+
+    /**
+     * An H2 database (a file under the test's directory) with one table, through its XADataSource. The one
+     * connection handle is taken before any enlistment and kept: H2 rolls back and resets a handle's transaction
+     * when another handle of the same XAConnection is taken.
+     */
+    private record H2(javax.sql.XAConnection xa, java.sql.Connection sql) implements AutoCloseable {
+        static H2 open(Path file) throws Exception {
+            org.h2.jdbcx.JdbcDataSource source = new org.h2.jdbcx.JdbcDataSource();
+            source.setURL("jdbc:h2:" + file.toAbsolutePath());
+            source.setUser("sa");
+            javax.sql.XAConnection xa = source.getXAConnection();
+            H2 db = new H2(xa, xa.getConnection());
+            try (java.sql.Statement create = db.sql().createStatement()) {
+                create.execute("CREATE TABLE IF NOT EXISTS orders (id VARCHAR(64) PRIMARY KEY)");
+            }
+            return db;
+        }
+
+        int rows(String id) throws Exception {
+            try (java.sql.PreparedStatement query = sql.prepareStatement("SELECT COUNT(*) FROM orders WHERE id = ?")) {
+                query.setString(1, id);
+                try (java.sql.ResultSet result = query.executeQuery()) {
+                    result.next();
+                    return result.getInt(1);
+                }
+            }
+        }
+
+        @Override
+        public void close() throws Exception {
+            xa.close();
+        }
+    }
+
+    /** One global transaction: a row in H2 and a message to KeelMQ, committed or rolled back by Narayana. */
+    private void orderWithMessage(H2 db, String id, boolean commit) throws Exception {
+        XASession keel = xaSession(url(brokerA));
+        tm.begin();
+        tm.getTransaction().enlistResource(db.xa().getXAResource());
+        tm.getTransaction().enlistResource(keel.getXAResource());
+        try (java.sql.PreparedStatement insert = db.sql().prepareStatement("INSERT INTO orders (id) VALUES (?)")) {
+            insert.setString(1, id);
+            insert.executeUpdate();
+        }
+        send(keel, "narayana.h2", id);
+        if (commit) {
+            tm.commit();
+        } else {
+            tm.rollback();
+        }
+    }
+
+    @Test
+    void aKeelBranchAndAnH2BranchCommitTogether() throws Exception {
+        try (H2 db = H2.open(dir.resolve("commit"))) {
+            orderWithMessage(db, "order-1", true);
+            assertEquals("order-1", text(consumer(url(brokerA), "narayana.h2").receive(10_000)));
+            assertEquals(1, db.rows("order-1"), "the database's branch was committed");
+        }
+    }
+
+    @Test
+    void aKeelBranchAndAnH2BranchRollBackTogether() throws Exception {
+        try (H2 db = H2.open(dir.resolve("rollback"))) {
+            MessageConsumer consumer = consumer(url(brokerA), "narayana.h2");
+            orderWithMessage(db, "order-2", false);
+            assertNull(consumer.receive(500), "the message of a rolled back transaction");
+            assertEquals(0, db.rows("order-2"), "the row of a rolled back transaction");
+            // The same pair then commits: neither resource kept a half-done branch.
+            orderWithMessage(db, "order-3", true);
+            assertEquals("order-3", text(consumer.receive(10_000)));
+            assertEquals(1, db.rows("order-3"));
+        }
     }
 
     /**
