@@ -104,7 +104,7 @@ public final class LoadSpec {
         return producers;
     }
 
-    int consumers() {
+    public int consumers() {
         return consumers;
     }
 
@@ -120,11 +120,11 @@ public final class LoadSpec {
         return rate;
     }
 
-    int batch() {
+    public int batch() {
         return batch;
     }
 
-    String producerGroup() {
+    public String producerGroup() {
         return producerGroup;
     }
 

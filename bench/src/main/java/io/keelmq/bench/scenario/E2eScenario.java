@@ -103,7 +103,7 @@ public final class E2eScenario implements Scenario {
     }
 
     private LoadResult load(Broker broker, ScenarioContext context, String phase, double rate) throws Exception {
-        return Load.run(broker.connectionFactory(), new LoadSpec(context.label(broker, phase), "bench." + phase)
+        return Load.run(broker.client(), new LoadSpec(context.label(broker, phase), "bench." + phase)
                 .producers(producers, amount.quota())
                 .consumers(consumers)
                 .rate(rate)
@@ -120,6 +120,12 @@ public final class E2eScenario implements Scenario {
                 .counts(result.sent(), result.received())
                 .latency(result.endToEnd(), latencyMeaning)
                 .offeredRate(rate);
+    }
+
+    /** Plain sends and receives: RocketMQ too, through its own client. */
+    @Override
+    public boolean runsOn(BrokerKind broker) {
+        return true;
     }
 
     @Override

@@ -1,6 +1,7 @@
 package io.keelmq.bench.scenario;
 
 import io.keelmq.bench.broker.Broker;
+import io.keelmq.bench.broker.BrokerKind;
 import io.keelmq.bench.report.Results;
 import io.keelmq.bench.report.TargetOutcome;
 
@@ -8,7 +9,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A workload run the same way, through jakarta.jms only, against every broker. A scenario object lives
+ * A workload run the same way against every broker, through the same load loops ({@code Load}). A scenario object lives
  * for the whole benchmark run (all rounds, both brokers), so it can carry what one broker's figures
  * decide for the others (e2e's rate).
  */
@@ -21,6 +22,14 @@ public interface Scenario {
 
     /** Runs on a freshly started broker; one measurement per phase. */
     List<Measurement> run(Broker broker, ScenarioContext context) throws Exception;
+
+    /**
+     * Whether the scenario can run on {@code broker}: every scenario runs on the JMS brokers; RocketMQ, driven through
+     * its own client, only where plain sends and receives are the whole workload.
+     */
+    default boolean runsOn(BrokerKind broker) {
+        return broker.jms();
+    }
 
     /** The targets for this scenario, judged against what was measured (never asserted). */
     List<TargetOutcome> targets(Results results);
