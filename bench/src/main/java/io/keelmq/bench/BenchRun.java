@@ -7,6 +7,7 @@ import io.keelmq.bench.broker.BrokerProcess;
 import io.keelmq.bench.broker.BrokerSettings;
 import io.keelmq.bench.broker.KeelBroker;
 import io.keelmq.bench.broker.RocketMqBroker;
+import io.keelmq.bench.broker.RocketMqJars;
 import io.keelmq.bench.report.ConsoleReport;
 import io.keelmq.bench.report.HgrmFiles;
 import io.keelmq.bench.report.JsonSummary;
@@ -77,6 +78,9 @@ public final class BenchRun {
             throw new IllegalArgumentException("keel-server.jar not found at " + config.broker().keelServerJar()
                     + "; build it with `mvn -pl server -am package -DskipTests` from the repository root, "
                     + "or pass --keel-server-jar");
+        }
+        if (config.brokers().contains(BrokerKind.ROCKETMQ)) {
+            RocketMqJars.in(config.broker().rocketMqDir());     // refuses a missing build before any broker starts
         }
         Files.createDirectories(config.out());
         header();

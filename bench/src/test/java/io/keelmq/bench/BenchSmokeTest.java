@@ -132,6 +132,13 @@ class BenchSmokeTest {
         assertEquals(2, KeelBenchCommand.execute("no-such-scenario"));
         assertEquals(2, KeelBenchCommand.execute("send", "--keel-server-jar=" + root.resolve("missing.jar"),
                 "--out=" + root.resolve("missing-jar")));
+        // RocketMQ has no JMS client: only send and e2e run on it; the refusal comes before any broker starts.
+        assertEquals(2, KeelBenchCommand.execute("backlog", "--vs=rocketmq", "--out=" + root.resolve("backlog-rocketmq")));
+        assertEquals(2, KeelBenchCommand.execute("transacted", "--vs=artemis,rocketmq",
+                "--out=" + root.resolve("transacted-rocketmq")));
+        assertEquals(2, KeelBenchCommand.execute("send", "--vs=none,artemis", "--out=" + root.resolve("none-and")));
+        assertEquals(2, KeelBenchCommand.execute("send", "--vs=rocketmq", "--rocketmq-dir=" + root.resolve("missing"),
+                "--out=" + root.resolve("missing-rocketmq")));
     }
 
     /** Runs one scenario, one round, both brokers; returns its summary.json. */
