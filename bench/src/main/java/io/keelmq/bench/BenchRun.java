@@ -6,6 +6,8 @@ import io.keelmq.bench.broker.BrokerKind;
 import io.keelmq.bench.broker.BrokerProcess;
 import io.keelmq.bench.broker.BrokerSettings;
 import io.keelmq.bench.broker.KeelBroker;
+import io.keelmq.bench.broker.RocketMqBroker;
+import io.keelmq.bench.broker.RocketMqJars;
 import io.keelmq.bench.report.ConsoleReport;
 import io.keelmq.bench.report.HgrmFiles;
 import io.keelmq.bench.report.JsonSummary;
@@ -27,13 +29,13 @@ import java.util.Map;
 
 /**
  * One benchmark run: the disk's limit first, then the scenario on a fresh broker JVM per broker and round,
- * interleaved (KeelMQ, Artemis, KeelMQ, Artemis, ...) so a machine that gets slower or faster during the
+ * interleaved (KeelMQ, Artemis, RocketMQ, KeelMQ, Artemis, RocketMQ, ...) so a machine that gets slower or faster during the
  * run affects both alike; then the summary, the .hgrm files, the plots and summary.json in the output
  * folder.
  */
 public final class BenchRun {
     /**
-     * @param brokers     KeelMQ, and Artemis with {@code --vs artemis}
+     * @param brokers     KeelMQ, then those of {@code --vs} (Artemis, RocketMQ) in the order given
      * @param broker      shared broker settings; an Artemis buffer timeout of 0 means "from the disk probe"
      * @param commandLine as typed, for the summary
      * @param options     every option's value, for the summary
@@ -65,10 +67,18 @@ public final class BenchRun {
     }
 
     public Outcome run() throws Exception {
+        for (BrokerKind kind : config.brokers()) {
+            scenario.refusal(kind).ifPresent(reason -> {
+                throw new IllegalArgumentException(reason);
+            });
+        }
         if (config.brokers().contains(BrokerKind.KEEL) && !Files.isRegularFile(config.broker().keelServerJar())) {
             throw new IllegalArgumentException("keel-server.jar not found at " + config.broker().keelServerJar()
                     + "; build it with `mvn -pl server -am package -DskipTests` from the repository root, "
                     + "or pass --keel-server-jar");
+        }
+        if (config.brokers().contains(BrokerKind.ROCKETMQ)) {
+            RocketMqJars.in(config.broker().rocketMqDir());     // refuses a missing build before any broker starts
         }
         Files.createDirectories(config.out());
         header();
@@ -93,12 +103,17 @@ public final class BenchRun {
 
         List<TargetOutcome> targets = scenario.targets(results);
         report.summary(results, targets);
+        if (!clientsDiffer().isEmpty()) {
+            out.println();
+            out.println(clientsDiffer());
+        }
         HgrmFiles.write(config.out(), results);
         LatencyPlot.write(config.out(), results);
         GitInfo git = GitInfo.ofWorkingDirectory();
         Path summary = JsonSummary.write(config.out().resolve("summary.json"),
                 new JsonSummary.RunInfo(LocalDateTime.now().toString(), git.commit(), git.dirty(), config.commandLine(),
-                        scenario.name(), scenario.settings(), config.options()), disk, results, targets);
+                        scenario.name(), scenario.settings(), config.options(), clients(), clientsDiffer()), disk,
+                results, targets);
         out.println();
         out.println("results: " + config.out().toAbsolutePath() + " (summary.json, *.hgrm, *-latency.png, logs/)");
         return new Outcome(results, targets, config.out(), summary);
@@ -135,6 +150,26 @@ public final class BenchRun {
         out.printf("machine: %d cores, %s %s, %s %s%n", Runtime.getRuntime().availableProcessors(),
                 System.getProperty("os.name"), System.getProperty("os.version"), System.getProperty("java.vm.name"),
                 System.getProperty("java.version"));
+        for (BrokerKind kind : config.brokers()) {
+            out.printf("client of %s: %s%n", kind.label(), kind.client());
+        }
+        if (!clientsDiffer().isEmpty()) {
+            out.println(clientsDiffer());
+        }
+    }
+
+    /**
+     * The warning a run with a non-JMS broker carries on the console and in summary.json: the clients differ, so the
+     * ratio is of broker plus client, not of brokers alone. Empty when every broker ran through jakarta.jms.
+     */
+    private String clientsDiffer() {
+        List<String> others = config.brokers().stream().filter(kind -> !kind.jms()).map(BrokerKind::label).toList();
+        if (others.isEmpty()) {
+            return "";
+        }
+        return "NOTE: the clients differ: " + String.join(" and ", others) + " is driven through its own remoting "
+                + "client, KeelMQ through its JMS client; the load loops, message size, counts and histograms are the "
+                + "same, so a ratio is of broker and client together, not of the brokers alone.";
     }
 
     private BrokerSettings withArtemisBufferTimeout(DiskProbe.Result disk) {
@@ -142,14 +177,21 @@ public final class BenchRun {
         long timeout = s.artemisBufferTimeoutNanos() > 0 ? s.artemisBufferTimeoutNanos()
                 : Math.max(1_000, disk.nanosPerForce());
         return new BrokerSettings(s.xmx(), s.flush(), s.dataRoot(), s.logDir(), s.keelServerJar(), timeout,
-                s.startTimeout(), s.extraJvmOptions(), s.keelBrokerOptions());
+                s.startTimeout(), s.extraJvmOptions(), s.keelBrokerOptions(), s.rocketMqDir());
     }
 
     private static Broker start(BrokerKind kind, String name, BrokerSettings settings) throws Exception {
         return switch (kind) {
             case KEEL -> KeelBroker.start(name, settings);
             case ARTEMIS -> ArtemisBroker.start(name, settings);
+            case ROCKETMQ -> RocketMqBroker.start(name, settings);
         };
+    }
+
+    private Map<String, Object> clients() {
+        Map<String, Object> clients = new java.util.LinkedHashMap<>();
+        config.brokers().forEach(kind -> clients.put(kind.label(), kind.client()));
+        return clients;
     }
 
     /** {@code bench/results/<yyyyMMdd-HHmmss>}, the default output folder. */

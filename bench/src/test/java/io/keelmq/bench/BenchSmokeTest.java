@@ -85,6 +85,23 @@ class BenchSmokeTest {
         assertEquals("met", summary.get("targets").get(0).get("verdict").asText(), summary.get("targets")::toString);
     }
 
+    /** The acknowledgement modes that are not receive() per message: a listener, and a batch of acknowledge() calls. */
+    @Test
+    void listenerAndClientAcknowledgeReceiveEveryMessageOnBothBrokers() throws IOException {
+        JsonNode e2e = runInto("e2e-listener", "e2e", "--producers=2", "--consumers=2", "--rate=max",
+                "--ack-mode=listener");
+        for (JsonNode m : measurements(e2e, "e2e-max-listener", 2)) {
+            assertEquals(COUNT, m.get("sent").asLong(), m::toString);
+            assertEquals(COUNT, m.get("received").asLong(), m::toString);
+            assertEquals(COUNT, m.get("latencyMs").get("count").asLong(), m::toString);
+        }
+        // acknowledge() every 10 messages, whatever split of them each consumer gets: every one received once.
+        JsonNode backlog = runInto("backlog-client", "backlog", "--producers=2", "--consumers=2", "--ack-mode=client");
+        for (JsonNode m : measurements(backlog, "backlog-consume-client", 2)) {
+            assertEquals(COUNT, m.get("received").asLong(), m::toString);
+        }
+    }
+
     @Test
     void delay() throws IOException {
         JsonNode summary = run("delay", "--producers=2", "--consumers=2", "--delay=2s");
@@ -132,11 +149,28 @@ class BenchSmokeTest {
         assertEquals(2, KeelBenchCommand.execute("no-such-scenario"));
         assertEquals(2, KeelBenchCommand.execute("send", "--keel-server-jar=" + root.resolve("missing.jar"),
                 "--out=" + root.resolve("missing-jar")));
+        // RocketMQ has no JMS client: only send and e2e run on it; the refusal comes before any broker starts.
+        assertEquals(2, KeelBenchCommand.execute("backlog", "--vs=rocketmq", "--out=" + root.resolve("backlog-rocketmq")));
+        assertEquals(2, KeelBenchCommand.execute("transacted", "--vs=artemis,rocketmq",
+                "--out=" + root.resolve("transacted-rocketmq")));
+        // RocketMQ's consumers are its own client's: no JMS acknowledgement mode but the default.
+        assertEquals(2, KeelBenchCommand.execute("e2e", "--vs=rocketmq", "--ack-mode=listener",
+                "--out=" + root.resolve("listener-rocketmq")));
+        assertEquals(2, KeelBenchCommand.execute("e2e", "--vs=artemis,rocketmq", "--ack-mode=client",
+                "--out=" + root.resolve("client-rocketmq")));
+        assertEquals(2, KeelBenchCommand.execute("send", "--vs=none,artemis", "--out=" + root.resolve("none-and")));
+        assertEquals(2, KeelBenchCommand.execute("send", "--vs=rocketmq", "--rocketmq-dir=" + root.resolve("missing"),
+                "--out=" + root.resolve("missing-rocketmq")));
     }
 
     /** Runs one scenario, one round, both brokers; returns its summary.json. */
     private static JsonNode run(String scenario, String... extra) throws IOException {
-        Path out = root.resolve(scenario);
+        return runInto(scenario, scenario, extra);
+    }
+
+    /** As {@link #run}, its output in {@code directory} under the test's root. */
+    private static JsonNode runInto(String directory, String scenario, String... extra) throws IOException {
+        Path out = root.resolve(directory);
         List<String> args = new ArrayList<>(List.of(scenario, "--vs=artemis", "--rounds=1", "--count=" + COUNT,
                 "--warmup=0", "--disk-probe=100ms", "--xmx=256m", "--start-timeout=180s", "--idle-timeout=60s",
                 "--out=" + out, "--data-dir=" + root.resolve("data")));

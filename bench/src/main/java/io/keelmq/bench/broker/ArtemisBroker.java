@@ -12,7 +12,7 @@ import java.util.List;
  * Clients use Artemis's own Jakarta client with its defaults, which block on a durable send until the
  * broker has journalled it, like KeelMQ's synchronous send.
  */
-public final class ArtemisBroker extends ChildJvmBroker {
+public final class ArtemisBroker extends ChildJvmBroker implements JmsBroker {
     private ArtemisBroker(BrokerProcess process) {
         super(process);
     }

@@ -1,17 +1,16 @@
 package io.keelmq.bench.broker;
 
-import jakarta.jms.ConnectionFactory;
-import jakarta.jms.JMSException;
+import io.keelmq.bench.load.LoadClient;
 
 import java.io.IOException;
 import java.nio.file.Path;
 
-/** A running broker the scenarios drive through jakarta.jms only, whichever broker it is. */
+/** A running broker the scenarios drive through a {@link LoadClient}, whichever broker it is. */
 public interface Broker extends AutoCloseable {
     BrokerKind kind();
 
-    /** A new factory for this broker's address; every producer and consumer opens its own connection from it. */
-    ConnectionFactory connectionFactory() throws JMSException;
+    /** The client the load loops use; every producer and consumer opens its own connection through it. */
+    LoadClient client() throws Exception;
 
     /** The broker JVM's heap after a full GC. */
     HeapFigures heapAfterFullGc() throws IOException;

@@ -19,12 +19,20 @@ import java.util.List;
  *                                  GC logging); empty for a comparison run
  * @param keelBrokerOptions         {@code key=value} settings of the KeelMQ broker, passed as {@code --key=value}
  *                                  (experiments such as {@code commitLogPrefill=false}); empty for its defaults
+ * @param rocketMqDir               bench-rocketmq/target: the RocketMQ launchers and client bridge and the class path
+ *                                  of RocketMQ's jars ({@link RocketMqJars})
  */
 public record BrokerSettings(String xmx, FlushMode flush, Path dataRoot, Path logDir, Path keelServerJar,
                              long artemisBufferTimeoutNanos, Duration startTimeout, List<String> extraJvmOptions,
-                             List<String> keelBrokerOptions) {
+                             List<String> keelBrokerOptions, Path rocketMqDir) {
     public BrokerSettings {
         extraJvmOptions = List.copyOf(extraJvmOptions);
         keelBrokerOptions = List.copyOf(keelBrokerOptions);
+    }
+
+    /** The same settings with another heap, for a helper JVM such as RocketMQ's name server. */
+    public BrokerSettings withXmx(String otherXmx) {
+        return new BrokerSettings(otherXmx, flush, dataRoot, logDir, keelServerJar, artemisBufferTimeoutNanos,
+                startTimeout, extraJvmOptions, keelBrokerOptions, rocketMqDir);
     }
 }

@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.function.Function;
 
 /**
- * What KeelMQ's and Artemis's broker JVMs have in common: the same JVM options (heap, JMX for the
+ * What KeelMQ's, Artemis's and RocketMQ's broker JVMs have in common: the same JVM options (heap, JMX for the
  * heap probe), a fresh temporary data directory, a log file, SIGTERM to stop.
  */
 abstract class ChildJvmBroker implements Broker {

@@ -5,7 +5,10 @@ import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 
-/** A loopback port free right now, for a child JVM's JMX agent, which cannot report a port it picked itself. */
+/**
+ * Loopback ports free right now, for a child JVM's JMX agent and RocketMQ's broker, which cannot report a port they
+ * picked themselves.
+ */
 final class FreePort {
     private FreePort() {
     }
@@ -15,6 +18,15 @@ final class FreePort {
             return socket.getLocalPort();
         } catch (IOException e) {
             throw new UncheckedIOException("no free loopback port", e);
+        }
+    }
+
+    /** Whether {@code port} can be bound on the loopback address right now. */
+    static boolean isFree(int port) {
+        try (ServerSocket socket = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
+            return true;
+        } catch (IOException e) {
+            return false;
         }
     }
 }

@@ -15,7 +15,7 @@ import java.util.List;
  * {@code --listenPort=0} (it prints the port it bound), a temporary {@code storePathRootDir} and the run's
  * {@code flushDiskType}. Everything else keeps the broker's defaults unless {@code --keel-broker-option} says otherwise.
  */
-public final class KeelBroker extends ChildJvmBroker {
+public final class KeelBroker extends ChildJvmBroker implements JmsBroker {
     /** The line {@code io.keelmq.server.Main} prints once it accepts connections. */
     static final String READY_PREFIX = "KeelMQ broker listening on ";
 

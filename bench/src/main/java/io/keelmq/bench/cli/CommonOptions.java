@@ -18,12 +18,24 @@ final class CommonOptions {
     /** Set by the build for tests; a run from the repository root finds the jar without it. */
     static final String KEEL_SERVER_JAR_PROPERTY = "keel.server.jar";
 
-    enum Versus { none, artemis }
+    /** Where bench-rocketmq's build output is, for tests; a run from the repository root finds it without it. */
+    static final String ROCKETMQ_DIR_PROPERTY = "keel.bench.rocketmq.dir";
 
-    @Option(names = "--vs", defaultValue = "none",
-            description = "also run against this broker, interleaved with KeelMQ: ${COMPLETION-CANDIDATES} "
-                    + "(default: ${DEFAULT-VALUE})")
-    Versus vs;
+    enum Versus {
+        none(null), artemis(BrokerKind.ARTEMIS), rocketmq(BrokerKind.ROCKETMQ);
+
+        final BrokerKind broker;
+
+        Versus(BrokerKind broker) {
+            this.broker = broker;
+        }
+    }
+
+    @Option(names = "--vs", defaultValue = "none", split = ",", paramLabel = "BROKER[,BROKER]",
+            description = "also run against these brokers, interleaved with KeelMQ in the order given: "
+                    + "${COMPLETION-CANDIDATES}, e.g. artemis,rocketmq (default: ${DEFAULT-VALUE}). RocketMQ runs "
+                    + "send and e2e only, through its own client (rocketmq-client), not JMS")
+    List<Versus> vs;
 
     @Option(names = "--rounds", defaultValue = "2",
             description = "rounds; each runs every broker once on a fresh JVM, KeelMQ first (default: ${DEFAULT-VALUE})")
@@ -71,6 +83,11 @@ final class CommonOptions {
             + "under the working directory or next to this jar's module)")
     Path keelServerJar;
 
+    @Option(names = "--rocketmq-dir", description = "bench-rocketmq's build output: its classes and "
+            + "rocketmq-classpath.txt (default: bench-rocketmq/target under the working directory or next to this "
+            + "jar's module)")
+    Path rocketMqDir;
+
     @Option(names = "--disk-probe", defaultValue = "1s", converter = DurationConverter.class,
             description = "how long each of the two raw fsync measurements runs (default: ${DEFAULT-VALUE})")
     Duration diskProbe;
@@ -104,38 +121,58 @@ final class CommonOptions {
             }
         }
         List<BrokerKind> brokers = new ArrayList<>(List.of(BrokerKind.KEEL));
-        if (vs == Versus.artemis) {
-            brokers.add(BrokerKind.ARTEMIS);
+        for (Versus versus : vs) {
+            if (versus.broker != null && !brokers.contains(versus.broker)) {
+                brokers.add(versus.broker);
+            }
+        }
+        if (vs.contains(Versus.none) && brokers.size() > 1) {
+            throw new IllegalArgumentException("--vs none cannot be combined with a broker: " + vs);
         }
         Path output = out != null ? out : BenchRun.defaultOut();
         Path data = dataDir != null ? dataDir : Path.of(System.getProperty("java.io.tmpdir"));
         BrokerSettings settings = new BrokerSettings(xmx, flush, data, output.resolve("logs"), keelServerJar(),
                 artemisBufferTimeoutNanos, startTimeout, brokerJvmOptions == null ? List.of() : brokerJvmOptions,
-                keelBrokerOptions == null ? List.of() : keelBrokerOptions);
+                keelBrokerOptions == null ? List.of() : keelBrokerOptions,
+                brokers.contains(BrokerKind.ROCKETMQ) ? rocketMqDir() : null);
         return new BenchRun.Config(brokers, rounds, settings, output, size, warmup, idleTimeout, diskProbe,
                 commandLine, options);
     }
 
     /** The first that exists of: the option, the build's property, ./server/target, next to bench/target. */
     private Path keelServerJar() {
-        if (keelServerJar != null) {
-            return keelServerJar;
+        return firstExisting(keelServerJar, KEEL_SERVER_JAR_PROPERTY, Path.of("server", "target", "keel-server.jar"),
+                Files::isRegularFile);
+    }
+
+    /** The same search for bench-rocketmq/target, RocketMQ's launchers and jars. */
+    private Path rocketMqDir() {
+        return firstExisting(rocketMqDir, ROCKETMQ_DIR_PROPERTY, Path.of("bench-rocketmq", "target"),
+                Files::isDirectory);
+    }
+
+    /**
+     * {@code option} if given; else the first that exists of: the build's system property, {@code fromRoot} under the
+     * working directory, {@code fromRoot} next to this jar's module (bench/target/keel-bench.jar or
+     * bench/target/classes -> the repository root).
+     */
+    private static Path firstExisting(Path option, String property, Path fromRoot,
+                                      java.util.function.Predicate<Path> exists) {
+        if (option != null) {
+            return option;
         }
         List<Path> candidates = new ArrayList<>();
-        String property = System.getProperty(KEEL_SERVER_JAR_PROPERTY);
-        if (property != null && !property.isBlank()) {
-            candidates.add(Path.of(property));
+        String value = System.getProperty(property);
+        if (value != null && !value.isBlank()) {
+            candidates.add(Path.of(value));
         }
-        Path fromWorkingDirectory = Path.of("server", "target", "keel-server.jar");
-        candidates.add(fromWorkingDirectory);
+        candidates.add(fromRoot);
         try {
             Path benchJar = Path.of(CommonOptions.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-            // bench/target/keel-bench.jar (or bench/target/classes) -> server/target/keel-server.jar
-            candidates.add(benchJar.toAbsolutePath().getParent().getParent().getParent()
-                    .resolve("server").resolve("target").resolve("keel-server.jar"));
+            candidates.add(benchJar.toAbsolutePath().getParent().getParent().getParent().resolve(fromRoot));
         } catch (Exception e) {
             // No code source (an unusual class loader): the working directory's candidate is the answer.
         }
-        return candidates.stream().filter(Files::isRegularFile).findFirst().orElse(fromWorkingDirectory);
+        return candidates.stream().filter(exists).findFirst().orElse(fromRoot);
     }
 }

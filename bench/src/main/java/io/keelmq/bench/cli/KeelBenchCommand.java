@@ -9,8 +9,9 @@ import java.util.concurrent.Callable;
 
 /** {@code keel-bench SCENARIO [options]}: the top-level command; each scenario is a subcommand. */
 @Command(name = "keel-bench", mixinStandardHelpOptions = true, versionProvider = KeelBenchCommand.Version.class,
-        description = {"Load generator for KeelMQ, side by side with ActiveMQ Artemis (--vs artemis): each broker in "
-                + "its own JVM with the same heap and durability, rounds interleaved, the disk's raw fsync rate "
+        description = {"Load generator for KeelMQ, side by side with ActiveMQ Artemis (--vs artemis) and, for send and "
+                + "e2e, Apache RocketMQ through its own client (--vs rocketmq; --vs artemis,rocketmq for all three): each "
+                + "broker in its own JVM with the same heap and durability, rounds interleaved, the disk's raw fsync rate "
                 + "measured in the same run. Figures on standard output, progress on standard error, "
                 + ".hgrm files, latency plots and summary.json in --out."},
         subcommands = {SendCommand.class, E2eCommand.class, BacklogCommand.class, TransactedCommand.class,

@@ -1,6 +1,5 @@
 package io.keelmq.bench.load;
 
-import jakarta.jms.ConnectionFactory;
 import org.HdrHistogram.Histogram;
 
 import java.io.PrintStream;
@@ -28,7 +27,7 @@ public final class Load {
     private Load() {
     }
 
-    public static LoadResult run(ConnectionFactory factory, LoadSpec spec, PrintStream progressOut) throws Exception {
+    public static LoadResult run(LoadClient client, LoadSpec spec, PrintStream progressOut) throws Exception {
         int parties = spec.producers() + spec.consumers();
         if (parties == 0) {
             throw new IllegalArgumentException("a load needs producers or consumers");
@@ -51,10 +50,10 @@ public final class Load {
         Progress progress = new Progress(spec.label(), sent, goal, progressOut);
         try {
             for (int i = 0; i < spec.consumers(); i++) {
-                consumers.add(threads.submit(new ConsumerTask(factory, spec, start, goal, abort)));
+                consumers.add(threads.submit(new ConsumerTask(client, spec, i, start, goal, abort)));
             }
             for (int i = 0; i < spec.producers(); i++) {
-                producers.add(threads.submit(new ProducerTask(factory, spec, i, start, sent, abort)));
+                producers.add(threads.submit(new ProducerTask(client, spec, i, start, sent, abort)));
             }
             if (!start.awaitReady(CONNECT_TIMEOUT)) {
                 abort.set(true);

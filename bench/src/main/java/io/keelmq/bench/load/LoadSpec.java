@@ -114,7 +114,7 @@ public final class LoadSpec {
         return producers;
     }
 
-    int consumers() {
+    public int consumers() {
         return consumers;
     }
 
@@ -130,11 +130,12 @@ public final class LoadSpec {
         return rate;
     }
 
-    int batch() {
+    public int batch() {
         return batch;
     }
 
-    ConsumeMode consumeMode() {
+    /** How consumers take and acknowledge messages: {@link ConsumeMode#TRANSACTED} whenever a transacted batch is set. */
+    public ConsumeMode consumeMode() {
         return batch > 0 ? ConsumeMode.TRANSACTED : consumeMode;
     }
 
@@ -150,7 +151,7 @@ public final class LoadSpec {
         };
     }
 
-    String producerGroup() {
+    public String producerGroup() {
         return producerGroup;
     }
 

@@ -8,7 +8,7 @@ import java.util.List;
 
 /**
  * The figures on standard output: one line per measurement as it is taken, then a table per phase and
- * broker over all rounds with the KeelMQ/Artemis ratios, then the targets with "met" or "NOT met".
+ * broker over all rounds with KeelMQ's ratios to the other brokers, then the targets with "met" or "NOT met".
  */
 public final class ConsoleReport {
     private static final String TABLE_FORMAT = "%-18s %-15s %6s %12s %8s %9s %9s %9s %9s %9s %9s %12s%n";
@@ -63,7 +63,7 @@ public final class ConsoleReport {
             for (BrokerKind broker : results.brokers()) {
                 results.aggregate(phase, broker).ifPresent(this::row);
             }
-            results.ratio(phase).ifPresent(this::ratioRow);
+            results.ratios(phase).forEach(this::ratioRow);
         }
         List<String> meanings = results.all().stream().filter(m -> m.latencyMeaning() != null)
                 .map(m -> "  " + m.phase() + ": latency = " + m.latencyMeaning()).distinct().toList();
@@ -96,7 +96,7 @@ public final class ConsoleReport {
     }
 
     private void ratioRow(Ratio r) {
-        out.printf(TABLE_FORMAT, r.phase(), "KeelMQ/Artemis", "", times(r.messagesPerSecond()), "",
+        out.printf(TABLE_FORMAT, r.phase(), "KeelMQ/" + r.versus().label(), "", times(r.messagesPerSecond()), "",
                 times(r.p50()), "", times(r.p99()), times(r.p999()), "", "", "");
     }
 

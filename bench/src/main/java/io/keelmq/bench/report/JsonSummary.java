@@ -21,9 +21,13 @@ import java.util.Map;
  * and targets. Rates in msgs/s and MB/s (10^6 bytes), latency in ms, heap in bytes.
  */
 public final class JsonSummary {
-    /** Where and what was run; {@code commit} may be null outside a git work tree. */
+    /**
+     * Where and what was run; {@code commit} may be null outside a git work tree. {@code clients}: each broker's client
+     * library; {@code clientsNote}: empty, or the warning that the clients differ (a non-JMS broker ran).
+     */
     public record RunInfo(String timestamp, String commit, boolean dirty, String commandLine,
-                          String scenario, Map<String, Object> scenarioSettings, Map<String, Object> options) {
+                          String scenario, Map<String, Object> scenarioSettings, Map<String, Object> options,
+                          Map<String, Object> clients, String clientsNote) {
     }
 
     private static final ObjectMapper MAPPER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -46,6 +50,11 @@ public final class JsonSummary {
         root.put("scenario", info.scenario());
         root.set("scenarioSettings", MAPPER.valueToTree(info.scenarioSettings()));
         root.set("options", MAPPER.valueToTree(info.options()));
+        root.set("clients", MAPPER.valueToTree(info.clients()));
+        root.put("clientsDiffer", !info.clientsNote().isEmpty());
+        if (!info.clientsNote().isEmpty()) {
+            root.put("clientsNote", info.clientsNote());
+        }
         ObjectNode diskNode = root.putObject("disk");
         diskNode.put("directory", disk.directory().toAbsolutePath().toString());
         diskNode.put("forcesPerSecond1KiB", round(disk.forcesPerSecond()));
@@ -109,9 +118,10 @@ public final class JsonSummary {
                     putHeap(node, a.maxHeap());
                 });
             }
-            results.ratio(phase).ifPresent(r -> {
+            results.ratios(phase).forEach(r -> {
                 ObjectNode node = ratios.addObject();
                 node.put("phase", phase);
+                node.put("versus", r.versus().label());
                 node.put("messagesPerSecond", round(r.messagesPerSecond()));
                 if (!Double.isNaN(r.p99())) {
                     node.put("p50", round(r.p50()));

@@ -40,13 +40,19 @@ public final class Results {
         return rounds.isEmpty() ? Optional.empty() : Optional.of(Aggregate.of(phase, broker, rounds));
     }
 
-    /** KeelMQ's aggregate over Artemis's for a phase both ran and supported. */
-    public Optional<Ratio> ratio(String phase) {
+    /** KeelMQ's aggregate over {@code other}'s for a phase both ran and supported. */
+    public Optional<Ratio> ratio(String phase, BrokerKind other) {
         Optional<Aggregate> keel = aggregate(phase, BrokerKind.KEEL).filter(Aggregate::supported);
-        Optional<Aggregate> artemis = aggregate(phase, BrokerKind.ARTEMIS).filter(Aggregate::supported);
-        if (keel.isEmpty() || artemis.isEmpty()) {
+        Optional<Aggregate> versus = aggregate(phase, other).filter(Aggregate::supported);
+        if (keel.isEmpty() || versus.isEmpty()) {
             return Optional.empty();
         }
-        return Optional.of(Ratio.of(keel.get(), artemis.get()));
+        return Optional.of(Ratio.of(keel.get(), versus.get()));
+    }
+
+    /** KeelMQ's ratio to every other broker that ran the phase, in the order the brokers ran. */
+    public List<Ratio> ratios(String phase) {
+        return brokers().stream().filter(b -> b != BrokerKind.KEEL).map(b -> ratio(phase, b))
+                .flatMap(Optional::stream).toList();
     }
 }

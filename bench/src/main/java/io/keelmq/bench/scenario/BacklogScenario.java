@@ -61,13 +61,13 @@ public final class BacklogScenario implements Scenario {
     public List<Measurement> run(Broker broker, ScenarioContext context) throws Exception {
         Warmup.run(broker, context, producers, consumers);
         String queue = "bench.backlog";
-        LoadResult produced = Load.run(broker.connectionFactory(),
+        LoadResult produced = Load.run(broker.client(),
                 new LoadSpec(context.label(broker, PRODUCE_PHASE), queue)
                         .producers(producers, Quota.count(count))
                         .messageSize(context.messageSize())
                         .recordSendLatency(), context.progress());
         HeapFigures afterProducing = broker.heapAfterFullGc();
-        LoadResult consumed = Load.run(broker.connectionFactory(),
+        LoadResult consumed = Load.run(broker.client(),
                 new LoadSpec(context.label(broker, consumePhase), queue)
                         .consumers(consumers)
                         .consumeMode(consumeMode)

@@ -1,6 +1,7 @@
 package io.keelmq.bench.scenario;
 
 import io.keelmq.bench.broker.Broker;
+import io.keelmq.bench.broker.JmsBroker;
 import io.keelmq.bench.broker.BrokerKind;
 import io.keelmq.bench.broker.HeapFigures;
 import io.keelmq.bench.report.Aggregate;
@@ -131,7 +132,7 @@ public final class DelayScenario implements Scenario {
     private Histogram produce(Broker broker, String queue, long quota, int size, LongAdder sent) throws Exception {
         Histogram latency = new Histogram(3);
         byte[] body = new byte[size];
-        try (Connection connection = broker.connectionFactory().createConnection()) {
+        try (Connection connection = JmsBroker.of(broker, "delay").connectionFactory().createConnection()) {
             Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
             MessageProducer producer = session.createProducer(session.createQueue(queue));
             producer.setDeliveryMode(DeliveryMode.PERSISTENT);
@@ -152,7 +153,7 @@ public final class DelayScenario implements Scenario {
     private Histogram consume(Broker broker, String queue, LongAdder received, LongAdder early, AtomicLong lastDue,
                               ScenarioContext context) throws JMSException {
         Histogram lateness = new Histogram(3);
-        try (Connection connection = broker.connectionFactory().createConnection()) {
+        try (Connection connection = JmsBroker.of(broker, "delay").connectionFactory().createConnection()) {
             Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
             MessageConsumer consumer = session.createConsumer(session.createQueue(queue));
             connection.start();

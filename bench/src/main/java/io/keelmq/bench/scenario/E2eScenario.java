@@ -14,6 +14,7 @@ import io.keelmq.bench.report.TargetOutcome;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
@@ -123,7 +124,7 @@ public final class E2eScenario implements Scenario {
     }
 
     LoadResult load(Broker broker, ScenarioContext context, String phase, double rate) throws Exception {
-        return Load.run(broker.connectionFactory(), new LoadSpec(context.label(broker, phase), "bench." + phase)
+        return Load.run(broker.client(), new LoadSpec(context.label(broker, phase), "bench." + phase)
                 .producers(producers, amount.quota())
                 .consumers(consumers)
                 .consumeMode(consumeMode)
@@ -141,6 +142,21 @@ public final class E2eScenario implements Scenario {
                 .counts(result.sent(), result.received())
                 .latency(result.endToEnd(), latencyMeaning)
                 .offeredRate(rate);
+    }
+
+    /**
+     * Plain sends and receives: RocketMQ too, through its own client, but only with its own consume (pull, offsets
+     * committed by the client), which has none of the JMS acknowledgement modes: only {@code --ack-mode auto}.
+     */
+    @Override
+    public Optional<String> refusal(BrokerKind broker) {
+        if (broker.jms() || consumeMode == ConsumeMode.AUTO) {
+            return Optional.empty();
+        }
+        return Optional.of("e2e --ack-mode " + consumeMode.spelling() + " does not run on " + broker.label() + ": "
+                + "--ack-mode picks a Jakarta Messaging acknowledgement mode, and " + broker.label() + " is driven "
+                + "through its own client, whose consumers pull and commit offsets themselves (with --vs "
+                + broker.label().toLowerCase(Locale.ROOT) + " use --ack-mode auto, the default)");
     }
 
     @Override

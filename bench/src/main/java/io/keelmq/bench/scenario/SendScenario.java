@@ -69,10 +69,10 @@ public final class SendScenario implements Scenario {
      */
     static Measurement sendThenDrain(Broker broker, ScenarioContext context, LoadSpec sending, String phase,
                                      boolean verify, String latencyMeaning) throws Exception {
-        LoadResult sent = Load.run(broker.connectionFactory(), sending, context.progress());
+        LoadResult sent = Load.run(broker.client(), sending, context.progress());
         long received = -1;
         if (verify) {
-            received = Load.run(broker.connectionFactory(), new LoadSpec(context.label(broker, "drain"),
+            received = Load.run(broker.client(), new LoadSpec(context.label(broker, "drain"),
                     sending.queue())
                     .consumers(Math.min(sending.producers(), 4))
                     .expectReceives(sent.sent())
@@ -85,6 +85,12 @@ public final class SendScenario implements Scenario {
                 .latency(sent.sendLatency(), latencyMeaning);
     }
 
+    /** Plain sends and receives: RocketMQ too, through its own client. */
+    @Override
+    public Optional<String> refusal(BrokerKind broker) {
+        return Optional.empty();
+    }
+
     @Override
     public List<TargetOutcome> targets(Results results) {
         String claim = String.format("send, %d producers, SYNC_FLUSH: KeelMQ msgs/s >= %.1fx Artemis",
@@ -93,7 +99,7 @@ public final class SendScenario implements Scenario {
             return List.of(TargetOutcome.notEvaluated(claim, "this run used " + producers + " producers and "
                     + flush.keelFlushDiskType()));
         }
-        Optional<Double> ratio = results.ratio(PHASE).map(r -> r.messagesPerSecond());
+        Optional<Double> ratio = results.ratio(PHASE, BrokerKind.ARTEMIS).map(r -> r.messagesPerSecond());
         if (ratio.isEmpty()) {
             return List.of(TargetOutcome.notEvaluated(claim, "needs --vs artemis"));
         }

@@ -50,7 +50,7 @@ public final class TransactedScenario implements Scenario {
     @Override
     public List<Measurement> run(Broker broker, ScenarioContext context) throws Exception {
         Warmup.run(broker, context, producers, consumers);
-        LoadResult result = Load.run(broker.connectionFactory(), new LoadSpec(context.label(broker, PHASE),
+        LoadResult result = Load.run(broker.client(), new LoadSpec(context.label(broker, PHASE),
                 "bench.transacted")
                 .producers(producers, amount.quota())
                 .consumers(consumers)

@@ -18,7 +18,7 @@ final class Warmup {
         if (context.warmup().isZero()) {
             return;
         }
-        Load.run(broker.connectionFactory(), new LoadSpec(context.label(broker, "warm-up"), "bench.warmup")
+        Load.run(broker.client(), new LoadSpec(context.label(broker, "warm-up"), "bench.warmup")
                 .producers(Math.max(1, producers), Quota.duration(context.warmup()))
                 .consumers(Math.max(1, consumers))
                 .messageSize(context.messageSize())
