@@ -9,12 +9,12 @@ import jakarta.jms.MessageListener;
 import org.jboss.ejb3.annotation.ResourceAdapter;
 
 /**
- * Consumes the queue {@code greetings} through keel.rar (transacted: a delivery that throws is rolled back and
+ * Consumes the queue {@code greetings} (the admin object the deployer bound) through keel.rar (transacted: a delivery that throws is rolled back and
  * redelivered by the broker, then moved to {@code DLQ.greetings}).
  */
 @MessageDriven(activationConfig = {
     @ActivationConfigProperty(propertyName = "destinationType", propertyValue = "jakarta.jms.Queue"),
-    @ActivationConfigProperty(propertyName = "destination", propertyValue = GreetingResource.QUEUE),
+    @ActivationConfigProperty(propertyName = "destinationLookup", propertyValue = GreetingResource.QUEUE),
 })
 @ResourceAdapter("keel.rar")
 public class GreetingListener implements MessageListener {

@@ -1,10 +1,12 @@
 package io.keelmq.examples.jakartaee;
 
+import jakarta.annotation.Resource;
 import jakarta.ejb.EJB;
 import jakarta.ejb.Stateless;
 import jakarta.inject.Inject;
 import jakarta.jms.JMSConnectionFactory;
 import jakarta.jms.JMSContext;
+import jakarta.jms.Queue;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
@@ -25,11 +27,15 @@ import java.util.List;
 public class GreetingResource {
     /** Where the deployer bound keel.rar's connection definition (see README.md). */
     static final String CONNECTION_FACTORY = "java:/jms/keel/ConnectionFactory";
-    static final String QUEUE = "greetings";
+    /** Where the deployer bound keel.rar's admin object for the queue {@code greetings}. */
+    static final String QUEUE = "java:/jms/keel/queue/greetings";
 
     @Inject
     @JMSConnectionFactory(CONNECTION_FACTORY)
     JMSContext context;
+
+    @Resource(lookup = QUEUE)
+    Queue greetings;
 
     @EJB
     ReceivedGreetings received;
@@ -40,7 +46,7 @@ public class GreetingResource {
         if (greeting == null || greeting.isBlank()) {
             return Response.status(Response.Status.BAD_REQUEST).entity("an empty greeting\n").build();
         }
-        context.createProducer().send(context.createQueue(QUEUE), greeting);
+        context.createProducer().send(greetings, greeting);
         return Response.accepted("sent\n").build();
     }
 

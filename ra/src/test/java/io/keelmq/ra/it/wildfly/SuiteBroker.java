@@ -1,5 +1,6 @@
 package io.keelmq.ra.it.wildfly;
 
+import io.keelmq.ra.it.wildfly.app.ItNames;
 import io.keelmq.server.testing.BrokerProcess;
 
 import java.nio.file.Files;
@@ -11,11 +12,11 @@ import java.nio.file.Path;
  * a SIGKILL, so that the deployed adapter finds it again.
  */
 final class SuiteBroker {
-    /** Queues whose consumers the tests make fail: two redeliveries (one at once, one after 1 s), then DLQ.<queue>. */
-    static final String POISON_QUEUE = "it.poison";
+    /** The poison queue's consumer fails: two redeliveries (one at once, one after 1 s), then DLQ.it.poison. */
+    static final int POISON_MAX_RECONSUME_TIMES = 2;
     private static final String[] OPTIONS = {
-        "--maxReconsumeTimes." + POISON_QUEUE + "=2",
-        "--redeliveryDelayLevels." + POISON_QUEUE + "=1s",
+        "--maxReconsumeTimes." + ItNames.POISON_QUEUE + "=" + POISON_MAX_RECONSUME_TIMES,
+        "--redeliveryDelayLevels." + ItNames.POISON_QUEUE + "=1s",
     };
 
     private static BrokerProcess process;
@@ -53,6 +54,19 @@ final class SuiteBroker {
             throw new IllegalStateException("no suite broker: the test class lacks @ServerSetup(KeelOnWildFlySetup)");
         }
         return process;
+    }
+
+    static synchronized boolean isRunning() {
+        return process != null;
+    }
+
+    /** At the test JVM's exit: the broker must not outlive the run. */
+    static void stopQuietly() {
+        try {
+            stop();
+        } catch (InterruptedException | RuntimeException e) {
+            // the JVM is exiting; BrokerProcess.stop already fell back to SIGKILL if SIGTERM was ignored
+        }
     }
 
     /** SIGTERM, the clean shutdown. */
