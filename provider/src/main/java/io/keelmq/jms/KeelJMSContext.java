@@ -42,6 +42,15 @@ public class KeelJMSContext implements JMSContext {
         this.sessionMode = sessionMode;
     }
 
+    /**
+     * For a container that owns the connection and chooses the session (the resource adapter's handles, spec 12.3):
+     * the subclass supplies the session through {@link #openSession()} and decides in {@link #release(KeelSession)}
+     * what closing the context gives back, so a pooled connection outlives the contexts made on it.
+     */
+    protected KeelJMSContext(KeelConnection connection, int sessionMode) {
+        this(new SharedConnection(connection), sessionMode);
+    }
+
     /** @throws JMSRuntimeException for an unknown session mode */
     static void checkSessionMode(int sessionMode) {
         if (sessionMode != JMSContext.AUTO_ACKNOWLEDGE && sessionMode != JMSContext.CLIENT_ACKNOWLEDGE
@@ -60,11 +69,11 @@ public class KeelJMSContext implements JMSContext {
     }
 
     /** The context's session, created on first use. */
-    KeelSession openSession() {
+    protected KeelSession openSession() {
         return (KeelSession) unchecked(() -> connection().createSession(sessionMode));
     }
 
-    KeelConnection connection() {
+    protected KeelConnection connection() {
         return shared.connection();
     }
 
@@ -146,6 +155,14 @@ public class KeelJMSContext implements JMSContext {
             throw new IllegalStateRuntimeException("a listener must not close its own JMSContext");
         }
         closed = true;
+        release(own);
+    }
+
+    /**
+     * What closing the context gives back: its session (null if never used) and, when no other context shares it,
+     * the connection. A container that owns the connection overrides this.
+     */
+    protected void release(KeelSession own) {
         if (own != null) {
             unchecked(own::close);
         }
@@ -337,7 +354,7 @@ public class KeelJMSContext implements JMSContext {
         unchecked(() -> session().unsubscribe(name));
     }
 
-    void checkClosed() {
+    protected void checkClosed() {
         if (closed) {
             throw new IllegalStateRuntimeException("the JMSContext is closed");
         }

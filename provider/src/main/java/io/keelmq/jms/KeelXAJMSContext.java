@@ -17,7 +17,7 @@ final class KeelXAJMSContext extends KeelJMSContext implements XAJMSContext {
     }
 
     @Override
-    KeelSession openSession() {
+    protected KeelSession openSession() {
         return JmsExceptionSupport.unchecked(() -> connection().openXASession());
     }
 
