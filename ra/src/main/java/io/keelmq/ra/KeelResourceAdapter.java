@@ -1,44 +1,63 @@
 package io.keelmq.ra;
 
+import io.keelmq.ra.inbound.InboundActivations;
 import io.keelmq.ra.outbound.KeelManagedConnection;
-import jakarta.resource.NotSupportedException;
 import jakarta.resource.ResourceException;
 import jakarta.resource.spi.ActivationSpec;
 import jakarta.resource.spi.BootstrapContext;
 import jakarta.resource.spi.ResourceAdapter;
 import jakarta.resource.spi.ResourceAdapterInternalException;
+import jakarta.resource.spi.UnavailableException;
 import jakarta.resource.spi.endpoint.MessageEndpointFactory;
 
 import javax.transaction.xa.XAResource;
 import java.util.Set;
+import java.util.Timer;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * KeelMQ's resource adapter (Jakarta Connectors 2.1): one per deployment of keel.rar. Its configuration properties
  * (those of {@link ConnectionProperties}) are the defaults of inbound activations; outbound connection factories have
- * their own. {@link #stop()} closes every connection the adapter still holds, so an undeploy leaves no KeelMQ
- * connection or thread behind.
+ * their own. {@link #stop()} deactivates every endpoint and closes every connection the adapter still holds, so an
+ * undeploy leaves no KeelMQ connection or thread behind.
  */
 public class KeelResourceAdapter extends ConnectionProperties implements ResourceAdapter {
     private static final long serialVersionUID = 1L;
     private static final System.Logger LOG = System.getLogger(KeelResourceAdapter.class.getName());
 
     private final transient Set<KeelManagedConnection> managedConnections = ConcurrentHashMap.newKeySet();
-    private transient volatile BootstrapContext bootstrap;
+    private transient volatile InboundActivations inbound;
+    private transient volatile Timer timer;
 
     @Override
     public void start(BootstrapContext context) throws ResourceAdapterInternalException {
-        this.bootstrap = context;
-        LOG.log(System.Logger.Level.INFO, "KeelMQ resource adapter started (inbound default " + getBrokerURL() + ")");
+        try {
+            timer = context.createTimer();
+        } catch (UnavailableException e) {
+            throw new ResourceAdapterInternalException("the server gave KeelMQ's resource adapter no timer (needed "
+                    + "for reconnection back-off): " + e.getMessage(), e);
+        }
+        inbound = new InboundActivations(this, context.getWorkManager(), timer);
+        LOG.log(System.Logger.Level.INFO, "KeelMQ resource adapter started; activations default to "
+                + getBrokerURL());
     }
 
     @Override
     public void stop() {
+        InboundActivations activations = inbound;
+        if (activations != null) {
+            activations.stopAll();
+        }
         for (KeelManagedConnection connection : managedConnections) {
             connection.destroy();
         }
         managedConnections.clear();
-        bootstrap = null;
+        Timer t = timer;
+        if (t != null) {
+            t.cancel();
+        }
+        inbound = null;
+        timer = null;
         LOG.log(System.Logger.Level.INFO, "KeelMQ resource adapter stopped");
     }
 
@@ -51,22 +70,31 @@ public class KeelResourceAdapter extends ConnectionProperties implements Resourc
         managedConnections.remove(connection);
     }
 
-    BootstrapContext bootstrap() {
-        return bootstrap;
-    }
-
     @Override
     public void endpointActivation(MessageEndpointFactory endpoints, ActivationSpec spec) throws ResourceException {
-        throw new NotSupportedException("this build of keel.rar declares no message listener");
+        started().activate(endpoints, spec);
     }
 
     @Override
     public void endpointDeactivation(MessageEndpointFactory endpoints, ActivationSpec spec) {
+        InboundActivations activations = inbound;
+        if (activations != null) {
+            activations.deactivate(endpoints, spec);
+        }
     }
 
+    /** For the transaction manager's recovery of the branches of transacted deliveries. */
     @Override
-    public XAResource[] getXAResources(ActivationSpec[] specs) {
-        return new XAResource[0];
+    public XAResource[] getXAResources(ActivationSpec[] specs) throws ResourceException {
+        return started().xaResources(specs);
+    }
+
+    private InboundActivations started() throws ResourceException {
+        InboundActivations activations = inbound;
+        if (activations == null) {
+            throw new jakarta.resource.spi.IllegalStateException("KeelMQ's resource adapter is not started");
+        }
+        return activations;
     }
 
     /** One adapter per deployment: identity, as the connector contract expects of a JavaBean with settings. */

@@ -117,4 +117,21 @@ class DeploymentDescriptorTest {
         }
         assertEquals(Set.of("jakarta.jms.Queue", "jakarta.jms.Topic"), adminInterfaces);
     }
+
+    @Test
+    void theActivationSpecHasTheSpecsStandardPropertiesAndKeelMQs() throws Exception {
+        Element adapter = (Element) descriptor().getElementsByTagNameNS("*", "resourceadapter").item(0);
+        Element inbound = children(adapter, "inbound-resourceadapter").get(0);
+        Element listener = children(children(inbound, "messageadapter").get(0), "messagelistener").get(0);
+        assertEquals("jakarta.jms.MessageListener", text(listener, "messagelistener-type"));
+        Element spec = children(listener, "activationspec").get(0);
+        Class<?> specClass = Class.forName(text(spec, "activationspec-class"));
+        Set<String> names = checkProperties(spec, specClass);
+        // Spec 13.1's eight, then KeelMQ's.
+        Set<String> expected = new TreeSet<>(Set.of("destinationLookup", "connectionFactoryLookup",
+                "destinationType", "messageSelector", "acknowledgeMode", "subscriptionDurability",
+                "subscriptionName", "clientId", "destination", "shareSubscriptions", "maxSession", "user", "password",
+                "reconnectInitialDelayMillis", "reconnectMaxDelayMillis"));
+        assertEquals(expected, names);
+    }
 }

@@ -37,6 +37,11 @@ public final class ConnectionFactoryHandle implements ConnectionFactory, QueueCo
         this.manager = manager;
     }
 
+    /** The settings this factory connects with (an activation's connectionFactoryLookup uses them). */
+    public KeelManagedConnectionFactory managedConnectionFactory() {
+        return factory;
+    }
+
     // ---------------------------------------------------------------- classic API
 
     @Override

@@ -1,14 +1,12 @@
 package io.keelmq.ra.outbound;
 
-import io.keelmq.jms.KeelConnectionFactory;
 import io.keelmq.ra.testing.EmbeddedBroker;
 import io.keelmq.ra.testing.Narayana;
+import io.keelmq.ra.testing.PlainClient;
 import io.keelmq.ra.testing.TestConnectionManager;
-import jakarta.jms.Connection;
 import jakarta.jms.JMSException;
 import jakarta.jms.Message;
 import jakarta.jms.MessageConsumer;
-import jakarta.jms.Session;
 import jakarta.jms.TextMessage;
 import jakarta.transaction.TransactionManager;
 import org.junit.jupiter.api.AfterEach;
@@ -16,8 +14,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 
@@ -33,7 +29,7 @@ abstract class OutboundTestBase {
     TestConnectionManager pool;
     ConnectionFactoryHandle factory;
     TransactionManager tm;
-    private final List<Connection> plainConnections = new ArrayList<>();
+    PlainClient plain;
 
     @BeforeEach
     void startBrokerAndPool() throws Exception {
@@ -43,6 +39,7 @@ abstract class OutboundTestBase {
         tm = Narayana.transactionManager();
         pool = new TestConnectionManager(tm);
         factory = (ConnectionFactoryHandle) managedFactory.createConnectionFactory(pool);
+        plain = new PlainClient(broker::url);
     }
 
     @AfterEach
@@ -51,31 +48,16 @@ abstract class OutboundTestBase {
             tm.rollback();
         }
         pool.shutdown();
-        for (Connection connection : plainConnections) {
-            try {
-                connection.close();
-            } catch (JMSException | RuntimeException e) {
-                // broken already
-            }
-        }
+        plain.close();
         broker.close();
     }
 
-    /** A consumer of a plain keel-jms connection (outside the adapter), started. */
     MessageConsumer plainConsumer(String queue) throws JMSException {
-        Connection connection = new KeelConnectionFactory(broker.url()).createConnection();
-        plainConnections.add(connection);
-        connection.start();
-        Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
-        return session.createConsumer(session.createQueue(queue));
+        return plain.consumer(queue);
     }
 
-    /** Sends one text message with a plain keel-jms connection. */
     void plainSend(String queue, String text) throws JMSException {
-        try (Connection connection = new KeelConnectionFactory(broker.url()).createConnection()) {
-            Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
-            session.createProducer(session.createQueue(queue)).send(session.createTextMessage(text));
-        }
+        plain.send(queue, false, text);
     }
 
     static String text(Message message) throws JMSException {
