@@ -223,7 +223,7 @@ class MessagingOnWildFlyIT {
     private static List<String> receiveTexts(JMSContext context, String queue, int count, long millis,
                                              Set<String> distinct) {
         List<String> texts = new ArrayList<>();
-        Set<String> missing = distinct == null ? Set.of() : new HashSet<>(distinct);
+        Set<String> missing = distinct == null ? new HashSet<>() : new HashSet<>(distinct);
         long deadline = System.currentTimeMillis() + millis;
         try (JMSConsumer consumer = context.createConsumer(context.createQueue(queue))) {
             while ((distinct == null ? texts.size() < count : !missing.isEmpty())
