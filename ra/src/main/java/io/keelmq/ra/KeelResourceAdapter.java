@@ -1,6 +1,5 @@
 package io.keelmq.ra;
 
-import io.keelmq.jms.KeelClientThreads;
 import io.keelmq.ra.inbound.InboundActivations;
 import io.keelmq.ra.outbound.KeelManagedConnection;
 import jakarta.resource.ResourceException;
@@ -59,12 +58,6 @@ public class KeelResourceAdapter extends ConnectionProperties implements Resourc
         }
         inbound = null;
         timer = null;
-        try {
-            // Every connection is closed: end the client's shared threads too, or they outlive the undeployment.
-            KeelClientThreads.release(5_000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
         LOG.log(System.Logger.Level.INFO, "KeelMQ resource adapter stopped");
     }
 

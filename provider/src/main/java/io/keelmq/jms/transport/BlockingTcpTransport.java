@@ -380,44 +380,22 @@ public final class BlockingTcpTransport implements Transport {
         }
     }
 
-    /**
-     * Ends the watchdog thread (waiting up to {@code millis}) when the client itself goes away, say a resource
-     * adapter's stop; the next blocking transport starts a new one.
-     */
-    public static void stopWatchdog(long millis) throws InterruptedException {
-        Watchdog.stop(millis);
-    }
-
-    /** One daemon thread for every blocking transport of the JVM, started with the first (again after a stop). */
+    /** One daemon thread for every blocking transport of the JVM, started with the first. */
     private static final class Watchdog {
         private static final Set<BlockingTcpTransport> OPEN = ConcurrentHashMap.newKeySet();
-        private static Thread thread;
+
+        static {
+            Thread thread = new Thread(Watchdog::run, "keel-tcp-watchdog");
+            thread.setDaemon(true);
+            thread.start();
+        }
 
         static void watch(BlockingTcpTransport transport) {
             OPEN.add(transport);
-            synchronized (Watchdog.class) {
-                if (thread == null) {
-                    thread = new Thread(Watchdog::run, "keel-tcp-watchdog");
-                    thread.setDaemon(true);
-                    thread.start();
-                }
-            }
         }
 
         static void forget(BlockingTcpTransport transport) {
             OPEN.remove(transport);
-        }
-
-        static void stop(long millis) throws InterruptedException {
-            Thread stopping;
-            synchronized (Watchdog.class) {
-                stopping = thread;
-                thread = null;
-            }
-            if (stopping != null) {
-                stopping.interrupt();
-                stopping.join(millis);
-            }
         }
 
         private static void run() {

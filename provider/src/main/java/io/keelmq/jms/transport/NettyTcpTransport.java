@@ -50,30 +50,10 @@ public final class NettyTcpTransport implements Transport {
     private final AtomicBoolean closed = new AtomicBoolean();
     private final AtomicBoolean lossReported = new AtomicBoolean();
     private final TlsOptions tls;
-    /** The event loops of every Netty transport of the JVM: created with the first, again after a shutdown. */
-    private static EventLoopGroup sharedGroup;
-
-    private static synchronized EventLoopGroup sharedGroup() {
-        if (sharedGroup == null) {
-            sharedGroup = new NioEventLoopGroup(Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors())),
-                    new DefaultThreadFactory("keel-tcp", true));
-        }
-        return sharedGroup;
-    }
-
-    /**
-     * Ends the shared event-loop threads (waiting up to {@code millis}) when the client itself goes away, say a
-     * resource adapter's stop; call it when every connection is closed.
-     */
-    public static void shutdownSharedGroup(long millis) {
-        EventLoopGroup stopping;
-        synchronized (NettyTcpTransport.class) {
-            stopping = sharedGroup;
-            sharedGroup = null;
-        }
-        if (stopping != null) {
-            stopping.shutdownGracefully(0, millis, TimeUnit.MILLISECONDS).awaitUninterruptibly(millis);
-        }
+    private static final class SharedGroup {
+        static final EventLoopGroup GROUP = new NioEventLoopGroup(
+                Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors())),
+                new DefaultThreadFactory("keel-tcp", true));
     }
 
     private volatile Channel channel;
@@ -108,7 +88,7 @@ public final class NettyTcpTransport implements Transport {
             throws IOException {
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(connectTimeoutMillis);
         Bootstrap bootstrap = new Bootstrap()
-                .group(sharedGroup())
+                .group(SharedGroup.GROUP)
                 .channel(NioSocketChannel.class)
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.SO_KEEPALIVE, true)
