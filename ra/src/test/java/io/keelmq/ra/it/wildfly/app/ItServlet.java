@@ -11,7 +11,8 @@ import java.io.IOException;
 
 /**
  * The tests' way into the deployment (they run as clients): {@code POST /it/send}, {@code POST /it/order},
- * {@code GET /it/rows}, {@code GET /it/deliveries}, {@code GET /it/concurrency}. Answers plain text.
+ * {@code GET /it/rows}, {@code GET /it/deliveries}, {@code GET /it/deliveries-of-all}, {@code GET /it/concurrency}.
+ * Answers plain text.
  */
 @WebServlet("/it/*")
 public class ItServlet extends HttpServlet {
@@ -40,10 +41,6 @@ public class ItServlet extends HttpServlet {
                 case "/order" -> {
                     sender.placeOrder(text, Sender.Outcome.valueOf(request.getParameter("outcome")));
                     answer = "committed";
-                }
-                case "/concurrency/reset" -> {
-                    ledger.resetConcurrency();
-                    answer = "reset";
                 }
                 default -> {
                     response.sendError(404, "no " + request.getPathInfo());

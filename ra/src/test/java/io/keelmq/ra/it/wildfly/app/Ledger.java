@@ -43,8 +43,4 @@ public class Ledger {
     public int maxInProgress() {
         return maxInProgress.get();
     }
-
-    public void resetConcurrency() {
-        maxInProgress.set(inProgress.get());
-    }
 }
