@@ -45,6 +45,8 @@ final class SessionWorker implements Work {
     private final int generation;
     private final CountDownLatch finished = new CountDownLatch(1);
     private volatile boolean running = true;
+    /** The WorkManager ran it; one still queued (all its threads busy) is not waited for at deactivation. */
+    private volatile boolean started;
     private Session session;
     private MessageConsumer consumer;
     private MessageEndpoint endpoint;
@@ -79,6 +81,7 @@ final class SessionWorker implements Work {
 
     @Override
     public void run() {
+        started = true;
         try {
             while (running) {
                 if (endpoint == null && !createEndpoint()) {
@@ -203,8 +206,9 @@ final class SessionWorker implements Work {
         finished.countDown();
     }
 
+    /** After {@link #release}: true once the work ended, or at once if it never started (it will end as it starts). */
     boolean awaitFinished(long millis) throws InterruptedException {
-        return finished.await(millis, TimeUnit.MILLISECONDS);
+        return !started || finished.await(millis, TimeUnit.MILLISECONDS);
     }
 
     @Override
