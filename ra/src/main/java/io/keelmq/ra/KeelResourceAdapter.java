@@ -1,5 +1,6 @@
 package io.keelmq.ra;
 
+import io.keelmq.jms.ClientThreads;
 import io.keelmq.ra.inbound.InboundActivations;
 import io.keelmq.ra.outbound.KeelManagedConnection;
 import jakarta.resource.ResourceException;
@@ -24,6 +25,7 @@ import java.util.concurrent.ConcurrentHashMap;
 public class KeelResourceAdapter extends ConnectionProperties implements ResourceAdapter {
     private static final long serialVersionUID = 1L;
     private static final System.Logger LOG = System.getLogger(KeelResourceAdapter.class.getName());
+    private static final long STOP_WAIT_MILLIS = 10_000;
 
     private final transient Set<KeelManagedConnection> managedConnections = ConcurrentHashMap.newKeySet();
     private transient volatile InboundActivations inbound;
@@ -58,7 +60,25 @@ public class KeelResourceAdapter extends ConnectionProperties implements Resourc
         }
         inbound = null;
         timer = null;
+        awaitClientThreads();
         LOG.log(System.Logger.Level.INFO, "KeelMQ resource adapter stopped");
+    }
+
+    /**
+     * The client's shared threads end with its last connection; wait for them so that a server checking for threads
+     * left by the undeployed adapter finds none. Connections the application opened itself and never closed keep
+     * them, which is worth a warning.
+     */
+    private static void awaitClientThreads() {
+        try {
+            if (!ClientThreads.awaitReleased(STOP_WAIT_MILLIS)) {
+                LOG.log(System.Logger.Level.WARNING, "KeelMQ client threads are still in use " + STOP_WAIT_MILLIS
+                        + " ms after the adapter closed its connections: a connection made outside the adapter "
+                        + "(with keel-jms directly) is still open");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** Outbound connections of this adapter's factories, so stop() can close those the server did not. */

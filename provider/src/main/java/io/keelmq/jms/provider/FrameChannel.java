@@ -29,6 +29,7 @@ final class FrameChannel implements TransportListener {
     private final RequestTracker tracker;
     private final AtomicBoolean closeStarted = new AtomicBoolean();
     private final AtomicBoolean ended = new AtomicBoolean();
+    private final AtomicBoolean timerReleased = new AtomicBoolean();
     private volatile JMSException failure;
     private volatile ProviderListener listener;
     private volatile HeartbeatMonitor heartbeats;
@@ -37,7 +38,7 @@ final class FrameChannel implements TransportListener {
 
     FrameChannel(Transport transport) {
         this.transport = transport;
-        this.timer = SharedTimer.get();
+        this.timer = SharedTimer.acquire();
         this.tracker = new RequestTracker(timer);
     }
 
@@ -247,6 +248,9 @@ final class FrameChannel implements TransportListener {
         transport.close();
         // The timer is shared: fail (and so cancel the timeouts of) what is still pending instead.
         tracker.failAll(endedException());
+        if (timerReleased.compareAndSet(false, true)) {
+            SharedTimer.release(timer);
+        }
     }
 
     /** Answers whether frames may come that no caller in {@link #await} waits for (see the transport's reading). */

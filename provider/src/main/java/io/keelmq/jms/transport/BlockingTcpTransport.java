@@ -380,26 +380,41 @@ public final class BlockingTcpTransport implements Transport {
         }
     }
 
-    /** One daemon thread for every blocking transport of the JVM, started with the first. */
+    /**
+     * One daemon thread for every blocking transport of the JVM: started with the first open transport, stopped when
+     * the last one is forgotten (see {@link SharedResource}).
+     */
     private static final class Watchdog {
         private static final Set<BlockingTcpTransport> OPEN = ConcurrentHashMap.newKeySet();
+        private static final SharedResource<Thread> THREAD = SharedResource.of("keel-tcp-watchdog",
+                SharedResource.lifecycle(Watchdog::start, Thread::interrupt, (thread, millis) -> {
+                    thread.join(Math.max(1, millis));
+                    return !thread.isAlive();
+                }));
+        private static Thread current;
 
-        static {
+        private static Thread start() {
             Thread thread = new Thread(Watchdog::run, "keel-tcp-watchdog");
             thread.setDaemon(true);
             thread.start();
+            return thread;
         }
 
-        static void watch(BlockingTcpTransport transport) {
-            OPEN.add(transport);
+        static synchronized void watch(BlockingTcpTransport transport) {
+            if (OPEN.add(transport)) {
+                current = THREAD.acquire();
+            }
         }
 
-        static void forget(BlockingTcpTransport transport) {
-            OPEN.remove(transport);
+        /** Idempotent: a transport is forgotten when its reading ends and again when it is closed. */
+        static synchronized void forget(BlockingTcpTransport transport) {
+            if (OPEN.remove(transport)) {
+                THREAD.release(current);
+            }
         }
 
         private static void run() {
-            while (true) {
+            while (!Thread.currentThread().isInterrupted()) {
                 try {
                     Thread.sleep(WATCHDOG_MILLIS);
                 } catch (InterruptedException e) {

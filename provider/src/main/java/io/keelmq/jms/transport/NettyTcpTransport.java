@@ -31,9 +31,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * {@code keel://host:port[,host:port...]} over TCP with Netty NIO: the protocol module's {@link FrameDecoder} and
  * {@link FrameEncoder} turn bytes into frames, and the connection's event-loop thread reports them in order.
  *
- * <p>All connections of the JVM share one event-loop group (daemon threads, created on first use, never shut
- * down): a group per connection cost a thread per connection, which on a few cores meant more threads to
- * schedule than work to do. A channel stays on one event loop, so its frames are still reported in order.
+ * <p>All connections of the JVM share one event-loop group (daemon threads, created by the first connection and shut
+ * down when the last one closes, see {@link SharedResource}): a group per connection cost a thread per connection,
+ * which on a few cores meant more threads to schedule than work to do. A channel stays on one event loop, so its
+ * frames are still reported in order.
  *
  * <p>{@code keel+ssl://} puts Netty's SslHandler (JDK provider, settings from {@link TlsOptions}) first in the
  * pipeline; {@link #connect} returns only after the TLS handshake, and a failed one is explained by
@@ -50,12 +51,19 @@ public final class NettyTcpTransport implements Transport {
     private final AtomicBoolean closed = new AtomicBoolean();
     private final AtomicBoolean lossReported = new AtomicBoolean();
     private final TlsOptions tls;
-    private static final class SharedGroup {
-        static final EventLoopGroup GROUP = new NioEventLoopGroup(
-                Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors())),
+    /** Every Netty connection of the JVM shares one group while any is open (see the class comment). */
+    private static final SharedResource<EventLoopGroup> GROUP = SharedResource.of("keel-tcp",
+            SharedResource.lifecycle(NettyTcpTransport::newGroup,
+                    group -> group.shutdownGracefully(0, 2, TimeUnit.SECONDS),
+                    (group, millis) -> group.terminationFuture().await(millis)));
+
+    private static EventLoopGroup newGroup() {
+        return new NioEventLoopGroup(Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors())),
                 new DefaultThreadFactory("keel-tcp", true));
     }
 
+    /** The group this transport acquired in connect; released once, by close. */
+    private volatile EventLoopGroup group;
     private volatile Channel channel;
     private volatile HostAndPort connectedTo;
 
@@ -77,6 +85,12 @@ public final class NettyTcpTransport implements Transport {
     public void connect(TransportListener listener) throws IOException {
         // Built per connection: a factory's store files may change between connections.
         SslContext sslContext = tls == null ? null : ClientSslContextFactory.create(tls);
+        synchronized (this) {
+            if (closed.get()) {
+                throw new IOException("the transport to " + describe() + " is closed");
+            }
+            group = GROUP.acquire();
+        }
         connectedTo = HostAndPort.firstConnected(addresses, address -> {
             channel = connect(address, sslContext, listener);
             return address;
@@ -88,7 +102,7 @@ public final class NettyTcpTransport implements Transport {
             throws IOException {
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(connectTimeoutMillis);
         Bootstrap bootstrap = new Bootstrap()
-                .group(SharedGroup.GROUP)
+                .group(group)
                 .channel(NioSocketChannel.class)
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.SO_KEEPALIVE, true)
@@ -150,8 +164,12 @@ public final class NettyTcpTransport implements Transport {
 
     @Override
     public void close() {
-        if (!closed.compareAndSet(false, true)) {
-            return;
+        EventLoopGroup acquired;
+        synchronized (this) {
+            if (!closed.compareAndSet(false, true)) {
+                return;
+            }
+            acquired = group;
         }
         Channel ch = channel;
         if (ch != null) {
@@ -162,6 +180,8 @@ public final class NettyTcpTransport implements Transport {
                 ch.close().awaitUninterruptibly(connectTimeoutMillis);
             }
         }
+        // The last connection's release shuts the group down; a close still running on it finishes first.
+        GROUP.release(acquired);
     }
 
     @Override

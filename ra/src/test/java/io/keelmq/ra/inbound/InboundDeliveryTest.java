@@ -2,6 +2,12 @@ package io.keelmq.ra.inbound;
 
 import io.keelmq.ra.testing.TestEndpointFactory;
 import io.keelmq.ra.testing.TestWorkManager;
+import io.keelmq.jms.KeelConnectionFactory;
+import jakarta.jms.Connection;
+import jakarta.jms.MessageConsumer;
+import jakarta.jms.MessageProducer;
+import jakarta.jms.Session;
+import jakarta.jms.TextMessage;
 import org.junit.jupiter.api.Test;
 
 import java.util.HashMap;
@@ -86,6 +92,30 @@ class InboundDeliveryTest extends InboundTestBase {
         Thread.sleep(1000);
         assertEquals(1, bean.deliveries().size());
         assertEquals("after", Texts.of(plainConsumer("orders").receive(10_000)));
+    }
+
+    @Test
+    void theMessageSelectorLeavesOtherMessagesOnTheQueue() throws Exception {
+        KeelActivationSpec spec = queueSpec("orders", 2);
+        spec.setMessageSelector("region = 'eu'");
+        RecordingBean bean = new RecordingBean();
+        activate(spec, bean, true);
+        awaitSessions(2);
+        try (Connection connection = new KeelConnectionFactory(broker.url()).createConnection()) {
+            Session session = connection.createSession();
+            MessageProducer producer = session.createProducer(session.createQueue("orders"));
+            for (String region : new String[]{"us", "eu", "us", "eu"}) {
+                TextMessage message = session.createTextMessage(region);
+                message.setStringProperty("region", region);
+                producer.send(message);
+            }
+        }
+        bean.awaitDeliveries(2, 30_000);
+        Thread.sleep(500);
+        assertEquals(List.of("eu", "eu"), bean.deliveries().stream().map(RecordingBean.Delivery::text).toList());
+        MessageConsumer rest = plainConsumer("orders");
+        assertEquals("us", Texts.of(rest.receive(10_000)));
+        assertEquals("us", Texts.of(rest.receive(10_000)));
     }
 
     static void assertExactlyOnce(String[] texts, List<RecordingBean.Delivery> deliveries) {

@@ -43,9 +43,10 @@ abstract class InboundTestBase {
 
     @AfterEach
     void stopAll() throws Exception {
+        // The test's own client first: the adapter's stop() waits for the client's shared threads to end.
+        plain.close();
         adapter.stop();
         bootstrap.workManager().shutdown();
-        plain.close();
         broker.close();
     }
 

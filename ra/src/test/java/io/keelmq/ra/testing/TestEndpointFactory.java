@@ -26,6 +26,7 @@ public final class TestEndpointFactory implements MessageEndpointFactory {
     private final String name = "test-endpoint-" + NAMES.incrementAndGet();
     private final AtomicInteger created = new AtomicInteger();
     private final AtomicInteger released = new AtomicInteger();
+    private final AtomicInteger committed = new AtomicInteger();
 
     /** @param transactions null: bean-managed, non-transacted delivery */
     public TestEndpointFactory(TransactionManager transactions, MessageListener bean) {
@@ -68,6 +69,23 @@ public final class TestEndpointFactory implements MessageEndpointFactory {
 
     public int released() {
         return released.get();
+    }
+
+    /** Deliveries whose transaction committed. */
+    public int committed() {
+        return committed.get();
+    }
+
+    /** Waits (bounded) until {@code count} deliveries committed. */
+    public void awaitCommitted(int count, long timeoutMillis) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + timeoutMillis;
+        while (committed.get() < count) {
+            if (System.currentTimeMillis() > deadline) {
+                throw new AssertionError("only " + committed.get() + " of " + count + " deliveries committed within "
+                        + timeoutMillis + " ms");
+            }
+            Thread.sleep(10);
+        }
     }
 
     private final class Endpoint implements MessageEndpoint, MessageListener {
@@ -116,6 +134,7 @@ public final class TestEndpointFactory implements MessageEndpointFactory {
                     transactions.rollback();
                 } else {
                     transactions.commit();
+                    committed.incrementAndGet();
                 }
             } catch (Exception e) {
                 throw new ResourceException("the delivery's transaction did not complete: " + e, e);

@@ -1,0 +1,81 @@
+package io.keelmq.ra.inbound;
+
+import io.keelmq.jms.KeelXAConnectionFactory;
+import jakarta.jms.Session;
+import jakarta.jms.XAConnection;
+import jakarta.jms.XASession;
+import jakarta.resource.spi.ActivationSpec;
+import org.junit.jupiter.api.Test;
+
+import javax.transaction.xa.XAException;
+import javax.transaction.xa.XAResource;
+import javax.transaction.xa.Xid;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * getXAResources: the transaction manager's recovery finds a branch prepared before a broker restart and commits
+ * it through the adapter's resource, which reconnects by itself after the restart.
+ */
+class RecoveryTest extends InboundTestBase {
+
+    private record TestXid(int getFormatId, byte[] getGlobalTransactionId, byte[] getBranchQualifier)
+            implements Xid {
+        static TestXid of(String global) {
+            return new TestXid(0x4B45454C, global.getBytes(StandardCharsets.UTF_8),
+                    "branch-1".getBytes(StandardCharsets.UTF_8));
+        }
+
+        boolean matches(Xid other) {
+            return other.getFormatId() == getFormatId
+                    && Arrays.equals(other.getGlobalTransactionId(), getGlobalTransactionId)
+                    && Arrays.equals(other.getBranchQualifier(), getBranchQualifier);
+        }
+    }
+
+    @Test
+    void aBranchPreparedBeforeARestartIsFoundAndCommittedThroughTheAdaptersResource() throws Exception {
+        XAResource[] recovery = adapter.getXAResources(new ActivationSpec[]{queueSpec("orders", 1)});
+        assertEquals(1, recovery.length);
+        assertEquals(0, recovery[0].recover(XAResource.TMSTARTRSCAN | XAResource.TMENDRSCAN).length);
+
+        TestXid xid = TestXid.of("in-doubt-1");
+        try (XAConnection connection = new KeelXAConnectionFactory(broker.url()).createXAConnection()) {
+            XASession session = connection.createXASession();
+            XAResource branch = session.getXAResource();
+            branch.start(xid, XAResource.TMNOFLAGS);
+            Session work = session.getSession();
+            work.createProducer(work.createQueue("orders")).send(work.createTextMessage("in doubt"));
+            branch.end(xid, XAResource.TMSUCCESS);
+            assertEquals(XAResource.XA_OK, branch.prepare(xid));
+        }
+        broker.restart();
+
+        Xid[] found = recoverWithin(recovery[0], 30_000);
+        assertTrue(Arrays.stream(found).anyMatch(xid::matches), "the prepared branch was not recovered");
+        jakarta.jms.MessageConsumer consumer = plainConsumer("orders");
+        assertNull(consumer.receive(300), "a prepared branch's message is visible");
+        recovery[0].commit(xid, false);
+        assertEquals("in doubt", Texts.of(consumer.receive(10_000)));
+        assertEquals(0, recovery[0].recover(XAResource.TMSTARTRSCAN | XAResource.TMENDRSCAN).length);
+    }
+
+    /** The first scan after a restart may meet the old connection (XAER_RMFAIL); the next one reconnects. */
+    private static Xid[] recoverWithin(XAResource resource, long millis) throws Exception {
+        long deadline = System.currentTimeMillis() + millis;
+        while (true) {
+            try {
+                return resource.recover(XAResource.TMSTARTRSCAN | XAResource.TMENDRSCAN);
+            } catch (XAException e) {
+                if (e.errorCode != XAException.XAER_RMFAIL || System.currentTimeMillis() > deadline) {
+                    throw e;
+                }
+                Thread.sleep(100);
+            }
+        }
+    }
+}
