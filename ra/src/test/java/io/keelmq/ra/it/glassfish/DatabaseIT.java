@@ -2,7 +2,7 @@ package io.keelmq.ra.it.glassfish;
 
 import io.keelmq.ra.it.glassfish.app.OrderBean;
 import io.keelmq.ra.it.glassfish.app.OrderServlet;
-import io.keelmq.ra.it.glassfish.app.OrdersTable;
+import io.keelmq.ra.it.glassfish.app.Tables;
 import io.keelmq.ra.testing.PlainClient;
 import jakarta.jms.MessageConsumer;
 import org.jboss.arquillian.container.test.api.Deployment;
@@ -29,7 +29,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class DatabaseIT {
     @Deployment(testable = false)
     static WebArchive application() {
-        return Deployments.war("keel-orders", List.of(), OrderBean.class, OrderServlet.class, OrdersTable.class);
+        return Deployments.war("keel-orders", List.of(), OrderBean.class, OrderServlet.class, Tables.class);
     }
 
     @ArquillianResource

@@ -47,7 +47,7 @@ class DeadLetterIT {
             Message dead = client.consumer("DLQ.gfFailing").receive(60_000);
             assertNotNull(dead, "nothing in DLQ.gfFailing after 60 s");
             assertEquals(poison, ((TextMessage) dead).getText());
-            assertEquals("gfFailing", dead.getStringProperty("JMS_Keel_OriginalDestination"));
+            assertEquals("queue://gfFailing", dead.getStringProperty("JMS_Keel_OriginalDestination"));
             assertNotNull(dead.getStringProperty("JMS_Keel_DeadLetterReason"));
             assertTrue(dead.propertyExists("JMS_Keel_DeadLetterTime"));
             int attempts = SuiteBroker.FAILING_MAX_RECONSUME_TIMES + 1;

@@ -1,6 +1,7 @@
 package io.keelmq.ra.it.glassfish.app;
 
 import jakarta.annotation.Resource;
+import jakarta.ejb.EJBException;
 import jakarta.ejb.SessionContext;
 import jakarta.ejb.Stateless;
 import jakarta.inject.Inject;
@@ -29,13 +30,18 @@ public class OrderBean {
     @Resource
     private SessionContext session;
 
-    /** The message first, then the row: a duplicate id fails the insert and rolls the message back too. */
-    public void place(String id, boolean rollback) throws SQLException {
+    /**
+     * The message first, then the row: a duplicate id fails the insert, and the EJBException (a system exception,
+     * unlike the checked SQLException) rolls the message back too.
+     */
+    public void place(String id, boolean rollback) {
         jms.createProducer().send(jms.createQueue("gfDbOrders"), id);
         try (Connection connection = database.getConnection();
              PreparedStatement insert = connection.prepareStatement("INSERT INTO keel_orders (id) VALUES (?)")) {
             insert.setString(1, id);
             insert.executeUpdate();
+        } catch (SQLException e) {
+            throw new EJBException("order " + id + " not stored", e);
         }
         if (rollback) {
             session.setRollbackOnly();

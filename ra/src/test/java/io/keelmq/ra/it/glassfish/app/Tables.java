@@ -12,10 +12,13 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 
-/** Creates the orders table at deployment, unless a previous run left it. */
+/**
+ * Creates the tables of the test applications in jdbc/keelOrders at deployment, unless a previous run left them:
+ * keel_orders (DatabaseIT) and keel_processed (what InboundListener committed, InboundIT).
+ */
 @Singleton
 @Startup
-public class OrdersTable {
+public class Tables {
     /** Derby's SQLState for "table already exists". */
     private static final String EXISTS = "X0Y32";
 
@@ -25,11 +28,16 @@ public class OrdersTable {
     @PostConstruct
     @TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)
     void create() {
+        create("CREATE TABLE keel_orders (id VARCHAR(100) PRIMARY KEY)");
+        create("CREATE TABLE keel_processed (text VARCHAR(100))");
+    }
+
+    private void create(String statementText) {
         try (Connection connection = database.getConnection(); Statement statement = connection.createStatement()) {
-            statement.executeUpdate("CREATE TABLE keel_orders (id VARCHAR(100) PRIMARY KEY)");
+            statement.executeUpdate(statementText);
         } catch (SQLException e) {
             if (!EXISTS.equals(e.getSQLState())) {
-                throw new IllegalStateException("cannot create keel_orders", e);
+                throw new IllegalStateException("cannot run " + statementText, e);
             }
         }
     }
