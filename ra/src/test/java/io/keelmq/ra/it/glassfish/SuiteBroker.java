@@ -4,8 +4,11 @@ import io.keelmq.server.testing.BrokerProcess;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.stream.Stream;
 
 /**
  * The KeelMQ broker the GlassFish tests run against: a child JVM on the port build-helper reserved
@@ -24,6 +27,8 @@ public final class SuiteBroker implements BeforeAllCallback {
     public void beforeAll(ExtensionContext context) throws Exception {
         synchronized (SuiteBroker.class) {
             if (broker == null) {
+                // A fresh store each run: a failed earlier run may have left messages on the tests' queues.
+                deleteTree(dataDir().resolve("data"));
                 broker = start();
                 // Closed when the root context closes, after GlassFish has been stopped.
                 context.getRoot().getStore(ExtensionContext.Namespace.GLOBAL)
@@ -44,8 +49,22 @@ public final class SuiteBroker implements BeforeAllCallback {
         broker = start();
     }
 
+    private static Path dataDir() {
+        return Path.of(System.getProperty("gf.work", "target/glassfish-it"));
+    }
+
+    private static void deleteTree(Path root) throws IOException {
+        if (Files.exists(root)) {
+            try (Stream<Path> paths = Files.walk(root)) {
+                for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+                    Files.delete(path);
+                }
+            }
+        }
+    }
+
     private static BrokerProcess start() throws Exception {
-        Path dir = Path.of(System.getProperty("gf.work", "target/glassfish-it"));
+        Path dir = dataDir();
         Files.createDirectories(dir);
         return BrokerProcess.start(dir, "broker", "--listenPort=" + port(), "--redeliveryDelayLevels=100ms",
                 "--maxReconsumeTimes.gfFailing=" + FAILING_MAX_RECONSUME_TIMES);
