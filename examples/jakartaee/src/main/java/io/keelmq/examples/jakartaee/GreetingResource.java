@@ -25,10 +25,13 @@ import java.util.List;
 @Path("greetings")
 @Stateless
 public class GreetingResource {
-    /** Where the deployer bound keel.rar's connection definition (see README.md). */
-    static final String CONNECTION_FACTORY = "java:/jms/keel/ConnectionFactory";
-    /** Where the deployer bound keel.rar's admin object for the queue {@code greetings}. */
-    static final String QUEUE = "java:/jms/keel/queue/greetings";
+    /**
+     * keel.rar's connection factory, as the resource reference WEB-INF/web.xml declares: jboss-web.xml (WildFly) and
+     * glassfish-web.xml (GlassFish) map it to where that server's deployer bound it (see README.md).
+     */
+    static final String CONNECTION_FACTORY = "java:comp/env/jms/keel/ConnectionFactory";
+    /** keel.rar's admin object for the queue {@code greetings}, a resource-env-ref mapped the same way. */
+    static final String QUEUE = "java:comp/env/jms/keel/queue/greetings";
 
     @Inject
     @JMSConnectionFactory(CONNECTION_FACTORY)
