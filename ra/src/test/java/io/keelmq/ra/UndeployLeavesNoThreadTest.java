@@ -4,6 +4,7 @@ import io.keelmq.ra.inbound.KeelActivationSpec;
 import io.keelmq.ra.outbound.ConnectionFactoryHandle;
 import io.keelmq.ra.outbound.KeelManagedConnectionFactory;
 import io.keelmq.ra.testing.ChildBroker;
+import io.keelmq.ra.testing.KeelThreads;
 import io.keelmq.ra.testing.Narayana;
 import io.keelmq.ra.testing.TestBootstrapContext;
 import io.keelmq.ra.testing.TestConnectionManager;
@@ -19,7 +20,6 @@ import java.nio.file.Path;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Collectors;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -37,7 +37,7 @@ class UndeployLeavesNoThreadTest {
 
     @Test
     void stopLeavesNoKeelMQThreadBehind() throws Exception {
-        assertEquals(Set.of(), keelThreads(), "KeelMQ threads before the test");
+        assertEquals(Set.of(), KeelThreads.running(), "KeelMQ threads before the test");
         TransactionManager tm = Narayana.transactionManager();
         try (ChildBroker broker = ChildBroker.start(dir.resolve("broker"))) {
             TestBootstrapContext bootstrap = new TestBootstrapContext();
@@ -83,7 +83,7 @@ class UndeployLeavesNoThreadTest {
             XAResource[] recovery = adapter.getXAResources(new KeelActivationSpec[]{spec});
             assertEquals(0, recovery[0].recover(XAResource.TMSTARTRSCAN | XAResource.TMENDRSCAN).length);
 
-            Set<String> running = keelThreads();
+            Set<String> running = KeelThreads.running();
             assertTrue(running.contains("keel-provider-timer"), "no client thread while connected: " + running);
             assertTrue(running.stream().anyMatch(name -> name.startsWith("keel-tcp-")), running.toString());
 
@@ -93,25 +93,8 @@ class UndeployLeavesNoThreadTest {
             adapter.stop();
             bootstrap.workManager().shutdown();
             assertEquals(endpoints.created(), endpoints.released());
-            assertEquals(Set.of(), awaitNoKeelThreads(), "KeelMQ threads left after the adapter stopped");
+            assertEquals(Set.of(), KeelThreads.awaitNone(), "KeelMQ threads left after the adapter stopped");
             assertFalse(leakyPool.pooled() == 0, "the test meant to leave a pooled connection to the adapter");
         }
     }
-
-    private static Set<String> keelThreads() {
-        return Thread.getAllStackTraces().keySet().stream().filter(Thread::isAlive).map(Thread::getName)
-                .filter(name -> name.toLowerCase(java.util.Locale.ROOT).startsWith("keel"))
-                .collect(Collectors.toSet());
-    }
-
-    private static Set<String> awaitNoKeelThreads() throws InterruptedException {
-        long deadline = System.currentTimeMillis() + 15_000;
-        Set<String> left = keelThreads();
-        while (!left.isEmpty() && System.currentTimeMillis() < deadline) {
-            Thread.sleep(50);
-            left = keelThreads();
-        }
-        return left;
-    }
-
 }

@@ -23,7 +23,13 @@ public final class Activation {
     private static final System.Logger LOG = System.getLogger(Activation.class.getName());
     /** How long deactivation waits for deliveries in progress before it closes the connection under them. */
     private static final long DEACTIVATION_WAIT_MILLIS = 60_000;
+    /** How long deactivation waits for a connection attempt in progress (bounded by the client's connect timeout). */
+    private static final long IDLE_WAIT_MILLIS = 30_000;
 
+    /**
+     * CONNECTING: no connection; one attempt is scheduled or running. RUNNING: the connection of {@code generation}
+     * delivers. STOPPED: deactivated, for good.
+     */
     private enum State { CONNECTING, RUNNING, STOPPED }
 
     private final MessageEndpointFactory endpoints;
@@ -36,7 +42,10 @@ public final class Activation {
     private State state = State.CONNECTING;
     private KeelXAConnection connection;
     private List<SessionWorker> workers = List.of();
+    /** Numbers connection attempts: a loss reported for an older connection than the current one is ignored. */
     private int generation;
+    /** Threads making or closing a connection of this activation, which stop() waits for. */
+    private int busy;
     private long nextDelay;
     private TimerTask pendingRetry;
     private int failedAttempts;
@@ -96,18 +105,30 @@ public final class Activation {
         }
     }
 
+    /**
+     * One connection attempt. Only one runs at a time: the activation is CONNECTING from the moment it loses (or has
+     * not yet made) its connection until an attempt installs one, and only the caller that moved it out of RUNNING
+     * schedules the next attempt. An attempt that finds the activation stopped when it finishes closes what it made.
+     */
     private void connect() {
-        synchronized (lock) {
-            if (state == State.STOPPED) {
-                return;
-            }
-        }
-        KeelXAConnection opened = null;
-        List<SessionWorker> opening = new ArrayList<>();
         int attempt;
         synchronized (lock) {
-            attempt = generation + 1;
+            if (state != State.CONNECTING) {
+                return;
+            }
+            attempt = ++generation;
+            busy++;
         }
+        try {
+            connectAttempt(attempt);
+        } finally {
+            idle();
+        }
+    }
+
+    private void connectAttempt(int attempt) {
+        KeelXAConnection opened = null;
+        List<SessionWorker> opening = new ArrayList<>();
         try {
             opened = (KeelXAConnection) target.factory().createXAConnection();
             int sessions = target.topic() && !spec.isShared() ? 1 : spec.getMaxSession();
@@ -121,29 +142,38 @@ public final class Activation {
         } catch (JMSException | RuntimeException e) {
             opening.forEach(SessionWorker::abandon);
             close(opened);
-            failedAttempts++;
-            LOG.log(failedAttempts == 1 ? System.Logger.Level.WARNING : System.Logger.Level.DEBUG,
-                    "could not activate " + this + " (attempt " + failedAttempts + "): " + e.getMessage()
-                            + "; retrying in " + nextDelay + " ms");
+            long delay;
+            int failed;
+            synchronized (lock) {
+                failed = ++failedAttempts;
+                delay = nextDelay;
+            }
+            LOG.log(failed == 1 ? System.Logger.Level.WARNING : System.Logger.Level.DEBUG,
+                    "could not activate " + this + " (attempt " + failed + "): " + e.getMessage()
+                            + "; retrying in " + delay + " ms");
             retryLater();
             return;
         }
+        boolean installed;
         synchronized (lock) {
-            if (state == State.STOPPED) {
-                opening.forEach(SessionWorker::abandon);
-                close(opened);
-                return;
+            installed = state == State.CONNECTING && generation == attempt;
+            if (installed) {
+                connection = opened;
+                workers = opening;
+                state = State.RUNNING;
+                nextDelay = spec.getReconnectInitialDelayMillis();
+                if (failedAttempts > 0) {
+                    LOG.log(System.Logger.Level.INFO, "activated " + this + " after " + failedAttempts
+                            + " failed attempts");
+                }
+                failedAttempts = 0;
             }
-            connection = opened;
-            workers = opening;
-            generation = attempt;
-            state = State.RUNNING;
-            nextDelay = spec.getReconnectInitialDelayMillis();
-            if (failedAttempts > 0) {
-                LOG.log(System.Logger.Level.INFO, "activated " + this + " after " + failedAttempts
-                        + " failed attempts");
-            }
-            failedAttempts = 0;
+        }
+        if (!installed) {
+            // Deactivated while connecting: what this attempt made must not outlive the activation.
+            opening.forEach(SessionWorker::abandon);
+            close(opened);
+            return;
         }
         for (SessionWorker worker : opening) {
             try {
@@ -159,10 +189,9 @@ public final class Activation {
     /** Waits the current back-off on the server's timer, then connects again; the back-off doubles. */
     private void retryLater() {
         synchronized (lock) {
-            if (state == State.STOPPED) {
+            if (state != State.CONNECTING) {
                 return;
             }
-            state = State.CONNECTING;
             long delay = nextDelay;
             nextDelay = Math.min(nextDelay * 2, spec.getReconnectMaxDelayMillis());
             pendingRetry = new TimerTask() {
@@ -180,7 +209,11 @@ public final class Activation {
         }
     }
 
-    /** A worker or the connection's exception listener saw the connection fail. Any thread; does not wait. */
+    /**
+     * A worker or the connection's exception listener saw the connection fail. Any thread; does not wait. Every
+     * worker of the connection and its exception listener report the same loss, often at once: the first moves the
+     * activation to CONNECTING, so it alone closes the connection and schedules the one reconnection.
+     */
     void connectionLost(int lostGeneration, Exception cause) {
         KeelXAConnection lost;
         List<SessionWorker> stopping;
@@ -188,21 +221,36 @@ public final class Activation {
             if (state != State.RUNNING || lostGeneration != generation) {
                 return;
             }
+            state = State.CONNECTING;
             lost = connection;
             stopping = workers;
             connection = null;
             workers = List.of();
+            busy++;
         }
-        LOG.log(System.Logger.Level.WARNING, "connection of " + this + " lost (" + cause.getMessage()
-                + "); reconnecting");
-        stopping.forEach(SessionWorker::release);
-        close(lost);
+        try {
+            LOG.log(System.Logger.Level.WARNING, "connection of " + this + " lost (" + cause.getMessage()
+                    + "); reconnecting");
+            stopping.forEach(SessionWorker::release);
+            close(lost);
+        } finally {
+            idle();
+        }
         retryLater();
+    }
+
+    /** A connection attempt or the closing of a lost connection ended: stop() may be waiting for it. */
+    private void idle() {
+        synchronized (lock) {
+            busy--;
+            lock.notifyAll();
+        }
     }
 
     /**
      * Deactivation: no new delivery starts, deliveries in progress finish (up to a minute), then the connection
-     * closes. After this returns the endpoint gets no more messages.
+     * closes; a connection attempt or the closing of a lost connection in progress is waited for, so that after this
+     * returns the endpoint gets no more messages and the activation holds no connection.
      */
     void stop() {
         KeelXAConnection closing;
@@ -211,6 +259,7 @@ public final class Activation {
             state = State.STOPPED;
             if (pendingRetry != null) {
                 pendingRetry.cancel();
+                pendingRetry = null;
             }
             closing = connection;
             stopping = workers;
@@ -231,6 +280,27 @@ public final class Activation {
             }
         }
         close(closing);
+        awaitIdle();
+    }
+
+    /** Waits (bounded) for a connection attempt in progress to close what it made, or a lost connection to close. */
+    private void awaitIdle() {
+        long deadline = System.currentTimeMillis() + IDLE_WAIT_MILLIS;
+        synchronized (lock) {
+            try {
+                while (busy > 0) {
+                    long left = deadline - System.currentTimeMillis();
+                    if (left <= 0) {
+                        LOG.log(System.Logger.Level.WARNING, "a connection attempt of " + this + " still runs "
+                                + IDLE_WAIT_MILLIS + " ms after deactivation; it closes its connection when it ends");
+                        return;
+                    }
+                    lock.wait(left);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 
     private static void close(KeelXAConnection connection) {

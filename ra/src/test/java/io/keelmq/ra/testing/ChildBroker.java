@@ -25,11 +25,16 @@ public final class ChildBroker implements AutoCloseable {
     }
 
     public static ChildBroker start(Path dir) throws Exception {
+        return start(dir, 0);
+    }
+
+    /** @param port 0 for an ephemeral one; a killed broker's port to restart it where its clients reconnect */
+    public static ChildBroker start(Path dir, int port) throws Exception {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         Path log = dir.resolve("broker.log");
         Files.createDirectories(dir);
         Process process = new ProcessBuilder(List.of(java, "-Xmx256m", "-XX:+UseSerialGC", "-cp",
-                System.getProperty("java.class.path"), Main.class.getName(), "--listenPort=0",
+                System.getProperty("java.class.path"), Main.class.getName(), "--listenPort=" + port,
                 "--storePathRootDir=" + dir.resolve("data"), "--mappedFileSizeCommitLog=4194304", "--maxMessageSize=1048576",
                 "--maxHashSlotNum=10000", "--maxIndexNum=40000", "--serverWorkerThreads=2",
                 "--serverSelectorThreads=1")).redirectError(log.toFile()).start();
@@ -60,6 +65,16 @@ public final class ChildBroker implements AutoCloseable {
 
     public String url() {
         return url;
+    }
+
+    public int port() {
+        return Integer.parseInt(url.substring(url.lastIndexOf(':') + 1));
+    }
+
+    /** SIGKILL: the clients see their connections reset, as when the broker's machine fails. */
+    public void kill() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor(30, TimeUnit.SECONDS);
     }
 
     @Override
