@@ -94,7 +94,31 @@ public final class SharedResource<T> {
         }
         if (toStop != null) {
             lifecycle.shutdown(toStop);
+            forgetTerminated();
         }
+    }
+
+    /**
+     * Drops the instances whose threads have ended from {@link #stopping}. Without this, a JVM that opens and closes
+     * connections again and again (a test suite, an application without a pool) would keep every event-loop group it
+     * ever shut down: {@link #awaitAllReleased} is called only by the resource adapter's stop.
+     */
+    private void forgetTerminated() {
+        for (T stopped : stopping) {
+            try {
+                if (lifecycle.awaitTermination(stopped, 0)) {
+                    stopping.remove(stopped);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    /** Instances shut down whose threads have not been seen to end yet (for tests). */
+    int stoppingCount() {
+        return stopping.size();
     }
 
     synchronized int users() {
