@@ -1,6 +1,7 @@
 package io.keelmq.ra.inbound;
 
 import io.keelmq.ra.ConnectionProperties;
+import io.keelmq.ra.xa.ReconnectingXAResource;
 import jakarta.resource.NotSupportedException;
 import jakarta.resource.ResourceException;
 import jakarta.resource.spi.ActivationSpec;
@@ -27,7 +28,7 @@ public final class InboundActivations {
     private final WorkManager workManager;
     private final Timer timer;
     private final Map<Key, Activation> active = new ConcurrentHashMap<>();
-    private final List<RecoveryXAResource> recovery = new CopyOnWriteArrayList<>();
+    private final List<ReconnectingXAResource> recovery = new CopyOnWriteArrayList<>();
 
     public InboundActivations(ConnectionProperties adapterSettings, WorkManager workManager, Timer timer) {
         this.adapterSettings = adapterSettings;
@@ -70,7 +71,7 @@ public final class InboundActivations {
     public XAResource[] xaResources(ActivationSpec[] specs) throws ResourceException {
         List<XAResource> resources = new ArrayList<>();
         for (ActivationSpec spec : specs == null ? new ActivationSpec[0] : specs) {
-            RecoveryXAResource resource = new RecoveryXAResource(ActivationTarget.factory(adapterSettings,
+            ReconnectingXAResource resource = new ReconnectingXAResource(ActivationTarget.factory(adapterSettings,
                     keelSpec(spec)));
             recovery.add(resource);
             resources.add(resource);
@@ -83,7 +84,7 @@ public final class InboundActivations {
         for (Key key : List.copyOf(active.keySet())) {
             deactivate(key.endpoints(), key.spec());
         }
-        for (RecoveryXAResource resource : recovery) {
+        for (ReconnectingXAResource resource : recovery) {
             resource.close();
         }
         recovery.clear();

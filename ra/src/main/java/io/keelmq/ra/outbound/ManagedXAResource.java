@@ -1,6 +1,8 @@
 package io.keelmq.ra.outbound;
 
 import io.keelmq.jms.KeelXASession;
+import io.keelmq.ra.xa.DelegatingXAResource;
+import io.keelmq.ra.xa.ReconnectingXAResource;
 import jakarta.jms.JMSException;
 
 import javax.transaction.xa.XAException;
@@ -10,17 +12,21 @@ import javax.transaction.xa.Xid;
 /**
  * The XAResource a managed connection gives its transaction manager, once and for its whole life (servers cache
  * it): it starts and ends branches on the connection's current XA session, created when the first branch starts and
- * closed by {@link KeelManagedConnection#cleanup()} when no branch is active. prepare, commit, rollback, forget and
- * recover address the broker by Xid, so they work through any session of the connection, also a closed one's
- * resource. A broker that cannot be reached (XAER_RMFAIL) takes the connection out of the pool.
+ * closed by {@link KeelManagedConnection#cleanup()} when no branch is active. A broker that cannot be reached
+ * (XAER_RMFAIL) takes the connection out of the pool.
+ *
+ * <p>prepare, commit, rollback, forget and recover address the broker by Xid, so they work through any session of
+ * the connection, also a closed one's resource. Once the connection itself is lost (or destroyed) they go through a
+ * connection of their own, opened for the one call: a transaction manager keeps this object for the second phase
+ * and for recovery (WildFly's recovery keeps one managed connection's resource across scans), and a broker that was
+ * restarted meanwhile must still hear the commit of a branch it prepared.
  */
-final class ManagedXAResource implements XAResource {
+final class ManagedXAResource extends DelegatingXAResource {
     private final KeelManagedConnection connection;
     private KeelXASession session;
     /** The resource of the current session, or of the last one once it is closed. */
     private XAResource resource;
     private volatile boolean inBranch;
-    private int timeoutSeconds;
 
     ManagedXAResource(KeelManagedConnection connection) {
         this.connection = connection;
@@ -32,7 +38,7 @@ final class ManagedXAResource implements XAResource {
             session = (KeelXASession) connection.physical().createXASession();
             resource = session.getXAResource();
             try {
-                resource.setTransactionTimeout(timeoutSeconds);
+                resource.setTransactionTimeout(timeoutSeconds());
             } catch (XAException e) {
                 throw new IllegalStateException("a non-negative timeout was refused", e);
             }
@@ -55,23 +61,33 @@ final class ManagedXAResource implements XAResource {
         }
     }
 
-    private synchronized XAResource resource() throws XAException {
+    /** The current session's resource; calls by Xid may use the last closed session's (see the class comment). */
+    @Override
+    protected synchronized XAResource target() throws XAException {
         if (resource == null) {
-            try {
-                session();
-            } catch (JMSException | RuntimeException e) {
-                throw failed(e);
-            }
+            openSession();
         }
         return resource;
     }
 
-    private XAException failed(Exception cause) {
-        XAException e = new XAException("KeelMQ connection unusable: " + cause.getMessage());
-        e.errorCode = XAException.XAER_RMFAIL;
-        e.initCause(cause);
+    private synchronized void openSession() throws XAException {
+        try {
+            session();
+        } catch (JMSException | RuntimeException e) {
+            XAException x = resourceManagerFailure("KeelMQ connection unusable: " + e.getMessage(), e);
+            unreachable(x);
+            throw x;
+        }
+    }
+
+    @Override
+    protected synchronized XAResource current() {
+        return resource;
+    }
+
+    @Override
+    protected void unreachable(XAException cause) {
         connection.connectionFailed(cause);
-        return e;
     }
 
     @Override
@@ -81,23 +97,15 @@ final class ManagedXAResource implements XAResource {
             e.errorCode = XAException.XAER_PROTO;
             throw e;
         }
-        XAResource current;
-        synchronized (this) {
-            try {
-                session();
-            } catch (JMSException | RuntimeException e) {
-                throw failed(e);
-            }
-            current = resource;
-        }
-        call(() -> current.start(xid, flags));
+        openSession(); // a branch starts on a live session, never on the last closed one's resource
+        super.start(xid, flags);
         inBranch = true;
     }
 
     @Override
     public void end(Xid xid, int flags) throws XAException {
         try {
-            call(() -> resource().end(xid, flags));
+            super.end(xid, flags);
         } finally {
             inBranch = false;
         }
@@ -105,66 +113,56 @@ final class ManagedXAResource implements XAResource {
 
     @Override
     public int prepare(Xid xid) throws XAException {
-        int[] vote = new int[1];
-        call(() -> vote[0] = resource().prepare(xid));
-        return vote[0];
+        return connection.isUsable() ? super.prepare(xid) : onFreshConnection(r -> r.prepare(xid));
     }
 
     @Override
     public void commit(Xid xid, boolean onePhase) throws XAException {
-        call(() -> resource().commit(xid, onePhase));
+        if (connection.isUsable()) {
+            super.commit(xid, onePhase);
+        } else {
+            onFreshConnection(r -> {
+                r.commit(xid, onePhase);
+                return null;
+            });
+        }
     }
 
     @Override
     public void rollback(Xid xid) throws XAException {
-        call(() -> resource().rollback(xid));
+        if (connection.isUsable()) {
+            super.rollback(xid);
+        } else {
+            onFreshConnection(r -> {
+                r.rollback(xid);
+                return null;
+            });
+        }
     }
 
     @Override
     public void forget(Xid xid) throws XAException {
-        call(() -> resource().forget(xid));
+        if (connection.isUsable()) {
+            super.forget(xid);
+        } else {
+            onFreshConnection(r -> {
+                r.forget(xid);
+                return null;
+            });
+        }
     }
 
     @Override
     public Xid[] recover(int flag) throws XAException {
-        Xid[][] found = new Xid[1][];
-        call(() -> found[0] = resource().recover(flag));
-        return found[0];
+        return connection.isUsable() ? super.recover(flag) : onFreshConnection(r -> r.recover(flag));
     }
 
-    /** The same broker (its resource-manager id), whoever wraps the other resource. */
-    @Override
-    public boolean isSameRM(XAResource other) throws XAException {
-        XAResource unwrapped = other instanceof ManagedXAResource managed ? managed.resource() : other;
-        return resource().isSameRM(unwrapped);
-    }
-
-    @Override
-    public synchronized int getTransactionTimeout() {
-        return timeoutSeconds;
-    }
-
-    @Override
-    public synchronized boolean setTransactionTimeout(int seconds) throws XAException {
-        if (resource != null) {
-            resource.setTransactionTimeout(seconds);
-        }
-        timeoutSeconds = seconds;
-        return true;
-    }
-
-    private interface XaCall {
-        void run() throws XAException;
-    }
-
-    private void call(XaCall call) throws XAException {
-        try {
-            call.run();
-        } catch (XAException e) {
-            if (e.errorCode == XAException.XAER_RMFAIL) {
-                connection.connectionFailed(e);
-            }
-            throw e;
+    /** One call by Xid on a connection opened for it, signed on as this managed connection was. */
+    private <T> T onFreshConnection(XaCall<T> call) throws XAException {
+        Credentials credentials = connection.credentials();
+        try (ReconnectingXAResource fresh = new ReconnectingXAResource(connection.factory().connectionFactory(),
+                credentials.user(), credentials.password())) {
+            return call.call(fresh);
         }
     }
 }

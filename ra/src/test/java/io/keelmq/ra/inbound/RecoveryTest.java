@@ -1,6 +1,7 @@
 package io.keelmq.ra.inbound;
 
 import io.keelmq.jms.KeelXAConnectionFactory;
+import io.keelmq.ra.testing.TestXid;
 import jakarta.jms.Session;
 import jakarta.jms.XAConnection;
 import jakarta.jms.XASession;
@@ -10,8 +11,6 @@ import org.junit.jupiter.api.Test;
 import javax.transaction.xa.XAException;
 import javax.transaction.xa.XAResource;
 import javax.transaction.xa.Xid;
-import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -23,19 +22,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class RecoveryTest extends InboundTestBase {
 
-    private record TestXid(int getFormatId, byte[] getGlobalTransactionId, byte[] getBranchQualifier)
-            implements Xid {
-        static TestXid of(String global) {
-            return new TestXid(0x4B45454C, global.getBytes(StandardCharsets.UTF_8),
-                    "branch-1".getBytes(StandardCharsets.UTF_8));
-        }
-
-        boolean matches(Xid other) {
-            return other.getFormatId() == getFormatId
-                    && Arrays.equals(other.getGlobalTransactionId(), getGlobalTransactionId)
-                    && Arrays.equals(other.getBranchQualifier(), getBranchQualifier);
-        }
-    }
 
     @Test
     void aBranchPreparedBeforeARestartIsFoundAndCommittedThroughTheAdaptersResource() throws Exception {
@@ -56,7 +42,7 @@ class RecoveryTest extends InboundTestBase {
         broker.restart();
 
         Xid[] found = recoverWithin(recovery[0], 30_000);
-        assertTrue(Arrays.stream(found).anyMatch(xid::matches), "the prepared branch was not recovered");
+        assertTrue(xid.in(found), "the prepared branch was not recovered");
         jakarta.jms.MessageConsumer consumer = plainConsumer("orders");
         assertNull(consumer.receive(300), "a prepared branch's message is visible");
         recovery[0].commit(xid, false);
