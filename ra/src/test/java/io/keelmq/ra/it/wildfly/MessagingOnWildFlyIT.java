@@ -1,12 +1,14 @@
 package io.keelmq.ra.it.wildfly;
 
 import io.keelmq.jms.KeelConnectionFactory;
+import io.keelmq.jms.KeelXAConnectionFactory;
 import io.keelmq.ra.it.wildfly.app.ItNames;
 import jakarta.jms.JMSContext;
 import jakarta.jms.JMSConsumer;
 import jakarta.jms.JMSException;
 import jakarta.jms.Message;
 import jakarta.jms.TextMessage;
+import jakarta.jms.XAConnection;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.container.test.api.OperateOnDeployment;
 import org.jboss.arquillian.container.test.api.RunAsClient;
@@ -22,12 +24,15 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.ExtendWith;
 
+import javax.transaction.xa.XAResource;
 import java.net.URL;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -37,7 +42,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * keel.rar in WildFly 39 (standalone-full) against a broker child process: message-driven beans, sends in
  * container-managed transactions, a message and a database row in one XA transaction, redelivery and the dead-letter
- * queue, and a broker SIGKILLed and restarted under the running application (last: it restarts the broker).
+ * queue, a broker SIGKILLed and restarted under the running application, and one SIGKILLed in a transaction's commit
+ * phase (last: they restart the broker).
  */
 @ExtendWith(ArquillianExtension.class)
 @ServerSetup(KeelOnWildFlySetup.class)
@@ -181,7 +187,7 @@ class MessagingOnWildFlyIT {
     }
 
     @Test
-    @Order(6)
+    @Order(7)
     void theMdbResumesAfterTheBrokerIsKilledAndRestartedAndNothingAcknowledgedIsLost() throws Exception {
         int perPhase = 20;
         sendNumbered(0, perPhase);
@@ -206,6 +212,51 @@ class MessagingOnWildFlyIT {
                     2 * perPhase, 150_000, expected));
             assertEquals(expected, forwarded, "every message the broker acknowledged before and after the kill "
                     + "was consumed by the bean, which reconnected");
+        }
+    }
+
+    /**
+     * The broker dies in the commit phase of a transaction (KeelMQ's branch prepared, the transaction manager's
+     * decision logged, the commit not yet sent) and stays down while the transaction manager tries to commit; once it
+     * is back, WildFly's periodic recovery commits the branch through keel.rar's recovery connection: the message
+     * arrives, once.
+     */
+    @Test
+    @Order(6)
+    void aBranchWhoseBrokerDiedInTheCommitPhaseIsCommittedByTheServersRecovery() throws Exception {
+        CompletableFuture<String> sending = CompletableFuture.supplyAsync(() -> {
+            try {
+                return app.post("/it/send-stalled", Map.of("text", "in-doubt-1"));
+            } catch (Exception e) {
+                return "failed: " + e;
+            }
+        });
+        try {
+            assertEquals(1, app.awaitInt("/it/stalled", Map.of(), n -> n == 1, 60),
+                    "the transaction reached its commit phase");
+            assertEquals(1, preparedBranches(), "KeelMQ's branch is prepared, not committed, when the broker dies");
+            int port = SuiteBroker.kill();
+            app.post("/it/release", Map.of());
+            // The server's commit meets the dead broker (XAER_RMFAIL) and leaves the branch to recovery.
+            String outcome = sending.get(90, TimeUnit.SECONDS);
+            assertTrue(outcome.startsWith("sent") || outcome.startsWith("rolled back"), outcome);
+            SuiteBroker.restart(port);
+        } finally {
+            app.post("/it/release", Map.of());
+        }
+        try (JMSContext context = broker().createContext();
+             JMSConsumer recovered = context.createConsumer(context.createQueue(ItNames.RECOVERY_QUEUE))) {
+            assertEquals("in-doubt-1", recovered.receiveBody(String.class, 150_000),
+                    "committed by the server's periodic recovery (every 20 s in the test server)");
+            assertNull(recovered.receive(SILENCE_MILLIS), "committed once");
+        }
+        assertEquals(0, preparedBranches(), "no branch left in doubt on the broker");
+    }
+
+    private static int preparedBranches() throws Exception {
+        try (XAConnection connection = new KeelXAConnectionFactory(SuiteBroker.running().url()).createXAConnection()) {
+            return connection.createXASession().getXAResource()
+                    .recover(XAResource.TMSTARTRSCAN | XAResource.TMENDRSCAN).length;
         }
     }
 

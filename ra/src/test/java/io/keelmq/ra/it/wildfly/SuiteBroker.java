@@ -40,8 +40,22 @@ final class SuiteBroker {
 
     /** SIGKILL, then a new broker process on the same store and port. */
     static synchronized BrokerProcess killAndRestart() throws Exception {
+        return restart(kill());
+    }
+
+    /** SIGKILL; returns the port to {@link #restart(int)} on. */
+    static synchronized int kill() throws InterruptedException {
         int port = running().address().getPort();
         process.kill();
+        process = null;
+        return port;
+    }
+
+    /** A new broker process on the store of the killed one and on its port. */
+    static synchronized BrokerProcess restart(int port) throws Exception {
+        if (process != null) {
+            throw new IllegalStateException("the suite broker is running at " + process.url());
+        }
         String[] options = new String[OPTIONS.length + 1];
         System.arraycopy(OPTIONS, 0, options, 0, OPTIONS.length);
         options[OPTIONS.length] = "--listenPort=" + port;

@@ -12,6 +12,7 @@ public final class ItNames {
     public static final String POISON_QUEUE = "it.poison";
     public static final String TX_QUEUE = "it.tx";
     public static final String ORDERS_QUEUE = "it.orders";
+    public static final String RECOVERY_QUEUE = "it.recovery";
     /** maxSession of the parallel bean. */
     public static final int PARALLEL_SESSIONS = 4;
 

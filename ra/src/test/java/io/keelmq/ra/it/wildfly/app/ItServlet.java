@@ -11,7 +11,8 @@ import java.io.IOException;
 
 /**
  * The tests' way into the deployment (they run as clients): {@code POST /it/send}, {@code POST /it/order},
- * {@code GET /it/rows}, {@code GET /it/deliveries}, {@code GET /it/deliveries-of-all}, {@code GET /it/concurrency}.
+ * {@code GET /it/rows}, {@code GET /it/deliveries}, {@code GET /it/deliveries-of-all}, {@code GET /it/concurrency},
+ * and for the commit-phase crash {@code POST /it/send-stalled}, {@code GET /it/stalled}, {@code POST /it/release}.
  * Answers plain text.
  */
 @WebServlet("/it/*")
@@ -37,6 +38,14 @@ public class ItServlet extends HttpServlet {
                         sender.sendThroughConnectionFactory(text, rollback);
                     }
                     answer = "sent";
+                }
+                case "/send-stalled" -> {
+                    sender.sendWithStalledCommit(text);
+                    answer = "sent";
+                }
+                case "/release" -> {
+                    StalledCommit.release();
+                    answer = "released";
                 }
                 case "/order" -> {
                     sender.placeOrder(text, Sender.Outcome.valueOf(request.getParameter("outcome")));
@@ -67,6 +76,7 @@ public class ItServlet extends HttpServlet {
                 case "/deliveries" -> ledger.deliveries(queue, text);
                 case "/deliveries-of-all" -> ledger.deliveriesOfAll(queue, text);
                 case "/concurrency" -> ledger.maxInProgress();
+                case "/stalled" -> StalledCommit.isStalled() ? 1 : 0;
                 default -> null;
             };
         } catch (Exception e) {

@@ -11,6 +11,7 @@ import jakarta.jms.JMSConnectionFactory;
 import jakarta.jms.JMSContext;
 import jakarta.jms.JMSException;
 import jakarta.jms.Session;
+import jakarta.transaction.TransactionManager;
 
 import javax.sql.DataSource;
 import java.sql.PreparedStatement;
@@ -35,6 +36,9 @@ public class Sender {
 
     @Resource
     SessionContext transaction;
+
+    @Resource(lookup = "java:/TransactionManager")
+    TransactionManager transactionManager;
 
     /** The arguments of createSession are ignored in a JTA transaction (spec 12.3): the session joins it. */
     public void sendThroughConnectionFactory(String text, boolean rollback) throws JMSException {
@@ -79,5 +83,15 @@ public class Sender {
         } catch (SQLException e) {
             throw new EJBException("the database refused order " + id + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Sends {@code text} in a transaction whose commit phase stalls ({@link StalledCommit}) after KeelMQ's branch is
+     * prepared, until the test releases it.
+     */
+    public void sendWithStalledCommit(String text) throws Exception {
+        StalledCommit.arm();
+        transactionManager.getTransaction().enlistResource(new StalledCommit());
+        context.createProducer().send(context.createQueue(ItNames.RECOVERY_QUEUE), text);
     }
 }
