@@ -95,16 +95,21 @@ class ProducerTransactionRetentionTest {
     void anUnresolvedHalfIsCopiedForwardAndStillDecidable() throws Exception {
         KeelSession session = start(1);
         // Prepared by a member that then goes: with no member to ask, nothing is checked or moved while the
-        // segments fill; the member that joins afterwards answers UNKNOWN once, and the half is moved.
+        // segments fill; the member that joins afterwards answers UNKNOWN once, and the half is moved. The half is
+        // immune to checks for its first 2 s, so the member that prepared it is gone before the first check (with
+        // checks every 100 ms, a loaded machine let one reach it before its close, and it answered UNKNOWN).
         PreparedMessage prepared;
         try (Connection gone = new KeelConnectionFactory("keel://127.0.0.1:" + broker.listenAddress().getPort())
                 .createConnection()) {
             KeelSession first = (KeelSession) gone.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            TextMessage half = first.createTextMessage("unresolved");
+            half.setIntProperty("JMS_Keel_CheckImmunitySeconds", 2);
             prepared = first.createTransactionalProducer(first.createQueue("orders"), "g",
-                    message -> LocalTransactionState.UNKNOWN).prepare(first.createTextMessage("unresolved"));
+                    message -> LocalTransactionState.UNKNOWN).prepare(half);
         }
         fillSegments(session);
-        assertTrue(!broker.producerTransactions().find(prepared.transactionId()).unresolved());
+        assertTrue(!broker.producerTransactions().find(prepared.transactionId()).unresolved(),
+                "moved to unresolved with no member of its group to ask");
         KeelTransactionalProducer producer = session.createTransactionalProducer(session.createQueue("orders"),
                 "g", message -> LocalTransactionState.UNKNOWN);
         long deadline = System.currentTimeMillis() + 20_000;
