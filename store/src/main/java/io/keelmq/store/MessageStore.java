@@ -71,6 +71,12 @@ public final class MessageStore implements Closeable {
     private DiskSpaceGuard disk;
     /** A full disk fails every checkpoint for as long as it lasts: skip runs during a growing pause. */
     private final FailureBackoff checkpointBackoff = new FailureBackoff("checkpoint", LOG, 1_000, 30_000);
+    /**
+     * One writer of the checkpoint file at a time: the periodic checkpoint, a replica's truncation and the clean
+     * shutdown each write it through the same temporary file, and a periodic checkpoint computed before a truncation
+     * must not land after it (it would claim dispatched bytes that the truncation cut).
+     */
+    private final Object checkpointLock = new Object();
     private ScheduledExecutorService scheduler;
     private RecoveryReport recoveryReport;
     private EpochFile epochs;
@@ -590,6 +596,12 @@ public final class MessageStore implements Closeable {
      * anything else. For a slave, which serves no consumer; the caller appends nothing meanwhile.
      */
     public void truncateReplica(long offset) throws IOException {
+        synchronized (checkpointLock) {
+            truncateReplicaLocked(offset);
+        }
+    }
+
+    private void truncateReplicaLocked(long offset) throws IOException {
         if (offset >= commitLog.writeOffset()) {
             return;
         }
@@ -682,13 +694,16 @@ public final class MessageStore implements Closeable {
 
     /** Forces consume queues and index, persists positions, then records a checkpoint. */
     public void checkpoint() throws IOException {
-        long dispatched = dispatcher.dispatchedOffset();
-        queues.forceAll();
-        if (index != null) {
-            index.flush();
+        synchronized (checkpointLock) {
+            long dispatched = dispatcher.dispatchedOffset();
+            queues.forceAll();
+            if (index != null) {
+                index.flush();
+            }
+            positions.persistIfChanged();
+            new Checkpoint(commitLog.flushedOffset(), dispatched, -1, clock.millis())
+                    .write(layer, config.checkpointFile());
         }
-        positions.persistIfChanged();
-        new Checkpoint(commitLog.flushedOffset(), dispatched, -1, clock.millis()).write(layer, config.checkpointFile());
     }
 
     private void checkpointQuietly() {
@@ -761,6 +776,12 @@ public final class MessageStore implements Closeable {
     }
 
     private void recordCleanShutdown() throws IOException {
+        synchronized (checkpointLock) {
+            recordCleanShutdownLocked();
+        }
+    }
+
+    private void recordCleanShutdownLocked() throws IOException {
         queues.forceAll();
         if (index != null) {
             index.flush();
