@@ -129,7 +129,7 @@ public class KeelConnectionFactory implements ConnectionFactory, QueueConnection
                     + " (TLS) always uses Netty");
         }
         Provider provider = ProviderFactory.create(url, snapshot.getBrokerOptions(), snapshot.tlsOptions(),
-                snapshot.tcpTransportType(), snapshot.getRequestTimeout());
+                snapshot.tcpTransportType(), snapshot.getRequestTimeout(), snapshot.failoverOptions(url));
         KeelConnection connection = newConnection(provider, snapshot, domain);
         connection.connect(explicit ? userName : snapshot.getUser(), explicit ? password : snapshot.getPassword());
         return connection;
@@ -271,6 +271,23 @@ public class KeelConnectionFactory implements ConnectionFactory, QueueConnection
 
     public void setRequestTimeout(long millis) {
         options.setRequestTimeout(millis);
+    }
+
+    public Long getReconnectTimeout() {
+        return options.getReconnectTimeout();
+    }
+
+    /** Milliseconds; see {@link ConnectionOptions#setReconnectTimeout}. Null or empty unsets it. */
+    public void setReconnectTimeout(String millis) {
+        options.setReconnectTimeout(millis);
+    }
+
+    public boolean isRetryAnotherBrokerWhenNotStoreOK() {
+        return options.isRetryAnotherBrokerWhenNotStoreOK();
+    }
+
+    public void setRetryAnotherBrokerWhenNotStoreOK(boolean value) {
+        options.setRetryAnotherBrokerWhenNotStoreOK(value);
     }
 
     public boolean isThrowOnSendStatus() {
