@@ -350,6 +350,7 @@ public final class FailoverProvider implements Provider {
      */
     @Override
     public void commit(long sessionId, List<Undelivered> consumed) throws JMSException {
+        generations.await();    // a failover under way marks the transaction as cut once it has replayed
         if (state.endTransaction(sessionId, !consumed.isEmpty())) {
             throw new TransactionRolledBackException("the connection failed over to another broker connection "
                     + "during this transaction; the transaction was rolled back", "TRANSACTION_ROLLED_BACK");
