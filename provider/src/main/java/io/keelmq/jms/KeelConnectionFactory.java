@@ -273,23 +273,6 @@ public class KeelConnectionFactory implements ConnectionFactory, QueueConnection
         options.setRequestTimeout(millis);
     }
 
-    public Long getReconnectTimeout() {
-        return options.getReconnectTimeout();
-    }
-
-    /** Milliseconds; see {@link ConnectionOptions#setReconnectTimeout}. Null or empty unsets it. */
-    public void setReconnectTimeout(String millis) {
-        options.setReconnectTimeout(millis);
-    }
-
-    public boolean isRetryAnotherBrokerWhenNotStoreOK() {
-        return options.isRetryAnotherBrokerWhenNotStoreOK();
-    }
-
-    public void setRetryAnotherBrokerWhenNotStoreOK(boolean value) {
-        options.setRetryAnotherBrokerWhenNotStoreOK(value);
-    }
-
     public boolean isThrowOnSendStatus() {
         return options.isThrowOnSendStatus();
     }
