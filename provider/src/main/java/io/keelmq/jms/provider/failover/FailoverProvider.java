@@ -255,6 +255,12 @@ public final class FailoverProvider implements Provider {
      */
     @Override
     public void pull(PullRequest request, DeliveryCallback callback) {
+        if (request.maxMessages() == 0 && generations.currentOrNull() == null) {
+            // It only ends a held pull, which was on the lost connection: nothing is held anywhere, and a closing
+            // consumer must not wait for the next connection.
+            callback.onDeliveries(List.of());
+            return;
+        }
         generations.whenConnected(g -> pullOn(g, request, callback), callback::onFailure);
     }
 

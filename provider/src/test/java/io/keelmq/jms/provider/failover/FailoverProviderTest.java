@@ -192,6 +192,33 @@ class FailoverProviderTest {
     }
 
     @Test
+    void aClosingConsumerEndingItsHeldPullDoesNotWaitForTheNextConnection() throws Exception {
+        ScriptedBroker a = broker(4101);
+        ScriptedBroker b = broker(4102);
+        b.up = false;
+        connect(reconnectFor(10_000), a, b);
+        provider.createSession(1, AckMode.AUTO);
+        provider.createConsumer(new ConsumerInfo(1, 3, QUEUE, null, false, null, false, false, null, 0));
+        a.crash();
+        List<String> answered = new CopyOnWriteArrayList<>();
+        provider.pull(PullRequest.endHeld(3), new DeliveryCallback() {
+            @Override
+            public void onDeliveries(List<Delivery> deliveries) {
+                answered.add("empty=" + deliveries.isEmpty());
+            }
+
+            @Override
+            public void onFailure(JMSException failure) {
+                answered.add("failed");
+            }
+        });
+        assertEquals(List.of("empty=true"), answered, "answered at once, while no broker is reachable");
+        provider.closeConsumer(3, List.of());
+        provider.closeSession(1, List.of());
+        assertFalse(provider.isClosed(), "still reconnecting");
+    }
+
+    @Test
     void aTransactionCutByAFailoverRollsBackAtCommitAndTheNextOneCommits() throws Exception {
         ScriptedBroker a = broker(5001);
         ScriptedBroker b = broker(5002);

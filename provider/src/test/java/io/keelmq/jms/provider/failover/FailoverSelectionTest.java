@@ -23,6 +23,21 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class FailoverSelectionTest {
 
+    @org.junit.jupiter.api.AfterEach
+    void nothingIsLeftHoldingTheSharedClientThreads() throws InterruptedException {
+        assertTrue(io.keelmq.jms.ClientThreads.awaitReleased(10_000), "a provider made here was not released");
+    }
+
+    /** Asserts the provider {@code url} gets, then closes it (a plain one holds shared client resources). */
+    private static void assertProvider(Class<? extends Provider> expected, String url) throws JMSException {
+        Provider provider = providerFor(url);
+        try {
+            assertInstanceOf(expected, provider, url);
+        } finally {
+            provider.close();
+        }
+    }
+
     private static Provider providerFor(String url) throws JMSException {
         BrokerURL parsed = BrokerURL.parse(url);
         ConnectionOptions options = new ConnectionOptions();
@@ -39,17 +54,17 @@ class FailoverSelectionTest {
 
     @Test
     void aSingleBrokerUrlWithoutFailoverOptionsGetsThePlainProvider() throws JMSException {
-        assertInstanceOf(FrameProvider.class, providerFor("keel://127.0.0.1:1"));
-        assertInstanceOf(FrameProvider.class, providerFor("keel+ssl://127.0.0.1:1"));
-        assertInstanceOf(FrameProvider.class, providerFor("vm://embedded?reconnectTimeout=5000"));
-        assertInstanceOf(FrameProvider.class, providerFor("keel://127.0.0.1:1,127.0.0.1:2?reconnectTimeout=0"));
+        assertProvider(FrameProvider.class, "keel://127.0.0.1:1");
+        assertProvider(FrameProvider.class, "keel+ssl://127.0.0.1:1");
+        assertProvider(FrameProvider.class, "vm://embedded?reconnectTimeout=5000");
+        assertProvider(FrameProvider.class, "keel://127.0.0.1:1,127.0.0.1:2?reconnectTimeout=0");
     }
 
     @Test
     void severalBrokersOrAFailoverOptionGetTheFailoverProvider() throws JMSException {
-        assertInstanceOf(FailoverProvider.class, providerFor("keel://127.0.0.1:1,127.0.0.1:2"));
-        assertInstanceOf(FailoverProvider.class, providerFor("keel://127.0.0.1:1?reconnectTimeout=5000"));
-        assertInstanceOf(FailoverProvider.class, providerFor("keel://127.0.0.1:1?retryAnotherBrokerWhenNotStoreOK=true"));
+        assertProvider(FailoverProvider.class, "keel://127.0.0.1:1,127.0.0.1:2");
+        assertProvider(FailoverProvider.class, "keel://127.0.0.1:1?reconnectTimeout=5000");
+        assertProvider(FailoverProvider.class, "keel://127.0.0.1:1?retryAnotherBrokerWhenNotStoreOK=true");
     }
 
     @Test
