@@ -129,6 +129,7 @@ class ClientFailoverTest {
         BrokerProcess slave = BrokerProcess.start(dir.resolve("s"), "slave", "--brokerRole=SLAVE",
                 "--haMasterAddress=" + master.haAddress());
         try {
+            ReplicationTest.awaitInSync(master.url());
             awaitSlaveKnowsMaster(slave.url(), master.address().getPort());
             String url = "keel://127.0.0.1:" + unusedPort() + ",127.0.0.1:" + slave.address().getPort() + ",127.0.0.1:"
                     + master.address().getPort();
@@ -233,7 +234,7 @@ class ClientFailoverTest {
         BrokerProcess other = BrokerProcess.start(dir.resolve("o"), "other-master");
         List<String> sentAfterKill = new ArrayList<>();
         try {
-            awaitSlaveKnowsMaster(slave.url(), master.address().getPort());
+            ReplicationTest.awaitInSync(master.url());
             String url = "keel://127.0.0.1:" + master.address().getPort() + ",127.0.0.1:" + other.address().getPort()
                     + "?retryAnotherBrokerWhenNotStoreOK=true";
             List<Throwable> seen = new CopyOnWriteArrayList<>();
