@@ -270,6 +270,67 @@ class ClientFailoverTest {
         }
     }
 
+    @Test
+    void aDurableSubscriberIsAttachedAgainAfterItsBrokerIsSigkilledAndRestarted() throws Exception {
+        Path brokerDir = dir.resolve("b");
+        BrokerProcess broker = BrokerProcess.start(brokerDir, "first");
+        int port = broker.address().getPort();
+        String url = "keel://127.0.0.1:" + port + "?reconnectTimeout=90000";
+        BrokerProcess restarted = null;
+        List<Throwable> seen = new CopyOnWriteArrayList<>();
+        Set<String> sent = new java.util.LinkedHashSet<>();
+        Map<String, Integer> received = new ConcurrentHashMap<>();
+        List<String> unmarkedDuplicates = new ArrayList<>();
+        try (Connection subscribing = connect(url + "&clientID=failover-audit", seen);
+             Connection producing = connect(url, seen)) {
+            Session subSession = subscribing.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            MessageConsumer subscriber = subSession.createDurableSubscriber(subSession.createTopic("failover-prices"),
+                    "audit");
+            subscribing.start();
+            Session sendSession = producing.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            MessageProducer producer = sendSession.createProducer(sendSession.createTopic("failover-prices"));
+            producer.setDeliveryMode(DeliveryMode.PERSISTENT);
+            for (int i = 0; i < 20; i++) {
+                TextMessage message = sendSession.createTextMessage("before-" + i);
+                producer.send(message);
+                sent.add(message.getJMSMessageID());
+            }
+            receiveInto(subscriber, received, unmarkedDuplicates, 20);
+            broker.kill();
+            restarted = BrokerProcess.start(brokerDir, "second", "--listenPort=" + port);
+            for (int i = 0; i < 20; i++) {
+                TextMessage message = sendSession.createTextMessage("after-" + i);
+                producer.send(message);
+                sent.add(message.getJMSMessageID());
+            }
+            long deadline = System.currentTimeMillis() + 30_000;
+            while (!received.keySet().containsAll(sent) && System.currentTimeMillis() < deadline) {
+                receiveInto(subscriber, received, unmarkedDuplicates, 1);
+            }
+        } finally {
+            broker.process().destroyForcibly();
+            if (restarted != null) {
+                restarted.process().destroyForcibly();
+            }
+        }
+        List<String> missing = new ArrayList<>(sent);
+        missing.removeAll(received.keySet());
+        assertEquals(List.of(), missing, "messages of the durable subscription not received");
+        assertEquals(List.of(), unmarkedDuplicates, "a message delivered again carries JMSRedelivered");
+        assertEquals(List.of(), seen);
+    }
+
+    private static void receiveInto(MessageConsumer consumer, Map<String, Integer> received, List<String> unmarked,
+                                    int count) throws JMSException {
+        for (int i = 0; i < count; i++) {
+            Message message = consumer.receive(10_000);
+            assertNotNull(message, "message " + i + " of " + count);
+            if (received.merge(message.getJMSMessageID(), 1, Integer::sum) > 1 && !message.getJMSRedelivered()) {
+                unmarked.add(message.getJMSMessageID());
+            }
+        }
+    }
+
     // ------------------------------------------------------------------ helpers
 
     private static Connection connect(String url, List<Throwable> exceptions) throws JMSException {
