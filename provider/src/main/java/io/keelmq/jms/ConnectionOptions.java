@@ -1,5 +1,7 @@
 package io.keelmq.jms;
 
+import io.keelmq.jms.provider.BrokerURL;
+import io.keelmq.jms.provider.failover.FailoverOptions;
 import io.keelmq.jms.transport.TcpTransportType;
 import io.keelmq.jms.transport.TlsOptions;
 import jakarta.jms.JMSException;
@@ -40,6 +42,9 @@ public final class ConnectionOptions implements Serializable {
     private long heartbeatInterval = 10000;
     private long requestTimeout = 30000;
     private boolean throwOnSendStatus = true;
+    /** Null: not set (a URL of several brokers fails over with the default, a URL of one broker does not). */
+    private Long reconnectTimeout;
+    private boolean retryAnotherBrokerWhenNotStoreOK;
     private String trustStore;
     private String trustStorePassword;
     private String trustStoreType = TlsOptions.DEFAULT_STORE_TYPE;
@@ -79,6 +84,9 @@ public final class ConnectionOptions implements Serializable {
         option("requestTimeout", (o, v) -> o.setRequestTimeout(parseLong(v)), ConnectionOptions::getRequestTimeout);
         option("throwOnSendStatus", (o, v) -> o.setThrowOnSendStatus(parseBoolean(v)),
                 ConnectionOptions::isThrowOnSendStatus);
+        option("reconnectTimeout", (o, v) -> o.setReconnectTimeout(v), ConnectionOptions::getReconnectTimeout);
+        option("retryAnotherBrokerWhenNotStoreOK", (o, v) -> o.setRetryAnotherBrokerWhenNotStoreOK(parseBoolean(v)),
+                ConnectionOptions::isRetryAnotherBrokerWhenNotStoreOK);
         option("trustStore", (o, v) -> o.setTrustStore(v), ConnectionOptions::getTrustStore);
         option("trustStorePassword", (o, v) -> o.setTrustStorePassword(v), ConnectionOptions::getTrustStorePassword);
         option("trustStoreType", (o, v) -> o.setTrustStoreType(v), ConnectionOptions::getTrustStoreType);
@@ -147,6 +155,8 @@ public final class ConnectionOptions implements Serializable {
         copy.heartbeatInterval = heartbeatInterval;
         copy.requestTimeout = requestTimeout;
         copy.throwOnSendStatus = throwOnSendStatus;
+        copy.reconnectTimeout = reconnectTimeout;
+        copy.retryAnotherBrokerWhenNotStoreOK = retryAnotherBrokerWhenNotStoreOK;
         copy.trustStore = trustStore;
         copy.trustStorePassword = trustStorePassword;
         copy.trustStoreType = trustStoreType;
@@ -306,6 +316,54 @@ public final class ConnectionOptions implements Serializable {
     /** Whether a persistent send whose status is not SEND_OK throws {@link SendStatusException}. */
     public void setThrowOnSendStatus(boolean throwOnSendStatus) {
         this.throwOnSendStatus = throwOnSendStatus;
+    }
+
+    /** Milliseconds, or null when not set. */
+    public Long getReconnectTimeout() {
+        return reconnectTimeout;
+    }
+
+    /**
+     * How long, in ms, a connection that lost its broker keeps trying the brokers of its URL before it fails and the
+     * ExceptionListener hears of it. Setting it (0 or more) makes a URL of one broker fail over too (reconnect to
+     * it); 0 on a URL of several brokers turns failover off. Null or empty unsets it: a URL of several brokers then
+     * fails over for {@value FailoverOptions#DEFAULT_RECONNECT_TIMEOUT_MILLIS} ms, a URL of one broker does not.
+     */
+    public void setReconnectTimeout(String value) {
+        this.reconnectTimeout = value == null || value.isBlank() ? null : atLeast(parseLong(value), 0,
+                "reconnectTimeout");
+    }
+
+    public boolean isRetryAnotherBrokerWhenNotStoreOK() {
+        return retryAnotherBrokerWhenNotStoreOK;
+    }
+
+    /**
+     * RocketMQ's option: a persistent send answered with a status other than SEND_OK, or refused with
+     * IN_SYNC_REPLICAS_NOT_ENOUGH, is sent once more, with the same message id, after the connection moved to
+     * another broker of the URL that accepts it. Turns failover on.
+     */
+    public void setRetryAnotherBrokerWhenNotStoreOK(boolean value) {
+        this.retryAnotherBrokerWhenNotStoreOK = value;
+    }
+
+    /**
+     * How a connection to {@code url} fails over, or null when it does not: a {@code vm://} URL, or a URL of one
+     * broker without {@code reconnectTimeout} and retryAnotherBrokerWhenNotStoreOK (it behaves exactly as without
+     * failover), or {@code reconnectTimeout=0} without retryAnotherBrokerWhenNotStoreOK.
+     */
+    public FailoverOptions failoverOptions(BrokerURL url) {
+        if (!url.scheme().isTcp()) {
+            return null;
+        }
+        boolean several = url.addresses().size() > 1;
+        boolean wanted = retryAnotherBrokerWhenNotStoreOK
+                || (reconnectTimeout == null ? several : reconnectTimeout > 0);
+        if (!wanted) {
+            return null;
+        }
+        long timeout = reconnectTimeout != null ? reconnectTimeout : FailoverOptions.DEFAULT_RECONNECT_TIMEOUT_MILLIS;
+        return new FailoverOptions(timeout, retryAnotherBrokerWhenNotStoreOK);
     }
 
     public String getConsumeFromWhere() {

@@ -129,7 +129,7 @@ public class KeelConnectionFactory implements ConnectionFactory, QueueConnection
                     + " (TLS) always uses Netty");
         }
         Provider provider = ProviderFactory.create(url, snapshot.getBrokerOptions(), snapshot.tlsOptions(),
-                snapshot.tcpTransportType(), snapshot.getRequestTimeout());
+                snapshot.tcpTransportType(), snapshot.getRequestTimeout(), snapshot.failoverOptions(url));
         KeelConnection connection = newConnection(provider, snapshot, domain);
         connection.connect(explicit ? userName : snapshot.getUser(), explicit ? password : snapshot.getPassword());
         return connection;

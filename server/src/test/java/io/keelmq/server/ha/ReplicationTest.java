@@ -261,7 +261,7 @@ class ReplicationTest {
     }
 
     /** Sends probes until one is answered SEND_OK: the slave has connected and caught up. */
-    private static void awaitInSync(String url) throws Exception {
+    static void awaitInSync(String url) throws Exception {
         long deadline = System.currentTimeMillis() + 60_000;
         Object status = null;
         while (System.currentTimeMillis() < deadline) {

@@ -1,0 +1,112 @@
+package io.keelmq.jms.provider.failover;
+
+import io.keelmq.jms.transport.HostAndPort;
+import jakarta.jms.JMSException;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The order in which a failing-over connection tries brokers: the master a slave last named first (it may not be in
+ * the URL at all), then the URL's addresses in the order given. Thread-safe.
+ */
+final class BrokerCandidates {
+    /**
+     * How a slave's NOT_MASTER refusal names its master (server HaService.notMaster): "... of the master at
+     * HOST:PORT; send to the master". A slave that has not yet heard its master's client address names its HA
+     * address instead ("master at HA address ..."), which is no place to send clients: the pattern does not match it.
+     */
+    private static final Pattern NAMED_MASTER = Pattern.compile("of the master at ([^\\s;]+);");
+
+    private final List<HostAndPort> urlAddresses;
+    private volatile HostAndPort namedMaster;
+    /** Brokers that answered NOT_MASTER since a master was last named: tried after the others. */
+    private final java.util.Set<HostAndPort> slaves = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    BrokerCandidates(List<HostAndPort> urlAddresses) {
+        if (urlAddresses.isEmpty()) {
+            throw new IllegalArgumentException("at least one broker address is needed");
+        }
+        this.urlAddresses = List.copyOf(urlAddresses);
+    }
+
+    List<HostAndPort> urlAddresses() {
+        return urlAddresses;
+    }
+
+    /** Every address to try, each once: the named master first, brokers known to be slaves last. */
+    List<HostAndPort> order() {
+        List<HostAndPort> order = new ArrayList<>(urlAddresses.size() + 1);
+        HostAndPort master = namedMaster;
+        if (master != null) {
+            order.add(master);
+        }
+        for (HostAndPort address : urlAddresses) {
+            if (!address.equals(master) && !slaves.contains(address)) {
+                order.add(address);
+            }
+        }
+        for (HostAndPort address : urlAddresses) {
+            if (!address.equals(master) && slaves.contains(address)) {
+                order.add(address);
+            }
+        }
+        return order;
+    }
+
+    /** The addresses other than {@code current}, in {@link #order()}. */
+    List<HostAndPort> others(HostAndPort current) {
+        List<HostAndPort> others = order();
+        others.remove(current);
+        return others;
+    }
+
+    /**
+     * {@code slave} refused with NOT_MASTER: it is tried last from now on, and the master its refusal names first.
+     *
+     * @return whether the refusal names a master other than the one already known first
+     */
+    boolean refusedBySlave(HostAndPort slave, JMSException notMaster) {
+        slaves.add(slave);
+        HostAndPort master = masterNamedBy(notMaster);
+        if (master == null || master.equals(namedMaster)) {
+            return false;
+        }
+        namedMaster = master;
+        slaves.remove(master);
+        return true;
+    }
+
+    /** Whether {@code e} is a slave's refusal (error code NOT_MASTER): nothing was done, the master should be asked. */
+    static boolean isNotMaster(JMSException e) {
+        return "NOT_MASTER".equals(e.getErrorCode());
+    }
+
+    /** The client address a NOT_MASTER refusal names, or null if it names none. */
+    static HostAndPort masterNamedBy(JMSException notMaster) {
+        String text = notMaster.getMessage();
+        if (!isNotMaster(notMaster) || text == null) {
+            return null;
+        }
+        Matcher m = NAMED_MASTER.matcher(text);
+        if (!m.find()) {
+            return null;
+        }
+        String hostPort = m.group(1);
+        int colon = hostPort.lastIndexOf(':');
+        if (colon <= 0) {
+            return null;
+        }
+        String host = hostPort.substring(0, colon);
+        if (host.startsWith("[") && host.endsWith("]")) {
+            host = host.substring(1, host.length() - 1);
+        }
+        try {
+            return new HostAndPort(host, Integer.parseInt(hostPort.substring(colon + 1)));
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+    }
+}
