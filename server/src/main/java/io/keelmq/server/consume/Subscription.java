@@ -58,6 +58,8 @@ public final class Subscription {
     private final Clock clock;
     private final PartitionState[] partitions;
     private final MessageGroups groups;
+    /** Messages read from the commit log before their claim took the lock (see {@link ReadAhead}). */
+    private final ReadAhead readAhead;
     /** Released (ready at 0) and deferred (ready at their delivery time) messages. */
     private final TreeMap<PartitionOffset, Long> redeliverable = new TreeMap<>();
     /** Copy-on-write: arrival wake-ups read it without this object's lock, so they never wait behind a claim. */
@@ -92,6 +94,7 @@ public final class Subscription {
         this.groups = new MessageGroups(groupPauseMillis);
         positions.register(key, destination.storeName());
         this.partitions = new PartitionState[destination.partitions()];
+        this.readAhead = new ReadAhead(store, destination.storeName(), tags, partitions.length);
         for (int p = 0; p < partitions.length; p++) {
             PartitionPosition position = positions.position(key, p, start.offset(store, destination.storeName(), p));
             long restartMark = marks == null ? 0 : marks.markAtStartup(key, p);
@@ -158,6 +161,7 @@ public final class Subscription {
             partition.inFlight.clear();
             partition.priorities.clear();
             partition.groupIds.clear();
+            readAhead.clear(partition.partition);
         }
     }
 
@@ -167,12 +171,60 @@ public final class Subscription {
      * Claims up to {@code maxMessages} messages (and about {@code maxBytes}, at least one) for
      * {@code consumer}: released ones first, then new ones from the consumer's cursors.
      *
+     * <p>The messages are read from the commit log first, without this object's lock ({@link ReadAhead}); the lock
+     * is held only to decide and record the claim, so acknowledgements and other consumers' claims do not wait for
+     * the reads.
+     *
      * @param held the held pull being answered, or null; nothing is claimed once it is done
      */
-    public synchronized Claim claim(ConsumerState consumer, int maxMessages, long maxBytes, HeldPull held)
-            throws IOException {
-        if (closed || consumer.isClosed() || (held != null && held.isDone()) || maxMessages <= 0) {
+    public Claim claim(ConsumerState consumer, int maxMessages, long maxBytes, HeldPull held) throws IOException {
+        if (consumer.isClosed() || (held != null && held.isDone()) || maxMessages <= 0) {
             return Claim.NOTHING;
+        }
+        readAhead(consumer, maxMessages);
+        return claimLocked(consumer, maxMessages, maxBytes, held);
+    }
+
+    /**
+     * Reads undelivered messages into {@link #readAhead} as {@link #claimNew} will look at them: first a
+     * {@value #PRIORITY_WINDOW}-offset window of every partition (a claim reads them all to order them by priority),
+     * then, while fewer than {@code maxMessages} were read, further windows in the consumer's partition order.
+     */
+    private void readAhead(ConsumerState consumer, int maxMessages) {
+        int count = partitions.length;
+        // Read without the lock: only a hint of where the claim will start.
+        int first = Math.floorMod(consumer.nextPartition, count);
+        int remaining = maxMessages;
+        try {
+            boolean progress = false;
+            for (PartitionState partition : partitions) {
+                int read = readAhead.read(partition.partition, partition.firstUndelivered, PRIORITY_WINDOW,
+                        consumer.tags);
+                remaining -= read;
+                progress |= read > 0;
+            }
+            while (remaining > 0 && progress) {
+                progress = false;
+                for (int i = 0; i < count && remaining > 0; i++) {
+                    PartitionState partition = partitions[(first + i) % count];
+                    int read = readAhead.read(partition.partition, partition.firstUndelivered,
+                            Math.min(remaining, PRIORITY_WINDOW), consumer.tags);
+                    remaining -= read;
+                    progress |= read > 0;
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // Only an optimisation: the claim reads under the lock instead, and reports a failure from there.
+        }
+    }
+
+    private synchronized Claim claimLocked(ConsumerState consumer, int maxMessages, long maxBytes, HeldPull held)
+            throws IOException {
+        if (closed || consumer.isClosed() || (held != null && held.isDone())) {
+            return Claim.NOTHING;
+        }
+        for (PartitionState partition : partitions) {
+            readAhead.discardBelow(partition.partition, partition.position.lowWatermark());
         }
         ClaimBatch batch = new ClaimBatch(maxMessages, maxBytes, clock.millis());
         int count = partitions.length;
@@ -220,7 +272,7 @@ public final class Subscription {
                 batch.passedOver = true;
                 continue;
             }
-            DecodedMessage message = where == null ? null : StoredMessages.read(store, where);
+            DecodedMessage message = where == null ? null : read(ref.partition(), where);
             batch.examined++;
             switch (verdict(consumer, partition, ref.offset(), message, batch)) {
                 case GONE -> it.remove();
@@ -283,10 +335,15 @@ public final class Subscription {
                 DecodedMessage message = candidate.message;
                 if (message == null) {
                     batch.examined++;
-                    message = StoredMessages.read(store, candidate.entry);
+                    message = read(partition.partition, candidate.entry);
+                    candidate.message = message;
                 }
                 switch (verdict(consumer, partition, offset, message, batch)) {
-                    case GONE, NOT_FOR_CONSUMER -> candidate.decided = true;
+                    case GONE -> {
+                        candidate.decided = true;
+                        candidate.message = null;
+                    }
+                    case NOT_FOR_CONSUMER -> candidate.decided = true;
                     case GROUP_BUSY -> candidate.decided = park(partition, offset, candidate.group);
                     case DEFERRED -> {
                         redeliverable.put(new PartitionOffset(partition.partition, offset),
@@ -297,9 +354,16 @@ public final class Subscription {
                         if (batch.fits(StoredMessages.sizeOf(message))) {
                             deliver(consumer, partition, offset, message, batch);
                             candidate.decided = true;
+                            candidate.message = null;
                         }
                     }
                     default -> throw new AssertionError();
+                }
+            }
+            // Messages read and not delivered go back, for the claim that delivers them (unchanged: never encoded).
+            for (Candidate candidate : candidates) {
+                if (candidate.message != null) {
+                    readAhead.putBack(candidate.partition.partition, candidate.entry, candidate.message);
                 }
             }
             // Each cursor moves to its partition's first undecided candidate, or past its window if none is left.
@@ -353,7 +417,7 @@ public final class Subscription {
                     DecodedMessage message = null;
                     if (priority == null) {
                         batch.examined++;
-                        message = StoredMessages.read(store, entry);
+                        message = read(p, entry);
                         Verdict verdict = verdict(consumer, partition, offset, message, batch);
                         group = message == null ? null : groupOf(message);
                         if (verdict == Verdict.GROUP_BUSY && park(partition, offset, group)) {
@@ -432,6 +496,12 @@ public final class Subscription {
         return true;
     }
 
+    /** The message of a consume-queue entry: the one read ahead if there is one, else read now. */
+    private DecodedMessage read(int partition, ConsumeQueueEntry entry) throws IOException {
+        DecodedMessage message = readAhead.take(partition, entry);
+        return message != null ? message : StoredMessages.read(store, entry);
+    }
+
     /** The JMSXGroupID of a message, or null. */
     private static String groupOf(DecodedMessage message) {
         Object group = message.message().getProperty(StoredForm.GROUP_ID);
@@ -466,8 +536,11 @@ public final class Subscription {
         int priority;
         /** JMSXGroupID, or null. */
         final String group;
-        /** The message if it was read while collecting the window, else null (read when its turn comes). */
-        final DecodedMessage message;
+        /**
+         * The message if it was read while collecting the window or deciding, else null (read when its turn comes);
+         * null again once delivered or gone.
+         */
+        DecodedMessage message;
         boolean decided;
 
         Candidate(int rank, PartitionState partition, ConsumeQueueEntry entry, int priority, String group,
@@ -574,6 +647,7 @@ public final class Subscription {
     private void ackAway(PartitionState partition, long offset) {
         positions.ack(key, partition.partition, offset);
         partition.forget(offset);
+        readAhead.discard(partition.partition, offset);
         groupsFreed |= groups.settled(new PartitionOffset(partition.partition, offset));
     }
 
@@ -770,6 +844,7 @@ public final class Subscription {
             before[partition.partition] = partition.position.lowWatermark();
             positions.reset(key, partition.partition, offsets[partition.partition]);
             partition.restartAt(offsets[partition.partition]);
+            readAhead.clear(partition.partition);
         }
         redeliverable.clear();
         if (marks != null) {
