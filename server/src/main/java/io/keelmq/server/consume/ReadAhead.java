@@ -31,7 +31,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * parallel instead of the same one four times.
  */
 final class ReadAhead {
-    static final int MAX_MESSAGES = 2_048;
+    static final int MAX_MESSAGES = 4_096;
     static final long MAX_BYTES = 4L << 20;
 
     private record Read(long physicalOffset, DecodedMessage message, long size) {
@@ -60,14 +60,51 @@ final class ReadAhead {
     }
 
     /**
+     * Reads undelivered messages as a claim will look at them: first a window of {@code window} offsets of every
+     * partition (a claim reads them all to order them by priority), then, while fewer than {@code maxMessages} were
+     * read, further windows in the consumer's partition order; never more than {@code window + 2 * maxMessages}
+     * offsets past a partition's first undelivered one. Called without the subscription's lock; a failure is left to
+     * the claim, which reads under the lock instead and reports it.
+     */
+    void readFor(PartitionState[] partitions, ConsumerState consumer, int maxMessages, int window) {
+        int count = partitions.length;
+        // Read without the lock: only a hint of where the claim will start.
+        int first = Math.floorMod(consumer.nextPartition, count);
+        int remaining = maxMessages;
+        long furthest = window + 2L * maxMessages;
+        try {
+            boolean progress = false;
+            for (PartitionState partition : partitions) {
+                int read = read(partition.partition, partition.firstUndelivered, window, window, consumer.tags);
+                remaining -= read;
+                progress |= read > 0;
+            }
+            while (remaining > 0 && progress) {
+                progress = false;
+                for (int i = 0; i < count && remaining > 0; i++) {
+                    PartitionState partition = partitions[(first + i) % count];
+                    int read = read(partition.partition, partition.firstUndelivered, Math.min(remaining, window),
+                            furthest, consumer.tags);
+                    remaining -= read;
+                    progress |= read > 0;
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // Only an optimisation (see above).
+        }
+    }
+
+    /**
      * Reads up to {@code count} messages of a partition at or after {@code firstUndelivered} into this cache, from
      * where earlier read-aheads stopped; called without the subscription's lock.
      *
      * @param firstUndelivered the partition's first offset above every delivered one (a hint: stale is harmless)
+     * @param ahead            how far past {@code firstUndelivered} it may read
      * @param consumerTags     the claiming consumer's tag constraint: messages it rejects are not read, as in a claim
      * @return how many queue offsets this read-ahead went over (0: nothing new, or full)
      */
-    int read(int partition, long firstUndelivered, int count, TagFilter consumerTags) throws IOException {
+    int read(int partition, long firstUndelivered, int count, long ahead, TagFilter consumerTags)
+            throws IOException {
         ConcurrentSkipListMap<Long, Read> cache = messages[partition];
         int room = Math.min(count, MAX_MESSAGES - cache.size());
         if (room <= 0 || bytes.get() >= MAX_BYTES) {
@@ -83,10 +120,8 @@ final class ReadAhead {
         long current;
         do {
             current = frontier.get();
-            // Far ahead means the claims went elsewhere (selectors, a reset): start again where they are.
-            from = current < firstUndelivered || current > firstUndelivered + MAX_MESSAGES ? firstUndelivered
-                    : current;
-            to = Math.min(from + room, queue.maxOffset());
+            from = Math.max(current, firstUndelivered);
+            to = Math.min(Math.min(from + room, firstUndelivered + ahead), queue.maxOffset());
             if (to <= from) {
                 return 0;
             }

@@ -181,47 +181,44 @@ public final class Subscription {
         if (consumer.isClosed() || (held != null && held.isDone()) || maxMessages <= 0) {
             return Claim.NOTHING;
         }
-        readAhead(consumer, maxMessages);
-        return claimLocked(consumer, maxMessages, maxBytes, held);
+        readAhead.readFor(partitions, consumer, maxMessages, PRIORITY_WINDOW);
+        ClaimBatch batch = claimLocked(consumer, maxMessages, maxBytes, held);
+        if (batch == null) {
+            return Claim.NOTHING;
+        }
+        List<Delivery> deliveries = encode(consumer, batch, maxBytes);
+        if (batch.failure != null && deliveries.isEmpty()) {
+            throw batch.failure;
+        }
+        return new Claim(deliveries, batch.failure == null && !batch.full && batch.examined >= SCAN_LIMIT,
+                batch.failure != null || batch.full || batch.passedOver || deliveries.size() < batch.claimed.size());
     }
 
     /**
-     * Reads undelivered messages into {@link #readAhead} as {@link #claimNew} will look at them: first a
-     * {@value #PRIORITY_WINDOW}-offset window of every partition (a claim reads them all to order them by priority),
-     * then, while fewer than {@code maxMessages} were read, further windows in the consumer's partition order.
+     * The claimed messages in their wire form, encoded after the lock was released (this claim owns each message
+     * object). The claim counted their bytes by an estimate; a message that would carry the answer past
+     * {@code maxBytes} goes back, uncounted, as a claim that was answered meanwhile gives its messages back.
      */
-    private void readAhead(ConsumerState consumer, int maxMessages) {
-        int count = partitions.length;
-        // Read without the lock: only a hint of where the claim will start.
-        int first = Math.floorMod(consumer.nextPartition, count);
-        int remaining = maxMessages;
-        try {
-            boolean progress = false;
-            for (PartitionState partition : partitions) {
-                int read = readAhead.read(partition.partition, partition.firstUndelivered, PRIORITY_WINDOW,
-                        consumer.tags);
-                remaining -= read;
-                progress |= read > 0;
+    private List<Delivery> encode(ConsumerState consumer, ClaimBatch batch, long maxBytes) {
+        List<Delivery> deliveries = new ArrayList<>(batch.claimed.size());
+        long bytes = 0;
+        for (ClaimBatch.Claimed claimed : batch.claimed) {
+            Delivery delivery = new Delivery(claimed.partition(), claimed.offset(), claimed.deliveryCount(),
+                    claimed.message().encodeForDelivery(claimed.deliveryCount()));
+            if (!deliveries.isEmpty() && bytes + delivery.wireSize() > maxBytes) {
+                release(consumer, claimed.partition(), claimed.offset(), false);
+                continue;
             }
-            while (remaining > 0 && progress) {
-                progress = false;
-                for (int i = 0; i < count && remaining > 0; i++) {
-                    PartitionState partition = partitions[(first + i) % count];
-                    int read = readAhead.read(partition.partition, partition.firstUndelivered,
-                            Math.min(remaining, PRIORITY_WINDOW), consumer.tags);
-                    remaining -= read;
-                    progress |= read > 0;
-                }
-            }
-        } catch (IOException | RuntimeException e) {
-            // Only an optimisation: the claim reads under the lock instead, and reports a failure from there.
+            bytes += delivery.wireSize();
+            deliveries.add(delivery);
         }
+        return deliveries;
     }
 
-    private synchronized Claim claimLocked(ConsumerState consumer, int maxMessages, long maxBytes, HeldPull held)
-            throws IOException {
+    /** Decides and records a claim under the lock; null if nothing may be claimed (closed, answered already). */
+    private synchronized ClaimBatch claimLocked(ConsumerState consumer, int maxMessages, long maxBytes, HeldPull held) {
         if (closed || consumer.isClosed() || (held != null && held.isDone())) {
-            return Claim.NOTHING;
+            return null;
         }
         for (PartitionState partition : partitions) {
             readAhead.discardBelow(partition.partition, partition.position.lowWatermark());
@@ -233,15 +230,11 @@ public final class Subscription {
             claimNew(consumer, batch);
         } catch (IOException e) {
             // What is already claimed must reach the consumer, or it would sit in flight unseen.
-            if (batch.deliveries.isEmpty()) {
-                throw e;
-            }
-            return new Claim(batch.deliveries, false, true);
+            batch.failure = e;
         } finally {
             consumer.nextPartition = (consumer.nextPartition + 1) % count;
         }
-        return new Claim(batch.deliveries, !batch.full && batch.examined >= SCAN_LIMIT,
-                batch.full || batch.passedOver);
+        return batch;
     }
 
     private void claimRedeliverable(ConsumerState consumer, ClaimBatch batch) throws IOException {
@@ -606,7 +599,7 @@ public final class Subscription {
         if (group != null) {
             groups.delivered(consumer, group, new PartitionOffset(partition.partition, offset));
         }
-        batch.add(new Delivery(partition.partition, offset, count, message.encodeForDelivery(count)));
+        batch.add(new ClaimBatch.Claimed(partition.partition, offset, count, message), StoredMessages.sizeOf(message));
     }
 
     /**

@@ -1,6 +1,8 @@
 package io.keelmq.server.it;
 
+import io.keelmq.protocol.frame.RequestCode;
 import io.keelmq.protocol.message.DestinationRef;
+import io.keelmq.protocol.message.WireMessage;
 import io.keelmq.server.testing.Delivered;
 import io.keelmq.server.testing.TestClient;
 import org.junit.jupiter.api.Test;
@@ -18,6 +20,7 @@ import java.util.concurrent.TimeUnit;
 
 import static io.keelmq.server.testing.TestClient.requireOk;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -103,5 +106,35 @@ class ReadAheadTest extends BrokerTestBase {
         } finally {
             pool.shutdownNow();
         }
+    }
+
+    /**
+     * A claim counts bytes by an estimate (the messages are encoded after the lock); a message whose wire form would
+     * carry the answer past the pull's maxBytes goes back uncounted and comes with a later pull as a first delivery.
+     */
+    @Test
+    void messagesPastTheByteBudgetOnceEncodedGoBackUncounted() throws Exception {
+        TestClient producer = client(null);
+        String longType = "t".repeat(2_000);
+        for (int i = 0; i < 3; i++) {
+            WireMessage message = TestClient.text(QUEUE, "m" + i);
+            message.setType(longType);
+            requireOk(producer.send(message));
+        }
+        TestClient consumer = consumer(null, 1, QUEUE, Map.of());
+        Set<String> received = new HashSet<>();
+        for (int pull = 0; pull < 3; pull++) {
+            List<Delivered> batch = TestClient.deliveries(requireOk(consumer.request(RequestCode.PULL,
+                    Map.of("consumerId", "1", "maxMessages", "10", "maxBytes", "3000", "holdMillis", "0"), null))
+                    .body(), false).deliveries;
+            assertEquals(1, batch.size(), "each message is over 2,000 bytes on the wire: one per 3,000-byte answer");
+            Delivered delivered = batch.get(0);
+            assertEquals(1, delivered.deliveryCount(), delivered.text());
+            assertFalse(delivered.message().isRedelivered(), delivered.text());
+            assertEquals(longType, delivered.message().getType());
+            received.add(delivered.text());
+            consumer.ack(1, batch);
+        }
+        assertEquals(Set.of("m0", "m1", "m2"), received);
     }
 }
