@@ -2,10 +2,12 @@ package io.keelmq.server.consume;
 
 import io.keelmq.server.message.DecodedMessage;
 import io.keelmq.store.MessageStore;
+import io.keelmq.store.StoredMessage;
 import io.keelmq.store.queue.ConsumeQueue;
 import io.keelmq.store.queue.ConsumeQueueEntry;
 
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentSkipListMap;
@@ -133,20 +135,15 @@ final class ReadAhead {
                 if (entries.isEmpty()) {
                     break;
                 }
+                List<ConsumeQueueEntry> wanted = new ArrayList<>(entries.size());
                 for (ConsumeQueueEntry entry : entries) {
-                    readTo = entry.queueOffset() + 1;
                     if (entry.size() > 0 && !subscriptionTags.rejects(entry.tagHash())
                             && !consumerTags.rejects(entry.tagHash()) && !cache.containsKey(entry.queueOffset())) {
-                        DecodedMessage message = StoredMessages.read(store, entry);
-                        if (message != null) {
-                            long size = StoredMessages.sizeOf(message);
-                            if (cache.putIfAbsent(entry.queueOffset(), new Read(entry.physicalOffset(), message,
-                                    size)) == null) {
-                                bytes.addAndGet(size);
-                            }
-                        }
+                        wanted.add(entry);
                     }
                 }
+                readInto(cache, wanted);
+                readTo = entries.get(entries.size() - 1).queueOffset() + 1;
             }
         } finally {
             // What was reserved but not read is left to the next read-ahead (or to the claim, under the lock).
@@ -155,6 +152,31 @@ final class ReadAhead {
             }
         }
         return (int) (readTo - from);
+    }
+
+    /** Reads the messages of {@code entries} (in queue order, so ascending in the commit log) with few reads. */
+    private void readInto(ConcurrentSkipListMap<Long, Read> cache, List<ConsumeQueueEntry> entries)
+            throws IOException {
+        if (entries.isEmpty()) {
+            return;
+        }
+        long[] offsets = new long[entries.size()];
+        int[] sizes = new int[entries.size()];
+        for (int i = 0; i < offsets.length; i++) {
+            offsets[i] = entries.get(i).physicalOffset();
+            sizes[i] = entries.get(i).size();
+        }
+        StoredMessage[] stored = store.readNear(offsets, sizes);
+        for (int i = 0; i < offsets.length; i++) {
+            DecodedMessage message = StoredMessages.decode(stored[i]);
+            if (message != null) {
+                long size = StoredMessages.sizeOf(message);
+                ConsumeQueueEntry entry = entries.get(i);
+                if (cache.putIfAbsent(entry.queueOffset(), new Read(entry.physicalOffset(), message, size)) == null) {
+                    bytes.addAndGet(size);
+                }
+            }
+        }
     }
 
     /** The message read ahead for {@code entry}, taken out (the caller owns it), or null if none was. */
