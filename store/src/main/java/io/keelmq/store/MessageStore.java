@@ -63,6 +63,8 @@ public final class MessageStore implements Closeable {
     private final MessageIndex index;
     private final SubscriptionPositions positions;
     private final ReentrantReadWriteLock closeLock = new ReentrantReadWriteLock();
+    /** Bytes of commit log one read of {@link #readNear} covers at most. */
+    private static final int READ_NEAR_SPAN = 512 * 1024;
     private final LongAdder recordsRead = new LongAdder();
     private Dispatcher dispatcher;
     private FlushService flusher;
@@ -399,6 +401,15 @@ public final class MessageStore implements Closeable {
     public StoredMessage read(long physicalOffset) throws IOException {
         recordsRead.increment();
         return commitLog.read(physicalOffset);
+    }
+
+    /**
+     * The records at commit-log {@code offsets} (ascending, with the sizes their consume-queue entries give), reading
+     * records that lie close together with one read ({@link CommitLog#readNear}); null where nothing is stored.
+     */
+    public StoredMessage[] readNear(long[] offsets, int[] sizes) throws IOException {
+        recordsRead.add(offsets.length);
+        return commitLog.readNear(offsets, sizes, READ_NEAR_SPAN);
     }
 
     /**

@@ -40,12 +40,18 @@ final class PartitionState {
     /** Raised by a reset, so a background reservation begun before it does not raise {@link #reservedMark}. */
     int markEpoch;
     long deliveredUpTo;
+    /**
+     * Where new messages start: above every offset delivered, at least the position's low watermark at start-up.
+     * Written under the subscription's lock, read without it by {@link ReadAhead} as a hint.
+     */
+    volatile long firstUndelivered;
 
     PartitionState(int partition, PartitionPosition position, long restartMark, long reservedMark) {
         this.partition = partition;
         this.position = position;
         this.restartMark = restartMark;
         this.reservedMark = reservedMark;
+        this.firstUndelivered = position.lowWatermark();
     }
 
     /** Deliveries a message has had: counted ones, or one if an earlier run may have delivered it. */
@@ -64,6 +70,9 @@ final class PartitionState {
         priorDeliveries.remove(offset);
         inFlight.put(offset, new InFlight(consumer, count));
         deliveredUpTo = Math.max(deliveredUpTo, offset + 1);
+        if (offset >= firstUndelivered) {
+            firstUndelivered = offset + 1;
+        }
         return count;
     }
 
@@ -95,6 +104,7 @@ final class PartitionState {
         groupIds.clear();
         restartMark = 0;
         deliveredUpTo = offset;
+        firstUndelivered = offset;
         reservedMark = offset;
         reservingAhead = false;
         markEpoch++;

@@ -20,7 +20,11 @@ final class StoredMessages {
 
     /** The decoded message, or null if it is gone (retention) or cannot be decoded (logged, skipped). */
     static DecodedMessage read(MessageStore store, ConsumeQueueEntry entry) throws IOException {
-        StoredMessage stored = store.read(entry.physicalOffset());
+        return decode(store.read(entry.physicalOffset()));
+    }
+
+    /** The decoded message, or null if {@code stored} is (gone) or cannot be decoded (logged, skipped). */
+    static DecodedMessage decode(StoredMessage stored) {
         if (stored == null) {
             return null;
         }

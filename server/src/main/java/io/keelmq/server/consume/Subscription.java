@@ -58,6 +58,8 @@ public final class Subscription {
     private final Clock clock;
     private final PartitionState[] partitions;
     private final MessageGroups groups;
+    /** Messages read from the commit log before their claim took the lock (see {@link ReadAhead}). */
+    private final ReadAhead readAhead;
     /** Released (ready at 0) and deferred (ready at their delivery time) messages. */
     private final TreeMap<PartitionOffset, Long> redeliverable = new TreeMap<>();
     /** Copy-on-write: arrival wake-ups read it without this object's lock, so they never wait behind a claim. */
@@ -92,6 +94,7 @@ public final class Subscription {
         this.groups = new MessageGroups(groupPauseMillis);
         positions.register(key, destination.storeName());
         this.partitions = new PartitionState[destination.partitions()];
+        this.readAhead = new ReadAhead(store, destination.storeName(), tags, partitions.length);
         for (int p = 0; p < partitions.length; p++) {
             PartitionPosition position = positions.position(key, p, start.offset(store, destination.storeName(), p));
             long restartMark = marks == null ? 0 : marks.markAtStartup(key, p);
@@ -158,6 +161,7 @@ public final class Subscription {
             partition.inFlight.clear();
             partition.priorities.clear();
             partition.groupIds.clear();
+            readAhead.clear(partition.partition);
         }
     }
 
@@ -167,12 +171,57 @@ public final class Subscription {
      * Claims up to {@code maxMessages} messages (and about {@code maxBytes}, at least one) for
      * {@code consumer}: released ones first, then new ones from the consumer's cursors.
      *
+     * <p>The messages are read from the commit log first, without this object's lock ({@link ReadAhead}); the lock
+     * is held only to decide and record the claim, so acknowledgements and other consumers' claims do not wait for
+     * the reads.
+     *
      * @param held the held pull being answered, or null; nothing is claimed once it is done
      */
-    public synchronized Claim claim(ConsumerState consumer, int maxMessages, long maxBytes, HeldPull held)
-            throws IOException {
-        if (closed || consumer.isClosed() || (held != null && held.isDone()) || maxMessages <= 0) {
+    public Claim claim(ConsumerState consumer, int maxMessages, long maxBytes, HeldPull held) throws IOException {
+        if (consumer.isClosed() || (held != null && held.isDone()) || maxMessages <= 0) {
             return Claim.NOTHING;
+        }
+        readAhead.readFor(partitions, consumer, maxMessages, PRIORITY_WINDOW);
+        ClaimBatch batch = claimLocked(consumer, maxMessages, maxBytes, held);
+        if (batch == null) {
+            return Claim.NOTHING;
+        }
+        List<Delivery> deliveries = encode(consumer, batch, maxBytes);
+        if (batch.failure != null && deliveries.isEmpty()) {
+            throw batch.failure;
+        }
+        return new Claim(deliveries, batch.failure == null && !batch.full && batch.examined >= SCAN_LIMIT,
+                batch.failure != null || batch.full || batch.passedOver || deliveries.size() < batch.claimed.size());
+    }
+
+    /**
+     * The claimed messages in their wire form, encoded after the lock was released (this claim owns each message
+     * object). The claim counted their bytes by an estimate; a message that would carry the answer past
+     * {@code maxBytes} goes back, uncounted, as a claim that was answered meanwhile gives its messages back.
+     */
+    private List<Delivery> encode(ConsumerState consumer, ClaimBatch batch, long maxBytes) {
+        List<Delivery> deliveries = new ArrayList<>(batch.claimed.size());
+        long bytes = 0;
+        for (ClaimBatch.Claimed claimed : batch.claimed) {
+            Delivery delivery = new Delivery(claimed.partition(), claimed.offset(), claimed.deliveryCount(),
+                    claimed.message().encodeForDelivery(claimed.deliveryCount()));
+            if (!deliveries.isEmpty() && bytes + delivery.wireSize() > maxBytes) {
+                release(consumer, claimed.partition(), claimed.offset(), false);
+                continue;
+            }
+            bytes += delivery.wireSize();
+            deliveries.add(delivery);
+        }
+        return deliveries;
+    }
+
+    /** Decides and records a claim under the lock; null if nothing may be claimed (closed, answered already). */
+    private synchronized ClaimBatch claimLocked(ConsumerState consumer, int maxMessages, long maxBytes, HeldPull held) {
+        if (closed || consumer.isClosed() || (held != null && held.isDone())) {
+            return null;
+        }
+        for (PartitionState partition : partitions) {
+            readAhead.discardBelow(partition.partition, partition.position.lowWatermark());
         }
         ClaimBatch batch = new ClaimBatch(maxMessages, maxBytes, clock.millis());
         int count = partitions.length;
@@ -181,15 +230,11 @@ public final class Subscription {
             claimNew(consumer, batch);
         } catch (IOException e) {
             // What is already claimed must reach the consumer, or it would sit in flight unseen.
-            if (batch.deliveries.isEmpty()) {
-                throw e;
-            }
-            return new Claim(batch.deliveries, false, true);
+            batch.failure = e;
         } finally {
             consumer.nextPartition = (consumer.nextPartition + 1) % count;
         }
-        return new Claim(batch.deliveries, !batch.full && batch.examined >= SCAN_LIMIT,
-                batch.full || batch.passedOver);
+        return batch;
     }
 
     private void claimRedeliverable(ConsumerState consumer, ClaimBatch batch) throws IOException {
@@ -220,7 +265,7 @@ public final class Subscription {
                 batch.passedOver = true;
                 continue;
             }
-            DecodedMessage message = where == null ? null : StoredMessages.read(store, where);
+            DecodedMessage message = where == null ? null : read(ref.partition(), where);
             batch.examined++;
             switch (verdict(consumer, partition, ref.offset(), message, batch)) {
                 case GONE -> it.remove();
@@ -283,10 +328,15 @@ public final class Subscription {
                 DecodedMessage message = candidate.message;
                 if (message == null) {
                     batch.examined++;
-                    message = StoredMessages.read(store, candidate.entry);
+                    message = read(partition.partition, candidate.entry);
+                    candidate.message = message;
                 }
                 switch (verdict(consumer, partition, offset, message, batch)) {
-                    case GONE, NOT_FOR_CONSUMER -> candidate.decided = true;
+                    case GONE -> {
+                        candidate.decided = true;
+                        candidate.message = null;
+                    }
+                    case NOT_FOR_CONSUMER -> candidate.decided = true;
                     case GROUP_BUSY -> candidate.decided = park(partition, offset, candidate.group);
                     case DEFERRED -> {
                         redeliverable.put(new PartitionOffset(partition.partition, offset),
@@ -297,9 +347,16 @@ public final class Subscription {
                         if (batch.fits(StoredMessages.sizeOf(message))) {
                             deliver(consumer, partition, offset, message, batch);
                             candidate.decided = true;
+                            candidate.message = null;
                         }
                     }
                     default -> throw new AssertionError();
+                }
+            }
+            // Messages read and not delivered go back, for the claim that delivers them (unchanged: never encoded).
+            for (Candidate candidate : candidates) {
+                if (candidate.message != null) {
+                    readAhead.putBack(candidate.partition.partition, candidate.entry, candidate.message);
                 }
             }
             // Each cursor moves to its partition's first undecided candidate, or past its window if none is left.
@@ -353,7 +410,7 @@ public final class Subscription {
                     DecodedMessage message = null;
                     if (priority == null) {
                         batch.examined++;
-                        message = StoredMessages.read(store, entry);
+                        message = read(p, entry);
                         Verdict verdict = verdict(consumer, partition, offset, message, batch);
                         group = message == null ? null : groupOf(message);
                         if (verdict == Verdict.GROUP_BUSY && park(partition, offset, group)) {
@@ -432,6 +489,12 @@ public final class Subscription {
         return true;
     }
 
+    /** The message of a consume-queue entry: the one read ahead if there is one, else read now. */
+    private DecodedMessage read(int partition, ConsumeQueueEntry entry) throws IOException {
+        DecodedMessage message = readAhead.take(partition, entry);
+        return message != null ? message : StoredMessages.read(store, entry);
+    }
+
     /** The JMSXGroupID of a message, or null. */
     private static String groupOf(DecodedMessage message) {
         Object group = message.message().getProperty(StoredForm.GROUP_ID);
@@ -466,8 +529,11 @@ public final class Subscription {
         int priority;
         /** JMSXGroupID, or null. */
         final String group;
-        /** The message if it was read while collecting the window, else null (read when its turn comes). */
-        final DecodedMessage message;
+        /**
+         * The message if it was read while collecting the window or deciding, else null (read when its turn comes);
+         * null again once delivered or gone.
+         */
+        DecodedMessage message;
         boolean decided;
 
         Candidate(int rank, PartitionState partition, ConsumeQueueEntry entry, int priority, String group,
@@ -533,7 +599,7 @@ public final class Subscription {
         if (group != null) {
             groups.delivered(consumer, group, new PartitionOffset(partition.partition, offset));
         }
-        batch.add(new Delivery(partition.partition, offset, count, message.encodeForDelivery(count)));
+        batch.add(new ClaimBatch.Claimed(partition.partition, offset, count, message), StoredMessages.sizeOf(message));
     }
 
     /**
@@ -574,6 +640,7 @@ public final class Subscription {
     private void ackAway(PartitionState partition, long offset) {
         positions.ack(key, partition.partition, offset);
         partition.forget(offset);
+        readAhead.discard(partition.partition, offset);
         groupsFreed |= groups.settled(new PartitionOffset(partition.partition, offset));
     }
 
@@ -770,6 +837,7 @@ public final class Subscription {
             before[partition.partition] = partition.position.lowWatermark();
             positions.reset(key, partition.partition, offsets[partition.partition]);
             partition.restartAt(offsets[partition.partition]);
+            readAhead.clear(partition.partition);
         }
         redeliverable.clear();
         if (marks != null) {

@@ -554,6 +554,61 @@ public final class CommitLog implements Closeable {
     }
 
     /**
+     * The records at {@code offsets} (ascending; {@code sizes[i]} is the length the consume queue gives each), like
+     * {@link #read(long)} each, but records lying within {@code maxSpan} bytes of each other in one segment are read
+     * with one positional read instead of one each: a consumer's batch of a backlog is mostly such a run. A record the
+     * run does not hold whole (a short read, a length that disagrees) is read alone, which reports what is wrong.
+     *
+     * @return per offset its record, or null where nothing is stored
+     */
+    public StoredMessage[] readNear(long[] offsets, int[] sizes, int maxSpan) throws IOException {
+        StoredMessage[] records = new StoredMessage[offsets.length];
+        int i = 0;
+        while (i < offsets.length) {
+            long start = offsets[i];
+            long written = writeOffset;
+            Map.Entry<Long, Segment> entry = start < written ? segments.floorEntry(start) : null;
+            if (entry == null) {
+                i++;
+                continue;
+            }
+            Segment segment = entry.getValue();
+            long segmentEnd = Math.min(segment.baseOffset + segment.capacity, written);
+            long end = start;
+            int next = i;
+            while (next < offsets.length && offsets[next] >= start && sizes[next] > 0
+                    && offsets[next] + sizes[next] <= segmentEnd && offsets[next] + sizes[next] - start <= maxSpan) {
+                end = Math.max(end, offsets[next] + sizes[next]);
+                next++;
+            }
+            if (next - i < 2) {
+                records[i] = read(start);
+                i++;
+                continue;
+            }
+            if (end > committedOffset) {
+                commit();
+            }
+            ByteBuffer run = ByteBuffer.allocate((int) (end - start));
+            segment.file.read(run, start - segment.baseOffset);
+            int filled = run.position();
+            for (int k = i; k < next; k++) {
+                int at = (int) (offsets[k] - start);
+                int length = at + RecordCodec.FIXED_HEADER <= filled ? run.getInt(at) : -1;
+                if (length != sizes[k] || at + length > filled) {
+                    records[k] = read(offsets[k]);
+                    continue;
+                }
+                ByteBuffer record = run.duplicate();
+                record.limit(at + length).position(at);
+                records[k] = RecordCodec.decode(record, offsets[k]);
+            }
+            i = next;
+        }
+        return records;
+    }
+
+    /**
      * Forces every segment holding unflushed bytes.
      *
      * @return the offset up to which the log is now durable
