@@ -146,6 +146,9 @@ public final class ConfigKeys {
             "controllerHeartBeatTimeoutMills", 10_000L, positive(), "ms of silence after which the controller counts a "
             + "broker dead (and elects another master); a master stops taking sends half this long after its last "
             + "heartbeat the controller answered (its lease)"));
+    public static final ConfigKey<String> HA_ADVERTISED_ADDRESS = add(new ConfigKey<>("haAdvertisedAddress",
+            "host:port", text -> text, null, null, "controller mode: where slaves are told to reach this broker's "
+            + "haListenPort when that differs from the bound address (NAT, a proxy); default: the bound address"));
     public static final ConfigKey<Long> BROKER_HEARTBEAT_INTERVAL = add(longKey("brokerHeartbeatInterval", 1_000L,
             positive(), "ms between a broker's heartbeats to the controller"));
     public static final ConfigKey<Long> SCAN_NOT_ACTIVE_BROKER_INTERVAL = add(longKey("scanNotActiveBrokerInterval",

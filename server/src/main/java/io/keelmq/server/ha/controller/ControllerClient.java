@@ -20,7 +20,7 @@ import java.util.concurrent.TimeUnit;
  */
 public final class ControllerClient implements AutoCloseable {
     /** A reply: whether the controller did it, why not, and the views it sent. */
-    public record Reply(boolean ok, String refusal, List<GroupView> groups, List<String[]> members) {
+    public record Reply(boolean ok, String refusal, List<GroupView> groups, List<String[]> members, String leader) {
         public GroupView group() {
             return groups.isEmpty() ? null : groups.get(0);
         }
@@ -85,14 +85,17 @@ public final class ControllerClient implements AutoCloseable {
         boolean ok = lines[0].equals("OK");
         List<GroupView> groups = new ArrayList<>();
         List<String[]> members = new ArrayList<>();
+        String leader = null;
         for (int i = 1; i < lines.length; i++) {
-            if (lines[i].startsWith("MEMBER\t")) {
+            if (lines[i].startsWith("LEADER\t")) {
+                leader = lines[i].substring("LEADER\t".length());
+            } else if (lines[i].startsWith("MEMBER\t")) {
                 members.add(lines[i].split("\t", -1));
             } else if (!lines[i].isEmpty()) {
                 groups.add(GroupView.decode(lines[i]));
             }
         }
-        return new Reply(ok, ok ? null : lines[0].substring("REFUSED ".length()), groups, members);
+        return new Reply(ok, ok ? null : lines[0].substring("REFUSED ".length()), groups, members, leader);
     }
 
     @Override

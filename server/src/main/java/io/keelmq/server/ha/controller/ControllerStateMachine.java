@@ -15,7 +15,8 @@ import java.util.concurrent.CompletableFuture;
  * the leader:
  * <ul>
  * <li>{@code STATUS} (all groups) or {@code STATUS group}: {@code OK}, then per group its view and per member a
- * line {@code MEMBER group id epoch offset silenceMillis} from this peer's heartbeat record.</li>
+ * line {@code MEMBER group id epoch offset silenceMillis} from this peer's heartbeat record; first a line
+ * {@code LEADER peerId}, the peer that answered (the leader).</li>
  * <li>{@code HEARTBEAT group id epoch offset}: recorded in {@link Liveness}; the answer is the group's view.</li>
  * </ul>
  * No snapshot is taken: the log, small (a REGISTER per broker start, an ALTER per in-sync change, an ELECT per
@@ -51,7 +52,7 @@ final class ControllerStateMachine extends BaseStateMachine {
                 reply = "OK\n" + view.encode();
             }
         } else if ("STATUS".equals(f[0])) {
-            StringBuilder out = new StringBuilder("OK");
+            StringBuilder out = new StringBuilder("OK\nLEADER\t").append(getId());
             for (GroupView view : state.groups()) {
                 if (f.length > 1 && !f[1].equals(view.group())) {
                     continue;
