@@ -85,6 +85,7 @@ public final class Broker implements AutoCloseable {
     private ControllerServer controller;
     private ControllerAgent agent;
     private boolean masterDutiesStarted;
+    private volatile Runnable onReplaced = () -> { };
     private NettyServer server;
     private InetSocketAddress listenAddress;
     private InetSocketAddress tlsListenAddress;
@@ -214,7 +215,7 @@ public final class Broker implements AutoCloseable {
                     InetSocketAddress clients = broker.listenAddress;
                     broker.agent = ControllerAgent.start(config, broker.ha, store,
                             clients == null ? "" : clients.getHostString() + ":" + clients.getPort(),
-                            broker::startMasterDuties);
+                            broker::startMasterDuties, () -> broker.onReplaced.run());
                 }
             }
         } catch (IOException | InterruptedException | RuntimeException e) {
@@ -249,6 +250,14 @@ public final class Broker implements AutoCloseable {
         timer.scheduleWithFixedDelay(xa::expire, 1, 1, java.util.concurrent.TimeUnit.SECONDS);
         checkBacks.start(timer, workers);
         delayTimer.start();
+    }
+
+    /**
+     * Controller mode: what to do once this broker, master until now, learns that the controller elected another
+     * (keel-server restarts it in place to rejoin as a slave: {@code RunningBroker}).
+     */
+    public void onReplaced(Runnable action) {
+        this.onReplaced = action;
     }
 
     /** The bound TCP address, or null when the broker has no listener ({@code listenPort=-1}). */

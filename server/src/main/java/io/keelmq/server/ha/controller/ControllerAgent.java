@@ -44,6 +44,8 @@ public final class ControllerAgent implements AutoCloseable {
     private final String haAddress;
     private final long timeoutMillis;
     private final MasterDuties onPromoted;
+    private final Runnable onReplaced;
+    private boolean replaced;
     private final ScheduledExecutorService loop = Executors.newSingleThreadScheduledExecutor(runnable -> {
         Thread thread = new Thread(runnable, "keel-controller-agent");
         thread.setDaemon(true);
@@ -53,7 +55,7 @@ public final class ControllerAgent implements AutoCloseable {
     private boolean promoted;
 
     private ControllerAgent(BrokerConfig config, HaService ha, io.keelmq.store.MessageStore store,
-                            String clientAddress, MasterDuties onPromoted) {
+                            String clientAddress, MasterDuties onPromoted, Runnable onReplaced) {
         this.ha = ha;
         this.store = store;
         this.group = config.get(ConfigKeys.BROKER_NAME);
@@ -64,14 +66,18 @@ public final class ControllerAgent implements AutoCloseable {
                 : ha.haAddress().getHostString() + ":" + ha.haAddress().getPort();
         this.timeoutMillis = config.get(ConfigKeys.CONTROLLER_HEART_BEAT_TIMEOUT_MILLS);
         this.onPromoted = onPromoted;
+        this.onReplaced = onReplaced;
         this.client = new ControllerClient(config.get(ConfigKeys.BROKER_CLUSTER_NAME),
                 config.get(ConfigKeys.CONTROLLER_ADDR), Math.max(500, timeoutMillis / 4));
     }
 
-    /** Starts heartbeating; {@code onPromoted} runs (once, on the agent's thread) when this broker becomes master. */
+    /**
+     * Starts heartbeating; {@code onPromoted} runs (once, on the agent's thread) when this broker becomes master,
+     * {@code onReplaced} (once) when it was master and the controller names another.
+     */
     public static ControllerAgent start(BrokerConfig config, HaService ha, io.keelmq.store.MessageStore store,
-                                        String clientAddress, MasterDuties onPromoted) {
-        ControllerAgent agent = new ControllerAgent(config, ha, store, clientAddress, onPromoted);
+                                        String clientAddress, MasterDuties onPromoted, Runnable onReplaced) {
+        ControllerAgent agent = new ControllerAgent(config, ha, store, clientAddress, onPromoted, onReplaced);
         long every = config.get(ConfigKeys.BROKER_HEARTBEAT_INTERVAL);
         agent.loop.scheduleWithFixedDelay(agent::beat, 0, every, TimeUnit.MILLISECONDS);
         return agent;
@@ -136,9 +142,11 @@ public final class ControllerAgent implements AutoCloseable {
                     + view.masterEpoch());
         }
         GroupView.Member master = view.masterMember();
-        if (master != null && !ha.follow(master.id(), master.haAddress(), master.clientAddress())) {
-            LOG.warn("controller: {} was master and is fenced; restart it to rejoin group {} as a slave of {}",
-                    selfId, group, master.id());
+        if (master != null && !ha.follow(master.id(), master.haAddress(), master.clientAddress()) && !replaced) {
+            replaced = true;
+            LOG.warn("controller: {} was master and is fenced; it rejoins group {} as a slave of {}", selfId, group,
+                    master.id());
+            onReplaced.run();
         }
     }
 
