@@ -22,6 +22,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class ControllerFailoverTest {
     static final String GROUP = "g";
     static final long TIMEOUT_MILLIS = 3_000;
+    /** SEND_OK messages each phase waits for: 300 by default; the ha-soak profile (server/README.md) asks more. */
+    static final int LOAD = Integer.getInteger("keel.ha.load", 300);
 
     @TempDir
     Path dir;
@@ -71,10 +73,10 @@ class ControllerFailoverTest {
             String oldMaster = before.masterMember().clientAddress();
             String oldId = before.master();
             try (FollowingProducers producers = new FollowingProducers(controller, GROUP, "failover", 3)) {
-                producers.awaitSendOk(300, "", 60_000);
+                producers.awaitSendOk(LOAD, "", 60_000L + LOAD * 20L);
                 long killed = System.nanoTime();
                 brokers.get(oldId).kill();
-                producers.awaitSendOk(300, oldMaster, 90_000);
+                producers.awaitSendOk(LOAD, oldMaster, 90_000L + LOAD * 20L);
                 long firstAfter = producers.sendOk().stream().filter(ok -> !ok.broker().equals(oldMaster))
                         .mapToLong(FollowingProducers.Ok::issuedNanos).min().orElseThrow();
                 System.out.printf("controller failover: master %s SIGKILLed; first SEND_OK from the new master for "

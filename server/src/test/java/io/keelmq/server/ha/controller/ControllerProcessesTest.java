@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import static io.keelmq.server.ha.controller.ControllerFailoverTest.GROUP;
+import static io.keelmq.server.ha.controller.ControllerFailoverTest.LOAD;
 import static io.keelmq.server.ha.controller.ControllerFailoverTest.TIMEOUT_MILLIS;
 import static io.keelmq.server.ha.controller.ControllerFailoverTest.awaitGroup;
 import static io.keelmq.server.ha.controller.ControllerFailoverTest.brokerArgs;
@@ -81,14 +82,14 @@ class ControllerProcessesTest {
             }
             GroupView before = awaitGroup(controller, 3, 90_000);
             try (FollowingProducers producers = new FollowingProducers(controller, GROUP, "controllers", 3)) {
-                producers.awaitSendOk(200, "", 60_000);
+                producers.awaitSendOk(LOAD, "", 60_000L + LOAD * 20L);
 
                 // The controller leader dies: the others elect a leader, which waits a whole heartbeat timeout before
                 // it counts any broker dead; the master keeps (or regains) its lease and stays master.
                 String leader = controller.status(GROUP).leader();
                 controllers.get(leader).kill();
                 int okBefore = producers.sendOkCount();
-                producers.awaitSendOk(okBefore + 200, "", 90_000);
+                producers.awaitSendOk(okBefore + LOAD, "", 90_000L + LOAD * 20L);
                 GroupView stillSame = controller.status(GROUP).group();
                 assertEquals(before.master(), stillSame.master(), "no failover for the loss of a controller peer");
                 assertEquals(before.masterEpoch(), stillSame.masterEpoch());
@@ -103,7 +104,7 @@ class ControllerProcessesTest {
                 long killed = System.nanoTime();
                 brokers.get(before.master()).kill();
                 controllers.get(newLeader).kill();
-                producers.awaitSendOk(200, oldMaster, 120_000);
+                producers.awaitSendOk(LOAD, oldMaster, 120_000L + LOAD * 20L);
                 long firstAfter = producers.sendOk().stream().filter(ok -> !ok.broker().equals(oldMaster))
                         .mapToLong(FollowingProducers.Ok::issuedNanos).min().orElseThrow();
                 System.out.printf("controller failover with the controller leader killed too: first SEND_OK from "
@@ -149,14 +150,14 @@ class ControllerProcessesTest {
             GroupView before = awaitGroup(controller, 3, 90_000);
             String masterAddress = before.masterMember().clientAddress();
             try (FollowingProducers producers = new FollowingProducers(controller, GROUP, "partition", 3)) {
-                producers.awaitSendOk(200, "", 60_000);
+                producers.awaitSendOk(LOAD, "", 60_000L + LOAD * 20L);
                 long partitioned = System.nanoTime();
                 for (FaultProxy proxy : cut) {
                     proxy.drop();
                 }
                 // Sends straight to a, all along: after its lease, none may be SEND_OK.
                 long leaseEnd = partitioned + TimeUnit.MILLISECONDS.toNanos(TIMEOUT_MILLIS / 2);
-                producers.awaitSendOk(200, masterAddress, 120_000);
+                producers.awaitSendOk(LOAD, masterAddress, 120_000L + LOAD * 20L);
                 producers.close();
                 List<FollowingProducers.Ok> late = producers.sendOk().stream()
                         .filter(ok -> ok.broker().equals(masterAddress) && ok.issuedNanos() > leaseEnd).toList();
