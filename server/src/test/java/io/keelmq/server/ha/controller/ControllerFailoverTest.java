@@ -21,7 +21,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class ControllerFailoverTest {
     static final String GROUP = "g";
-    static final long TIMEOUT_MILLIS = 3_000;
+    static final long TIMEOUT_MILLIS = 5_000;
     /** SEND_OK messages each phase waits for: 300 by default; the ha-soak profile (server/README.md) asks more. */
     static final int LOAD = Integer.getInteger("keel.ha.load", 300);
 

@@ -100,9 +100,10 @@ class ControllerProcessesTest {
                         leader, "--scanNotActiveBrokerInterval=300"));
                 String newLeader = controller.status(GROUP).leader();
                 assertTrue(!newLeader.equals(leader), "a new controller leader: " + newLeader);
-                String oldMaster = before.masterMember().clientAddress();
+                GroupView current = controller.status(GROUP).group();
+                String oldMaster = current.masterMember().clientAddress();
                 long killed = System.nanoTime();
-                brokers.get(before.master()).kill();
+                brokers.get(current.master()).kill();
                 controllers.get(newLeader).kill();
                 producers.awaitSendOk(LOAD, oldMaster, 120_000L + LOAD * 20L);
                 long firstAfter = producers.sendOk().stream().filter(ok -> !ok.broker().equals(oldMaster))
@@ -112,8 +113,8 @@ class ControllerProcessesTest {
                         TimeUnit.NANOSECONDS.toMillis(firstAfter - killed));
                 producers.close();
                 GroupView after = controller.status(GROUP).group();
-                assertTrue(before.inSync().contains(after.master()) && !after.master().equals(before.master()),
-                        "an in-sync slave was elected: " + after);
+                assertTrue(current.inSync().contains(after.master()) && !after.master().equals(current.master()),
+                        "an in-sync slave was elected: " + current + " -> " + after);
                 FollowingProducers.assertNoneLost(after.masterMember().clientAddress(), "controllers",
                         producers.sendOk());
             }
