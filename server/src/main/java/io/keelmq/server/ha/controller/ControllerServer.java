@@ -56,10 +56,9 @@ public final class ControllerServer implements AutoCloseable {
         GrpcConfigKeys.Server.setPort(properties, Integer.parseInt(address.substring(colon + 1)));
         // Reads that decide (who is master, is the master alive) see every committed command: read index.
         RaftServerConfigKeys.Read.setOption(properties, RaftServerConfigKeys.Read.Option.LINEARIZABLE);
-        // Election timeouts of 2-4 s: a peer starved of CPU for a second (a busy machine, a GC pause) does not
-        // depose a healthy leader; a dead leader is replaced within a few seconds, well inside a broker's lease.
-        RaftServerConfigKeys.Rpc.setTimeoutMin(properties, TimeDuration.valueOf(2_000, TimeUnit.MILLISECONDS));
-        RaftServerConfigKeys.Rpc.setTimeoutMax(properties, TimeDuration.valueOf(4_000, TimeUnit.MILLISECONDS));
+        // Election timeouts of 1-2 s: a dead leader is replaced within a few seconds, inside a broker's lease.
+        RaftServerConfigKeys.Rpc.setTimeoutMin(properties, TimeDuration.valueOf(1_000, TimeUnit.MILLISECONDS));
+        RaftServerConfigKeys.Rpc.setTimeoutMax(properties, TimeDuration.valueOf(2_000, TimeUnit.MILLISECONDS));
         RaftPeerId peerId = ControllerPeers.peerId(index);
         this.server = RaftServer.newBuilder()
                 .setServerId(peerId)

@@ -83,15 +83,15 @@ class ControllerProcessesTest {
             }
             GroupView before = awaitGroup(controller, 3, 90_000);
             try (FollowingProducers producers = new FollowingProducers(controller, GROUP, "controllers", 3)) {
-                producers.awaitSendOk(LOAD, "", 60_000L + LOAD * 20L);
+                producers.awaitSendOk(LOAD, "", producers.started(), 60_000L + LOAD * 20L);
 
                 // The controller leader dies: the others elect a leader, which waits a whole heartbeat timeout before
                 // it counts any broker dead; the producers go on (with the same master unless the master's heartbeats
                 // could not reach the new leader within that timeout).
                 String leader = controller.status(GROUP).leader();
                 controllers.get(leader).kill();
-                int okBefore = producers.sendOkCount();
-                producers.awaitSendOk(okBefore + LOAD, "", 90_000L + LOAD * 20L);
+                long leaderKilled = System.nanoTime();
+                producers.awaitSendOk(LOAD, "", leaderKilled, 90_000L + LOAD * 20L);
                 GroupView afterLeaderLoss = controller.status(GROUP).group();
                 System.out.printf("controller leader %s SIGKILLed: master %s of epoch %d before, %s of epoch %d after%n",
                         leader, before.master(), before.masterEpoch(), afterLeaderLoss.master(),
@@ -108,8 +108,9 @@ class ControllerProcessesTest {
                 long killed = System.nanoTime();
                 brokers.get(current.master()).kill();
                 controllers.get(newLeader).kill();
-                producers.awaitSendOk(LOAD, oldMaster, 120_000L + LOAD * 20L);
-                long firstAfter = producers.sendOk().stream().filter(ok -> !ok.broker().equals(oldMaster))
+                producers.awaitSendOk(LOAD, oldMaster, killed, 120_000L + LOAD * 20L);
+                long firstAfter = producers.sendOk().stream().filter(ok -> !ok.broker().equals(oldMaster)
+                        && ok.issuedNanos() - killed > 0)
                         .mapToLong(FollowingProducers.Ok::issuedNanos).min().orElseThrow();
                 System.out.printf("controller failover with the controller leader killed too: first SEND_OK from "
                         + "the new master for a send issued %d ms after the kill%n",
@@ -154,14 +155,14 @@ class ControllerProcessesTest {
             GroupView before = awaitGroup(controller, 3, 90_000);
             String masterAddress = before.masterMember().clientAddress();
             try (FollowingProducers producers = new FollowingProducers(controller, GROUP, "partition", 3)) {
-                producers.awaitSendOk(LOAD, "", 60_000L + LOAD * 20L);
+                producers.awaitSendOk(LOAD, "", producers.started(), 60_000L + LOAD * 20L);
                 long partitioned = System.nanoTime();
                 for (FaultProxy proxy : cut) {
                     proxy.drop();
                 }
                 // Sends straight to a, all along: after its lease, none may be SEND_OK.
                 long leaseEnd = partitioned + TimeUnit.MILLISECONDS.toNanos(TIMEOUT_MILLIS / 2);
-                producers.awaitSendOk(LOAD, masterAddress, 120_000L + LOAD * 20L);
+                producers.awaitSendOk(LOAD, masterAddress, partitioned, 120_000L + LOAD * 20L);
                 producers.close();
                 List<FollowingProducers.Ok> late = producers.sendOk().stream()
                         .filter(ok -> ok.broker().equals(masterAddress) && ok.issuedNanos() > leaseEnd).toList();

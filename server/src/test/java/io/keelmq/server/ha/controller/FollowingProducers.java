@@ -38,6 +38,7 @@ final class FollowingProducers implements AutoCloseable {
     private final ConcurrentLinkedQueue<Ok> sendOk = new ConcurrentLinkedQueue<>();
     private final AtomicInteger notOk = new AtomicInteger();
     private final List<Thread> threads = new ArrayList<>();
+    private final long startedNanos = System.nanoTime();
 
     FollowingProducers(ControllerClient controller, String group, String queue, int count) {
         this.controller = controller;
@@ -103,6 +104,11 @@ final class FollowingProducers implements AutoCloseable {
         return List.copyOf(sendOk);
     }
 
+    /** When the producers started (nanoTime). */
+    long started() {
+        return startedNanos;
+    }
+
     int sendOkCount() {
         return sendOk.size();
     }
@@ -111,11 +117,15 @@ final class FollowingProducers implements AutoCloseable {
         return notOk.get();
     }
 
-    /** Waits until {@code count} more sends were answered SEND_OK by a broker other than {@code notBy}. */
-    long awaitSendOk(int count, String notBy, long millis) throws InterruptedException {
+    /**
+     * Waits until {@code count} sends issued after {@code sinceNanos} were answered SEND_OK by a broker other than
+     * {@code notBy}; their number.
+     */
+    long awaitSendOk(int count, String notBy, long sinceNanos, long millis) throws InterruptedException {
         long deadline = System.currentTimeMillis() + millis;
         while (System.currentTimeMillis() < deadline) {
-            long found = sendOk.stream().filter(ok -> !ok.broker().equals(notBy)).count();
+            long found = sendOk.stream()
+                    .filter(ok -> !ok.broker().equals(notBy) && ok.issuedNanos() - sinceNanos > 0).count();
             if (found >= count) {
                 return found;
             }
