@@ -14,11 +14,12 @@ import java.util.regex.Pattern;
  */
 final class BrokerCandidates {
     /**
-     * How a slave's NOT_MASTER refusal names its master (server HaService.notMaster): "... of the master at
-     * HOST:PORT; send to the master". A slave that has not yet heard its master's client address names its HA
-     * address instead ("master at HA address ..."), which is no place to send clients: the pattern does not match it.
+     * How a NOT_MASTER refusal names the master (server HaService.notMaster): a fixed-role slave says "... of the
+     * master at HOST:PORT; send to the master", a broker in controller mode "... the controller elected ID: send to
+     * the master at HOST:PORT". A slave that has not yet heard its master's client address names its HA address
+     * instead ("master at HA address ..."), which is no place to send clients: that is no HOST:PORT, so it is ignored.
      */
-    private static final Pattern NAMED_MASTER = Pattern.compile("of the master at ([^\\s;]+);");
+    private static final Pattern NAMED_MASTER = Pattern.compile("(?:of|send to) the master at ([^\\s;]+)");
 
     private final List<HostAndPort> urlAddresses;
     private volatile HostAndPort namedMaster;

@@ -48,4 +48,14 @@ class BrokerCandidatesTest {
         assertNull(BrokerCandidates.masterNamedBy(new JMSException("of the master at 10.0.0.3:10911;", "INTERNAL")));
         assertEquals(C, BrokerCandidates.masterNamedBy(notMaster("10.0.0.3:10911")));
     }
+
+    @Test
+    void aBrokerInControllerModeNamesTheMasterTheControllerElected() {
+        assertEquals(C, BrokerCandidates.masterNamedBy(new JMSException("SEND failed with NOT_MASTER: this broker "
+                + "(b1, SLAVE) is not the master of group g; the controller elected b2: send to the master at "
+                + "10.0.0.3:10911", "NOT_MASTER")));
+        assertNull(BrokerCandidates.masterNamedBy(new JMSException("SEND failed with NOT_MASTER: this broker (b1, "
+                + "STANDBY) is not the master of group g; no master is known yet: ask the controller (keel-admin ha "
+                + "status)", "NOT_MASTER")));
+    }
 }
