@@ -36,8 +36,7 @@ import java.util.concurrent.Callable;
  */
 @Command(name = "keel-admin", mixinStandardHelpOptions = true, description = "KeelMQ administration.",
         subcommands = {AdminMain.UserCommand.class, AdminMain.DestinationCommand.class, AdminMain.MessageCommand.class,
-                AdminMain.SubscriptionCommand.class, DlqCommand.class, TransactionCommand.class,
-                HaCommand.class})
+                AdminMain.SubscriptionCommand.class, DlqCommand.class, TransactionCommand.class})
 public final class AdminMain implements Callable<Integer> {
     private final InputStream in;
     private final Console console;
@@ -74,7 +73,7 @@ public final class AdminMain implements Callable<Integer> {
     @Override
     public Integer call() {
         throw new CommandLine.ParameterException(new CommandLine(this),
-                "missing command (try: user, destination, message, subscription, dlq, transaction or ha --help)");
+                "missing command (try: user, destination, message, subscription, dlq or transaction --help)");
     }
 
     char[] readPassword(String prompt) throws IOException {

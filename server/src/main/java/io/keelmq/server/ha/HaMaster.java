@@ -22,13 +22,11 @@ final class HaMaster implements AutoCloseable {
     private final ReplicaSet replicas;
     private final EventLoopGroup group = new NioEventLoopGroup(1, new DefaultThreadFactory("keel-ha-master", true));
     private volatile String clientAddress = "";
-    private final java.util.function.BooleanSupplier takingSlaves;
     private Channel listener;
 
-    HaMaster(MessageStore store, ReplicaSet replicas, java.util.function.BooleanSupplier takingSlaves) {
+    HaMaster(MessageStore store, ReplicaSet replicas) {
         this.store = store;
         this.replicas = replicas;
-        this.takingSlaves = takingSlaves;
     }
 
     /** Binds; returns the bound address. */
@@ -44,7 +42,7 @@ final class HaMaster implements AutoCloseable {
                         // without slaves pays nothing on its send path.
                         store.onWritten(replicas::written);
                         channel.pipeline().addLast(HaFrames.decoder(largestRecord),
-                                new SlaveLink(store, replicas, clientAddress, takingSlaves));
+                                new SlaveLink(store, replicas, clientAddress));
                     }
                 });
         listener = bootstrap.bind(host, port).sync().channel();
