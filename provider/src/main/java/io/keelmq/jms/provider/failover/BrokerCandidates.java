@@ -15,8 +15,8 @@ import java.util.regex.Pattern;
 final class BrokerCandidates {
     /**
      * How a NOT_MASTER refusal names the master (server HaService.notMaster): a fixed-role slave says "... of the
-     * master at HOST:PORT; send to the master", a broker in controller mode "... the controller elected ID: send to
-     * the master at HOST:PORT". A slave that has not yet heard its master's client address names its HA address
+     * master at HOST:PORT; send to the master"; a broker in controller mode (branch ctl, issue 18, not merged yet)
+     * says "... the controller elected ID: send to the master at HOST:PORT". A slave that has not yet heard its master's client address names its HA address
      * instead ("master at HA address ..."), which is no place to send clients: that is no HOST:PORT, so it is ignored.
      */
     private static final Pattern NAMED_MASTER = Pattern.compile("(?:of|send to) the master at ([^\\s;]+)");
