@@ -1,5 +1,6 @@
 package io.keelmq.ra.inbound;
 
+import io.keelmq.jms.KeelXAConnectionFactory;
 import io.keelmq.ra.ConnectionProperties;
 import io.keelmq.ra.xa.ReconnectingXAResource;
 import jakarta.resource.NotSupportedException;
@@ -9,12 +10,13 @@ import jakarta.resource.spi.endpoint.MessageEndpointFactory;
 import jakarta.resource.spi.work.WorkManager;
 
 import javax.transaction.xa.XAResource;
-import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.Timer;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * The inbound side of one resource adapter: its active endpoints, keyed by (endpoint factory, activation spec) as
@@ -28,7 +30,11 @@ public final class InboundActivations {
     private final WorkManager workManager;
     private final Timer timer;
     private final Map<Key, Activation> active = new ConcurrentHashMap<>();
-    private final List<ReconnectingXAResource> recovery = new CopyOnWriteArrayList<>();
+    /**
+     * Recovery resources by what their connection signs on to (URL and options, without the client id): a transaction
+     * manager may ask for them at every scan, and each holds a connection until the adapter stops.
+     */
+    private final Map<Map<String, String>, ReconnectingXAResource> recovery = new ConcurrentHashMap<>();
 
     public InboundActivations(ConnectionProperties adapterSettings, WorkManager workManager, Timer timer) {
         this.adapterSettings = adapterSettings;
@@ -67,14 +73,19 @@ public final class InboundActivations {
         }
     }
 
-    /** One recovery resource per spec, connecting when the transaction manager first uses it. */
+    /**
+     * One recovery resource per broker and user among the specs (recover lists every branch of the broker, whichever
+     * destination), connecting when the transaction manager first uses it; the same one on every later call. It
+     * signs on without the spec's client id, which the activation's own connection may hold.
+     */
     public XAResource[] xaResources(ActivationSpec[] specs) throws ResourceException {
-        List<XAResource> resources = new ArrayList<>();
+        Set<XAResource> resources = new LinkedHashSet<>();
         for (ActivationSpec spec : specs == null ? new ActivationSpec[0] : specs) {
-            ReconnectingXAResource resource = new ReconnectingXAResource(ActivationTarget.factory(adapterSettings,
-                    keelSpec(spec)));
-            recovery.add(resource);
-            resources.add(resource);
+            KeelXAConnectionFactory factory = ActivationTarget.factory(adapterSettings, keelSpec(spec));
+            factory.setClientID(null);
+            Map<String, String> signOn = new TreeMap<>(factory.getOptions().toProperties());
+            signOn.put("brokerURL", factory.getBrokerURL());
+            resources.add(recovery.computeIfAbsent(signOn, key -> new ReconnectingXAResource(factory)));
         }
         return resources.toArray(new XAResource[0]);
     }
@@ -84,7 +95,7 @@ public final class InboundActivations {
         for (Key key : List.copyOf(active.keySet())) {
             deactivate(key.endpoints(), key.spec());
         }
-        for (ReconnectingXAResource resource : recovery) {
+        for (ReconnectingXAResource resource : recovery.values()) {
             resource.close();
         }
         recovery.clear();

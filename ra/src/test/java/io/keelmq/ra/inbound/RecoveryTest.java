@@ -14,6 +14,7 @@ import javax.transaction.xa.Xid;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -48,6 +49,38 @@ class RecoveryTest extends InboundTestBase {
         recovery[0].commit(xid, false);
         assertEquals("in doubt", Texts.of(consumer.receive(10_000)));
         assertEquals(0, recovery[0].recover(XAResource.TMSTARTRSCAN | XAResource.TMENDRSCAN).length);
+    }
+
+    @Test
+    void aTransactionManagerAskingAgainAndAgainGetsTheSameResourcePerBrokerAndUser() throws Exception {
+        KeelActivationSpec orders = queueSpec("orders", 1);
+        KeelActivationSpec invoices = queueSpec("invoices", 2);
+        XAResource[] first = adapter.getXAResources(new ActivationSpec[]{orders, invoices});
+        for (int scan = 0; scan < 20; scan++) {
+            XAResource[] again = adapter.getXAResources(new ActivationSpec[]{orders, invoices});
+            assertEquals(1, again.length, "two specs for one broker and user need one recovery resource");
+            assertSame(first[0], again[0], "a scan got a new recovery resource (and a new connection)");
+        }
+        KeelActivationSpec otherUser = queueSpec("orders", 1);
+        otherUser.setUser("auditor");
+        otherUser.setPassword("secret");
+        XAResource[] both = adapter.getXAResources(new ActivationSpec[]{orders, otherUser});
+        assertEquals(2, both.length, "another user is another recovery connection");
+        assertSame(first[0], both[0]);
+    }
+
+    @Test
+    void recoveryReachesTheBrokerWhileADurableActivationHoldsItsClientId() throws Exception {
+        KeelActivationSpec spec = queueSpec("alerts", 1);
+        spec.setDestinationType(KeelActivationSpec.TOPIC);
+        spec.setSubscriptionDurability(KeelActivationSpec.DURABLE);
+        spec.setSubscriptionName("alerting");
+        spec.setClientId("alert-mdb");
+        activate(spec, new RecordingBean(), true);
+        awaitSessions(1);
+        XAResource[] recovery = adapter.getXAResources(new ActivationSpec[]{spec});
+        assertEquals(0, recovery[0].recover(XAResource.TMSTARTRSCAN | XAResource.TMENDRSCAN).length,
+                "the recovery connection must not take (or be refused) the activation's client id");
     }
 
     /** The first scan after a restart may meet the old connection (XAER_RMFAIL); the next one reconnects. */
