@@ -147,6 +147,10 @@ public final class BenchRun {
                 scenario.name(), scenario.settings(), config.commandLine(),
                 String.join(" vs ", config.brokers().stream().map(BrokerKind::label).toList()), config.rounds(),
                 config.broker().xmx(), config.broker().flush().keelFlushDiskType(), config.messageSize());
+        if (config.broker().replicated()) {
+            out.println("replicated: KeelMQ SYNC_MASTER + 1 slave, Artemis replicated primary + backup, each pair on "
+                    + "this machine; clients on the master/primary");
+        }
         out.printf("machine: %d cores, %s %s, %s %s%n", Runtime.getRuntime().availableProcessors(),
                 System.getProperty("os.name"), System.getProperty("os.version"), System.getProperty("java.vm.name"),
                 System.getProperty("java.version"));
@@ -177,7 +181,7 @@ public final class BenchRun {
         long timeout = s.artemisBufferTimeoutNanos() > 0 ? s.artemisBufferTimeoutNanos()
                 : Math.max(1_000, disk.nanosPerForce());
         return new BrokerSettings(s.xmx(), s.flush(), s.dataRoot(), s.logDir(), s.keelServerJar(), timeout,
-                s.startTimeout(), s.extraJvmOptions(), s.keelBrokerOptions(), s.rocketMqDir());
+                s.startTimeout(), s.extraJvmOptions(), s.keelBrokerOptions(), s.rocketMqDir(), s.replicated());
     }
 
     private static Broker start(BrokerKind kind, String name, BrokerSettings settings) throws Exception {

@@ -51,6 +51,28 @@ class BenchSmokeTest {
         assertEquals(1, summary.get("ratios").size());
     }
 
+    /**
+     * {@code --replicated}: each broker as a pair, and the pairs really replicate: the KeelMQ slave followed its
+     * SYNC_MASTER (which answers SEND_OK only once the slave has a message) and the Artemis backup was in sync with its
+     * primary (Artemis's isReplicaSync) before any message was sent.
+     */
+    @Test
+    void sendToReplicatedPairs() throws IOException {
+        JsonNode summary = runInto("send-replicated", "send", "--producers=4", "--replicated");
+        assertEquals("true", summary.get("options").get("--replicated").asText());
+        for (JsonNode m : measurements(summary, "send", 2)) {
+            assertEquals(COUNT, m.get("sent").asLong(), m::toString);
+            assertEquals(COUNT, m.get("received").asLong(), m::toString);
+        }
+        Path logs = root.resolve("send-replicated").resolve("logs");
+        assertTrue(Files.readString(logs.resolve("keelmq-r1-send-slave.log")).contains("HA: following master"),
+                "the KeelMQ slave's log does not say it follows its master");
+        assertTrue(Files.readString(logs.resolve("artemis-r1-send-backup.log")).contains("Artemis backup in sync with its primary"),
+                "the Artemis backup's log does not say it is in sync with its primary");
+        assertEquals(2, KeelBenchCommand.execute("send", "--vs=rocketmq", "--replicated",
+                "--out=" + root.resolve("replicated-rocketmq")));
+    }
+
     @Test
     void endToEnd() throws IOException {
         JsonNode summary = run("e2e", "--producers=2", "--consumers=2");

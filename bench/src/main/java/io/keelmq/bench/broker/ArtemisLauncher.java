@@ -40,6 +40,24 @@ public final class ArtemisLauncher implements Callable<Integer> {
     @Option(names = "--buffer-timeout-ns", defaultValue = "3333333", description = "journal-buffer-timeout")
     private int bufferTimeoutNanos;
 
+    @Option(names = "--ha", defaultValue = "none", description = "${COMPLETION-CANDIDATES}: alone, or one side of a "
+            + "replicated pair (replication-primary / replication-backup with a static cluster connection)")
+    private HaRole ha;
+
+    @Option(names = "--port", defaultValue = "0", description = "the acceptor's port (a pair needs them fixed: each "
+            + "names the other's)")
+    private int port;
+
+    @Option(names = "--peer-port", defaultValue = "0", description = "the other side's acceptor port (--ha only)")
+    private int peerPort;
+
+    @Option(names = "--sync-timeout", defaultValue = "120", description = "seconds a backup may take to be in "
+            + "sync with its primary before it gives up (--ha=backup)")
+    private int syncTimeoutSeconds;
+
+    /** Which side of a replicated pair this JVM is. */
+    enum HaRole { none, primary, backup }
+
     public static void main(String[] args) {
         int exit = new CommandLine(new ArtemisLauncher()).execute(args);
         if (exit != 0) {
@@ -62,7 +80,10 @@ public final class ArtemisLauncher implements Callable<Integer> {
         config.setJournalSyncTransactional(sync);
         config.setJournalDatasync(true);
         config.setJournalBufferTimeout_NIO(bufferTimeoutNanos);
-        config.addAcceptorConfiguration(ACCEPTOR, "tcp://127.0.0.1:0");
+        config.addAcceptorConfiguration(ACCEPTOR, "tcp://127.0.0.1:" + port);
+        if (ha != HaRole.none) {
+            ArtemisReplication.configure(config, ha == HaRole.primary, port, peerPort);
+        }
         config.addAddressSetting("#", new AddressSettings()
                 .setAutoCreateAddresses(true)
                 .setAutoCreateQueues(true));
@@ -81,8 +102,15 @@ public final class ArtemisLauncher implements Callable<Integer> {
             }
         }, "artemis-shutdown"));
 
-        NettyAcceptor acceptor = (NettyAcceptor) server.getActiveMQServer().getRemotingService().getAcceptor(ACCEPTOR);
-        System.out.println(READY_PREFIX + "127.0.0.1:" + acceptor.getActualPort());
+        int boundPort = port;
+        if (ha == HaRole.backup) {
+            ArtemisReplication.awaitBackupInSync(server.getActiveMQServer(), syncTimeoutSeconds);
+        } else {
+            NettyAcceptor acceptor = (NettyAcceptor) server.getActiveMQServer().getRemotingService()
+                    .getAcceptor(ACCEPTOR);
+            boundPort = acceptor.getActualPort();
+        }
+        System.out.println(READY_PREFIX + "127.0.0.1:" + boundPort);
         System.out.flush();
         // Artemis's own threads may be daemons; the JVM lives until SIGTERM runs the hook above.
         stopped.await();

@@ -21,10 +21,12 @@ import java.util.List;
  *                                  (experiments such as {@code commitLogPrefill=false}); empty for its defaults
  * @param rocketMqDir               bench-rocketmq/target: the RocketMQ launchers and client bridge and the class path
  *                                  of RocketMQ's jars ({@link RocketMqJars})
+ * @param replicated                each broker as a replicated pair on this machine: KeelMQ a SYNC_MASTER with one
+ *                                  slave, Artemis a replicated primary with its backup; clients use the master/primary
  */
 public record BrokerSettings(String xmx, FlushMode flush, Path dataRoot, Path logDir, Path keelServerJar,
                              long artemisBufferTimeoutNanos, Duration startTimeout, List<String> extraJvmOptions,
-                             List<String> keelBrokerOptions, Path rocketMqDir) {
+                             List<String> keelBrokerOptions, Path rocketMqDir, boolean replicated) {
     public BrokerSettings {
         extraJvmOptions = List.copyOf(extraJvmOptions);
         keelBrokerOptions = List.copyOf(keelBrokerOptions);
@@ -33,6 +35,6 @@ public record BrokerSettings(String xmx, FlushMode flush, Path dataRoot, Path lo
     /** The same settings with another heap, for a helper JVM such as RocketMQ's name server. */
     public BrokerSettings withXmx(String otherXmx) {
         return new BrokerSettings(otherXmx, flush, dataRoot, logDir, keelServerJar, artemisBufferTimeoutNanos,
-                startTimeout, extraJvmOptions, keelBrokerOptions, rocketMqDir);
+                startTimeout, extraJvmOptions, keelBrokerOptions, rocketMqDir, replicated);
     }
 }

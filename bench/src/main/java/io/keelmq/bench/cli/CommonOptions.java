@@ -37,6 +37,11 @@ final class CommonOptions {
                     + "send and e2e only, through its own client (rocketmq-client), not JMS")
     List<Versus> vs;
 
+    @Option(names = "--replicated", description = "each broker as a replicated pair on this machine, clients on the "
+            + "master: KeelMQ a SYNC_MASTER with one slave (SEND_OK once the slave has the message), Artemis a "
+            + "replicated primary with its backup (a durable send answered once the backup has it); not with rocketmq")
+    boolean replicated;
+
     @Option(names = "--rounds", defaultValue = "2",
             description = "rounds; each runs every broker once on a fresh JVM, KeelMQ first (default: ${DEFAULT-VALUE})")
     int rounds;
@@ -129,12 +134,16 @@ final class CommonOptions {
         if (vs.contains(Versus.none) && brokers.size() > 1) {
             throw new IllegalArgumentException("--vs none cannot be combined with a broker: " + vs);
         }
+        if (replicated && brokers.contains(BrokerKind.ROCKETMQ)) {
+            throw new IllegalArgumentException("--replicated runs KeelMQ and Artemis pairs; RocketMQ's master/slave "
+                    + "pair is not wired into keel-bench: drop rocketmq from --vs");
+        }
         Path output = out != null ? out : BenchRun.defaultOut();
         Path data = dataDir != null ? dataDir : Path.of(System.getProperty("java.io.tmpdir"));
         BrokerSettings settings = new BrokerSettings(xmx, flush, data, output.resolve("logs"), keelServerJar(),
                 artemisBufferTimeoutNanos, startTimeout, brokerJvmOptions == null ? List.of() : brokerJvmOptions,
                 keelBrokerOptions == null ? List.of() : keelBrokerOptions,
-                brokers.contains(BrokerKind.ROCKETMQ) ? rocketMqDir() : null);
+                brokers.contains(BrokerKind.ROCKETMQ) ? rocketMqDir() : null, replicated);
         return new BenchRun.Config(brokers, rounds, settings, output, size, warmup, idleTimeout, diskProbe,
                 commandLine, options);
     }

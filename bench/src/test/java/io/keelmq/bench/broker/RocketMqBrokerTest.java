@@ -44,7 +44,7 @@ class RocketMqBrokerTest {
         Files.createDirectories(root);
         Path rocketMqDir = Path.of(System.getProperty("keel.bench.rocketmq.dir", "../bench-rocketmq/target"));
         broker = RocketMqBroker.start("rocketmq-test", new BrokerSettings("256m", FlushMode.SYNC, root.resolve("data"),
-                root.resolve("logs"), null, 0, Duration.ofSeconds(180), List.of(), List.of(), rocketMqDir));
+                root.resolve("logs"), null, 0, Duration.ofSeconds(180), List.of(), List.of(), rocketMqDir, false));
     }
 
     @AfterAll
