@@ -112,7 +112,7 @@ public final class Broker implements AutoCloseable {
         redelivery.pulls(pulls);
         this.sends = new SendService(config, store, destinations, clock);
         this.transactions = new TransactionService(store, new Materializer(store, destinations, sends::whenDispatched),
-                clock);
+                clock, sends::replicationShortfall);
         store.addRetentionFloor(transactions);
         this.producerTransactions = new ProducerTransactions(store, transactions, clock);
         store.addRetentionFloor(producerTransactions);

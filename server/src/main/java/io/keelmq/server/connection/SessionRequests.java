@@ -9,6 +9,7 @@ import io.keelmq.server.consume.SessionState;
 import io.keelmq.server.consume.Subscription;
 import io.keelmq.server.errors.RequestException;
 import io.keelmq.server.message.DeliveryCodec;
+import io.keelmq.server.tx.ReplicationWait;
 import io.keelmq.server.tx.Transaction;
 import io.keelmq.server.tx.TransactionService;
 import io.keelmq.server.tx.XaXid;
@@ -83,11 +84,16 @@ final class SessionRequests {
         List<DeliveryCodec.MessageRef> consumed = DeliveryCodec.decodeUndelivered(request.body());
         TransactionService transactions = connection.services().transactions();
         Transaction committing = session.swapTransaction(transactions.begin());
-        transactions.commit(committing).whenComplete((committed, failure) -> connection.requests().execute(() -> {
+        transactions.commit(committing).whenComplete((shortfall, failure) -> connection.requests().execute(() -> {
             if (failure == null) {
                 acknowledge(connection, consumed);
                 transactions.done(committing);
-                connection.respond(request);
+                if (shortfall == null) {
+                    connection.respond(request);
+                } else {
+                    connection.fail(request, new RequestException(ErrorCode.INTERNAL,
+                            ReplicationWait.unconfirmed("the commit of " + committing, shortfall)));
+                }
                 return;
             }
             Throwable cause = failure instanceof CompletionException && failure.getCause() != null

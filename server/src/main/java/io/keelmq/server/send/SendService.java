@@ -367,6 +367,20 @@ public final class SendService {
         });
     }
 
+    /**
+     * What a transaction's decision waits for on this broker ({@link io.keelmq.server.tx.ReplicationWait}): on a
+     * SYNC_MASTER the in-sync slaves' confirmation up to {@code endOffset}, completing with null on SEND_OK or with the
+     * status that says otherwise; at once with null on any other broker.
+     */
+    public CompletableFuture<String> replicationShortfall(long endOffset) {
+        HaService replication = ha;
+        CompletableFuture<String> status = replication == null ? null : replication.awaitReplicated(endOffset);
+        if (status == null) {
+            return CompletableFuture.completedFuture(null);
+        }
+        return status.thenApply(replicated -> "SEND_OK".equals(replicated) ? null : replicated);
+    }
+
     /** Completes once the commit log up to {@code endOffset} is in the consume queues and index. */
     public CompletableFuture<Void> whenDispatched(long endOffset) {
         return dispatchGate.whenDispatched(endOffset);

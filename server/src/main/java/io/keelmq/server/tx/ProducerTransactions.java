@@ -163,8 +163,13 @@ public final class ProducerTransactions implements RetentionFloor {
     private CompletableFuture<TxOutcome> commit(Undecided entry) {
         PreparedHalf half = entry.half;
         Transaction tx = transactions.ofStored(half.txId(), List.of(half.halfOffset()));
-        return transactions.commit(tx).thenApply(visible -> {
+        return transactions.commit(tx).thenApply(shortfall -> {
             transactions.done(tx);
+            if (shortfall != null) {
+                // INTERNAL: the commit stands (commitMayStand); the answer says it is not on a slave yet.
+                throw new RequestException(ErrorCode.INTERNAL, ReplicationWait.unconfirmed("the commit of "
+                        + half.txId(), shortfall));
+            }
             return TxOutcome.COMMITTED;
         });
     }

@@ -38,6 +38,7 @@ public final class TransactionService implements RetentionFloor {
     private final MessageStore store;
     private final Materializer materializer;
     private final Clock clock;
+    private final ReplicationWait replication;
     /** Transactions whose halves retention must keep: open ones, and committed ones not yet done. */
     private final Set<Transaction> live = ConcurrentHashMap.newKeySet();
     /** Transaction ids are unique across restarts: a run prefix plus a counter. */
@@ -49,9 +50,21 @@ public final class TransactionService implements RetentionFloor {
     private volatile Stop stop = Stop.NOWHERE;
 
     public TransactionService(MessageStore store, Materializer materializer, Clock clock) {
+        this(store, materializer, clock, ReplicationWait.NONE);
+    }
+
+    /** @param replication what a decision waits for besides its force (a SYNC_MASTER's slaves) */
+    public TransactionService(MessageStore store, Materializer materializer, Clock clock,
+                              ReplicationWait replication) {
         this.store = store;
         this.materializer = materializer;
         this.clock = clock;
+        this.replication = replication;
+    }
+
+    /** What decisions wait for besides their force; XA decisions written outside {@link #commit} use it too. */
+    public ReplicationWait replication() {
+        return replication;
     }
 
     /** A new, empty transaction for a transacted session. */
@@ -99,7 +112,9 @@ public final class TransactionService implements RetentionFloor {
      * TRANSACTION_ROLLED_BACK when the decision could not be written (nothing is delivered), INTERNAL
      * when it may or may not be durable or was made but not yet carried out (done at the next start).
      * A transaction without sends completes at once. On success the caller acknowledges the consumed
-     * messages, then calls {@link #done}.
+     * messages, then calls {@link #done}. It completes with null, or, on a SYNC_MASTER whose slaves did not
+     * confirm the commit, with their status ({@link ReplicationWait}): the commit is carried out all the same
+     * (the caller acknowledges and calls done) and the caller says so in its answer.
      *
      * <p>Order of writes and the one force (why one force is enough):
      * <ol>
@@ -119,7 +134,7 @@ public final class TransactionService implements RetentionFloor {
      * can never be durable while they are not.</li>
      * </ol>
      */
-    public CompletableFuture<Void> commit(Transaction tx) {
+    public CompletableFuture<String> commit(Transaction tx) {
         return tx.sendsSettled().thenCompose(settled -> {
             List<Long> halves = tx.halves();
             if (halves.isEmpty()) {
@@ -131,7 +146,7 @@ public final class TransactionService implements RetentionFloor {
         });
     }
 
-    private CompletableFuture<Void> afterDecisionWritten(Transaction tx, List<Long> halves, AppendResult decision) {
+    private CompletableFuture<String> afterDecisionWritten(Transaction tx, List<Long> halves, AppendResult decision) {
         if (decision.records().isEmpty()) {
             // Nothing of the record is in the log (a failed append is undone), so it can never be recovered.
             live.remove(tx);
@@ -151,7 +166,7 @@ public final class TransactionService implements RetentionFloor {
             }
             Throwable cause = failure instanceof CompletionException ? failure.getCause() : failure;
             // Still force the decision: if it becomes durable the next start stores the messages.
-            return store.awaitDurable(decision).<Void>thenApply(durable -> {
+            return store.awaitDurable(decision).<String>thenApply(durable -> {
                 if (durable.ok()) {
                     LOG.error("{} is committed but its messages could not all be stored; the next start stores them",
                             tx, cause);
@@ -164,8 +179,12 @@ public final class TransactionService implements RetentionFloor {
         }).thenCompose(next -> next);
     }
 
-    /** The one force of the commit: covers the halves, the decision and the messages (see {@link #commit}). */
-    private CompletableFuture<Void> whenDurable(Transaction tx, AppendResult lastWritten, List<AppendResult> written) {
+    /**
+     * The one force of the commit: covers the halves, the decision and the messages (see {@link #commit}); then the
+     * slaves' confirmation of all of it, as for a send.
+     */
+    private CompletableFuture<String> whenDurable(Transaction tx, AppendResult lastWritten,
+                                                  List<AppendResult> written) {
         return store.awaitDurable(lastWritten).thenCompose(durable -> {
             if (!durable.ok()) {
                 if (durable.status() == AppendStatus.FLUSH_DISK_TIMEOUT) {
@@ -174,13 +193,21 @@ public final class TransactionService implements RetentionFloor {
                 }
                 throw unknownOutcome(tx, durable);
             }
-            return materializer.whenDispatched(written).thenApply(visible -> {
-                if (stop == Stop.BEFORE_DONE) {
-                    throw stopped(tx, "before its DONE record");
-                }
-                return null;
-            });
+            return replication.shortfall(endOffset(lastWritten)).thenCompose(shortfall ->
+                    materializer.whenDispatched(written).thenApply(visible -> {
+                        if (stop == Stop.BEFORE_DONE) {
+                            throw stopped(tx, "before its DONE record");
+                        }
+                        return shortfall;
+                    }));
         });
+    }
+
+    /** Where {@code written} ends in the commit log. */
+    public static long endOffset(AppendResult written) {
+        List<AppendResult.AppendedRecord> records = written.records();
+        AppendResult.AppendedRecord last = records.get(records.size() - 1);
+        return last.physicalOffset() + last.size();
     }
 
     private static RequestException unknownOutcome(Transaction tx, AppendResult durable) {

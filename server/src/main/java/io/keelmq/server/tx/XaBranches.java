@@ -2,6 +2,7 @@ package io.keelmq.server.tx;
 
 import io.keelmq.protocol.frame.ErrorCode;
 import io.keelmq.server.errors.RequestException;
+import io.keelmq.store.AppendResult;
 import io.keelmq.store.MessageStore;
 import io.keelmq.store.retention.RetentionFloor;
 import org.slf4j.Logger;
@@ -170,24 +171,42 @@ public final class XaBranches implements RetentionFloor {
             long now = clock.millis();
             List<HeldMessage> held = new ArrayList<>();
             consumed.forEach(messages -> held.addAll(messages.held()));
-            return store.appendAsync(OpRecords.xaPrepare(xid.txId(), joined.halves(), now, held)).thenApply(written -> {
-                synchronized (this) {
-                    if (!written.ok()) {
-                        // Not durable: the branch can still be rolled back (a recovered copy is rolled back too).
-                        branch.prepared = joined;
-                        rollbackNow(branch, false, false);
-                        throw error(ErrorCode.XA_RBROLLBACK, xid, "could not be prepared (" + written.status() + ": "
-                                + written.error() + ") and was rolled back");
-                    }
-                    branch.prepared = joined;
-                    branch.preparedAt = now;
-                    branch.held = List.copyOf(held);
-                    branch.prepareRecord = written.physicalOffset();
-                    branch.state = XaBranch.State.PREPARED;
-                    return false;
-                }
-            });
+            return store.appendAsync(OpRecords.xaPrepare(xid.txId(), joined.halves(), now, held))
+                    .thenCompose(written -> {
+                        if (!written.ok()) {
+                            synchronized (this) {
+                                // Not durable: the branch can still be rolled back (a recovered copy is too).
+                                branch.prepared = joined;
+                                rollbackNow(branch, false, false);
+                                throw error(ErrorCode.XA_RBROLLBACK, xid, "could not be prepared (" + written.status()
+                                        + ": " + written.error() + ") and was rolled back");
+                            }
+                        }
+                        return transactions.replication().shortfall(TransactionService.endOffset(written))
+                                .thenApply(shortfall -> prepared(branch, joined, now, held, written, shortfall));
+                    });
         });
+    }
+
+    /**
+     * The PREPARE record is durable here. Unless the slaves of a SYNC_MASTER did not confirm it ({@code shortfall}):
+     * a master lost now would leave a new master without the branch, and the transaction manager's commit would find
+     * nothing, so the branch is rolled back instead (XA_RBROLLBACK, which prepare may answer; a copy a slave got
+     * later is rolled back by the ROLLBACK record, or by the transaction manager's recovery, which never logged it).
+     */
+    private synchronized boolean prepared(XaBranch branch, Transaction joined, long now, List<HeldMessage> held,
+                                          AppendResult written, String shortfall) {
+        branch.prepared = joined;
+        if (shortfall != null) {
+            rollbackNow(branch, true, false);
+            throw error(ErrorCode.XA_RBROLLBACK, branch.xid, "was rolled back: its PREPARE was not confirmed by "
+                    + "this master's slaves (" + shortfall + ")");
+        }
+        branch.preparedAt = now;
+        branch.held = List.copyOf(held);
+        branch.prepareRecord = written.physicalOffset();
+        branch.state = XaBranch.State.PREPARED;
+        return false;
     }
 
     /**
@@ -246,10 +265,10 @@ public final class XaBranches implements RetentionFloor {
      */
     private CompletableFuture<Void> carryOutCommit(XaBranch branch, Transaction tx, boolean heuristic) {
         tx.heuristic(heuristic);
-        CompletableFuture<Void> decided;
+        CompletableFuture<String> decided;
         if (tx.halves().isEmpty() && (branch.preparedAt > 0 || heuristic)) {
             decided = store.appendAsync(OpRecords.commit(tx.id(), List.of(), clock.millis(), heuristic))
-                    .thenApply(written -> {
+                    .thenCompose(written -> {
                         if (written.records().isEmpty()) {
                             throw new RequestException(ErrorCode.TRANSACTION_ROLLED_BACK, "the commit decision of "
                                     + branch.xid + " could not be stored (" + written.status() + ")");
@@ -258,12 +277,12 @@ public final class XaBranches implements RetentionFloor {
                             throw new RequestException(ErrorCode.INTERNAL, "the commit decision of " + branch.xid
                                     + " was written but not confirmed durable (" + written.status() + ")");
                         }
-                        return null;
+                        return transactions.replication().shortfall(TransactionService.endOffset(written));
                     });
         } else {
             decided = transactions.commit(tx);
         }
-        return decided.thenCompose(ok -> acknowledgeConsumed(branch)).thenApply(acknowledged -> {
+        return decided.thenCompose(shortfall -> acknowledgeConsumed(branch).thenApply(acknowledged -> {
             transactions.done(tx);
             if (tx.halves().isEmpty() && (branch.preparedAt > 0 || heuristic)) {
                 store.appendReservedAsync(OpRecords.done(tx.id(), clock.millis()));
@@ -275,8 +294,13 @@ public final class XaBranches implements RetentionFloor {
                     forget(branch);
                 }
             }
+            if (shortfall != null) {
+                // Carried out here; the transaction manager hears that it is not on a slave yet (outcome unknown).
+                throw new RequestException(ErrorCode.INTERNAL, ReplicationWait.unconfirmed("the commit of XA branch "
+                        + branch.xid, shortfall));
+            }
             return null;
-        });
+        }));
     }
 
     private CompletableFuture<Void> acknowledgeConsumed(XaBranch branch) {

@@ -99,7 +99,7 @@ class TransactionFaultTest {
         return texts;
     }
 
-    private static RequestException failure(CompletableFuture<Void> commit) throws InterruptedException {
+    private static RequestException failure(CompletableFuture<?> commit) throws InterruptedException {
         ExecutionException e = assertThrows(ExecutionException.class, () -> commit.get(10, TimeUnit.SECONDS));
         Throwable cause = e.getCause() instanceof CompletionException ? e.getCause().getCause() : e.getCause();
         return assertInstanceOf(RequestException.class, cause);
