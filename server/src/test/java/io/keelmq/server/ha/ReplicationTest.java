@@ -255,7 +255,7 @@ class ReplicationTest {
 
     // ------------------------------------------------------------------ helpers
 
-    private static InetSocketAddress toAddress(String hostPort) {
+    static InetSocketAddress toAddress(String hostPort) {
         int colon = hostPort.lastIndexOf(':');
         return new InetSocketAddress(hostPort.substring(0, colon), Integer.parseInt(hostPort.substring(colon + 1)));
     }

@@ -19,7 +19,6 @@ import org.junit.jupiter.api.io.TempDir;
 import javax.transaction.xa.XAException;
 import javax.transaction.xa.XAResource;
 import javax.transaction.xa.Xid;
-import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -60,13 +59,7 @@ class TransactionReplicationTest {
             }
             Xid xid = TestXid.next();
             try (XAConnection connection = new KeelXAConnectionFactory(master.url()).createXAConnection()) {
-                XASession session = connection.createXASession();
-                XAResource branch = session.getXAResource();
-                branch.start(xid, XAResource.TMNOFLAGS);
-                session.getSession().createProducer(session.getSession().createQueue(QUEUE))
-                        .send(session.getSession().createTextMessage("xa-1"));
-                branch.end(xid, XAResource.TMSUCCESS);
-                assertEquals(XAResource.XA_OK, branch.prepare(xid));
+                assertEquals(XAResource.XA_OK, endedBranchThatSent(connection, xid, "xa-1").prepare(xid));
             }
             master.kill();
             assertEquals(0, slave.stop());
@@ -102,7 +95,7 @@ class TransactionReplicationTest {
         BrokerProcess master = BrokerProcess.start(dir.resolve("m"), "master", "--brokerRole=SYNC_MASTER",
                 "--syncFlushTimeout=1000", "--haHousekeepingInterval=8000");
         BrokerProcess slave = null;
-        try (FaultProxy proxy = new FaultProxy(toAddress(master.haAddress()))) {
+        try (FaultProxy proxy = new FaultProxy(ReplicationTest.toAddress(master.haAddress()))) {
             slave = BrokerProcess.start(dir.resolve("s"), "slave", "--brokerRole=SLAVE",
                     "--haMasterAddress=" + proxy.address(), "--haSendHeartbeatInterval=500");
             ReplicationTest.awaitInSync(master.url());
@@ -117,12 +110,7 @@ class TransactionReplicationTest {
             }
             Xid xid = TestXid.next();
             try (XAConnection connection = new KeelXAConnectionFactory(master.url()).createXAConnection()) {
-                XASession session = connection.createXASession();
-                XAResource branch = session.getXAResource();
-                branch.start(xid, XAResource.TMNOFLAGS);
-                session.getSession().createProducer(session.getSession().createQueue(QUEUE))
-                        .send(session.getSession().createTextMessage("xa-unconfirmed"));
-                branch.end(xid, XAResource.TMSUCCESS);
+                XAResource branch = endedBranchThatSent(connection, xid, "xa-unconfirmed");
                 XAException refused = assertThrows(XAException.class, () -> branch.prepare(xid),
                         "a prepare the slave did not confirm was answered XA_OK");
                 assertEquals(XAException.XA_RBROLLBACK, refused.errorCode, refused.getMessage());
@@ -160,8 +148,14 @@ class TransactionReplicationTest {
         return texts;
     }
 
-    private static InetSocketAddress toAddress(String hostPort) {
-        int colon = hostPort.lastIndexOf(':');
-        return new InetSocketAddress(hostPort.substring(0, colon), Integer.parseInt(hostPort.substring(colon + 1)));
+    /** A branch of {@code xid} on a new XA session that sent {@code text} to the queue and ended (TMSUCCESS). */
+    private static XAResource endedBranchThatSent(XAConnection connection, Xid xid, String text) throws Exception {
+        XASession session = connection.createXASession();
+        XAResource branch = session.getXAResource();
+        branch.start(xid, XAResource.TMNOFLAGS);
+        session.getSession().createProducer(session.getSession().createQueue(QUEUE))
+                .send(session.getSession().createTextMessage(text));
+        branch.end(xid, XAResource.TMSUCCESS);
+        return branch;
     }
 }
