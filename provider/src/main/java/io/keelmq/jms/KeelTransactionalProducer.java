@@ -52,13 +52,21 @@ public final class KeelTransactionalProducer implements AutoCloseable {
      * the broker had already decided the message the other way (a check-back answered before the local transaction
      * ended: see {@link TransactionChecker}); otherwise the result says what happened:
      * {@link TransactionSendResult#decided()} is false when the decision is left to the check-back (UNKNOWN, an
-     * exception, or a decision that did not reach the broker).
+     * exception, or a decision that did not reach the broker). A half message stored with a status other than
+     * SEND_OK (a SYNC_MASTER whose slaves did not confirm it) is rolled back without running the local transaction,
+     * as RocketMQ does: the result has that status and ROLLBACK.
      */
     public TransactionSendResult send(Message message, LocalTransaction localTransaction) throws JMSException {
         if (localTransaction == null) {
             throw new IllegalArgumentException("the local transaction must not be null");
         }
-        PreparedMessage prepared = prepare(message);
+        HalfSendResult half = storeHalf(message);
+        SendStatus status = SendStatus.valueOf(half.status());
+        if (status != SendStatus.SEND_OK) {
+            return new TransactionSendResult(half.messageId(), half.transactionId(), status,
+                    LocalTransactionState.ROLLBACK, rolledBack(half));
+        }
+        PreparedMessage prepared = new PreparedMessage(half.messageId(), half.transactionId());
         LocalTransactionState state;
         try {
             state = localTransaction.executeLocalTransaction(message);
@@ -90,16 +98,37 @@ public final class KeelTransactionalProducer implements AutoCloseable {
     /**
      * Stores {@code message} as a half message and returns once it is durable: nobody sees it until {@link #commit}
      * (or the check-back's COMMIT). Not retried on a broken connection: a half message stored without an answer is
-     * decided by the check-back.
+     * decided by the check-back. A status other than SEND_OK rolls the half back and throws
+     * {@link SendStatusException}: do not run the local transaction.
      */
     public PreparedMessage prepare(Message message) throws JMSException {
+        HalfSendResult half = storeHalf(message);
+        SendStatus status = SendStatus.valueOf(half.status());
+        if (status != SendStatus.SEND_OK) {
+            rolledBack(half);
+            throw new SendStatusException(status, half.messageId());
+        }
+        return new PreparedMessage(half.messageId(), half.transactionId());
+    }
+
+    private HalfSendResult storeHalf(Message message) throws JMSException {
         checkClosed();
         byte[] encoded = session.sender().prepareToSend(message, destination, new SendParams(DeliveryMode.PERSISTENT,
                 priority, timeToLive, deliveryDelay, false));
         Provider provider = session.connection().provider();
-        HalfSendResult result = provider.sendHalf(new SendRequest(session.sessionId(), producerId, encoded, false,
+        return provider.sendHalf(new SendRequest(session.sessionId(), producerId, encoded, false,
                 false, session.connection().options().getSendMsgTimeout()), producerGroup);
-        return new PreparedMessage(result.messageId(), result.transactionId());
+    }
+
+    /** Rolls back a half that was not stored as configured; false when that did not reach the broker (the
+     * check-back then asks the group, whose checker finds no local transaction). */
+    private boolean rolledBack(HalfSendResult half) {
+        try {
+            end(half.transactionId(), LocalTransactionState.ROLLBACK);
+            return true;
+        } catch (JMSException | RuntimeException e) {
+            return false;
+        }
     }
 
     /** Commits a prepared message: once this returns it is in its destination. Idempotent. */

@@ -341,11 +341,12 @@ public final class SendService {
                 throw SendStatusMapper.error(result);
             }
             return reply.prepared(result, immunityMillis, destination);
-        }).thenApply(txId -> {
-            Map<String, String> headers = answer("SEND_OK", messageId, partition, -1);
+        }).thenCompose(txId -> replicationShortfall(store.commitLogMaxOffset()).thenApply(shortfall -> {
+            // A SYNC_MASTER's status covers the half and its PREPARE (both end before the log's end now).
+            Map<String, String> headers = answer(shortfall == null ? "SEND_OK" : shortfall, messageId, partition, -1);
             headers.put("transactionId", txId);
             return headers;
-        });
+        }));
     }
 
     /**

@@ -1,7 +1,12 @@
 package io.keelmq.server.ha;
 
 import io.keelmq.jms.KeelConnectionFactory;
+import io.keelmq.jms.KeelSession;
+import io.keelmq.jms.KeelTransactionalProducer;
 import io.keelmq.jms.KeelXAConnectionFactory;
+import io.keelmq.jms.LocalTransactionState;
+import io.keelmq.jms.SendStatus;
+import io.keelmq.jms.TransactionSendResult;
 import io.keelmq.server.testing.BrokerProcess;
 import io.keelmq.server.testing.FaultProxy;
 import io.keelmq.server.testing.TestXid;
@@ -23,6 +28,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -33,7 +39,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Transactions on a SYNC_MASTER (issue 18): a transacted session's COMMIT and an XA branch's PREPARE are answered OK
  * only once the in-sync slave has them, like a send's SEND_OK, so they survive a SIGKILL of the master followed by
  * the slave's start as master; one the slave did not confirm is not answered OK (the commit says it is carried out on
- * the master only; the prepare is rolled back, XA_RBROLLBACK).
+ * the master only; the prepare is rolled back, XA_RBROLLBACK; a transactional producer's half message has the
+ * replication status, and is rolled back without running the local transaction).
  */
 class TransactionReplicationTest {
     private static final String QUEUE = "ha-tx";
@@ -117,7 +124,23 @@ class TransactionReplicationTest {
                 assertEquals(0, branch.recover(XAResource.TMSTARTRSCAN | XAResource.TMENDRSCAN).length,
                         "the unconfirmed branch was rolled back, not left in doubt");
             }
-            // The commit was carried out here, the rolled-back branch was not.
+            try (Connection connection = new KeelConnectionFactory(master.url()).createConnection()) {
+                KeelSession session = (KeelSession) connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
+                KeelTransactionalProducer producer = session.createTransactionalProducer(session.createQueue(QUEUE),
+                        "orders", message -> LocalTransactionState.COMMIT);
+                AtomicBoolean ran = new AtomicBoolean();
+                TransactionSendResult result = producer.send(session.createTextMessage("half-unconfirmed"),
+                        message -> {
+                            ran.set(true);
+                            return LocalTransactionState.COMMIT;
+                        });
+                assertTrue(result.sendStatus() == SendStatus.FLUSH_SLAVE_TIMEOUT
+                        || result.sendStatus() == SendStatus.SLAVE_NOT_AVAILABLE, result.toString());
+                assertEquals(LocalTransactionState.ROLLBACK, result.localTransactionState(), result.toString());
+                assertTrue(result.decided(), "the unconfirmed half is rolled back: " + result);
+                assertTrue(!ran.get(), "the local transaction ran for a half its slaves did not confirm");
+            }
+            // The commit was carried out here; the rolled-back branch and half message were not.
             List<String> received = receiveAll(master.url());
             assertEquals(List.of("unconfirmed"), received);
         } finally {
