@@ -148,7 +148,7 @@ public class KeelMessageConsumer implements MessageConsumer, QueueReceiver, Topi
                 }
                 KeelMessage message = session.deliveries().prepare(taken.owner(), d);
                 if (consume) {
-                    session.deliveries().consumed(taken.owner(), d);
+                    session.deliveries().received(taken.owner(), d);
                 }
                 return new Received(message, d, taken.owner());
             }
@@ -249,7 +249,7 @@ public class KeelMessageConsumer implements MessageConsumer, QueueReceiver, Topi
             session.deliveries().bodyRefused(owner, d);
             throw e;
         }
-        session.deliveries().consumed(owner, d);
+        session.deliveries().received(owner, d);
         return body;
     }
 
@@ -329,6 +329,7 @@ public class KeelMessageConsumer implements MessageConsumer, QueueReceiver, Topi
                     + e.getMessage());
             return true;
         }
+        session.deliveries().beforeListener();
         boolean ok = false;
         DeliveryContext.enterListener(session);
         try {

@@ -69,11 +69,46 @@ final class SessionDeliveries {
         return message;
     }
 
-    /** receive() returns the message, or its listener returned normally. */
-    void consumed(KeelMessageConsumer consumer, Delivery d) throws JMSException {
+    /**
+     * receive() (or receiveBody) is about to return the message. In AUTO_ACKNOWLEDGE it first waits for the
+     * confirmation of the previous message's ACK; if that ACK failed, this message goes back to the front of its
+     * consumer's buffer (it was not handed out) and the failure is thrown.
+     */
+    void received(KeelMessageConsumer consumer, Delivery d) throws JMSException {
+        if (mode == AckMode.AUTO) {
+            try {
+                acks.awaitLastAutoAck();
+            } catch (JMSException e) {
+                consumer.buffer().pushBack(d);
+                throw e;
+            }
+        }
+        consumed(consumer, d);
+    }
+
+    /** The application has the message: receive() returned it or its listener returned normally. */
+    private void consumed(KeelMessageConsumer consumer, Delivery d) throws JMSException {
         acks.consumed(consumer.consumerId(), d.position());
         if (mode == AckMode.DUPS_OK && consumer.buffer().isEmpty()) {
             acks.flush();
+        }
+    }
+
+    /**
+     * Before onMessage, on the listener thread: in AUTO_ACKNOWLEDGE the previous message's ACK must be confirmed
+     * before the listener sees another message (spec 6.2.10). A failed ACK is logged, as a failure to acknowledge
+     * after onMessage always was: its message may come again, which the listener cannot be told of otherwise.
+     */
+    void beforeListener() {
+        awaitLastAckQuietly();
+    }
+
+    private void awaitLastAckQuietly() {
+        try {
+            acks.awaitLastAutoAck();
+        } catch (JMSException e) {
+            LOG.log(System.Logger.Level.WARNING, "acknowledging the last message failed; it may be delivered again: "
+                    + e.getMessage());
         }
     }
 
@@ -233,6 +268,7 @@ final class SessionDeliveries {
     void closeSession(boolean release, List<Undelivered> undelivered) {
         if (release && !provider.isClosed()) {
             flushQuietly();
+            awaitLastAckQuietly();
             List<Undelivered> all = new ArrayList<>(undelivered);
             all.addAll(takeOrphans());
             try {

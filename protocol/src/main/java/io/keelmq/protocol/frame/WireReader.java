@@ -73,6 +73,15 @@ public final class WireReader {
         return out;
     }
 
+    /** Steps over {@code length} bytes, after checking that the input holds them. */
+    public void skip(int length, String field) {
+        if (length < 0) {
+            throw malformed(field + " has negative length " + length);
+        }
+        need(length, field);
+        in.skipBytes(length);
+    }
+
     /** Reads {@code length} bytes of strict UTF-8. */
     public String readUtf8(int length, String field) {
         byte[] bytes = readBytes(length, field);

@@ -7,6 +7,7 @@ import io.keelmq.protocol.frame.WireWriter;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
+import java.util.Arrays;
 import java.util.Map;
 
 /**
@@ -93,6 +94,74 @@ public final class WireMessageCodec {
         WireMessage message = readMessage(in, limits);
         TypedValues.requireEnd(in);
         return message;
+    }
+
+    /**
+     * The encoding of a message whose encoding without a body ({@code withoutBody}, as {@link #encode} wrote it for
+     * the message with a null body) and whose {@code body} are known, with JMSRedelivered and JMSXDeliveryCount set
+     * for a delivery: byte for byte what decoding {@code withoutBody}, attaching {@code body}, setting the two fields
+     * and encoding again would give, without the decoding and encoding. Only the fixed header fields in front of
+     * the two are stepped over (their lengths read, no string decoded); properties and body type are copied as they
+     * are. This is what a broker delivering a stored message does for every message it hands out.
+     *
+     * @param body null for a message without a body (or with a null one)
+     * @throws ProtocolException if {@code withoutBody} is not an encoded message with a null body
+     */
+    public static byte[] forDelivery(byte[] withoutBody, byte[] body, int deliveryCount) {
+        ByteBuf in = Unpooled.wrappedBuffer(withoutBody);
+        WireReader reader = new WireReader(in, "message");
+        byte version = reader.readByte("format version");
+        if (version != FORMAT_VERSION) {
+            throw new ProtocolException(ErrorCode.UNSUPPORTED_VERSION, "message format version " + version
+                    + " is not supported (supported version: " + FORMAT_VERSION + ")");
+        }
+        skipNullable(reader, "message id");
+        reader.readLong("timestamp");
+        byte correlationKind = reader.readByte("correlation id kind");
+        if (correlationKind == CORRELATION_STRING || correlationKind == CORRELATION_BYTES) {
+            skipNullable(reader, "correlation id");
+        } else if (correlationKind != CORRELATION_NONE) {
+            throw reader.malformed("unknown correlation id kind " + correlationKind);
+        }
+        skipDestination(reader, "destination");
+        skipDestination(reader, "reply-to");
+        reader.readByte("delivery mode");
+        int redeliveredAt = in.readerIndex();
+        reader.readByte("redelivered");
+        skipNullable(reader, "type");
+        reader.readLong("expiration");
+        reader.readByte("priority");
+        reader.readLong("delivery time");
+        int deliveryCountAt = in.readerIndex();
+        reader.readInt("delivery count");
+        // The last four bytes are the null body's length (-1); the body, if any, takes their place.
+        int bodyLengthAt = withoutBody.length - 4;
+        if (bodyLengthAt < in.readerIndex() + 4 || in.getInt(bodyLengthAt) != -1) {
+            throw reader.malformed("the encoded message does not end with a null body");
+        }
+        int bodyLength = body == null ? 0 : body.length;
+        byte[] out = Arrays.copyOf(withoutBody, withoutBody.length + bodyLength);
+        ByteBuf patch = Unpooled.wrappedBuffer(out);
+        patch.setByte(redeliveredAt, deliveryCount > 1 ? 1 : 0);
+        patch.setInt(deliveryCountAt, deliveryCount);
+        if (body != null) {
+            patch.setInt(bodyLengthAt, body.length);
+            System.arraycopy(body, 0, out, withoutBody.length, body.length);
+        }
+        return out;
+    }
+
+    private static void skipNullable(WireReader in, String what) {
+        int length = in.readInt(what + " length");
+        if (length != -1) {
+            in.skip(length, what);
+        }
+    }
+
+    private static void skipDestination(WireReader in, String what) {
+        if (in.readByte(what + " kind") != NO_DESTINATION) {
+            skipNullable(in, what + " name");
+        }
     }
 
     private static void writeMessage(WireMessage m, ByteBuf out) {

@@ -2,6 +2,7 @@ package io.keelmq.server.connection;
 
 import io.keelmq.protocol.frame.ErrorCode;
 import io.keelmq.protocol.frame.Frame;
+import io.keelmq.protocol.frame.RequestCode;
 import io.keelmq.protocol.message.DestinationRef;
 import io.keelmq.protocol.selector.Selector;
 import io.keelmq.protocol.selector.SelectorParseException;
@@ -111,6 +112,10 @@ final class ConsumerRequests {
         connection.services().pulls().pull(consumer, maxMessages, maxBytes, hold, connection.requests(),
                 deliveries -> connection.respond(request, Map.of(),
                         DeliveryCodec.encodeDeliveries(deliveries)));
+    }
+
+    static boolean isAck(Frame frame) {
+        return !frame.isResponse() && frame.code() == RequestCode.ACK.code();
     }
 
     static void ack(Connection connection, Frame request) {

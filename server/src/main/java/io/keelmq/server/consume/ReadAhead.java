@@ -179,6 +179,38 @@ final class ReadAhead {
         }
     }
 
+    /**
+     * Called by a claim under the subscription's lock, before its window goes over {@code entries}: the messages the
+     * window will read (the same test as the window's: not acknowledged, in flight, released, rejected by tag, nor
+     * of known priority) that this cache does not hold (another consumer's read-ahead had reserved them and not read
+     * them yet, or the cache was full) are read in one go, runs of nearby records with one {@code pread} each,
+     * instead of one {@code pread} per message under the lock. JFR of a 4-consumer drain found as many claim samples
+     * in those single reads as in the read-ahead itself. A failure is left to the claim's own read of each message,
+     * which reports it.
+     */
+    void readMisses(PartitionState partition, ConsumerState consumer, Map<PartitionOffset, Long> redeliverable,
+                    List<ConsumeQueueEntry> entries) {
+        int p = partition.partition;
+        ConcurrentSkipListMap<Long, Read> cache = messages[p];
+        List<ConsumeQueueEntry> misses = new ArrayList<>();
+        for (ConsumeQueueEntry entry : entries) {
+            long offset = entry.queueOffset();
+            if (entry.size() > 0 && !partition.position.isAcked(offset) && !partition.inFlight.containsKey(offset)
+                    && (redeliverable.isEmpty() || !redeliverable.containsKey(new PartitionOffset(p, offset)))
+                    && !subscriptionTags.rejects(entry.tagHash()) && !consumer.tags.rejects(entry.tagHash())
+                    && partition.priorities.get(offset) == null && !cache.containsKey(offset)) {
+                misses.add(entry);
+            }
+        }
+        if (misses.size() > 1) {
+            try {
+                readInto(cache, misses);
+            } catch (IOException | RuntimeException e) {
+                // Only an optimisation: the claim reads each message itself.
+            }
+        }
+    }
+
     /** The message read ahead for {@code entry}, taken out (the caller owns it), or null if none was. */
     DecodedMessage take(int partition, ConsumeQueueEntry entry) {
         Read read = messages[partition].remove(entry.queueOffset());

@@ -395,6 +395,7 @@ public final class Subscription {
             if (entries.isEmpty()) {
                 break;
             }
+            readAhead.readMisses(partition, consumer, redeliverable, entries);
             for (ConsumeQueueEntry entry : entries) {
                 long offset = entry.queueOffset();
                 if (offset >= limit || batch.examined >= SCAN_LIMIT) {

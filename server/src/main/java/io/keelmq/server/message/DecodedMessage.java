@@ -12,14 +12,17 @@ public final class DecodedMessage {
     private final String senderConnectionId;
     private final String retryFor;
     private final int priorDeliveries;
+    /** The stored properties bytes are the message's encoding without its body (no broker-private property). */
+    private final boolean storedAsSent;
 
     DecodedMessage(StoredMessage stored, WireMessage message, String senderConnectionId, String retryFor,
-                   int priorDeliveries) {
+                   int priorDeliveries, boolean storedAsSent) {
         this.stored = stored;
         this.message = message;
         this.senderConnectionId = senderConnectionId;
         this.retryFor = retryFor;
         this.priorDeliveries = priorDeliveries;
+        this.storedAsSent = storedAsSent;
     }
 
     /** Whether the subscription {@code subscriptionKey} may deliver it: false for another's retry copy. */
@@ -69,10 +72,18 @@ public final class DecodedMessage {
         return selector.isMatchAll() || selector.matches(new MessageSelectorContext(message));
     }
 
-    /** The message as delivered: JMSRedelivered and JMSXDeliveryCount set by the broker. */
+    /**
+     * The message as delivered: JMSRedelivered and JMSXDeliveryCount set by the broker. A message stored as its
+     * client sent it is delivered from the stored bytes, the two fields patched and the body appended, without
+     * encoding the decoded message again (the same bytes, see {@link WireMessageCodec#forDelivery}); one that
+     * carries broker-private properties is encoded from its decoded form, which no longer holds them.
+     */
     public byte[] encodeForDelivery(int deliveryCount) {
         message.setDeliveryCount(deliveryCount);
         message.setRedelivered(deliveryCount > 1);
+        if (storedAsSent) {
+            return WireMessageCodec.forDelivery(stored.properties(), message.getBody(), deliveryCount);
+        }
         return WireMessageCodec.encode(message);
     }
 }

@@ -2,7 +2,6 @@ package io.keelmq.server.message;
 
 import io.keelmq.protocol.frame.WireReader;
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 
 import java.util.ArrayList;
@@ -33,11 +32,14 @@ public final class DeliveryCodec {
     }
 
     private static byte[] encode(List<Delivery> deliveries, long[] continuation) {
-        int size = 4 + 12;
+        int size = 4 + (continuation == null ? 0 : 12);
         for (Delivery delivery : deliveries) {
             size += delivery.wireSize();
         }
-        ByteBuf out = Unpooled.buffer(size);
+        // Exactly the size: the answer is the buffer's own array, not a copy of it (a pull's answer is up to the
+        // frame limit, hundreds of 1 KiB messages).
+        byte[] bytes = new byte[size];
+        ByteBuf out = Unpooled.wrappedBuffer(bytes).writerIndex(0);
         out.writeInt(deliveries.size());
         for (Delivery delivery : deliveries) {
             out.writeInt(delivery.partition());
@@ -50,7 +52,10 @@ public final class DeliveryCodec {
             out.writeInt((int) continuation[0]);
             out.writeLong(continuation[1]);
         }
-        return ByteBufUtil.getBytes(out);
+        if (out.writerIndex() != size) {
+            throw new IllegalStateException("deliveries took " + out.writerIndex() + " bytes, not " + size);
+        }
+        return bytes;
     }
 
     /** An undelivered list: int count, then count × (long consumerId, int partition, long queueOffset). Empty body = none. */

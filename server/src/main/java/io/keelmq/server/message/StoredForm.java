@@ -69,9 +69,13 @@ public final class StoredForm {
         Object connectionId = message.removeProperty(CONNECTION_ID);
         Object retryFor = message.removeProperty(RETRY_FOR);
         Object prior = message.removeProperty(PRIOR_DELIVERIES);
-        attachBody(message, stored.body());
+        boolean nullBodyMarked = attachBody(message, stored.body());
+        // Without private properties the stored bytes are the client's encoding minus the body: a delivery can be
+        // made of them and the body directly (see DecodedMessage.encodeForDelivery).
+        boolean storedAsSent = connectionId == null && retryFor == null && prior == null && !nullBodyMarked;
         return new DecodedMessage(stored, message, connectionId instanceof String ? (String) connectionId : null,
-                retryFor instanceof String ? (String) retryFor : null, prior instanceof Integer ? (Integer) prior : 0);
+                retryFor instanceof String ? (String) retryFor : null, prior instanceof Integer ? (Integer) prior : 0,
+                storedAsSent);
     }
 
     /** The JMS message of stored {@code properties} and {@code body}, as a client would see it (a half's, for a check-back). */
@@ -84,10 +88,13 @@ public final class StoredForm {
         return message;
     }
 
-    private static void attachBody(WireMessage message, byte[] body) {
-        boolean nullBody = Boolean.TRUE.equals(message.removeProperty(NULL_BODY));
+    /** @return whether the message carried {@value #NULL_BODY} */
+    private static boolean attachBody(WireMessage message, byte[] body) {
+        Object marker = message.removeProperty(NULL_BODY);
+        boolean nullBody = Boolean.TRUE.equals(marker);
         if (message.getBodyType() != BodyType.NONE) {
             message.setBody(message.getBodyType(), nullBody ? null : body);
         }
+        return marker != null;
     }
 }

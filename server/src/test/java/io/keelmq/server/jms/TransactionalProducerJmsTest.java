@@ -195,8 +195,19 @@ class TransactionalProducerJmsTest extends JmsTestBase {
         // Sent after the immune one: once it is checked, scans have passed the immune one without checking it.
         producer.send(session.createTextMessage("plain"), message -> LocalTransactionState.UNKNOWN);
         await("the check of the plain message", () -> checked.contains("plain"));
+        // The checker's ROLLBACK reaches the broker after the checker returned: wait for the decision, then only the
+        // immune transaction may be left (it was never checked).
+        await("the plain message's rollback", () -> openTransactions() <= 1);
         assertEquals(Set.of("plain"), checked);
         assertEquals(1, broker.producerTransactions().list().size());
+    }
+
+    private int openTransactions() {
+        try {
+            return broker.producerTransactions().list().size();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     @Test
