@@ -98,7 +98,7 @@ public final class Broker implements AutoCloseable {
         destinations.load();
         if (config.brokerRole() != io.keelmq.server.config.BrokerRole.SLAVE) {
             // A slave's copy started as a master: settle marks and positions before any subscription reads them.
-            PromotedReplica.prepare(store, destinations);
+            PromotedReplica.prepare(store, layer, destinations);
         }
         this.workers = new ThreadPoolExecutor(config.get(ConfigKeys.SERVER_WORKER_THREADS),
                 config.get(ConfigKeys.SERVER_WORKER_THREADS), 60, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),

@@ -5,6 +5,8 @@ import io.keelmq.server.destination.Destination;
 import io.keelmq.server.destination.DestinationRegistry;
 import io.keelmq.store.MessageStore;
 import io.keelmq.store.io.ChannelFileLayer;
+import io.keelmq.store.io.FileLayer;
+import io.keelmq.store.timer.MessageTimer;
 import io.keelmq.store.position.SubscriptionPositions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,6 +30,9 @@ import java.nio.file.Path;
  *       after the promotion are new.</li>
  *   <li>Positions beyond a consume queue's end (acknowledgements of messages an ASYNC_MASTER stored but this copy
  *       never received) move back to the end, so that messages the new master stores there are not skipped.</li>
+ *   <li>The delay timer: its files describe the slave's idle run, so it is rebuilt from the copied delayed records
+ *       ({@link MessageTimer#rebuildOnNextOpen}); a record already due is looked up in the index, and one the old
+ *       master delivered (its copy is in the log) is not delivered twice.</li>
  * </ul>
  */
 public final class PromotedReplica {
@@ -56,7 +61,8 @@ public final class PromotedReplica {
      *
      * @return whether the directory was a slave's copy
      */
-    public static boolean prepare(MessageStore store, DestinationRegistry destinations) throws IOException {
+    public static boolean prepare(MessageStore store, FileLayer layer, DestinationRegistry destinations)
+            throws IOException {
         Path configDir = store.config().configDir();
         Path marker = configDir.resolve(MARKER);
         if (!Files.exists(marker)) {
@@ -85,6 +91,7 @@ public final class PromotedReplica {
         }
         marks.persist();
         positions.persist();
+        MessageTimer.rebuildOnNextOpen(store, layer, System.currentTimeMillis());
         Files.delete(marker);
         LOG.info("promoted a slave's copy: {} subscription partitions deliver their unacknowledged messages with "
                 + "JMSRedelivered=true, {} positions moved back to their queue's end", raised, clamped);

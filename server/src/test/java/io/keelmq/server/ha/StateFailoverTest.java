@@ -35,6 +35,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class StateFailoverTest {
     private static final String QUEUE = "state-orders";
     private static final String TOPIC = "state-prices";
+    private static final String DELAYED = "state-delayed";
     private static final String CLIENT_ID = "state-audit";
     private static final String SUBSCRIPTION = "audit";
     private static final int SENT = 40;
@@ -56,6 +57,8 @@ class StateFailoverTest {
         Consumed durable = new Consumed();
         Set<String> queueSent = new LinkedHashSet<>();
         Set<String> topicSent = new LinkedHashSet<>();
+        String dueLate;
+        List<String> delayedAfter = new ArrayList<>();
         try {
             ReplicationTest.awaitInSync(master.url());
             Connection subscribing = new KeelConnectionFactory(master.url()).createConnection();
@@ -77,11 +80,27 @@ class StateFailoverTest {
                 queue.inFlight.addAll(receive(queueConsumer, IN_FLIGHT, false));
                 durable.acked.addAll(receive(subscriber, ACKED, true));
                 durable.inFlight.addAll(receive(subscriber, IN_FLIGHT, false));
+                // Delayed messages: one due, delivered and acknowledged before the failover, one due after it.
+                Session delayedSession = producing.createSession(false, Session.AUTO_ACKNOWLEDGE);
+                MessageProducer delayedProducer = delayedSession.createProducer(delayedSession.createQueue(DELAYED));
+                MessageConsumer delayedConsumer = delayedSession.createConsumer(delayedSession.createQueue(DELAYED));
+                producing.start();
+                delayedProducer.setDeliveryDelay(300);
+                Message early = delayedSession.createTextMessage("due before the failover");
+                delayedProducer.send(early);
+                delayedProducer.setDeliveryDelay(4_000);
+                Message late = delayedSession.createTextMessage("due after the failover");
+                delayedProducer.send(late);
+                dueLate = late.getJMSMessageID();
+                Message got = delayedConsumer.receive(10_000);
+                assertNotNull(got, "the early delayed message is delivered by the master");
+                assertEquals(early.getJMSMessageID(), got.getJMSMessageID());
             }
             // The acknowledgements reach the slave's own files within haStateSyncInterval (plus a round trip).
             Path slavePositions = dir.resolve("s/data/config/positions");
             awaitAcknowledged(slavePositions, "queue/" + QUEUE, ACKED);
             awaitAcknowledged(slavePositions, durableKey(), ACKED);
+            awaitAcknowledged(slavePositions, "queue/" + DELAYED, 1);
             master.kill();
             closeQuietly(subscribing);
             closeQuietly(consuming);
@@ -95,7 +114,14 @@ class StateFailoverTest {
                 Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
                 MessageConsumer subscriber = session.createDurableSubscriber(session.createTopic(TOPIC), SUBSCRIPTION);
                 MessageConsumer queueConsumer = session.createConsumer(session.createQueue(QUEUE));
+                MessageConsumer delayedConsumer = session.createConsumer(session.createQueue(DELAYED));
                 connection.start();
+                Message due = delayedConsumer.receive(30_000);
+                assertNotNull(due, "the delayed message due after the failover is delivered by the new master");
+                delayedAfter.add(due.getJMSMessageID());
+                while ((due = delayedConsumer.receive(2_000)) != null) {
+                    delayedAfter.add(due.getJMSMessageID());
+                }
                 drain(queueConsumer, queue);
                 drain(subscriber, durable);
                 // A message stored by the new master is new, not a redelivery.
@@ -118,6 +144,8 @@ class StateFailoverTest {
                 promoted.stop();
             }
         }
+        assertEquals(List.of(dueLate), delayedAfter, "the new master's timer delivers the late delayed message once "
+                + "and the early one, delivered and acknowledged before the failover, not again");
         queue.check("queue", queueSent);
         durable.check("durable subscription", topicSent);
     }
