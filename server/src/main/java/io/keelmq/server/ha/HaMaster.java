@@ -78,6 +78,9 @@ final class HaMaster implements AutoCloseable {
     /** On the event loop: the state as it is now, to every slave that lacks some of it. */
     private void sendState(int maxFrame) {
         stateQueued.set(false);
+        if (!replicas.hasSlaves()) {
+            return;         // a slave that connects later gets everything at once
+        }
         try {
             replicas.sendState(state.sections(), maxFrame);
         } catch (IOException | RuntimeException e) {

@@ -65,6 +65,11 @@ final class ReplicaSet {
         }
     }
 
+    /** Whether any slave is connected. */
+    boolean hasSlaves() {
+        return !links.isEmpty();
+    }
+
     /** Sends the changed sections of the master's state to every connected slave; on the HA event loop. */
     void sendState(List<ReplicatedState.Section> sections, int maxFrame) {
         for (SlaveLink link : links) {
