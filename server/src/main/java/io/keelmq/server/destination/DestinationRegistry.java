@@ -32,7 +32,10 @@ public final class DestinationRegistry {
     private final List<String> singlePartition;
     private final boolean autoCreate;
     private final List<DestinationListener> listeners = new ArrayList<>();
-    /** A slave: the store names in the master's destinations when last replicated (see replaceReplicated). */
+    /**
+     * A slave: the store names in the master's destinations when last replicated, or in this broker's file at start
+     * (see replaceReplicated).
+     */
     private java.util.Set<String> namedByMaster = java.util.Set.of();
 
     public DestinationRegistry(Path configDir, int defaultPartitions, List<String> singlePartition,
@@ -54,6 +57,8 @@ public final class DestinationRegistry {
                 throw file.malformed(record, e);
             }
         }
+        // A slave: what its files held at start was its master's then; one the master no longer names is deleted.
+        namedByMaster = java.util.Set.copyOf(byStoreName.keySet());
         LOG.info("{} destinations loaded from {}", byStoreName.size(), file.path());
     }
 

@@ -5,7 +5,9 @@ import io.keelmq.server.Broker;
 import io.keelmq.server.config.BrokerRole;
 import io.keelmq.server.config.ConfigKeys;
 import io.keelmq.server.persist.AtomicTextFile;
+import io.keelmq.protocol.frame.RequestCode;
 import io.keelmq.server.testing.TestBrokers;
+import io.keelmq.server.testing.TestClient;
 import io.keelmq.store.position.PartitionPosition;
 import io.keelmq.store.position.SubscriptionPositions;
 import io.netty.buffer.ByteBuf;
@@ -119,6 +121,14 @@ class ReplicatedStateTest {
         await(() -> !slaveDurables(slave).contains("audit"), "an unsubscribed durable subscription goes");
         await(() -> slave.store().positions().all().stream().noneMatch(s -> s.name().contains("audit")),
                 "and its positions with it");
+
+        consumer.close();
+        try (TestClient admin = TestClient.open(master.listenAddress(), null)) {
+            TestClient.requireOk(admin.request(RequestCode.DELETE_DESTINATION, Map.of("destinationKind", "QUEUE",
+                    "destination", "fifo-orders"), null));
+        }
+        await(() -> !slaveDestinations(slave).containsKey("fifo-orders"), "a deleted queue goes from the slave");
+        assertTrue(slaveDestinations(slave).containsKey("replicated-prices"), "the others stay");
     }
 
     @Test
