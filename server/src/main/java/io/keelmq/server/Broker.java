@@ -15,6 +15,8 @@ import io.keelmq.server.delay.TimerForm;
 import io.keelmq.server.redelivery.RedeliveryService;
 import io.keelmq.server.destination.DestinationRegistry;
 import io.keelmq.server.ha.HaService;
+import io.keelmq.server.ha.PromotedReplica;
+import io.keelmq.server.ha.ReplicatedState;
 import io.keelmq.server.net.NettyServer;
 import io.keelmq.server.security.Authenticator;
 import io.keelmq.server.security.Authorizer;
@@ -94,6 +96,10 @@ public final class Broker implements AutoCloseable {
                 config.defaultTopicQueueNums(), config.get(ConfigKeys.SINGLE_PARTITION_DESTINATIONS),
                 config.autoCreateTopicEnable());
         destinations.load();
+        if (config.brokerRole() != io.keelmq.server.config.BrokerRole.SLAVE) {
+            // A slave's copy started as a master: settle marks and positions before any subscription reads them.
+            PromotedReplica.prepare(store, layer, destinations);
+        }
         this.workers = new ThreadPoolExecutor(config.get(ConfigKeys.SERVER_WORKER_THREADS),
                 config.get(ConfigKeys.SERVER_WORKER_THREADS), 60, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
                 daemonThreads("keel-worker"));
@@ -175,7 +181,7 @@ public final class Broker implements AutoCloseable {
             throw e;
         }
         try {
-            broker.ha = HaService.start(config, store);
+            broker.ha = HaService.start(config, store, broker.replicatedState(layer));
             if (broker.ha != null) {
                 broker.sends.replication(broker.ha);
             }
@@ -217,6 +223,29 @@ public final class Broker implements AutoCloseable {
             throw e;
         }
         return broker;
+    }
+
+    /**
+     * The state outside the commit log that replication sends a slave (see ReplicatedState); changes of durable
+     * subscriptions and destinations are sent at once, positions every haStateSyncInterval.
+     */
+    private ReplicatedState replicatedState(FileLayer layer) {
+        DestinationRegistry destinations = services.destinations();
+        ReplicatedState state = new ReplicatedState(store, layer, destinations,
+                ResourceManagerId.file(store.config().storePathRootDir()));
+        subscriptions.onDurablesChanged(state::changed);
+        destinations.addListener(new io.keelmq.server.destination.DestinationListener() {
+            @Override
+            public void created(io.keelmq.server.destination.Destination destination) {
+                state.changed();
+            }
+
+            @Override
+            public void deleted(io.keelmq.server.destination.Destination destination) {
+                state.changed();
+            }
+        });
+        return state;
     }
 
     /** The bound TCP address, or null when the broker has no listener ({@code listenPort=-1}). */

@@ -54,6 +54,8 @@ public final class SubscriptionManager implements DestinationListener {
     private final Map<String, DurableSubscriptions.Definition> durableDefinitions = new HashMap<>();
     private final Map<String, Set<Subscription>> byDestination = new ConcurrentHashMap<>();
     private FailedDeliveries failedDeliveries;
+    /** Told after the durable subscriptions' file changed (replication sends it at once); never null. */
+    private volatile Runnable durablesChanged = () -> { };
 
     public SubscriptionManager(MessageStore store, DestinationRegistry destinations, Path configDir, int markChunk,
                                Clock clock, long groupPauseMillis) {
@@ -72,6 +74,11 @@ public final class SubscriptionManager implements DestinationListener {
     /** The handler of failed deliveries (redelivery backoff, dead letters) every subscription uses; before load. */
     public synchronized void failedDeliveries(FailedDeliveries handler) {
         this.failedDeliveries = handler;
+    }
+
+    /** {@code listener} runs after every change of the durable subscriptions' file (replication, see HaService). */
+    public void onDurablesChanged(Runnable listener) {
+        this.durablesChanged = listener;
     }
 
     /** Loads marks and durable definitions and opens the subscription of every known queue. */
@@ -344,6 +351,7 @@ public final class SubscriptionManager implements DestinationListener {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write durable subscriptions", e);
         }
+        durablesChanged.run();
     }
 
     /** A new persisted subscription's start must be on disk before messages it should see are acknowledged. */

@@ -32,6 +32,11 @@ public final class DestinationRegistry {
     private final List<String> singlePartition;
     private final boolean autoCreate;
     private final List<DestinationListener> listeners = new ArrayList<>();
+    /**
+     * A slave: the store names in the master's destinations when last replicated, or in this broker's file at start
+     * (see replaceReplicated).
+     */
+    private java.util.Set<String> namedByMaster = java.util.Set.of();
 
     public DestinationRegistry(Path configDir, int defaultPartitions, List<String> singlePartition,
                                boolean autoCreate) {
@@ -52,6 +57,8 @@ public final class DestinationRegistry {
                 throw file.malformed(record, e);
             }
         }
+        // A slave: what its files held at start was its master's then; one the master no longer names is deleted.
+        namedByMaster = java.util.Set.copyOf(byStoreName.keySet());
         LOG.info("{} destinations loaded from {}", byStoreName.size(), file.path());
     }
 
@@ -142,6 +149,40 @@ public final class DestinationRegistry {
         byStoreName.put(destination.storeName(), destination);
         persist();
         LOG.info("replicated {} with {} partitions", destination, destination.partitions());
+    }
+
+    /**
+     * Replication: a slave takes its master's queues and topics ({@code records} of the master's destinations file)
+     * as they are, partition counts included: those it lacks are added, those the master deleted (named by its
+     * previous records, absent now) are removed, and the file is written. Listeners are not told (see
+     * {@link #adoptReplicated}). A destination adopted from copied records is kept until the master's records have
+     * named it once: they were read before the copy of its first message may have arrived.
+     */
+    public synchronized void replaceReplicated(List<String[]> records) {
+        Map<String, Destination> master = new java.util.HashMap<>();
+        for (String[] record : records) {
+            try {
+                Destination destination = new Destination(Destination.parseKind(record[1]), record[0],
+                        Integer.parseInt(record[2]), null);
+                master.put(destination.storeName(), destination);
+            } catch (RuntimeException e) {
+                throw new IllegalArgumentException("the master's destinations have a malformed record: "
+                        + java.util.Arrays.toString(record), e);
+            }
+        }
+        for (Destination known : List.copyOf(byStoreName.values())) {
+            Destination theirs = master.get(known.storeName());
+            boolean deleted = theirs == null && namedByMaster.contains(known.storeName());
+            if (!known.isTemporary() && (deleted || theirs != null && theirs.partitions() != known.partitions())) {
+                byStoreName.remove(known.storeName(), known);
+                known.markDeleted();
+            }
+        }
+        for (Destination destination : master.values()) {
+            byStoreName.putIfAbsent(destination.storeName(), destination);
+        }
+        namedByMaster = master.keySet();
+        persist();
     }
 
     /**

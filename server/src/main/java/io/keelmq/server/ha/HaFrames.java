@@ -23,6 +23,8 @@ import java.util.List;
  * DATA     3  master → slave   long offset, then whole commit-log records exactly as the master wrote them
  * ACK      4  slave → master   long written (log end), long forced (durable end)
  * REFUSED  5  master → slave   short length + UTF-8 reason; the master closes the connection
+ * STATE    6  master → slave   int count, then count × (short length + UTF-8 section name, int length + content):
+ *                              state outside the commit log, each section whole ({@link ReplicatedState})
  * </pre>
  */
 final class HaFrames {
@@ -32,6 +34,7 @@ final class HaFrames {
     static final byte DATA = 3;
     static final byte ACK = 4;
     static final byte REFUSED = 5;
+    static final byte STATE = 6;
     /** Bytes of records a DATA frame carries at most (one larger record goes alone). */
     static final int CHUNK = 256 * 1024;
 
@@ -40,7 +43,52 @@ final class HaFrames {
 
     /** Splits the stream into frames (length field stripped); {@code largestRecord} bounds a DATA frame. */
     static LengthFieldBasedFrameDecoder decoder(int largestRecord) {
-        return new LengthFieldBasedFrameDecoder(Math.max(CHUNK, largestRecord) + 64, 0, 4, 0, 4);
+        return new LengthFieldBasedFrameDecoder(maxFrame(largestRecord), 0, 4, 0, 4);
+    }
+
+    /** The largest frame (after its length field) either end takes, given the largest record. */
+    static int maxFrame(int largestRecord) {
+        return Math.max(CHUNK, largestRecord) + 64;
+    }
+
+    /** Bytes after the length field of a STATE frame holding {@code sections}. */
+    static int stateLength(List<ReplicatedState.Section> sections) {
+        int length = 1 + 4;
+        for (ReplicatedState.Section section : sections) {
+            length += 2 + section.name().getBytes(StandardCharsets.UTF_8).length + 4 + section.content().length;
+        }
+        return length;
+    }
+
+    static ByteBuf state(ByteBufAllocator alloc, List<ReplicatedState.Section> sections) {
+        int length = stateLength(sections);
+        ByteBuf out = alloc.buffer(4 + length).writeInt(length).writeByte(STATE).writeInt(sections.size());
+        for (ReplicatedState.Section section : sections) {
+            byte[] name = section.name().getBytes(StandardCharsets.UTF_8);
+            out.writeShort(name.length).writeBytes(name).writeInt(section.content().length)
+                    .writeBytes(section.content());
+        }
+        return out;
+    }
+
+    /** The sections of a STATE frame (its type byte read). */
+    static List<ReplicatedState.Section> readState(ByteBuf in) {
+        int count = in.readInt();
+        if (count < 0 || count > in.readableBytes() / 6) {
+            throw new IndexOutOfBoundsException("bad section count " + count);
+        }
+        List<ReplicatedState.Section> sections = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            String name = readText(in);
+            int length = in.readInt();
+            if (length < 0 || length > in.readableBytes()) {
+                throw new IndexOutOfBoundsException("bad length " + length + " of section " + name);
+            }
+            byte[] content = new byte[length];
+            in.readBytes(content);
+            sections.add(new ReplicatedState.Section(name, content));
+        }
+        return sections;
     }
 
     static ByteBuf hello(ByteBufAllocator alloc, long logEnd, int segmentSize, List<EpochFile.Entry> epochs) {

@@ -13,25 +13,40 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
-/** A master's HA listener: one {@link SlaveLink} per connected slave, on one event loop. */
+/**
+ * A master's HA listener: one {@link SlaveLink} per connected slave, on one event loop, which also sends the slaves
+ * the {@link ReplicatedState} every {@code haStateSyncInterval} when it changed, and at once when told.
+ */
 final class HaMaster implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(HaMaster.class);
+
     private final MessageStore store;
     private final ReplicaSet replicas;
+    private final ReplicatedState state;
+    private final AtomicBoolean stateQueued = new AtomicBoolean();
     private final EventLoopGroup group = new NioEventLoopGroup(1, new DefaultThreadFactory("keel-ha-master", true));
     private volatile String clientAddress = "";
     private Channel listener;
 
-    HaMaster(MessageStore store, ReplicaSet replicas) {
+    HaMaster(MessageStore store, ReplicaSet replicas, ReplicatedState state) {
         this.store = store;
         this.replicas = replicas;
+        this.state = state;
     }
 
     /** Binds; returns the bound address. */
-    InetSocketAddress start(String host, int port, long housekeepingMillis) throws InterruptedException {
+    InetSocketAddress start(String host, int port, long housekeepingMillis, long stateSyncMillis)
+            throws InterruptedException {
         int largestRecord = store.config().maxMessageSize() + RecordLimits.MAX_OVERHEAD;
+        int maxFrame = HaFrames.maxFrame(largestRecord);
         ServerBootstrap bootstrap = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(1 << 20, 4 << 20))
@@ -48,7 +63,29 @@ final class HaMaster implements AutoCloseable {
         listener = bootstrap.bind(host, port).sync().channel();
         long every = Math.max(10, Math.min(200, housekeepingMillis / 4));
         group.scheduleWithFixedDelay(replicas::housekeeping, every, every, TimeUnit.MILLISECONDS);
+        if (state != null) {
+            Runnable send = () -> sendState(maxFrame);
+            group.scheduleWithFixedDelay(send, stateSyncMillis, stateSyncMillis, TimeUnit.MILLISECONDS);
+            state.onChange(() -> {
+                if (stateQueued.compareAndSet(false, true) && !group.isShuttingDown()) {
+                    group.execute(send);
+                }
+            });
+        }
         return (InetSocketAddress) listener.localAddress();
+    }
+
+    /** On the event loop: the state as it is now, to every slave that lacks some of it. */
+    private void sendState(int maxFrame) {
+        stateQueued.set(false);
+        if (!replicas.hasSlaves()) {
+            return;         // a slave that connects later gets everything at once
+        }
+        try {
+            replicas.sendState(state.sections(), maxFrame);
+        } catch (IOException | RuntimeException e) {
+            LOG.error("HA: cannot read the state to send to the slaves; tried again in haStateSyncInterval", e);
+        }
     }
 
     /** Where clients reach this master, told to slaves (which name it when they refuse a send). */

@@ -28,18 +28,19 @@ public final class HaService implements AutoCloseable {
     private InetSocketAddress haAddress;
     private EpochFile.Entry epochStarted;
 
-    private HaService(BrokerConfig config, MessageStore store) {
+    private HaService(BrokerConfig config, MessageStore store, ReplicatedState state) {
         this.config = config;
         this.role = config.brokerRole();
         this.minInSyncReplicas = config.get(ConfigKeys.MIN_IN_SYNC_REPLICAS);
         if (role == BrokerRole.SLAVE) {
             this.replicas = null;
             this.master = null;
-            this.slave = new HaSlave(store, config.haMasterAddress(), config.get(ConfigKeys.HA_SEND_HEARTBEAT_INTERVAL));
+            this.slave = new HaSlave(store, config.haMasterAddress(), config.get(ConfigKeys.HA_SEND_HEARTBEAT_INTERVAL),
+                    state);
         } else {
             this.replicas = new ReplicaSet(store, config.get(ConfigKeys.HA_MAX_GAP_NOT_IN_SYNC),
                     config.get(ConfigKeys.HA_HOUSEKEEPING_INTERVAL), config.get(ConfigKeys.SYNC_FLUSH_TIMEOUT));
-            this.master = new HaMaster(store, replicas);
+            this.master = new HaMaster(store, replicas, state);
             this.slave = null;
         }
     }
@@ -48,13 +49,17 @@ public final class HaService implements AutoCloseable {
      * The HA service this configuration asks for, started, or null: a SYNC_MASTER and a SLAVE always have one, an
      * ASYNC_MASTER only when {@code haListenPort} is set (a standalone broker opens no second port and keeps no
      * epochs). A master starts a new epoch first.
+     *
+     * @param state the broker's state outside the commit log, which a master sends its slaves and a slave takes
+     *              from its master; null: the commit log only
      */
-    public static HaService start(BrokerConfig config, MessageStore store) throws InterruptedException, IOException {
+    public static HaService start(BrokerConfig config, MessageStore store, ReplicatedState state)
+            throws InterruptedException, IOException {
         BrokerRole role = config.brokerRole();
         if (role == BrokerRole.ASYNC_MASTER && !config.isSet(ConfigKeys.HA_LISTEN_PORT)) {
             return null;
         }
-        HaService service = new HaService(config, store);
+        HaService service = new HaService(config, store, state);
         if (service.slave != null) {
             service.slave.start();
         } else {
@@ -62,7 +67,7 @@ public final class HaService implements AutoCloseable {
             // slave that copied a previous mastership further than this log reaches is found out by it.
             service.epochStarted = store.epochs().startEpoch(store.commitLogMaxOffset());
             service.haAddress = service.master.start(config.listenAddress(), config.haListenPort(),
-                    config.get(ConfigKeys.HA_HOUSEKEEPING_INTERVAL));
+                    config.get(ConfigKeys.HA_HOUSEKEEPING_INTERVAL), config.get(ConfigKeys.HA_STATE_SYNC_INTERVAL));
         }
         return service;
     }
@@ -139,6 +144,11 @@ public final class HaService implements AutoCloseable {
     /** The lowest acknowledgement of the in-sync slaves, {@code Long.MAX_VALUE} when none (or on a slave). */
     public long confirmedOffset() {
         return replicas == null ? Long.MAX_VALUE : replicas.confirmedOffset();
+    }
+
+    /** A slave: STATE frames of its master written to its files so far; 0 on a master. */
+    public long statesApplied() {
+        return slave == null ? 0 : slave.statesApplied();
     }
 
     /** The slaves' states, for logs and tests. */

@@ -20,8 +20,15 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A slave's end of the HA channel: connects to {@code haMasterAddress}, says where its log ends, verifies and
@@ -29,6 +36,10 @@ import java.util.concurrent.TimeUnit;
  * and its forced offset after each force; between data, every {@code haSendHeartbeatInterval}. A lost connection
  * is opened again after a second; a chunk that fails verification closes it (the next HELLO asks again from the end
  * of what was written).
+ *
+ * <p>The master's state outside the commit log (STATE frames, {@link ReplicatedState}) is written to this broker's
+ * files on a thread of its own, so its forces never delay the log's acknowledgements; sections that arrive while
+ * one is written are merged, the newest of each kept, and written next.
  */
 final class HaSlave implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(HaSlave.class);
@@ -46,16 +57,27 @@ final class HaSlave implements AutoCloseable {
     /** The master's epochs, from its WELCOME; the slave keeps those its copy has reached. On the event loop. */
     private List<EpochFile.Entry> masterEpochs = List.of();
     private long nextEpochStart = Long.MAX_VALUE;
+    private final ReplicatedState state;
+    /** STATE sections received and not yet written, newest of each name; under its own lock. */
+    private final Map<String, ReplicatedState.Section> unapplied = new LinkedHashMap<>();
+    private final ExecutorService stateWriter = Executors.newSingleThreadExecutor(r -> {
+        Thread thread = new Thread(r, "keel-ha-state");
+        thread.setDaemon(true);
+        return thread;
+    });
+    private final AtomicLong statesApplied = new AtomicLong();
 
-    HaSlave(MessageStore store, String masterAddress, long heartbeatMillis) {
+    HaSlave(MessageStore store, String masterAddress, long heartbeatMillis, ReplicatedState state) {
         this.store = store;
+        this.state = state;
         int colon = masterAddress.lastIndexOf(':');
         this.host = masterAddress.substring(0, colon);
         this.port = Integer.parseInt(masterAddress.substring(colon + 1));
         this.heartbeatMillis = heartbeatMillis;
     }
 
-    void start() {
+    void start() throws IOException {
+        PromotedReplica.markReplica(store, host + ":" + port);
         group.scheduleWithFixedDelay(this::heartbeat, heartbeatMillis, heartbeatMillis, TimeUnit.MILLISECONDS);
         connect();
     }
@@ -63,6 +85,44 @@ final class HaSlave implements AutoCloseable {
     /** Where the master takes clients, as it said in its WELCOME; null before the first. */
     String masterClientAddress() {
         return masterClientAddress;
+    }
+
+    /** STATE frames written to this broker's files so far (for tests and logs). */
+    long statesApplied() {
+        return statesApplied.get();
+    }
+
+    /** A STATE frame arrived: its sections are written on the state thread (merged with any still waiting). */
+    private void stateReceived(List<ReplicatedState.Section> sections) {
+        boolean first;
+        synchronized (unapplied) {
+            first = unapplied.isEmpty();
+            for (ReplicatedState.Section section : sections) {
+                unapplied.put(section.name(), section);
+            }
+        }
+        if (first && state != null) {
+            try {
+                stateWriter.execute(this::applyState);
+            } catch (RejectedExecutionException e) {
+                // closing
+            }
+        }
+    }
+
+    private void applyState() {
+        List<ReplicatedState.Section> sections;
+        synchronized (unapplied) {
+            sections = new ArrayList<>(unapplied.values());
+            unapplied.clear();
+        }
+        try {
+            state.apply(sections);
+            statesApplied.incrementAndGet();
+        } catch (IOException | RuntimeException e) {
+            // The next change of a section sends it again; a whole resend comes with the next connection.
+            LOG.error("HA: cannot write the state master {}:{} sent: {}", host, port, e.toString());
+        }
     }
 
     /** Why the master last refused this slave, or null. */
@@ -164,6 +224,8 @@ final class HaSlave implements AutoCloseable {
                     frame.readBytes(records);
                     records.flip();
                     append(ctx, offset, records);
+                } else if (type == HaFrames.STATE) {
+                    stateReceived(HaFrames.readState(frame));
                 } else if (type == HaFrames.WELCOME) {
                     masterClientAddress = HaFrames.readText(frame);
                     long start = frame.readLong();
@@ -235,5 +297,11 @@ final class HaSlave implements AutoCloseable {
             ch.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
         }
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+        stateWriter.shutdown();
+        try {
+            stateWriter.awaitTermination(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }

@@ -65,6 +65,18 @@ final class ReplicaSet {
         }
     }
 
+    /** Whether any slave is connected. */
+    boolean hasSlaves() {
+        return !links.isEmpty();
+    }
+
+    /** Sends the changed sections of the master's state to every connected slave; on the HA event loop. */
+    void sendState(List<ReplicatedState.Section> sections, int maxFrame) {
+        for (SlaveLink link : links) {
+            link.sendState(sections, maxFrame);
+        }
+    }
+
     /** Completes with the send status of records ending at {@code endOffset}, which the master has forced. */
     CompletableFuture<String> awaitReplicated(long endOffset) {
         synchronized (this) {

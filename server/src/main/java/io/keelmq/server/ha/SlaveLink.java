@@ -11,7 +11,10 @@ import org.slf4j.LoggerFactory;
 import io.keelmq.store.replica.EpochFile;
 
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -32,6 +35,8 @@ final class SlaveLink extends ChannelInboundHandlerAdapter {
     private volatile long ackedWritten = -1;
     private volatile long ackedForced = -1;
     private volatile long lastHeardNanos = System.nanoTime();
+    /** Each state section's content as last sent on this connection; on the event loop only. */
+    private final Map<String, byte[]> stateSent = new HashMap<>();
 
     SlaveLink(MessageStore store, ReplicaSet replicas, String masterClientAddress) {
         this.store = store;
@@ -151,6 +156,44 @@ final class SlaveLink extends ChannelInboundHandlerAdapter {
         }
         if (wrote) {
             ctx.flush();
+        }
+    }
+
+    /**
+     * Sends the sections of the master's state whose content differs from what this connection sent last (all of
+     * them to a slave that just connected), after the log bytes written so far; on the event loop. The state travels
+     * whatever the connection's backlog (its sections are small next to the log) but never beyond {@code maxFrame}:
+     * a section that large is left out, and said so.
+     */
+    void sendState(List<ReplicatedState.Section> sections, int maxFrame) {
+        ChannelHandlerContext ctx = context;
+        if (ctx == null || nextOffset < 0 || !ctx.channel().isActive()) {
+            return;
+        }
+        pump();
+        List<ReplicatedState.Section> changed = new ArrayList<>();
+        for (ReplicatedState.Section section : sections) {
+            byte[] sent = stateSent.get(section.name());
+            if (sent != section.content() && !java.util.Arrays.equals(sent, section.content())) {
+                if (HaFrames.stateLength(List.of(section)) > maxFrame) {
+                    LOG.error("HA: state section {} is {} bytes, over the HA frame limit {}: not sent to slave {}",
+                            section.name(), section.content().length, maxFrame, ctx.channel().remoteAddress());
+                    stateSent.put(section.name(), section.content());      // said once per change
+                    continue;
+                }
+                changed.add(section);
+            }
+        }
+        // One frame, or one per section when together they are over the limit.
+        List<List<ReplicatedState.Section>> frames = HaFrames.stateLength(changed) <= maxFrame
+                ? List.of(changed) : changed.stream().map(List::of).toList();
+        for (List<ReplicatedState.Section> frame : frames) {
+            if (!frame.isEmpty()) {
+                ctx.writeAndFlush(HaFrames.state(ctx.alloc(), frame));
+                for (ReplicatedState.Section section : frame) {
+                    stateSent.put(section.name(), section.content());
+                }
+            }
         }
     }
 

@@ -39,10 +39,12 @@ public final class AtomicTextFile {
     /** The records, each its decoded fields (null where null was written); empty when the file does not exist. */
     public List<String[]> read() throws IOException {
         byte[] bytes = layer.readAll(path);
+        return bytes == null ? new ArrayList<>() : parse(bytes);
+    }
+
+    /** The records of a file's content (as {@link #read()} returns them): a slave gets its master's this way. */
+    public static List<String[]> parse(byte[] bytes) {
         List<String[]> records = new ArrayList<>();
-        if (bytes == null) {
-            return records;
-        }
         for (String line : new String(bytes, StandardCharsets.UTF_8).split("\n")) {
             if (line.isBlank() || line.startsWith("#")) {
                 continue;

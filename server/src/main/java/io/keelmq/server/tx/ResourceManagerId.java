@@ -18,6 +18,11 @@ public final class ResourceManagerId {
     private ResourceManagerId() {
     }
 
+    /** The id's file in a store's root directory (replication copies it to the slaves). */
+    public static Path file(Path storeRoot) {
+        return storeRoot.resolve(FILE);
+    }
+
     public static String load(Path storeRoot) throws IOException {
         Path file = storeRoot.resolve(FILE);
         if (Files.exists(file)) {

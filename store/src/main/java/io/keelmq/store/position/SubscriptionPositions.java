@@ -34,6 +34,8 @@ public final class SubscriptionPositions {
     private final Object persistLock = new Object();
     /** Set by every change, cleared by persist: the periodic checkpoint skips clean state. */
     private final java.util.concurrent.atomic.AtomicBoolean dirty = new java.util.concurrent.atomic.AtomicBoolean();
+    /** Counts changes (never reset): replication sends a new snapshot only when it moved. */
+    private final java.util.concurrent.atomic.AtomicLong changes = new java.util.concurrent.atomic.AtomicLong();
 
     public SubscriptionPositions(FileLayer layer, Path file) {
         this.layer = layer;
@@ -50,13 +52,13 @@ public final class SubscriptionPositions {
      * first asked to start them (the consume-from-where decision is the broker's).
      */
     public Subscription register(String subscription, String destination) {
-        dirty.set(true);
+        changed();
         return subscriptions.computeIfAbsent(subscription,
                 name -> new Subscription(name, destination, new ConcurrentSkipListMap<>()));
     }
 
     public void unregister(String subscription) {
-        dirty.set(true);
+        changed();
         subscriptions.remove(subscription);
     }
 
@@ -70,7 +72,7 @@ public final class SubscriptionPositions {
 
     /** The position of a partition, created at {@code startOffset} if new. */
     public PartitionPosition position(String subscription, int partition, long startOffset) {
-        dirty.set(true);
+        changed();
         Subscription sub = requireSubscription(subscription);
         return sub.partitions().computeIfAbsent(partition, p -> new PartitionPosition(startOffset));
     }
@@ -85,6 +87,16 @@ public final class SubscriptionPositions {
 
     public void reset(String subscription, int partition, long offset) {
         position(subscription, partition, offset).reset(offset);
+    }
+
+    private void changed() {
+        dirty.set(true);
+        changes.incrementAndGet();
+    }
+
+    /** How many changes were made so far; equal counts mean equal {@link #snapshot()}s. */
+    public long changes() {
+        return changes.get();
     }
 
     private Subscription requireSubscription(String subscription) {
@@ -106,38 +118,91 @@ public final class SubscriptionPositions {
     public void persist() throws IOException {
         synchronized (persistLock) {
             dirty.set(false);
-            StringBuilder out = new StringBuilder(HEADER).append('\n');
-            for (Subscription sub : subscriptions.values()) {
-                if (sub.partitions().isEmpty()) {
-                    out.append(encode(sub.name())).append(' ').append(encode(sub.destination())).append(" -\n");
+            layer.writeAtomically(file, snapshot());
+        }
+    }
+
+    /**
+     * Every position as the file holds it (what {@link #persist()} writes): replication sends it to a slave, which
+     * {@link #replaceWith replaces} its own with it.
+     */
+    public byte[] snapshot() {
+        StringBuilder out = new StringBuilder(HEADER).append('\n');
+        for (Subscription sub : subscriptions.values()) {
+            if (sub.partitions().isEmpty()) {
+                out.append(encode(sub.name())).append(' ').append(encode(sub.destination())).append(" -\n");
+            }
+            for (Map.Entry<Integer, PartitionPosition> entry : sub.partitions().entrySet()) {
+                PartitionPosition position = entry.getValue();
+                long low;
+                long[] acked;
+                synchronized (position) {
+                    low = position.lowWatermark();
+                    acked = position.ackedAboveSnapshot();
                 }
-                for (Map.Entry<Integer, PartitionPosition> entry : sub.partitions().entrySet()) {
-                    PartitionPosition position = entry.getValue();
-                    long low;
-                    long[] acked;
-                    synchronized (position) {
-                        low = position.lowWatermark();
-                        acked = position.ackedAboveSnapshot();
+                out.append(encode(sub.name())).append(' ').append(encode(sub.destination())).append(' ')
+                        .append(entry.getKey()).append(' ').append(low).append(' ');
+                for (int i = 0; i < acked.length; i++) {
+                    out.append(i == 0 ? "" : ",").append(acked[i]);
+                }
+                out.append(acked.length == 0 ? "-" : "").append('\n');
+            }
+        }
+        return out.toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    /**
+     * A slave: replaces every position with its master's {@link #snapshot()} and writes them durably. Parsed in
+     * full before anything is replaced, so a malformed snapshot changes nothing.
+     *
+     * @throws IOException if the snapshot is malformed or cannot be written
+     */
+    public void replaceWith(byte[] snapshot) throws IOException {
+        Map<String, Subscription> parsed = parse(snapshot, "a replicated snapshot");
+        synchronized (persistLock) {
+            subscriptions.clear();
+            subscriptions.putAll(parsed);
+            changed();
+            persist();
+        }
+    }
+
+    /**
+     * A replica promoted to master: a partition whose low watermark lies beyond the end of its consume queue (the
+     * master acknowledged messages this copy never received) is moved back to that end, so the messages the new
+     * master stores there are not taken for acknowledged ones. Returns how many partitions moved.
+     */
+    public int clampTo(java.util.function.ToLongBiFunction<String, Integer> queueEnd) {
+        int moved = 0;
+        for (Subscription sub : subscriptions.values()) {
+            for (Map.Entry<Integer, PartitionPosition> entry : sub.partitions().entrySet()) {
+                long end = queueEnd.applyAsLong(sub.destination(), entry.getKey());
+                PartitionPosition position = entry.getValue();
+                synchronized (position) {
+                    if (position.lowWatermark() > end) {
+                        position.reset(end);
+                        moved++;
                     }
-                    out.append(encode(sub.name())).append(' ').append(encode(sub.destination())).append(' ')
-                            .append(entry.getKey()).append(' ').append(low).append(' ');
-                    for (int i = 0; i < acked.length; i++) {
-                        out.append(i == 0 ? "" : ",").append(acked[i]);
-                    }
-                    out.append(acked.length == 0 ? "-" : "").append('\n');
                 }
             }
-            layer.writeAtomically(file, out.toString().getBytes(StandardCharsets.UTF_8));
         }
+        if (moved > 0) {
+            changed();
+        }
+        return moved;
     }
 
     /** Reads the persisted positions, replacing what is in memory. */
     public void load() throws IOException {
         byte[] bytes = layer.readAll(file);
         subscriptions.clear();
-        if (bytes == null) {
-            return;
+        if (bytes != null) {
+            subscriptions.putAll(parse(bytes, file.toString()));
         }
+    }
+
+    private static Map<String, Subscription> parse(byte[] bytes, String source) throws IOException {
+        Map<String, Subscription> parsed = new ConcurrentHashMap<>();
         int lineNumber = 0;
         for (String line : new String(bytes, StandardCharsets.UTF_8).split("\n")) {
             lineNumber++;
@@ -146,7 +211,10 @@ public final class SubscriptionPositions {
             }
             String[] fields = line.trim().split(" ");
             try {
-                Subscription sub = register(decode(fields[0]), decode(fields[1]));
+                String name = decode(fields[0]);
+                String destination = decode(fields[1]);
+                Subscription sub = parsed.computeIfAbsent(name,
+                        n -> new Subscription(n, destination, new ConcurrentSkipListMap<>()));
                 if (fields.length == 3) {
                     continue;
                 }
@@ -161,9 +229,10 @@ public final class SubscriptionPositions {
                 }
                 sub.partitions().put(Integer.parseInt(fields[2]), position);
             } catch (RuntimeException e) {
-                throw new IOException(file + " line " + lineNumber + " is malformed: " + line, e);
+                throw new IOException(source + " line " + lineNumber + " is malformed: " + line, e);
             }
         }
+        return parsed;
     }
 
     private static String encode(String name) {

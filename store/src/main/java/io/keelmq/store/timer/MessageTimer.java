@@ -122,6 +122,18 @@ public final class MessageTimer implements Closeable {
         return timer;
     }
 
+    /**
+     * A slave's copy about to start as a master: its timer's files describe its own idle run, not what the old master
+     * delivered. Replaces the checkpoint so that the next {@link #open} rebuilds wheel and log from the timer
+     * destination's whole consume queue, and hands every record due by {@code nowMillis} over as maybe delivered:
+     * the handler finds the copy the old master delivered (replicated with the log) and does not write it twice.
+     */
+    public static void rebuildOnNextOpen(MessageStore store, FileLayer layer, long nowMillis) throws IOException {
+        Path dir = store.config().storePathRootDir().resolve("timer");
+        layer.createDirectories(dir);
+        new TimerCheckpoint(nowMillis, 0, 0, nowMillis, false, 0, 0).write(layer, dir.resolve("checkpoint"));
+    }
+
     private void recover(TimerCheckpoint checkpoint, boolean trusted) throws IOException {
         long now = clock.millis();
         if (checkpoint == null) {

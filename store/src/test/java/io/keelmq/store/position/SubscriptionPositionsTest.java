@@ -86,4 +86,59 @@ class SubscriptionPositionsTest {
             assertTrue(position.isAcked(2));
         }
     }
+
+    @Test
+    void aSnapshotReplacesASlavesPositionsWholeAndDurably() throws IOException {
+        SubscriptionPositions master = new SubscriptionPositions(layer, Path.of("/sim/master/config/positions"));
+        master.register("durable:7:audit 1:a", "topic/audit events");
+        master.position("durable:7:audit 1:a", 0, 0);
+        master.position("durable:7:audit 1:a", 1, 4);
+        for (long offset : new long[]{0, 1, 3}) {
+            master.ack("durable:7:audit 1:a", 0, offset);
+        }
+        master.register("queue/idle", "queue/idle");
+        long changes = master.changes();
+        byte[] snapshot = master.snapshot();
+        assertEquals(changes, master.changes(), "a snapshot is no change");
+
+        SubscriptionPositions slave = new SubscriptionPositions(layer, file);
+        slave.register("queue/only-on-the-slave", "queue/only-on-the-slave");
+        slave.replaceWith(snapshot);
+        assertTrue(slave.find("queue/only-on-the-slave") == null, "the master's positions replace the slave's");
+        assertEquals(2, slave.all().size());
+        PartitionPosition p0 = slave.find("durable:7:audit 1:a").partitions().get(0);
+        assertEquals(2, p0.lowWatermark());
+        assertTrue(p0.isAcked(3) && !p0.isAcked(2));
+        assertEquals(4, slave.find("durable:7:audit 1:a").partitions().get(1).lowWatermark());
+
+        SubscriptionPositions reloaded = new SubscriptionPositions(layer.powerLoss(), file);
+        reloaded.load();
+        assertEquals(new String(snapshot, StandardCharsets.UTF_8), new String(reloaded.snapshot(),
+                StandardCharsets.UTF_8), "replaceWith wrote the snapshot durably");
+
+        IOException malformed = assertThrows(IOException.class,
+                () -> slave.replaceWith("queue%2Fx queue/x 0 notanumber -\n".getBytes(StandardCharsets.UTF_8)));
+        assertTrue(malformed.getMessage().contains("replicated snapshot line 1"), malformed.getMessage());
+        assertEquals(2, slave.all().size(), "a malformed snapshot changes nothing");
+    }
+
+    @Test
+    void clampToMovesOnlyPositionsBeyondTheirQueuesEndBack() {
+        SubscriptionPositions positions = new SubscriptionPositions(layer, file);
+        positions.register("queue/orders", "queue/orders");
+        positions.position("queue/orders", 0, 0);
+        positions.ackUpTo("queue/orders", 0, 10);       // acknowledged on a master up to 10
+        positions.position("queue/orders", 1, 0);
+        positions.ackUpTo("queue/orders", 1, 3);
+        positions.ack("queue/orders", 1, 5);
+        long before = positions.changes();
+
+        int moved = positions.clampTo((destination, partition) -> partition == 0 ? 7 : 6);
+        assertEquals(1, moved);
+        assertEquals(7, positions.find("queue/orders").partitions().get(0).lowWatermark(), "back to the queue's end");
+        PartitionPosition within = positions.find("queue/orders").partitions().get(1);
+        assertEquals(3, within.lowWatermark());
+        assertTrue(within.isAcked(5), "a position within its queue keeps its acknowledgements");
+        assertTrue(positions.changes() > before);
+    }
 }
