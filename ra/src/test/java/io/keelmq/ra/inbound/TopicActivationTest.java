@@ -51,7 +51,7 @@ class TopicActivationTest extends InboundTestBase {
         activate(topicSpec("news", 4), bean, false);
         awaitSessions(1);
         Thread.sleep(300);
-        assertEquals(1, bootstrap.workManager().running(), "an unshared topic subscription needs one session");
+        assertEquals(1, sessionsRunning(), "an unshared topic subscription needs one session");
         send("news", true, "a", "b", "c");
         bean.awaitDeliveries(3, 30_000);
         Thread.sleep(500);

@@ -81,6 +81,11 @@ public final class TestWorkManager implements WorkManager {
         return running.size();
     }
 
+    /** Works running now that {@code which} accepts. */
+    public int running(java.util.function.Predicate<Work> which) {
+        return (int) running.stream().filter(which).count();
+    }
+
     /** As a server does at shutdown: asks running works to release, then waits for the threads. */
     public void shutdown() throws InterruptedException {
         running.forEach(Work::release);
