@@ -38,6 +38,7 @@ final class HaSlave implements AutoCloseable {
     private final String host;
     private final int port;
     private final long heartbeatMillis;
+    private final String selfId;
     private final EventLoopGroup group = new NioEventLoopGroup(1, new DefaultThreadFactory("keel-ha-slave", true));
     private volatile Channel channel;
     private volatile boolean running = true;
@@ -47,12 +48,18 @@ final class HaSlave implements AutoCloseable {
     private List<EpochFile.Entry> masterEpochs = List.of();
     private long nextEpochStart = Long.MAX_VALUE;
 
-    HaSlave(MessageStore store, String masterAddress, long heartbeatMillis) {
+    HaSlave(MessageStore store, String masterAddress, long heartbeatMillis, String selfId) {
         this.store = store;
+        this.selfId = selfId;
         int colon = masterAddress.lastIndexOf(':');
         this.host = masterAddress.substring(0, colon);
         this.port = Integer.parseInt(masterAddress.substring(colon + 1));
         this.heartbeatMillis = heartbeatMillis;
+    }
+
+    /** The master's HA address this slave follows (host:port). */
+    String masterAddress() {
+        return host + ":" + port;
     }
 
     void start() {
@@ -150,7 +157,7 @@ final class HaSlave implements AutoCloseable {
         public void channelActive(ChannelHandlerContext ctx) {
             channel = ctx.channel();
             ctx.writeAndFlush(HaFrames.hello(ctx.alloc(), store.commitLogMaxOffset(),
-                    store.config().mappedFileSizeCommitLog(), store.epochs().entries()));
+                    store.config().mappedFileSizeCommitLog(), store.epochs().entries(), selfId));
         }
 
         @Override
