@@ -151,6 +151,11 @@ public final class ConfigKeys {
             + "haListenPort when that differs from the bound address (NAT, a proxy); default: the bound address"));
     public static final ConfigKey<Long> BROKER_HEARTBEAT_INTERVAL = add(longKey("brokerHeartbeatInterval", 1_000L,
             positive(), "ms between a broker's heartbeats to the controller"));
+    public static final ConfigKey<Long> CONTROLLER_REQUEST_TIMEOUT_MILLIS = add(longKey(
+            "controllerRequestTimeoutMillis", 20_000L, positive(), "ms keel-admin ha keeps trying the "
+            + "controller's peers before it gives up: longer than a re-election of the controller's leader on a loaded "
+            + "machine. (A broker's calls give up after controllerHeartBeatTimeoutMills/2, when an answer could renew "
+            + "no lease; its next heartbeat tries again.)"));
     public static final ConfigKey<Long> SCAN_NOT_ACTIVE_BROKER_INTERVAL = add(longKey("scanNotActiveBrokerInterval",
             1_000L, positive(), "controller: ms between its leader's looks for dead masters"));
     public static final ConfigKey<Integer> DEFAULT_TOPIC_QUEUE_NUMS = add(integer("defaultTopicQueueNums", 4,

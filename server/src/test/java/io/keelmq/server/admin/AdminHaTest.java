@@ -61,7 +61,7 @@ class AdminHaTest {
         BrokerProcess a = BrokerProcess.start(dir.resolve("a"), "a", args("a", peer,
                 "--enableControllerInBroker=true", "--controllerSelfId=n0").toArray(String[]::new));
         BrokerProcess b = null;
-        try (ControllerClient controller = new ControllerClient("DefaultCluster", List.of(peer), 3_000)) {
+        try (ControllerClient controller = new ControllerClient("DefaultCluster", List.of(peer), 30_000)) {
             awaitView(controller, view -> view.master().equals("a"));
             b = BrokerProcess.start(dir.resolve("b"), "b", args("b", peer).toArray(String[]::new));
             awaitView(controller, view -> view.inSync().equals(Set.of("a", "b")));

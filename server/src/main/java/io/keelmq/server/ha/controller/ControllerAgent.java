@@ -67,8 +67,10 @@ public final class ControllerAgent implements AutoCloseable {
         this.timeoutMillis = config.get(ConfigKeys.CONTROLLER_HEART_BEAT_TIMEOUT_MILLS);
         this.onPromoted = onPromoted;
         this.onReplaced = onReplaced;
+        // A heartbeat answered later than half the timeout after it was sent renews no lease: no call waits longer
+        // (the next beat starts afresh, from the controller's leader of then).
         this.client = new ControllerClient(config.get(ConfigKeys.BROKER_CLUSTER_NAME),
-                config.get(ConfigKeys.CONTROLLER_ADDR), Math.max(500, timeoutMillis / 4));
+                config.get(ConfigKeys.CONTROLLER_ADDR), Math.max(500, timeoutMillis / 2));
     }
 
     /**

@@ -23,8 +23,10 @@ import java.util.concurrent.TimeUnit;
 /**
  * One controller peer: a Ratis server holding the {@link ControllerStateMachine}, and, while it is the leader, the
  * scan that elects a new master for each group whose master fell silent (every {@code scanNotActiveBrokerInterval}).
- * The scan reads each group linearizably and proposes ELECT with the epoch it read, so an election decided on a
- * read that another election overtook is refused by the state machine.
+ * Every peer scans; only the one that leads now (and is ready: everything committed before its term is applied)
+ * decides, from its applied state and its own heartbeat record, and proposes ELECT with the epoch it read, so an
+ * election decided on a state that another election overtook is refused by the state machine. A scan that runs far
+ * later than due tells the heartbeat record that this process stalled ({@link Liveness#excuse}).
  */
 public final class ControllerServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ControllerServer.class);
@@ -36,6 +38,11 @@ public final class ControllerServer implements AutoCloseable {
     private final Elector elector;
     private final String selfId;
     private final String address;
+    /** A scan later than due by more than this is taken for a stall of this process (see {@link Liveness}). */
+    private static final long STALL_EXCUSED_NANOS = TimeUnit.MILLISECONDS.toNanos(250);
+    private final long scanNanos;
+    /** When the last scan ended (the scan is scheduled with a fixed delay after it). */
+    private volatile long lastScanNanos = System.nanoTime();
     private final ScheduledExecutorService scan = Executors.newSingleThreadScheduledExecutor(runnable -> {
         Thread thread = new Thread(runnable, "keel-controller-scan");
         thread.setDaemon(true);
@@ -43,7 +50,7 @@ public final class ControllerServer implements AutoCloseable {
     });
 
     private ControllerServer(String clusterName, List<String> addresses, String selfId, Path storage,
-                             boolean uncleanAllowed) throws IOException {
+                             boolean uncleanAllowed, long scanMillis) throws IOException {
         int index = ControllerPeers.indexOf(selfId, addresses);
         this.selfId = selfId;
         this.address = addresses.get(index);
@@ -67,7 +74,9 @@ public final class ControllerServer implements AutoCloseable {
                 .setProperties(properties)
                 .setOption(RaftStorage.StartupOption.RECOVER)
                 .build();
-        this.self = new ControllerClient(clusterName, addresses, 3_000);
+        this.scanNanos = TimeUnit.MILLISECONDS.toNanos(scanMillis);
+        // An election proposed by this leader: bounded by a scan's worth of patience, then the next scan decides anew.
+        this.self = new ControllerClient(clusterName, addresses, Math.max(3_000, scanMillis));
         this.elector = new Elector(stateMachine.liveness(), uncleanAllowed);
     }
 
@@ -77,8 +86,10 @@ public final class ControllerServer implements AutoCloseable {
      */
     public static ControllerServer start(String clusterName, List<String> addresses, String selfId, Path storage,
                                          boolean uncleanAllowed, long scanMillis) throws IOException {
-        ControllerServer controller = new ControllerServer(clusterName, addresses, selfId, storage, uncleanAllowed);
+        ControllerServer controller = new ControllerServer(clusterName, addresses, selfId, storage, uncleanAllowed,
+                scanMillis);
         controller.server.start();
+        controller.lastScanNanos = System.nanoTime();
         controller.scan.scheduleWithFixedDelay(controller::scanOnce, scanMillis, scanMillis, TimeUnit.MILLISECONDS);
         LOG.info("controller peer {} at {} started (group {})", selfId, controller.address, controller.group);
         return controller;
@@ -102,12 +113,24 @@ public final class ControllerServer implements AutoCloseable {
     }
 
     private void scanOnce() {
+        long late = System.nanoTime() - lastScanNanos - scanNanos;
+        if (late > STALL_EXCUSED_NANOS) {
+            // This process did not run (or ran too little to scan) for that long: heartbeats may be waiting unread.
+            stateMachine.liveness().excuse(late);
+            long lateMillis = TimeUnit.NANOSECONDS.toMillis(late);
+            if (lateMillis >= 1_000) {
+                LOG.info("controller peer {}: scan ran {} ms late; that time counts as no broker's silence", selfId,
+                        lateMillis);
+            }
+        }
         try {
             RaftServer.Division division = server.getDivision(group.getGroupId());
             if (!division.getInfo().isLeaderReady()) {
                 return;
             }
-            for (GroupView view : self.status(null).groups()) {
+            // The leader's applied state: every ELECT carries the epoch read here, so a decision on a state that
+            // moved on meanwhile (or by a peer no longer leader) is refused by the state machine.
+            for (GroupView view : stateMachine.state().groups()) {
                 Optional<Elector.Choice> choice = elector.choose(view);
                 if (choice.isEmpty()) {
                     continue;
@@ -124,7 +147,9 @@ public final class ControllerServer implements AutoCloseable {
                 }
             }
         } catch (IOException | RuntimeException e) {
-            LOG.debug("controller scan: {}", e.toString());
+            LOG.info("controller peer {}: scan: {}", selfId, e.toString());
+        } finally {
+            lastScanNanos = System.nanoTime();      // the next scan is due scanNotActiveBrokerInterval after this one
         }
     }
 

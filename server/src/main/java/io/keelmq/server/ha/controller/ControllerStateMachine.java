@@ -4,16 +4,20 @@ import org.apache.ratis.proto.RaftProtos.LogEntryProto;
 import org.apache.ratis.protocol.Message;
 import org.apache.ratis.protocol.RaftGroupMemberId;
 import org.apache.ratis.protocol.RaftPeerId;
+import org.apache.ratis.server.RaftServer;
 import org.apache.ratis.statemachine.TransactionContext;
 import org.apache.ratis.statemachine.impl.BaseStateMachine;
 
+import java.io.IOException;
 import java.util.concurrent.CompletableFuture;
 
 /**
  * The Ratis state machine of the controller: applies REGISTER, ALTER and ELECT in log order to the
  * {@link ControllerState}, and answers the read-only requests, which the server runs linearizably (read index) on
- * the leader:
+ * the leader (a follower answers {@code NOT_LEADER}: only the leader's heartbeat record counts, so only it answers):
  * <ul>
+ * <li>{@code LEADER}: {@code OK}, then {@code LEADER peerId}; sent non-linearizable, so a follower refuses it with
+ * Ratis' NotLeaderException and the client moves to the leader.</li>
  * <li>{@code STATUS} (all groups) or {@code STATUS group}: {@code OK}, then per group its view and per member a
  * line {@code MEMBER group id epoch offset silenceMillis} from this peer's heartbeat record; first a line
  * {@code LEADER peerId}, the peer that answered (the leader).</li>
@@ -30,6 +34,11 @@ final class ControllerStateMachine extends BaseStateMachine {
         return liveness;
     }
 
+    /** The applied state (the leader's scan reads it; every ELECT it proposes checks the epoch it read). */
+    ControllerState state() {
+        return state;
+    }
+
     @Override
     public CompletableFuture<Message> applyTransaction(TransactionContext trx) {
         LogEntryProto entry = trx.getLogEntry();
@@ -42,6 +51,14 @@ final class ControllerStateMachine extends BaseStateMachine {
     @Override
     public CompletableFuture<Message> query(Message request) {
         String[] f = request.getContent().toStringUtf8().split("\t", -1);
+        if (ControllerClient.LEADER_QUERY.equals(f[0])) {
+            return answer("OK\nLEADER\t" + getId());
+        }
+        if (!isLeader()) {
+            // Ratis answers a linearizable read on a follower too; but only the leader's heartbeat record counts,
+            // so every read is sent on to the leader (ControllerClient finds it).
+            return answer(ControllerClient.NOT_LEADER + "\t" + getId() + " is a follower");
+        }
         String reply;
         if ("HEARTBEAT".equals(f[0]) && f.length == 5) {
             GroupView view = state.group(f[1]);
@@ -70,7 +87,24 @@ final class ControllerStateMachine extends BaseStateMachine {
         } else {
             reply = "REFUSED unknown query " + f[0];
         }
-        return CompletableFuture.completedFuture(Message.valueOf(reply));
+        return answer(reply);
+    }
+
+    private static CompletableFuture<Message> answer(String text) {
+        return CompletableFuture.completedFuture(Message.valueOf(text));
+    }
+
+    /** Whether this peer leads the Raft group now. */
+    boolean isLeader() {
+        RaftServer server = getServer().getNow(null);
+        if (server == null) {
+            return false;
+        }
+        try {
+            return server.getDivision(getGroupId()).getInfo().isLeader();
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     @Override

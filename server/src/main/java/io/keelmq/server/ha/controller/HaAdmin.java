@@ -22,7 +22,7 @@ public final class HaAdmin {
                     + "controllerAddr): there is no controller to ask");
         }
         return new ControllerClient(config.get(ConfigKeys.BROKER_CLUSTER_NAME), config.get(ConfigKeys.CONTROLLER_ADDR),
-                3_000);
+                config.get(ConfigKeys.CONTROLLER_REQUEST_TIMEOUT_MILLIS));
     }
 
     /** A table: per group its master, epochs and in-sync set, then per member its role, log end, lag and silence. */

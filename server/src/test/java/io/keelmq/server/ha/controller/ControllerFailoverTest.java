@@ -22,6 +22,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class ControllerFailoverTest {
     static final String GROUP = "g";
     static final long TIMEOUT_MILLIS = 5_000;
+    /** The bound of each of the tests' own controller calls: several re-elections of its leader on a loaded machine. */
+    static final long CALL_MILLIS = 30_000;
     /** SEND_OK messages each phase waits for: 300 by default; the ha-soak profile (server/README.md) asks more. */
     static final int LOAD = Integer.getInteger("keel.ha.load", 300);
 
@@ -62,7 +64,7 @@ class ControllerFailoverTest {
         List<String> peers = ControllerRaftTest.freeAddresses(3);
         String controllerAddr = String.join(";", peers);
         Map<String, BrokerProcess> brokers = new java.util.LinkedHashMap<>();
-        try (ControllerClient controller = new ControllerClient("DefaultCluster", peers, 3_000)) {
+        try (ControllerClient controller = new ControllerClient("DefaultCluster", peers, CALL_MILLIS)) {
             for (int i = 0; i < 3; i++) {
                 String id = String.valueOf((char) ('a' + i));
                 List<String> args = brokerArgs(id, controllerAddr, "--enableControllerInBroker=true",
