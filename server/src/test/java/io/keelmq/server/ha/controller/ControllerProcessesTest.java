@@ -14,19 +14,20 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
+import static io.keelmq.server.ha.controller.ControllerFailoverTest.CALL_MILLIS;
 import static io.keelmq.server.ha.controller.ControllerFailoverTest.GROUP;
 import static io.keelmq.server.ha.controller.ControllerFailoverTest.LOAD;
 import static io.keelmq.server.ha.controller.ControllerFailoverTest.TIMEOUT_MILLIS;
 import static io.keelmq.server.ha.controller.ControllerFailoverTest.awaitGroup;
 import static io.keelmq.server.ha.controller.ControllerFailoverTest.brokerArgs;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Three separate keel-controller processes and three SYNC_MASTER brokers, all child JVMs on 127.0.0.1: the loss of
- * the controller leader, then of the master and the controller leader together, loses no SEND_OK message and the
- * producers go on; a master
- * cut off (FaultProxy) from the controller and its slaves but reachable by clients answers no SEND_OK once its lease
+ * the controller leader (a quorum remains) leaves the master in place, answering SEND_OK; the loss of the master and
+ * the controller leader together elects an in-sync slave; neither loses a SEND_OK message. A master cut off (FaultProxy) from the controller and its slaves but reachable by clients answers no SEND_OK once its lease
  * has ended, and the group goes on under an elected slave.
  */
 class ControllerProcessesTest {
@@ -77,7 +78,7 @@ class ControllerProcessesTest {
     @Test
     void sigkillOfTheControllerLeaderThenOfTheMasterWithTheNewControllerLeaderLosesNoSendOkMessage() throws Exception {
         List<String> peers = startControllers();
-        try (ControllerClient controller = new ControllerClient("DefaultCluster", peers, 3_000)) {
+        try (ControllerClient controller = new ControllerClient("DefaultCluster", peers, CALL_MILLIS)) {
             for (String id : List.of("a", "b", "c")) {
                 startBroker(id, String.join(";", peers));
             }
@@ -85,40 +86,51 @@ class ControllerProcessesTest {
             try (FollowingProducers producers = new FollowingProducers(controller, GROUP, "controllers", 3)) {
                 producers.awaitSendOk(LOAD, "", producers.started(), 60_000L + LOAD * 20L);
 
-                // The controller leader dies: the others elect a leader, which waits a whole heartbeat timeout before
-                // it counts any broker dead; the producers go on (with the same master unless the master's heartbeats
-                // could not reach the new leader within that timeout).
+                // The controller leader dies while two peers, a quorum, remain: they elect a leader, which waits a
+                // whole heartbeat timeout before it counts any broker dead, and hears the master's heartbeats within
+                // it (reads reach the leader). The master renews its lease through the new leader and stays master:
+                // sends issued two heartbeat timeouts after the kill, when the new leader's grace is long over, are
+                // SEND_OK from the same master of the same epoch.
+                GroupView master = controller.status(GROUP).group();
                 String leader = controller.status(GROUP).leader();
                 controllers.get(leader).kill();
                 long leaderKilled = System.nanoTime();
-                producers.awaitSendOk(LOAD, "", leaderKilled, 90_000L + LOAD * 20L);
-                GroupView afterLeaderLoss = controller.status(GROUP).group();
-                System.out.printf("controller leader %s SIGKILLed: master %s of epoch %d before, %s of epoch %d after%n",
-                        leader, before.master(), before.masterEpoch(), afterLeaderLoss.master(),
-                        afterLeaderLoss.masterEpoch());
+                long graceOver = leaderKilled + TimeUnit.MILLISECONDS.toNanos(2 * TIMEOUT_MILLIS);
+                producers.awaitSendOk(LOAD, "", graceOver, 90_000L + LOAD * 20L);
+                ControllerClient.Reply afterLeaderLoss = controller.status(GROUP);
+                System.out.printf("controller leader %s SIGKILLed: %s leads now; master %s of epoch %d before, %s of "
+                        + "epoch %d after%n", leader, afterLeaderLoss.leader(), master.master(), master.masterEpoch(),
+                        afterLeaderLoss.group().master(), afterLeaderLoss.group().masterEpoch());
+                assertNotEquals(leader, afterLeaderLoss.leader(), "a surviving peer leads the controller");
+                assertEquals(master.master(), afterLeaderLoss.group().master(),
+                        "no failover for the loss of the controller leader while a quorum remains");
+                assertEquals(master.masterEpoch(), afterLeaderLoss.group().masterEpoch());
+                String masterAddress = master.masterMember().clientAddress();
+                assertEquals(List.of(), producers.sendOk().stream().filter(ok -> ok.issuedNanos() - leaderKilled > 0
+                        && !ok.broker().equals(masterAddress)).limit(5).toList(),
+                        "SEND_OK after the controller leader's loss only from the master of before");
 
-                // The killed peer comes back (from its Raft log); then the master and the new controller leader
+                // The killed peer comes back (from its Raft log); then the master and the controller's leader of now
                 // die together: two controllers remain, a quorum.
                 controllers.put(leader, ControllerProcess.start(dir.resolve("controllers"), String.join(";", peers),
                         leader, "--scanNotActiveBrokerInterval=300"));
-                String newLeader = controller.status(GROUP).leader();
-                assertTrue(!newLeader.equals(leader), "a new controller leader: " + newLeader);
-                GroupView current = controller.status(GROUP).group();
-                String oldMaster = current.masterMember().clientAddress();
+                ControllerClient.Reply current = controller.status(GROUP);
+                String oldMaster = current.group().masterMember().clientAddress();
                 long killed = System.nanoTime();
-                brokers.get(current.master()).kill();
-                controllers.get(newLeader).kill();
+                brokers.get(current.group().master()).kill();
+                controllers.get(current.leader()).kill();
                 producers.awaitSendOk(LOAD, oldMaster, killed, 120_000L + LOAD * 20L);
                 long firstAfter = producers.sendOk().stream().filter(ok -> !ok.broker().equals(oldMaster)
                         && ok.issuedNanos() - killed > 0)
                         .mapToLong(FollowingProducers.Ok::issuedNanos).min().orElseThrow();
-                System.out.printf("controller failover with the controller leader killed too: first SEND_OK from "
-                        + "the new master for a send issued %d ms after the kill%n",
+                System.out.printf("controller failover with the controller leader (%s) killed too: first SEND_OK from "
+                        + "the new master for a send issued %d ms after the kill%n", current.leader(),
                         TimeUnit.NANOSECONDS.toMillis(firstAfter - killed));
                 producers.close();
                 GroupView after = controller.status(GROUP).group();
-                assertTrue(current.inSync().contains(after.master()) && !after.master().equals(current.master()),
-                        "an in-sync slave was elected: " + current + " -> " + after);
+                assertTrue(current.group().inSync().contains(after.master())
+                        && !after.master().equals(current.group().master()),
+                        "an in-sync slave was elected: " + current.group() + " -> " + after);
                 FollowingProducers.assertNoneLost(after.masterMember().clientAddress(), "controllers",
                         producers.sendOk());
             }
@@ -135,7 +147,7 @@ class ControllerProcessesTest {
     void aMasterCutOffFromTheControllerAndItsSlavesAnswersNoSendOkAfterItsLease() throws Exception {
         List<String> peers = startControllers();
         List<FaultProxy> cut = new ArrayList<>();
-        try (ControllerClient controller = new ControllerClient("DefaultCluster", peers, 3_000)) {
+        try (ControllerClient controller = new ControllerClient("DefaultCluster", peers, CALL_MILLIS)) {
             // Broker a reaches the controllers, and its slaves reach it, only through proxies.
             List<String> proxied = new ArrayList<>();
             for (String peer : peers) {
