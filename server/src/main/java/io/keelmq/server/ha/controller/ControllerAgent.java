@@ -52,6 +52,8 @@ public final class ControllerAgent implements AutoCloseable {
         return thread;
     });
     private boolean registered;
+    private long lastAnswerNanos = System.nanoTime();
+    private boolean silenceWarned;
     private boolean promoted;
 
     private ControllerAgent(BrokerConfig config, HaService ha, io.keelmq.store.MessageStore store,
@@ -104,10 +106,20 @@ public final class ControllerAgent implements AutoCloseable {
                 LOG.warn("controller: heartbeat refused: {}", reply.refusal());
                 return;
             }
+            lastAnswerNanos = System.nanoTime();
+            silenceWarned = false;
             act(reply.group(), sentAt + timeoutMillis * 1_000_000L / 2);
         } catch (IOException e) {
-            LOG.debug("controller not reachable: {}", e.toString());
-        } catch (RuntimeException e) {
+            long silentMillis = (System.nanoTime() - lastAnswerNanos) / 1_000_000L;
+            if (silentMillis >= timeoutMillis / 2 && !silenceWarned) {
+                silenceWarned = true;       // once per spell of silence: the next answer re-arms it
+                LOG.warn("controller: no heartbeat answered for {} ms (a master's lease has lapsed): {}",
+                        silentMillis, e.toString());
+            } else {
+                LOG.debug("controller not reachable: {}", e.toString());
+            }
+        } catch (RuntimeException | Error e) {
+            // A scheduled task that throws is never run again: log it and heartbeat on (the lease simply lapses).
             LOG.error("controller agent", e);
         }
     }

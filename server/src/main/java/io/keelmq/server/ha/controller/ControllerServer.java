@@ -43,6 +43,7 @@ public final class ControllerServer implements AutoCloseable {
     private final long scanNanos;
     /** When the last scan ended (the scan is scheduled with a fixed delay after it). */
     private volatile long lastScanNanos = System.nanoTime();
+    private final java.util.Map<String, Long> lastNoCandidateWarning = new java.util.concurrent.ConcurrentHashMap<>();
     private final ScheduledExecutorService scan = Executors.newSingleThreadScheduledExecutor(runnable -> {
         Thread thread = new Thread(runnable, "keel-controller-scan");
         thread.setDaemon(true);
@@ -133,6 +134,9 @@ public final class ControllerServer implements AutoCloseable {
             for (GroupView view : stateMachine.state().groups()) {
                 Optional<Elector.Choice> choice = elector.choose(view);
                 if (choice.isEmpty()) {
+                    if (view.hasMaster() && !elector.masterAlive(view)) {
+                        warnNoCandidate(view);
+                    }
                     continue;
                 }
                 ControllerClient.Reply reply = self.elect(view.group(), choice.get().candidate(), view.masterEpoch(),
@@ -148,9 +152,31 @@ public final class ControllerServer implements AutoCloseable {
             }
         } catch (IOException | RuntimeException e) {
             LOG.info("controller peer {}: scan: {}", selfId, e.toString());
+        } catch (Error e) {
+            // A scheduled task that throws is never run again: a controller that no longer scans elects no one.
+            LOG.error("controller peer {}: scan failed; it goes on at the next interval", selfId, e);
         } finally {
             lastScanNanos = System.nanoTime();      // the next scan is due scanNotActiveBrokerInterval after this one
         }
+    }
+
+    /** The master is silent and no member can replace it: say so (once per heartbeat timeout), with who was heard. */
+    private void warnNoCandidate(GroupView view) {
+        long now = System.nanoTime();
+        Long last = lastNoCandidateWarning.get(view.group());
+        GroupView.Member master = view.masterMember();
+        if (last != null && now - last < TimeUnit.MILLISECONDS.toNanos(master.heartbeatTimeoutMillis())) {
+            return;
+        }
+        lastNoCandidateWarning.put(view.group(), now);
+        StringBuilder silences = new StringBuilder();
+        for (String id : view.members().keySet()) {
+            silences.append(' ').append(id).append('=').append(stateMachine.liveness().silenceMillis(view.group(), id))
+                    .append("ms");
+        }
+        LOG.warn("group {}: master '{}' silent, but no member of the in-sync set {} was heard within its timeout; "
+                + "silence here (-1: never heard by this leader):{}", view.group(), view.master(), view.inSync(),
+                silences);
     }
 
     @Override

@@ -27,6 +27,7 @@ import java.util.concurrent.CompletableFuture;
  * failover; heartbeats are not in it), is replayed at a peer's start.
  */
 final class ControllerStateMachine extends BaseStateMachine {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ControllerStateMachine.class);
     private final ControllerState state = new ControllerState();
     private final Liveness liveness = new Liveness();
 
@@ -111,6 +112,8 @@ final class ControllerStateMachine extends BaseStateMachine {
     public void notifyLeaderChanged(RaftGroupMemberId groupMemberId, RaftPeerId newLeaderId) {
         if (groupMemberId.getPeerId().equals(newLeaderId)) {
             liveness.becameLeader();
+            LOG.info("controller peer {} leads now: it counts no broker dead before a heartbeat timeout under it",
+                    newLeaderId);
         }
     }
 }

@@ -50,6 +50,11 @@ final class Elector {
                 .max(byLog);
     }
 
+    /** Whether the master of {@code view} was heard within its timeout (or this leader's grace runs). */
+    boolean masterAlive(GroupView view) {
+        return view.hasMaster() && alive(view, view.master());
+    }
+
     private boolean alive(GroupView view, String id) {
         GroupView.Member member = view.members().get(id);
         return member != null && liveness.alive(view.group(), id, member.heartbeatTimeoutMillis());

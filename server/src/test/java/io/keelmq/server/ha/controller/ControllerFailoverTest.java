@@ -109,7 +109,7 @@ class ControllerFailoverTest {
             try {
                 broker.getValue().log().lines()
                         .filter(line -> line.contains("io.keelmq") && (line.contains("WARN") || line.contains("ERROR")
-                                || line.contains("controller")))
+                                || line.contains("controller")) || line.contains("changes role from"))
                         .limit(200)
                         .forEach(line -> System.out.println(broker.getKey() + ": " + line));
             } catch (java.io.IOException e) {
