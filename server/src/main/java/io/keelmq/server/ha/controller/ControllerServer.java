@@ -182,7 +182,10 @@ public final class ControllerServer implements AutoCloseable {
     @Override
     public void close() throws IOException {
         scan.shutdownNow();
-        self.close();
-        server.close();
+        try {
+            self.close();
+        } finally {
+            server.close();     // even if the client's close failed: a Raft peer left running goes on voting
+        }
     }
 }
