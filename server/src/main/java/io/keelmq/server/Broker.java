@@ -15,6 +15,9 @@ import io.keelmq.server.delay.TimerForm;
 import io.keelmq.server.redelivery.RedeliveryService;
 import io.keelmq.server.destination.DestinationRegistry;
 import io.keelmq.server.ha.HaService;
+import io.keelmq.server.ha.controller.ControllerAgent;
+import io.keelmq.server.ha.controller.ControllerMain;
+import io.keelmq.server.ha.controller.ControllerServer;
 import io.keelmq.server.ha.PromotedReplica;
 import io.keelmq.server.ha.ReplicatedState;
 import io.keelmq.server.net.NettyServer;
@@ -81,6 +84,10 @@ public final class Broker implements AutoCloseable {
     private final RedeliveryService redelivery;
     private final BrokerServices services;
     private HaService ha;
+    private ControllerServer controller;
+    private ControllerAgent agent;
+    private boolean masterDutiesStarted;
+    private volatile Runnable onReplaced = () -> { };
     private NettyServer server;
     private InetSocketAddress listenAddress;
     private InetSocketAddress tlsListenAddress;
@@ -181,30 +188,23 @@ public final class Broker implements AutoCloseable {
             throw e;
         }
         try {
+            if (config.get(ConfigKeys.ENABLE_CONTROLLER_IN_BROKER)) {
+                broker.controller = ControllerMain.start(config);
+            }
             broker.ha = HaService.start(config, store, broker.replicatedState(layer));
             if (broker.ha != null) {
                 broker.sends.replication(broker.ha);
             }
             if (broker.ha != null && broker.ha.isSlave()) {
                 // A slave's commit log is its master's copy: none of the broker's own writers (transaction
-                // completion, check-backs, XA timeouts, due delayed messages) may append to it.
-                LOG.info("SLAVE of {}: replicating, taking no sends", config.haMasterAddress());
+                // completion, check-backs, XA timeouts, due delayed messages) may append to it. In controller
+                // mode they start when the controller elects this broker (startMasterDuties).
+                LOG.info(broker.ha.controlled() ? "controller mode: waiting for the controller's decision"
+                        : "SLAVE of {}: replicating, taking no sends", config.haMasterAddress());
                 store.addArrivalListener((destination, partition, maxOffset) ->
                         broker.services.destinations().adoptReplicated(destination));
             } else {
-                // Before the transactions' recovery writes DONE records: a committed XA branch without DONE
-                // acknowledges its consumed messages again.
-                broker.xa.recover(new io.keelmq.server.connection.RestoredConsumption(broker.subscriptions,
-                        broker.services.pulls()));
-                int completed = broker.transactions.recover();
-                if (completed > 0) {
-                    LOG.info("{} committed transactions completed at start-up", completed);
-                }
-                broker.producerTransactions.recover();
-                // Unprepared XA branches past their transaction timeout are rolled back by the broker.
-                broker.timer.scheduleWithFixedDelay(broker.xa::expire, 1, 1, java.util.concurrent.TimeUnit.SECONDS);
-                broker.checkBacks.start(broker.timer, broker.workers);
-                broker.delayTimer.start();
+                broker.startMasterDuties();
             }
             if (config.listenPort() >= 0 || tls != null) {
                 broker.server = new NettyServer(config, broker.services);
@@ -217,12 +217,53 @@ public final class Broker implements AutoCloseable {
             }
             if (broker.ha != null) {
                 broker.ha.clientAddress(broker.listenAddress);
+                if (broker.ha.controlled()) {
+                    InetSocketAddress clients = broker.listenAddress;
+                    broker.agent = ControllerAgent.start(config, broker.ha, store,
+                            clients == null ? "" : clients.getHostString() + ":" + clients.getPort(),
+                            broker::startMasterDuties, () -> broker.onReplaced.run());
+                }
             }
         } catch (IOException | InterruptedException | RuntimeException e) {
             broker.close();
             throw e;
         }
         return broker;
+    }
+
+    /**
+     * What only a master does: recover transactions and XA branches (their completion records go into the log),
+     * expire XA branches, check back transactional producers, deliver due delayed messages. At start for a master;
+     * in controller mode once the controller elects this broker (after its epoch is durable).
+     */
+    private synchronized void startMasterDuties() throws IOException {
+        if (masterDutiesStarted) {
+            return;
+        }
+        masterDutiesStarted = true;
+        if (ha != null && ha.controlled()) {
+            subscriptions.openReplicatedQueues();
+        }
+        // Before the transactions' recovery writes DONE records: a committed XA branch without DONE
+        // acknowledges its consumed messages again.
+        xa.recover(new io.keelmq.server.connection.RestoredConsumption(subscriptions, services.pulls()));
+        int completed = transactions.recover();
+        if (completed > 0) {
+            LOG.info("{} committed transactions completed at start-up", completed);
+        }
+        producerTransactions.recover();
+        // Unprepared XA branches past their transaction timeout are rolled back by the broker.
+        timer.scheduleWithFixedDelay(xa::expire, 1, 1, java.util.concurrent.TimeUnit.SECONDS);
+        checkBacks.start(timer, workers);
+        delayTimer.start();
+    }
+
+    /**
+     * Controller mode: what to do once this broker, master until now, learns that the controller elected another
+     * (keel-server restarts it in place to rejoin as a slave: {@code RunningBroker}).
+     */
+    public void onReplaced(Runnable action) {
+        this.onReplaced = action;
     }
 
     /**
@@ -345,6 +386,9 @@ public final class Broker implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        if (agent != null) {
+            agent.close();
+        }
         if (ha != null) {
             ha.close();     // after the sends: a SYNC_MASTER's waiting sends were answered by now
         }
@@ -373,6 +417,13 @@ public final class Broker implements AutoCloseable {
             store.close();
         } catch (IOException e) {
             LOG.error("store close failed", e);
+        }
+        if (controller != null) {
+            try {
+                controller.close();
+            } catch (IOException e) {
+                LOG.warn("embedded controller close: {}", e.toString());
+            }
         }
         LOG.info("stopped");
     }

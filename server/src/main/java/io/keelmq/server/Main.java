@@ -64,9 +64,9 @@ public final class Main {
             return 0;
         }
         BrokerConfig config = commandLine.config();
-        Broker broker;
+        RunningBroker running;
         try {
-            broker = Broker.start(config, layer);
+            running = RunningBroker.start(config, layer);
         } catch (ConfigException e) {
             err.println("keel-server: " + e.getMessage());
             return 2;
@@ -76,8 +76,9 @@ public final class Main {
             return 1;
         }
         // SIGTERM: bounded by shutdownTimeoutMillis, exit 0 (SigtermShutdown); the hook covers SIGINT and exit().
-        Runtime.getRuntime().addShutdownHook(new Thread(broker::close, "keel-shutdown-hook"));
-        SigtermShutdown.install(broker, config.get(ConfigKeys.SHUTDOWN_TIMEOUT_MILLIS));
+        Runtime.getRuntime().addShutdownHook(new Thread(running::close, "keel-shutdown-hook"));
+        SigtermShutdown.install(running::close, config.get(ConfigKeys.SHUTDOWN_TIMEOUT_MILLIS));
+        Broker broker = running.current();
         LOG.info("KeelMQ {} started: store {}, flushDiskType {}, recovery: {}", BrokerVersion.VERSION,
                 config.storePathRootDir().toAbsolutePath(), config.flushDiskType(), broker.store().recoveryReport());
         InetSocketAddress address = broker.listenAddress();

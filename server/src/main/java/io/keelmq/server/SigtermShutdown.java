@@ -22,7 +22,7 @@ final class SigtermShutdown {
     }
 
     /** Handles SIGTERM from now on; where the platform has no SIGTERM, the shutdown hook alone stops the broker. */
-    static void install(Broker broker, long timeoutMillis) {
+    static void install(Runnable broker, long timeoutMillis) {
         try {
             Signal.handle(new Signal("TERM"), signal -> stop(broker, timeoutMillis));
         } catch (IllegalArgumentException e) {
@@ -31,8 +31,8 @@ final class SigtermShutdown {
         }
     }
 
-    private static void stop(Broker broker, long timeoutMillis) {
-        Thread closer = new Thread(broker::close, "keel-shutdown");
+    private static void stop(Runnable broker, long timeoutMillis) {
+        Thread closer = new Thread(broker, "keel-shutdown");
         closer.setDaemon(true);
         closer.start();
         try {

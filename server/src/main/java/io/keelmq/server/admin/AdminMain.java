@@ -36,7 +36,8 @@ import java.util.concurrent.Callable;
  */
 @Command(name = "keel-admin", mixinStandardHelpOptions = true, description = "KeelMQ administration.",
         subcommands = {AdminMain.UserCommand.class, AdminMain.DestinationCommand.class, AdminMain.MessageCommand.class,
-                AdminMain.SubscriptionCommand.class, DlqCommand.class, TransactionCommand.class})
+                AdminMain.SubscriptionCommand.class, DlqCommand.class, TransactionCommand.class,
+                HaCommand.class})
 public final class AdminMain implements Callable<Integer> {
     private final InputStream in;
     private final Console console;
@@ -73,7 +74,7 @@ public final class AdminMain implements Callable<Integer> {
     @Override
     public Integer call() {
         throw new CommandLine.ParameterException(new CommandLine(this),
-                "missing command (try: user, destination, message, subscription, dlq or transaction --help)");
+                "missing command (try: user, destination, message, subscription, dlq, transaction or ha --help)");
     }
 
     char[] readPassword(String prompt) throws IOException {

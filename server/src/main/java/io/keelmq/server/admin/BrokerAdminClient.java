@@ -122,6 +122,12 @@ final class BrokerAdminClient implements AutoCloseable {
         return call(RequestCode.ADMIN, headers).header("outcome");
     }
 
+    /** ADMIN ha-status or ha-elect: the broker's text answer. */
+    String ha(Map<String, String> headers) throws IOException {
+        byte[] body = call(RequestCode.ADMIN, headers).body();
+        return body == null ? "" : new String(body, java.nio.charset.StandardCharsets.UTF_8);
+    }
+
     private static Map<String, String> deadLetterHeaders(String command, String queue, String id, Integer limit) {
         Map<String, String> headers = new LinkedHashMap<>();
         headers.put("command", command);

@@ -75,7 +75,8 @@ public final class BrokerConfig {
      */
     public void validate() throws ConfigException {
         BrokerRole role = brokerRole();
-        if (role == BrokerRole.SLAVE && haMasterAddress() == null) {
+        validateControllerMode(role);
+        if (role == BrokerRole.SLAVE && haMasterAddress() == null && !get(ConfigKeys.ENABLE_CONTROLLER_MODE)) {
             throw new ConfigException("key haMasterAddress is required when brokerRole=SLAVE (host:port of the "
                     + "master's haListenPort)");
         }
@@ -112,6 +113,35 @@ public final class BrokerConfig {
         }
         if (get(ConfigKeys.TLS_ENABLED)) {
             validateTls();
+        }
+    }
+
+    /** Controller mode: the controller decides the role, so nothing may fix it; the peers must be known. */
+    private void validateControllerMode(BrokerRole role) throws ConfigException {
+        boolean controlled = get(ConfigKeys.ENABLE_CONTROLLER_MODE);
+        if (controlled && get(ConfigKeys.CONTROLLER_ADDR).isEmpty()) {
+            throw new ConfigException("key controllerAddr is required when enableControllerMode=true (the controller "
+                    + "peers' host:port, separated by ';')");
+        }
+        if (controlled && role == BrokerRole.SLAVE) {
+            throw new ConfigException("bad value 'SLAVE' for key brokerRole: with enableControllerMode=true the "
+                    + "controller decides who is slave; say SYNC_MASTER or ASYNC_MASTER (how to act when master)");
+        }
+        if (controlled && haMasterAddress() != null) {
+            throw new ConfigException("key haMasterAddress is set but enableControllerMode=true: the controller "
+                    + "names the master");
+        }
+        if (get(ConfigKeys.ENABLE_CONTROLLER_IN_BROKER)) {
+            if (get(ConfigKeys.CONTROLLER_ADDR).isEmpty()) {
+                throw new ConfigException("key controllerAddr is required when enableControllerInBroker=true");
+            }
+            try {
+                io.keelmq.server.ha.controller.ControllerPeers.indexOf(get(ConfigKeys.CONTROLLER_SELF_ID),
+                        get(ConfigKeys.CONTROLLER_ADDR));
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException("bad value '" + get(ConfigKeys.CONTROLLER_SELF_ID) + "' for key "
+                        + "controllerSelfId: " + e.getMessage());
+            }
         }
     }
 

@@ -120,6 +120,44 @@ public final class ConfigKeys {
             positive(), "ms a master waits for a word from a slave before it counts it out of sync"));
     public static final ConfigKey<Long> HA_SEND_HEARTBEAT_INTERVAL = add(longKey("haSendHeartbeatInterval", 5_000L,
             positive(), "ms between a slave's acknowledgements when it has received nothing new"));
+    // Automatic failover: the controller (RocketMQ 5's controller mode; see server/README.md, "Automatic failover").
+    public static final ConfigKey<String> BROKER_CLUSTER_NAME = add(string("brokerClusterName", "DefaultCluster",
+            "the cluster: one controller (Raft group) serves every broker group of it"));
+    public static final ConfigKey<String> BROKER_NAME = add(string("brokerName", "broker-a",
+            "the broker group (one master and its slaves share it)"));
+    public static final ConfigKey<String> BROKER_ID = add(new ConfigKey<>("brokerId", "a string", text -> text, "", null,
+            "this broker within its group, unique there (empty: listenAddress:listenPort)"));
+    public static final ConfigKey<Boolean> ENABLE_CONTROLLER_MODE = add(bool("enableControllerMode", false,
+            "roles are decided by the controller (controllerAddr): the broker registers, heartbeats, and is master or "
+            + "slave as elected; brokerRole then says only SYNC_MASTER or ASYNC_MASTER behaviour when master"));
+    public static final ConfigKey<List<String>> CONTROLLER_ADDR = add(new ConfigKey<>("controllerAddr",
+            "host:port;host:port;...", ConfigKeys::parsePeers, List.of(), null,
+            "the controller peers' Raft addresses, in the same order everywhere (peer i is n<i>)"));
+    public static final ConfigKey<Boolean> ENABLE_CONTROLLER_IN_BROKER = add(bool("enableControllerInBroker", false,
+            "run a controller peer inside this broker (controllerSelfId names which of controllerAddr)"));
+    public static final ConfigKey<String> CONTROLLER_SELF_ID = add(new ConfigKey<>("controllerSelfId", "n0, n1, ...", text -> text, "", null,
+            "this controller peer: n0, n1, ... (its place in controllerAddr)"));
+    public static final ConfigKey<Path> CONTROLLER_STORE_PATH = add(new ConfigKey<>("controllerStorePath", "a path",
+            Path::of, null, null, "the controller peer's Raft log (default: storePathRootDir/controller)"));
+    public static final ConfigKey<Boolean> ENABLE_ELECT_UNCLEAN_MASTER = add(bool("enableElectUncleanMaster", false,
+            "controller: when no member of the in-sync set is alive, elect another member (may lose SEND_OK "
+            + "messages); false: the group waits for an in-sync member"));
+    public static final ConfigKey<Long> CONTROLLER_HEART_BEAT_TIMEOUT_MILLS = add(longKey(
+            "controllerHeartBeatTimeoutMills", 10_000L, positive(), "ms of silence after which the controller counts a "
+            + "broker dead (and elects another master); a master stops taking sends half this long after its last "
+            + "heartbeat the controller answered (its lease)"));
+    public static final ConfigKey<String> HA_ADVERTISED_ADDRESS = add(new ConfigKey<>("haAdvertisedAddress",
+            "host:port", text -> text, null, null, "controller mode: where slaves are told to reach this broker's "
+            + "haListenPort when that differs from the bound address (NAT, a proxy); default: the bound address"));
+    public static final ConfigKey<Long> BROKER_HEARTBEAT_INTERVAL = add(longKey("brokerHeartbeatInterval", 1_000L,
+            positive(), "ms between a broker's heartbeats to the controller"));
+    public static final ConfigKey<Long> CONTROLLER_REQUEST_TIMEOUT_MILLIS = add(longKey(
+            "controllerRequestTimeoutMillis", 20_000L, positive(), "ms keel-admin ha keeps trying the "
+            + "controller's peers before it gives up: longer than a re-election of the controller's leader on a loaded "
+            + "machine. (A broker's calls give up after controllerHeartBeatTimeoutMills/2, when an answer could renew "
+            + "no lease; its next heartbeat tries again.)"));
+    public static final ConfigKey<Long> SCAN_NOT_ACTIVE_BROKER_INTERVAL = add(longKey("scanNotActiveBrokerInterval",
+            1_000L, positive(), "controller: ms between its leader's looks for dead masters"));
     public static final ConfigKey<Long> HA_STATE_SYNC_INTERVAL = add(longKey("haStateSyncInterval", 200L,
             positive(), "ms between a master's sends of its state outside the commit log (destinations, subscription "
             + "positions, durable subscriptions) to its slaves, when it changed; a durable subscription or "
@@ -309,6 +347,23 @@ public final class ConfigKeys {
     }
 
     /** Comma-separated, blanks trimmed, empties dropped; an empty list means "not set" (null). */
+    /** {@code host:port;host:port} (RocketMQ separates controller addresses with ';'; ',' is taken too). */
+    private static List<String> parsePeers(String text) {
+        List<String> peers = new ArrayList<>();
+        for (String item : text.split("[;,]")) {
+            String peer = item.trim();
+            if (peer.isEmpty()) {
+                continue;
+            }
+            int colon = peer.lastIndexOf(':');
+            if (colon <= 0 || !peer.substring(colon + 1).matches("[0-9]{1,5}")) {
+                throw new IllegalArgumentException("expected host:port, found '" + peer + "'");
+            }
+            peers.add(peer);
+        }
+        return List.copyOf(peers);
+    }
+
     private static List<String> parseList(String text) {
         List<String> items = new ArrayList<>();
         for (String item : text.split(",")) {

@@ -31,7 +31,7 @@ import java.util.Map;
  * and {@value #DLQ_LIST}, {@value #DLQ_RESEND},
  * {@value #DLQ_PURGE} (header {@code queue}: the dead-letter queue, which the user must be allowed to manage;
  * optional {@code id}: one JMSMessageID; optional {@code limit}: at most that many messages), and the
- * {@code transaction-} commands ({@link AdminTransactions}).
+ * {@code transaction-} commands ({@link AdminTransactions}), and the {@code ha-} commands ({@link AdminHa}).
  */
 final class AdminRequests {
     static final String DESTINATION_LIST = "destination-list";
@@ -56,6 +56,10 @@ final class AdminRequests {
         }
         if (command.startsWith("transaction-")) {
             AdminTransactions.handle(connection, request, command);
+            return;
+        }
+        if (command.startsWith("ha-")) {
+            AdminHa.handle(connection, request, command);
             return;
         }
         if (command.startsWith("dlq-")) {

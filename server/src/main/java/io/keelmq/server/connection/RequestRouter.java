@@ -26,6 +26,12 @@ final class RequestRouter {
             RequestCode.SET_CLIENT_ID, RequestCode.HEARTBEAT, RequestCode.CLOSE, RequestCode.CREATE_SESSION,
             RequestCode.CLOSE_SESSION);
 
+    /** keel-admin ha ... asks any broker of the group, a slave too: it reads and writes nothing of the broker's. */
+    private static boolean isHaAdmin(RequestCode code, Frame frame) {
+        String command = code == RequestCode.ADMIN ? frame.header("command") : null;
+        return command != null && command.startsWith("ha-");
+    }
+
     private final Map<RequestCode, RequestHandler> handlers = new EnumMap<>(RequestCode.class);
 
     private RequestRouter() {
@@ -90,7 +96,7 @@ final class RequestRouter {
         }
         try {
             io.keelmq.server.ha.HaService ha = connection.services().sends().replication();
-            if (ha != null && ha.isSlave() && !ON_A_SLAVE.contains(code)) {
+            if (ha != null && ha.isSlave() && !ON_A_SLAVE.contains(code) && !isHaAdmin(code, frame)) {
                 // A slave's log is its master's copy: nothing may write to it but replication.
                 throw ha.notMaster();
             }

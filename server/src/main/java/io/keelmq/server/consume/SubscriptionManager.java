@@ -111,6 +111,23 @@ public final class SubscriptionManager implements DestinationListener {
         LOG.info("{} subscriptions loaded ({} durable)", byKey.size(), durableDefinitions.size());
     }
 
+    /**
+     * A slave elected master in place (controller mode): the queues it learnt from replication
+     * ({@code adoptReplicated}) get their subscription now, from their first offset, as {@link #load} opens them
+     * when a slave's data directory is started as a master.
+     */
+    public synchronized void openReplicatedQueues() {
+        int opened = 0;
+        for (Destination destination : destinations.all()) {
+            if (destination.isQueue() && !byKey.containsKey(destination.storeName())) {
+                add(newSubscription(destination.storeName(), SubscriptionKind.QUEUE, destination,
+                        SubscriptionSpec.QUEUE, StartPosition.FIRST));
+                opened++;
+            }
+        }
+        LOG.info("{} replicated queues opened", opened);
+    }
+
     // ------------------------------------------------------------------ destination events
 
     @Override

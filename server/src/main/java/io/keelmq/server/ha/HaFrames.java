@@ -16,7 +16,8 @@ import java.util.List;
  * byte, the payload. Big-endian, like the client protocol, but a protocol of its own: only brokers speak it.
  *
  * <pre>
- * HELLO    1  slave → master   int version (1), long slave's log end, int mappedFileSizeCommitLog, epochs
+ * HELLO    1  slave → master   int version (1), long slave's log end, int mappedFileSizeCommitLog, epochs, then
+ *                              (optional) short length + UTF-8 brokerId of the slave (controller mode names it)
  * WELCOME  2  master → slave   short length + UTF-8 "host:port" where the master takes clients, long offset where
  *                              the stream starts, epochs
  *          epochs: int count, then count × (long epoch, long startOffset), oldest first
@@ -91,10 +92,13 @@ final class HaFrames {
         return sections;
     }
 
-    static ByteBuf hello(ByteBufAllocator alloc, long logEnd, int segmentSize, List<EpochFile.Entry> epochs) {
-        ByteBuf out = alloc.buffer(25 + 16 * epochs.size());
-        out.writeInt(21 + 16 * epochs.size()).writeByte(HELLO).writeInt(VERSION).writeLong(logEnd).writeInt(segmentSize);
-        return writeEpochs(out, epochs);
+    static ByteBuf hello(ByteBufAllocator alloc, long logEnd, int segmentSize, List<EpochFile.Entry> epochs,
+                         String slaveId) {
+        byte[] id = slaveId.getBytes(StandardCharsets.UTF_8);
+        int length = 21 + 16 * epochs.size() + 2 + id.length;
+        ByteBuf out = alloc.buffer(4 + length);
+        out.writeInt(length).writeByte(HELLO).writeInt(VERSION).writeLong(logEnd).writeInt(segmentSize);
+        return writeEpochs(out, epochs).writeShort(id.length).writeBytes(id);
     }
 
     static ByteBuf welcome(ByteBufAllocator alloc, String clientAddress, long startOffset,

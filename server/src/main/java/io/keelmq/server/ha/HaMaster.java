@@ -34,12 +34,15 @@ final class HaMaster implements AutoCloseable {
     private final AtomicBoolean stateQueued = new AtomicBoolean();
     private final EventLoopGroup group = new NioEventLoopGroup(1, new DefaultThreadFactory("keel-ha-master", true));
     private volatile String clientAddress = "";
+    private final java.util.function.BooleanSupplier takingSlaves;
     private Channel listener;
 
-    HaMaster(MessageStore store, ReplicaSet replicas, ReplicatedState state) {
+    HaMaster(MessageStore store, ReplicaSet replicas, ReplicatedState state,
+             java.util.function.BooleanSupplier takingSlaves) {
         this.store = store;
         this.replicas = replicas;
         this.state = state;
+        this.takingSlaves = takingSlaves;
     }
 
     /** Binds; returns the bound address. */
@@ -57,7 +60,7 @@ final class HaMaster implements AutoCloseable {
                         // without slaves pays nothing on its send path.
                         store.onWritten(replicas::written);
                         channel.pipeline().addLast(HaFrames.decoder(largestRecord),
-                                new SlaveLink(store, replicas, clientAddress));
+                                new SlaveLink(store, replicas, clientAddress, takingSlaves));
                     }
                 });
         listener = bootstrap.bind(host, port).sync().channel();

@@ -49,6 +49,7 @@ final class HaSlave implements AutoCloseable {
     private final String host;
     private final int port;
     private final long heartbeatMillis;
+    private final String selfId;
     private final EventLoopGroup group = new NioEventLoopGroup(1, new DefaultThreadFactory("keel-ha-slave", true));
     private volatile Channel channel;
     private volatile boolean running = true;
@@ -67,13 +68,19 @@ final class HaSlave implements AutoCloseable {
     });
     private final AtomicLong statesApplied = new AtomicLong();
 
-    HaSlave(MessageStore store, String masterAddress, long heartbeatMillis, ReplicatedState state) {
+    HaSlave(MessageStore store, String masterAddress, long heartbeatMillis, String selfId, ReplicatedState state) {
         this.store = store;
+        this.selfId = selfId;
         this.state = state;
         int colon = masterAddress.lastIndexOf(':');
         this.host = masterAddress.substring(0, colon);
         this.port = Integer.parseInt(masterAddress.substring(colon + 1));
         this.heartbeatMillis = heartbeatMillis;
+    }
+
+    /** The master's HA address this slave follows (host:port). */
+    String masterAddress() {
+        return host + ":" + port;
     }
 
     void start() throws IOException {
@@ -210,7 +217,7 @@ final class HaSlave implements AutoCloseable {
         public void channelActive(ChannelHandlerContext ctx) {
             channel = ctx.channel();
             ctx.writeAndFlush(HaFrames.hello(ctx.alloc(), store.commitLogMaxOffset(),
-                    store.config().mappedFileSizeCommitLog(), store.epochs().entries()));
+                    store.config().mappedFileSizeCommitLog(), store.epochs().entries(), selfId));
         }
 
         @Override

@@ -21,6 +21,10 @@ import java.util.concurrent.CopyOnWriteArraySet;
  * <p>A waiting send completes SEND_OK once every in-sync slave acknowledged its end; SLAVE_NOT_AVAILABLE when the
  * set is (or becomes) empty; FLUSH_SLAVE_TIMEOUT when {@code syncFlushTimeout} passes first. Never SEND_OK while no
  * slave has the message.
+ *
+ * <p>In controller mode the controller's in-sync set also counts ({@link #require}): SEND_OK waits until every slave
+ * of that set is in sync here and has the message too, so whichever of them the controller may elect holds every
+ * SEND_OK message, even while this master's own view of its slaves and the controller's differ.
  */
 final class ReplicaSet {
     private record Waiter(long endOffset, long deadlineNanos, CompletableFuture<String> status) {
@@ -35,6 +39,10 @@ final class ReplicaSet {
     /** Slaves in sync at the last {@link #recompute}; under {@code this}. */
     private List<SlaveLink> inSync = List.of();
     private long confirmed = Long.MAX_VALUE;
+    /** The slaves (brokerIds) of the controller's in-sync set; empty with fixed roles. Under {@code this}. */
+    private Set<String> required = Set.of();
+    /** The end of the furthest send answered SEND_OK; under {@code this}. */
+    private long sendOkEnd;
 
     ReplicaSet(MessageStore store, long maxGap, long housekeepingMillis, long syncFlushTimeoutMillis) {
         this.store = store;
@@ -65,6 +73,44 @@ final class ReplicaSet {
         }
     }
 
+    /** The controller's in-sync set changed: these slaves must have a message before it is SEND_OK. */
+    void require(Set<String> slaveIds) {
+        synchronized (this) {
+            required = Set.copyOf(slaveIds);
+        }
+        recompute();
+    }
+
+    /** The in-sync slaves by brokerId, each with its acknowledged end, and the furthest SEND_OK end. */
+    synchronized java.util.Map<String, Long> inSyncAcks() {
+        java.util.Map<String, Long> acks = new java.util.TreeMap<>();
+        for (SlaveLink link : inSync) {
+            if (!link.slaveId().isEmpty()) {
+                acks.put(link.slaveId(), link.ackedWritten());
+            }
+        }
+        return acks;
+    }
+
+    /** The end of the furthest send answered SEND_OK so far. */
+    synchronized long sendOkEnd() {
+        return sendOkEnd;
+    }
+
+    /** Whether every slave the controller counts in sync is in sync here too (under {@code this}). */
+    private boolean requiredInSync() {
+        if (required.isEmpty()) {
+            return true;
+        }
+        int found = 0;
+        for (SlaveLink link : inSync) {
+            if (required.contains(link.slaveId())) {
+                found++;
+            }
+        }
+        return found == required.size();
+    }
+
     /** Whether any slave is connected. */
     boolean hasSlaves() {
         return !links.isEmpty();
@@ -83,7 +129,8 @@ final class ReplicaSet {
             if (inSync.isEmpty()) {
                 return CompletableFuture.completedFuture("SLAVE_NOT_AVAILABLE");
             }
-            if (confirmed >= endOffset) {
+            if (confirmed >= endOffset && requiredInSync()) {
+                sendOkEnd = Math.max(sendOkEnd, endOffset);
                 return CompletableFuture.completedFuture("SEND_OK");
             }
             Waiter waiter = new Waiter(endOffset, System.nanoTime() + timeoutNanos, new CompletableFuture<>());
@@ -158,8 +205,10 @@ final class ReplicaSet {
                 waiters.clear();
             } else {
                 status = "SEND_OK";
-                while (!waiters.isEmpty() && waiters.peek().endOffset <= lowest) {
-                    done.add(waiters.poll());
+                while (requiredInSync() && !waiters.isEmpty() && waiters.peek().endOffset <= lowest) {
+                    Waiter waiter = waiters.poll();
+                    sendOkEnd = Math.max(sendOkEnd, waiter.endOffset);
+                    done.add(waiter);
                 }
             }
         }

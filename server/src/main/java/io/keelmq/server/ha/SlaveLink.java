@@ -28,6 +28,10 @@ final class SlaveLink extends ChannelInboundHandlerAdapter {
     private final MessageStore store;
     private final ReplicaSet replicas;
     private final String masterClientAddress;
+    /** False while this broker is not master (controller mode): a slave that connects is refused. */
+    private final java.util.function.BooleanSupplier takingSlaves;
+    /** The slave's brokerId from its HELLO ("" from a slave that sends none). */
+    private volatile String slaveId = "";
     private final AtomicBoolean pumpQueued = new AtomicBoolean();
     private ChannelHandlerContext context;
     /** Where the next DATA frame starts; on the channel's event loop only. */
@@ -38,10 +42,16 @@ final class SlaveLink extends ChannelInboundHandlerAdapter {
     /** Each state section's content as last sent on this connection; on the event loop only. */
     private final Map<String, byte[]> stateSent = new HashMap<>();
 
-    SlaveLink(MessageStore store, ReplicaSet replicas, String masterClientAddress) {
+    SlaveLink(MessageStore store, ReplicaSet replicas, String masterClientAddress,
+              java.util.function.BooleanSupplier takingSlaves) {
         this.store = store;
         this.replicas = replicas;
         this.masterClientAddress = masterClientAddress;
+        this.takingSlaves = takingSlaves;
+    }
+
+    String slaveId() {
+        return slaveId;
     }
 
     long ackedWritten() {
@@ -64,7 +74,14 @@ final class SlaveLink extends ChannelInboundHandlerAdapter {
             byte type = frame.readByte();
             lastHeardNanos = System.nanoTime();
             if (type == HaFrames.HELLO && nextOffset < 0) {
-                hello(ctx, frame.readInt(), frame.readLong(), frame.readInt(), HaFrames.readEpochs(frame));
+                int version = frame.readInt();
+                long slaveEnd = frame.readLong();
+                int segmentSize = frame.readInt();
+                List<EpochFile.Entry> epochs = HaFrames.readEpochs(frame);
+                if (frame.isReadable()) {
+                    slaveId = HaFrames.readText(frame);
+                }
+                hello(ctx, version, slaveEnd, segmentSize, epochs);
             } else if (type == HaFrames.ACK && nextOffset >= 0) {
                 ackedWritten = Math.max(ackedWritten, frame.readLong());
                 ackedForced = Math.max(ackedForced, frame.readLong());
@@ -87,7 +104,9 @@ final class SlaveLink extends ChannelInboundHandlerAdapter {
         List<EpochFile.Entry> masterEpochs = store.epochs().entries();
         long agreed = EpochFile.divergencePoint(slaveEpochs, slaveEnd, masterEpochs, masterEnd);
         String refusal = null;
-        if (version != HaFrames.VERSION) {
+        if (!takingSlaves.getAsBoolean()) {
+            refusal = "this broker is not master (the controller elected another, or none yet)";
+        } else if (version != HaFrames.VERSION) {
             refusal = "HA protocol version " + version + " is not " + HaFrames.VERSION;
         } else if (segmentSize != ours) {
             refusal = "the slave's mappedFileSizeCommitLog " + segmentSize + " differs from the master's " + ours
@@ -219,7 +238,7 @@ final class SlaveLink extends ChannelInboundHandlerAdapter {
     @Override
     public String toString() {
         ChannelHandlerContext ctx = context;
-        return "slave " + (ctx == null ? "?" : ctx.channel().remoteAddress()) + " written " + ackedWritten
+        return "slave " + (slaveId.isEmpty() ? "" : slaveId + " ") + (ctx == null ? "?" : ctx.channel().remoteAddress()) + " written " + ackedWritten
                 + " forced " + ackedForced;
     }
 }

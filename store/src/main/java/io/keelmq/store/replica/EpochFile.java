@@ -70,6 +70,22 @@ public final class EpochFile {
         return next;
     }
 
+    /**
+     * A master elected by the controller: epoch {@code epoch} (the controller's master epoch, which must be above
+     * every epoch of this log) begins at {@code logEnd}, durable before this returns.
+     */
+    public synchronized Entry startEpoch(long epoch, long logEnd) throws IOException {
+        if (epoch <= lastEpoch()) {
+            throw new IOException("epoch " + epoch + " is not above this log's last epoch " + lastEpoch() + " ("
+                    + path + "): the controller's epochs must only grow");
+        }
+        Entry next = new Entry(epoch, logEnd);
+        List<Entry> updated = new ArrayList<>(entries);
+        updated.add(next);
+        write(updated);
+        return next;
+    }
+
     /** A slave: keeps its master's entries that start at or below its log's end; writes only on a change. */
     public synchronized void follow(List<Entry> masters, long logEnd) throws IOException {
         List<Entry> kept = new ArrayList<>();

@@ -1,0 +1,191 @@
+package io.keelmq.server.ha.controller;
+
+import org.apache.ratis.conf.RaftProperties;
+import org.apache.ratis.grpc.GrpcConfigKeys;
+import org.apache.ratis.protocol.RaftGroup;
+import org.apache.ratis.protocol.RaftPeerId;
+import org.apache.ratis.server.RaftServer;
+import org.apache.ratis.server.RaftServerConfigKeys;
+import org.apache.ratis.server.storage.RaftStorage;
+import org.apache.ratis.util.TimeDuration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One controller peer: a Ratis server holding the {@link ControllerStateMachine}, and, while it is the leader, the
+ * scan that elects a new master for each group whose master fell silent (every {@code scanNotActiveBrokerInterval}).
+ * Every peer scans; only the one that leads now (and is ready: everything committed before its term is applied)
+ * decides, from its applied state and its own heartbeat record, and proposes ELECT with the epoch it read, so an
+ * election decided on a state that another election overtook is refused by the state machine. A scan that runs far
+ * later than due tells the heartbeat record that this process stalled ({@link Liveness#excuse}).
+ */
+public final class ControllerServer implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(ControllerServer.class);
+
+    private final RaftServer server;
+    private final RaftGroup group;
+    private final ControllerStateMachine stateMachine = new ControllerStateMachine();
+    private final ControllerClient self;
+    private final Elector elector;
+    private final String selfId;
+    private final String address;
+    /** A scan later than due by more than this is taken for a stall of this process (see {@link Liveness}). */
+    private static final long STALL_EXCUSED_NANOS = TimeUnit.MILLISECONDS.toNanos(250);
+    private final long scanNanos;
+    /** When the last scan ended (the scan is scheduled with a fixed delay after it). */
+    private volatile long lastScanNanos = System.nanoTime();
+    private final java.util.Map<String, Long> lastNoCandidateWarning = new java.util.concurrent.ConcurrentHashMap<>();
+    private final ScheduledExecutorService scan = Executors.newSingleThreadScheduledExecutor(runnable -> {
+        Thread thread = new Thread(runnable, "keel-controller-scan");
+        thread.setDaemon(true);
+        return thread;
+    });
+
+    private ControllerServer(String clusterName, List<String> addresses, String selfId, Path storage,
+                             boolean uncleanAllowed, long scanMillis) throws IOException {
+        int index = ControllerPeers.indexOf(selfId, addresses);
+        this.selfId = selfId;
+        this.address = addresses.get(index);
+        this.group = ControllerPeers.group(clusterName, addresses);
+        RaftProperties properties = ControllerPeers.properties();
+        Files.createDirectories(storage);
+        RaftServerConfigKeys.setStorageDir(properties, List.of(storage.toFile()));
+        int colon = address.lastIndexOf(':');
+        GrpcConfigKeys.Server.setHost(properties, address.substring(0, colon));
+        GrpcConfigKeys.Server.setPort(properties, Integer.parseInt(address.substring(colon + 1)));
+        // Reads that decide (who is master, is the master alive) see every committed command: read index.
+        RaftServerConfigKeys.Read.setOption(properties, RaftServerConfigKeys.Read.Option.LINEARIZABLE);
+        // Election timeouts of 1-2 s: a dead leader is replaced within a few seconds, inside a broker's lease.
+        RaftServerConfigKeys.Rpc.setTimeoutMin(properties, TimeDuration.valueOf(1_000, TimeUnit.MILLISECONDS));
+        RaftServerConfigKeys.Rpc.setTimeoutMax(properties, TimeDuration.valueOf(2_000, TimeUnit.MILLISECONDS));
+        RaftPeerId peerId = ControllerPeers.peerId(index);
+        this.server = RaftServer.newBuilder()
+                .setServerId(peerId)
+                .setGroup(group)
+                .setStateMachine(stateMachine)
+                .setProperties(properties)
+                .setOption(RaftStorage.StartupOption.RECOVER)
+                .build();
+        this.scanNanos = TimeUnit.MILLISECONDS.toNanos(scanMillis);
+        // An election proposed by this leader: bounded by a scan's worth of patience, then the next scan decides anew.
+        this.self = new ControllerClient(clusterName, addresses, Math.max(3_000, scanMillis));
+        this.elector = new Elector(stateMachine.liveness(), uncleanAllowed);
+    }
+
+    /**
+     * Starts peer {@code selfId} ({@code n<i>}) of the controller whose peers are {@code addresses}; its Raft log is
+     * kept in {@code storage}.
+     */
+    public static ControllerServer start(String clusterName, List<String> addresses, String selfId, Path storage,
+                                         boolean uncleanAllowed, long scanMillis) throws IOException {
+        ControllerServer controller = new ControllerServer(clusterName, addresses, selfId, storage, uncleanAllowed,
+                scanMillis);
+        controller.server.start();
+        controller.lastScanNanos = System.nanoTime();
+        controller.scan.scheduleWithFixedDelay(controller::scanOnce, scanMillis, scanMillis, TimeUnit.MILLISECONDS);
+        LOG.info("controller peer {} at {} started (group {})", selfId, controller.address, controller.group);
+        return controller;
+    }
+
+    public String selfId() {
+        return selfId;
+    }
+
+    public String address() {
+        return address;
+    }
+
+    /** Whether this peer leads the controller now. */
+    public boolean isLeader() {
+        try {
+            return server.getDivision(group.getGroupId()).getInfo().isLeader();
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private void scanOnce() {
+        long late = System.nanoTime() - lastScanNanos - scanNanos;
+        if (late > STALL_EXCUSED_NANOS) {
+            // This process did not run (or ran too little to scan) for that long: heartbeats may be waiting unread.
+            stateMachine.liveness().excuse(late);
+            long lateMillis = TimeUnit.NANOSECONDS.toMillis(late);
+            if (lateMillis >= 1_000) {
+                LOG.info("controller peer {}: scan ran {} ms late; that time counts as no broker's silence", selfId,
+                        lateMillis);
+            }
+        }
+        try {
+            RaftServer.Division division = server.getDivision(group.getGroupId());
+            if (!division.getInfo().isLeaderReady()) {
+                return;
+            }
+            // The leader's applied state: every ELECT carries the epoch read here, so a decision on a state that
+            // moved on meanwhile (or by a peer no longer leader) is refused by the state machine.
+            for (GroupView view : stateMachine.state().groups()) {
+                Optional<Elector.Choice> choice = elector.choose(view);
+                if (choice.isEmpty()) {
+                    if (view.hasMaster() && !elector.masterAlive(view)) {
+                        warnNoCandidate(view);
+                    }
+                    continue;
+                }
+                ControllerClient.Reply reply = self.elect(view.group(), choice.get().candidate(), view.masterEpoch(),
+                        choice.get().unclean());
+                if (reply.ok()) {
+                    LOG.warn("group {}: master '{}' silent; elected {} master of epoch {}{}", view.group(),
+                            view.master(), choice.get().candidate(), reply.group().masterEpoch(),
+                            choice.get().unclean() ? " (UNCLEAN: outside the in-sync set " + view.inSync() + ")" : "");
+                } else {
+                    LOG.info("group {}: election of {} refused: {}", view.group(), choice.get().candidate(),
+                            reply.refusal());
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            LOG.info("controller peer {}: scan: {}", selfId, e.toString());
+        } catch (Error e) {
+            // A scheduled task that throws is never run again: a controller that no longer scans elects no one.
+            LOG.error("controller peer {}: scan failed; it goes on at the next interval", selfId, e);
+        } finally {
+            lastScanNanos = System.nanoTime();      // the next scan is due scanNotActiveBrokerInterval after this one
+        }
+    }
+
+    /** The master is silent and no member can replace it: say so (once per heartbeat timeout), with who was heard. */
+    private void warnNoCandidate(GroupView view) {
+        long now = System.nanoTime();
+        Long last = lastNoCandidateWarning.get(view.group());
+        GroupView.Member master = view.masterMember();
+        if (last != null && now - last < TimeUnit.MILLISECONDS.toNanos(master.heartbeatTimeoutMillis())) {
+            return;
+        }
+        lastNoCandidateWarning.put(view.group(), now);
+        StringBuilder silences = new StringBuilder();
+        for (String id : view.members().keySet()) {
+            silences.append(' ').append(id).append('=').append(stateMachine.liveness().silenceMillis(view.group(), id))
+                    .append("ms");
+        }
+        LOG.warn("group {}: master '{}' silent, but no member of the in-sync set {} was heard within its timeout; "
+                + "silence here (-1: never heard by this leader):{}", view.group(), view.master(), view.inSync(),
+                silences);
+    }
+
+    @Override
+    public void close() throws IOException {
+        scan.shutdownNow();
+        try {
+            self.close();
+        } finally {
+            server.close();     // even if the client's close failed: a Raft peer left running goes on voting
+        }
+    }
+}
