@@ -13,7 +13,9 @@ import java.net.InetSocketAddress;
 /**
  * The broker of a keel-server process. In controller mode, a master that the controller replaced (it was cut off, or
  * an operator elected another) is fenced; this restarts it in place, on the same ports, so that it comes back as a
- * slave of the new master, which has it cut what diverged into quarantine/ (the epoch file) before it copies on.
+ * slave of the new master, which has it cut what diverged into quarantine/ (the epoch file) before it copies on. A
+ * slave the controller elects is restarted in place too, so that its copy's state outside the commit log is settled
+ * and loaded as at any start of a slave's copy as master (PromotedReplica).
  * Closing the store and opening it again is the path every broker start already takes; no master duty (delayed
  * delivery, check-backs, transaction recovery) survives into the slave.
  */
@@ -64,13 +66,14 @@ final class RunningBroker implements AutoCloseable {
         if (old.ha() != null && old.ha().haAddress() != null) {
             again.set(ConfigKeys.HA_LISTEN_PORT, old.ha().haAddress().getPort());
         }
-        LOG.warn("the controller replaced this master: restarting the broker to rejoin its group as a slave");
+        LOG.warn("controller mode: restarting the broker in place (replaced as master, it rejoins as a slave; elected "
+                + "while following, it loads its replicated state and takes the mastership)");
         old.close();
         for (int attempt = 1; ; attempt++) {
             try {
                 broker = Broker.start(again.build(), layer);
                 broker.onReplaced(this::restartAsync);
-                LOG.info("restarted after being replaced as master; waiting for the controller's decision");
+                LOG.info("restarted in place; waiting for the controller's decision");
                 return;
             } catch (Exception e) {
                 if (attempt >= 10) {

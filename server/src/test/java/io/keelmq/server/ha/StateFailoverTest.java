@@ -32,7 +32,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * subscription is there, no acknowledged message comes again, every delivered-unacknowledged one comes with
  * JMSRedelivered=true, none is lost, and messages sent to the new master are new.
  */
-class StateFailoverTest {
+public class StateFailoverTest {
     private static final String QUEUE = "state-orders";
     private static final String TOPIC = "state-prices";
     private static final String DELAYED = "state-delayed";
@@ -225,7 +225,7 @@ class StateFailoverTest {
      * Waits (bounded) until the slave's positions file counts {@code count} acknowledged messages of
      * {@code subscription} (each partition's low watermark, from 0, plus its acknowledged offsets above it).
      */
-    static void awaitAcknowledged(Path positions, String subscription, int count) throws Exception {
+    public static void awaitAcknowledged(Path positions, String subscription, int count) throws Exception {
         long deadline = System.currentTimeMillis() + 30_000;
         long acked = -1;
         while (System.currentTimeMillis() < deadline) {

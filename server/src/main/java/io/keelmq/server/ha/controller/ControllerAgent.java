@@ -3,6 +3,7 @@ package io.keelmq.server.ha.controller;
 import io.keelmq.server.config.BrokerConfig;
 import io.keelmq.server.config.ConfigKeys;
 import io.keelmq.server.ha.HaService;
+import io.keelmq.server.ha.PromotedReplica;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -127,6 +128,18 @@ public final class ControllerAgent implements AutoCloseable {
     private void act(GroupView view, long leaseDeadline) throws IOException {
         if (view.master().equals(selfId)) {
             HaService.Mode mode = ha.mode();
+            if (mode == HaService.Mode.SLAVE && PromotedReplica.isReplica(store)) {
+                // Elected while following: the copy's state outside the commit log (positions, durable subscriptions,
+                // delivery marks, the delay timer) is settled and loaded only by a start (PromotedReplica), so the
+                // broker restarts in place, on the same ports, and takes the mastership as it comes back (STANDBY).
+                if (!replaced) {
+                    replaced = true;
+                    LOG.warn("controller: {} elected master of epoch {} while following; restarting in place to load "
+                            + "its replicated state", selfId, view.masterEpoch());
+                    onReplaced.run();
+                }
+                return;
+            }
             if (mode == HaService.Mode.STANDBY || mode == HaService.Mode.SLAVE) {
                 try {
                     ha.promote(view.masterEpoch(), leaseDeadline);
