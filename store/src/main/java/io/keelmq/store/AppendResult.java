@@ -27,6 +27,15 @@ public record AppendResult(AppendStatus status, List<AppendedRecord> records, St
         return records.isEmpty() ? -1 : records.get(0).physicalOffset();
     }
 
+    /** Where the last record ends in the commit log; -1 when nothing was written. */
+    public long endOffset() {
+        if (records.isEmpty()) {
+            return -1;
+        }
+        AppendedRecord last = records.get(records.size() - 1);
+        return last.physicalOffset() + last.size();
+    }
+
     /** Queue offset of the first record; -1 when nothing was written. */
     public long queueOffset() {
         return records.isEmpty() ? -1 : records.get(0).queueOffset();

@@ -347,9 +347,8 @@ public final class MessageStore implements Closeable {
         if (committer != null) {
             return completed(written);
         }
-        AppendedRecord last = written.records().get(written.records().size() - 1);
         AppendResult ok = written;
-        long end = last.physicalOffset() + last.size();
+        long end = written.endOffset();
         CompletableFuture<Void> durable = callerCommits ? flusher.awaitDurableCommittedByCaller(end)
                 : flusher.awaitDurable(end);
         return durable.handle((forced, failure) -> {

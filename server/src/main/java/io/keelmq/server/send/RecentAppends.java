@@ -76,17 +76,12 @@ final class RecentAppends {
         while ((head = entries.peekFirst()) != null && head.append().isDone()) {
             AppendResult result = head.append().isCompletedExceptionally() ? null : head.append().join();
             boolean storedNothing = result == null || result.records().isEmpty();
-            if (!storedNothing && endOffset(result) > dispatched) {
+            if (!storedNothing && result.endOffset() > dispatched) {
                 return;
             }
             entries.pollFirst();
             byKey.remove(head.key(), head);
         }
-    }
-
-    private static long endOffset(AppendResult result) {
-        AppendResult.AppendedRecord last = result.records().get(result.records().size() - 1);
-        return last.physicalOffset() + last.size();
     }
 
     private static String key(String destination, String messageId) {

@@ -318,10 +318,10 @@ public final class SendService {
             }
             HaService replication = ha;
             if (replication != null) {
-                return replicated(replication, endOffset(result), headers);
+                return replicated(replication, result.endOffset(), headers);
             }
             // SEND_OK once consumers and browsers can see the message, not merely once it is on disk.
-            return dispatchGate.whenDispatched(endOffset(result)).thenApply(visible -> headers);
+            return dispatchGate.whenDispatched(result.endOffset()).thenApply(visible -> headers);
         });
         if (dedup) {
             recent.add(destination.storeName(), messageId, append, answer);
@@ -385,11 +385,6 @@ public final class SendService {
     /** Completes once the commit log up to {@code endOffset} is in the consume queues and index. */
     public CompletableFuture<Void> whenDispatched(long endOffset) {
         return dispatchGate.whenDispatched(endOffset);
-    }
-
-    private static long endOffset(AppendResult result) {
-        AppendResult.AppendedRecord last = result.records().get(result.records().size() - 1);
-        return last.physicalOffset() + last.size();
     }
 
     private List<WireMessage> decode(Frame request) {

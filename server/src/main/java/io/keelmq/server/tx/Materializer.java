@@ -103,9 +103,7 @@ public final class Materializer {
         if (written.isEmpty()) {
             return CompletableFuture.completedFuture(null);
         }
-        List<AppendResult.AppendedRecord> last = written.get(written.size() - 1).records();
-        AppendResult.AppendedRecord record = last.get(last.size() - 1);
-        return whenDispatched.apply(record.physicalOffset() + record.size());
+        return whenDispatched.apply(written.get(written.size() - 1).endOffset());
     }
 
     /** Appends one batch; the write has completed when this returns (it never waits for a force). */

@@ -193,7 +193,7 @@ public final class TransactionService implements RetentionFloor {
                 }
                 throw unknownOutcome(tx, durable);
             }
-            return replication.shortfall(endOffset(lastWritten)).thenCompose(shortfall ->
+            return replication.shortfall(lastWritten.endOffset()).thenCompose(shortfall ->
                     materializer.whenDispatched(written).thenApply(visible -> {
                         if (stop == Stop.BEFORE_DONE) {
                             throw stopped(tx, "before its DONE record");
@@ -201,13 +201,6 @@ public final class TransactionService implements RetentionFloor {
                         return shortfall;
                     }));
         });
-    }
-
-    /** Where {@code written} ends in the commit log. */
-    public static long endOffset(AppendResult written) {
-        List<AppendResult.AppendedRecord> records = written.records();
-        AppendResult.AppendedRecord last = records.get(records.size() - 1);
-        return last.physicalOffset() + last.size();
     }
 
     private static RequestException unknownOutcome(Transaction tx, AppendResult durable) {

@@ -182,7 +182,7 @@ public final class XaBranches implements RetentionFloor {
                                         + ": " + written.error() + ") and was rolled back");
                             }
                         }
-                        return transactions.replication().shortfall(TransactionService.endOffset(written))
+                        return transactions.replication().shortfall(written.endOffset())
                                 .thenApply(shortfall -> prepared(branch, joined, now, held, written, shortfall));
                     });
         });
@@ -277,7 +277,7 @@ public final class XaBranches implements RetentionFloor {
                             throw new RequestException(ErrorCode.INTERNAL, "the commit decision of " + branch.xid
                                     + " was written but not confirmed durable (" + written.status() + ")");
                         }
-                        return transactions.replication().shortfall(TransactionService.endOffset(written));
+                        return transactions.replication().shortfall(written.endOffset());
                     });
         } else {
             decided = transactions.commit(tx);
