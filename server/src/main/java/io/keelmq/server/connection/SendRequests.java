@@ -67,7 +67,7 @@ final class SendRequests {
             }
 
             @Override
-            public CompletableFuture<String> prepared(AppendResult half, long immunityMillis, String destination) {
+            public CompletableFuture<io.keelmq.server.tx.PreparedHalfAnswer> prepared(AppendResult half, long immunityMillis, String destination) {
                 return connection.services().producerTransactions().prepare(half, immunityMillis,
                         request.header("producerGroup"), destination);
             }

@@ -28,13 +28,13 @@ public interface SendReply {
     }
 
     /**
-     * A transactional producer's half was written: completes with its transaction id once the half and its
-     * PREPARE record are durable.
+     * A transactional producer's half was written: completes with its transaction id (and where its PREPARE record
+     * ends) once the half and its PREPARE record are durable.
      *
      * @param immunityMillis how long it is not checked back, or -1 for the broker's {@code transactionTimeOut}
      * @param destination    store name of the message's destination
      */
-    default CompletableFuture<String> prepared(AppendResult half, long immunityMillis, String destination) {
+    default CompletableFuture<io.keelmq.server.tx.PreparedHalfAnswer> prepared(AppendResult half, long immunityMillis, String destination) {
         throw new IllegalStateException("this sender has no producer group");
     }
 

@@ -341,10 +341,10 @@ public final class SendService {
                 throw SendStatusMapper.error(result);
             }
             return reply.prepared(result, immunityMillis, destination);
-        }).thenCompose(txId -> replicationShortfall(store.commitLogMaxOffset()).thenApply(shortfall -> {
-            // A SYNC_MASTER's status covers the half and its PREPARE (both end before the log's end now).
+        }).thenCompose(prepared -> replicationShortfall(prepared.prepareEndOffset()).thenApply(shortfall -> {
+            // A SYNC_MASTER's status covers the half and its PREPARE (the half ends before the PREPARE record).
             Map<String, String> headers = answer(shortfall == null ? "SEND_OK" : shortfall, messageId, partition, -1);
-            headers.put("transactionId", txId);
+            headers.put("transactionId", prepared.txId());
             return headers;
         }));
     }

@@ -72,10 +72,11 @@ public final class ProducerTransactions implements RetentionFloor {
 
     /**
      * The half of a transactional producer's send was written: appends its PREPARE record and completes with the
-     * transaction id once both are durable (one force covers the two; SYNC_FLUSH's promise that the half survives a
-     * crash before the producer's local transaction starts). Fails with a RequestException when they are not.
+     * transaction id and the PREPARE record's end once both are durable (one force covers the two; SYNC_FLUSH's
+     * promise that the half survives a crash before the producer's local transaction starts). Fails with a
+     * RequestException when they are not.
      */
-    public CompletableFuture<String> prepare(AppendResult half, long immunityMillis, String group, String destination) {
+    public CompletableFuture<PreparedHalfAnswer> prepare(AppendResult half, long immunityMillis, String group, String destination) {
         String txId = idPrefix + nextId.incrementAndGet();
         PreparedHalf prepared = new PreparedHalf(txId, half.physicalOffset(), clock.millis(), immunityMillis, false,
                 group, destination);
@@ -89,7 +90,7 @@ public final class ProducerTransactions implements RetentionFloor {
                 throw new RequestException(ErrorCode.INTERNAL, "the half message could not be made durable ("
                         + result.status() + ": " + result.error() + "); send it again");
             }
-            return txId;
+            return new PreparedHalfAnswer(txId, result.endOffset());
         });
     }
 
