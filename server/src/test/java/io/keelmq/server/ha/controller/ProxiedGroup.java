@@ -149,11 +149,14 @@ final class ProxiedGroup implements AutoCloseable {
         brokers.put(id, launch(id));
     }
 
-    /** SIGTERM of every broker (a clean stop: logs forced); the exit codes are not the tests' concern. */
+    /** SIGTERM of every broker at once (a clean stop: logs forced), then waits for each, 30 s at most. */
     void stopAll() throws InterruptedException {
         for (BrokerProcess broker : brokers.values()) {
-            if (broker.process().isAlive()) {
-                broker.stop();
+            broker.process().destroy();
+        }
+        for (BrokerProcess broker : brokers.values()) {
+            if (!broker.process().waitFor(30, TimeUnit.SECONDS)) {
+                throw new IllegalStateException("a broker ignored SIGTERM for 30 s: " + broker.url());
             }
         }
     }
