@@ -15,12 +15,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.fail;
 
 /** Reads a stopped broker's commit log as its records' bytes, segment by segment, to compare two brokers' logs. */
-final class CommitLogRecords {
+public final class CommitLogRecords {
     private CommitLogRecords() {
     }
 
     /** Every record (and each segment's end marker, as an 8-byte entry), in log order, with its offset first. */
-    static List<byte[]> read(Path commitLogDir) throws IOException {
+    public static List<byte[]> read(Path commitLogDir) throws IOException {
         List<Path> segments;
         try (Stream<Path> files = Files.list(commitLogDir)) {
             segments = files.sorted().toList();
@@ -51,7 +51,7 @@ final class CommitLogRecords {
         return ByteBuffer.allocate(8 + bytes.length).putLong(offset).put(bytes).array();
     }
 
-    static void assertIdentical(List<byte[]> master, List<byte[]> slave) {
+    public static void assertIdentical(List<byte[]> master, List<byte[]> slave) {
         assertEquals(master.size(), slave.size(), "records (and segment ends) in the master's and the slave's log");
         for (int i = 0; i < master.size(); i++) {
             if (!Arrays.equals(master.get(i), slave.get(i))) {

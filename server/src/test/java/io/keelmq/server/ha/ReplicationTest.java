@@ -26,6 +26,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 
+import static io.keelmq.server.ha.HaTestSupport.sendOne;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -163,7 +164,7 @@ class ReplicationTest {
         BrokerProcess master = BrokerProcess.start(dir.resolve("m"), "master", "--brokerRole=SYNC_MASTER",
                 "--syncFlushTimeout=1000", "--haHousekeepingInterval=8000");
         BrokerProcess slave = null;
-        try (FaultProxy proxy = new FaultProxy(toAddress(master.haAddress()))) {
+        try (FaultProxy proxy = new FaultProxy(HaTestSupport.toAddress(master.haAddress()))) {
             slave = BrokerProcess.start(dir.resolve("s"), "slave", "--brokerRole=SLAVE",
                     "--haMasterAddress=" + proxy.address(), "--haSendHeartbeatInterval=500");
             awaitInSync(master.url());
@@ -255,11 +256,6 @@ class ReplicationTest {
 
     // ------------------------------------------------------------------ helpers
 
-    static InetSocketAddress toAddress(String hostPort) {
-        int colon = hostPort.lastIndexOf(':');
-        return new InetSocketAddress(hostPort.substring(0, colon), Integer.parseInt(hostPort.substring(colon + 1)));
-    }
-
     /** Sends probes until one is answered SEND_OK: the slave has connected and caught up. */
     static void awaitInSync(String url) throws Exception {
         long deadline = System.currentTimeMillis() + 60_000;
@@ -279,21 +275,6 @@ class ReplicationTest {
             Thread.sleep(100);
         }
         throw new AssertionError("the slave never came in sync; last status " + status);
-    }
-
-    /** One PERSISTENT send on its own connection; the status the broker answered. */
-    private static SendStatus sendOne(String url, String queue, String text) throws JMSException {
-        try (Connection connection = new KeelConnectionFactory(url).createConnection()) {
-            Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
-            MessageProducer producer = session.createProducer(session.createQueue(queue));
-            producer.setDeliveryMode(DeliveryMode.PERSISTENT);
-            try {
-                producer.send(session.createTextMessage(text));
-                return SendStatus.SEND_OK;
-            } catch (SendStatusException e) {
-                return e.getStatus();
-            }
-        }
     }
 
     private static void assertSlaveRefusesSends(BrokerProcess slave, InetSocketAddress master) throws Exception {

@@ -1,9 +1,9 @@
 package io.keelmq.server.ha;
 
 import io.keelmq.jms.KeelConnectionFactory;
+import io.keelmq.server.ha.HaTestSupport.Consumed;
 import io.keelmq.server.testing.BrokerProcess;
 import jakarta.jms.Connection;
-import jakarta.jms.DeliveryMode;
 import jakarta.jms.JMSException;
 import jakarta.jms.Message;
 import jakarta.jms.MessageConsumer;
@@ -23,7 +23,6 @@ import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Issue 18, state outside the commit log: a SYNC_MASTER and its slave as child processes; a queue and a durable
@@ -76,10 +75,10 @@ public class StateFailoverTest {
                 consuming.start();
                 // Acknowledged, then delivered and left unacknowledged (CLIENT_ACKNOWLEDGE acknowledges what the
                 // session received so far).
-                queue.acked.addAll(receive(queueConsumer, ACKED, true));
-                queue.inFlight.addAll(receive(queueConsumer, IN_FLIGHT, false));
-                durable.acked.addAll(receive(subscriber, ACKED, true));
-                durable.inFlight.addAll(receive(subscriber, IN_FLIGHT, false));
+                queue.acked.addAll(HaTestSupport.receive(queueConsumer, ACKED, true));
+                queue.inFlight.addAll(HaTestSupport.receive(queueConsumer, IN_FLIGHT, false));
+                durable.acked.addAll(HaTestSupport.receive(subscriber, ACKED, true));
+                durable.inFlight.addAll(HaTestSupport.receive(subscriber, IN_FLIGHT, false));
                 // Delayed messages: one due, delivered and acknowledged before the failover, one due after it.
                 Session delayedSession = producing.createSession(false, Session.AUTO_ACKNOWLEDGE);
                 MessageProducer delayedProducer = delayedSession.createProducer(delayedSession.createQueue(DELAYED));
@@ -102,8 +101,8 @@ public class StateFailoverTest {
             awaitAcknowledged(slavePositions, durableKey(), ACKED);
             awaitAcknowledged(slavePositions, "queue/" + DELAYED, 1);
             master.kill();
-            closeQuietly(subscribing);
-            closeQuietly(consuming);
+            HaTestSupport.closeQuietly(subscribing);
+            HaTestSupport.closeQuietly(consuming);
             assertEquals(0, slave.stop());
             slave = null;
             promoted = BrokerProcess.start(dir.resolve("s"), "promoted");
@@ -146,75 +145,17 @@ public class StateFailoverTest {
         }
         assertEquals(List.of(dueLate), delayedAfter, "the new master's timer delivers the late delayed message once "
                 + "and the early one, delivered and acknowledged before the failover, not again");
-        queue.check("queue", queueSent);
-        durable.check("durable subscription", topicSent);
-    }
-
-    /** What one subscription saw before the failover and after it. */
-    private static final class Consumed {
-        final Set<String> acked = new LinkedHashSet<>();
-        final Set<String> inFlight = new LinkedHashSet<>();
-        /** After the failover: delivered without, and with, JMSRedelivered. */
-        final Set<String> fresh = new LinkedHashSet<>();
-        final Set<String> redelivered = new LinkedHashSet<>();
-
-        void check(String what, Set<String> sent) {
-            List<String> ackedAgain = new ArrayList<>(acked);
-            ackedAgain.retainAll(union(fresh, redelivered));
-            List<String> inFlightAsNew = new ArrayList<>(inFlight);
-            inFlightAsNew.retainAll(fresh);
-            List<String> lost = new ArrayList<>(sent);
-            lost.removeAll(acked);
-            lost.removeAll(union(fresh, redelivered));
-            System.out.printf("state failover, %s: %d sent, %d acknowledged before the kill, %d delivered "
-                    + "unacknowledged; after: %d delivered as new, %d with JMSRedelivered, %d acknowledged ones "
-                    + "again, %d lost%n", what, sent.size(), acked.size(), inFlight.size(), fresh.size(),
-                    redelivered.size(), ackedAgain.size(), lost.size());
-            assertEquals(List.of(), ackedAgain, what + ": acknowledged (and replicated) messages delivered again");
-            assertEquals(List.of(), inFlightAsNew, what + ": messages delivered before the failover came as new");
-            assertEquals(List.of(), lost, what + ": messages lost");
-            assertTrue(redelivered.containsAll(inFlight), what + ": the unacknowledged deliveries came again, marked");
-        }
-    }
-
-    private static Set<String> union(Set<String> a, Set<String> b) {
-        Set<String> all = new LinkedHashSet<>(a);
-        all.addAll(b);
-        return all;
+        queue.check("state failover, queue", queueSent);
+        durable.check("state failover, durable subscription", topicSent);
     }
 
     private static void send(Connection connection, jakarta.jms.Destination destination, Set<String> ids)
             throws JMSException {
-        Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
-        MessageProducer producer = session.createProducer(destination);
-        producer.setDeliveryMode(DeliveryMode.PERSISTENT);
-        for (int i = 0; i < SENT; i++) {
-            Message message = session.createTextMessage("m-" + i);
-            producer.send(message);         // SEND_OK: the slave has it
-            ids.add(message.getJMSMessageID());
-        }
-    }
-
-    private static List<String> receive(MessageConsumer consumer, int count, boolean acknowledge)
-            throws JMSException {
-        List<String> ids = new ArrayList<>();
-        Message last = null;
-        for (int i = 0; i < count; i++) {
-            last = consumer.receive(10_000);
-            assertNotNull(last, "message " + i + " of " + count);
-            ids.add(last.getJMSMessageID());
-        }
-        if (acknowledge) {
-            last.acknowledge();
-        }
-        return ids;
+        HaTestSupport.send(connection.createSession(false, Session.AUTO_ACKNOWLEDGE), destination, SENT, ids);
     }
 
     private static void drain(MessageConsumer consumer, Consumed into) throws JMSException {
-        Message message;
-        while ((message = consumer.receive(3_000)) != null) {
-            (message.getJMSRedelivered() ? into.redelivered : into.fresh).add(message.getJMSMessageID());
-        }
+        into.delivered(HaTestSupport.drain(consumer, 3_000, 3_000));
     }
 
     private static String durableKey() {
@@ -255,11 +196,4 @@ public class StateFailoverTest {
         return acked;
     }
 
-    private static void closeQuietly(Connection connection) {
-        try {
-            connection.close();
-        } catch (JMSException | RuntimeException e) {
-            // its broker is dead
-        }
-    }
 }

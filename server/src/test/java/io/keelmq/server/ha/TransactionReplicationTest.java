@@ -102,7 +102,7 @@ class TransactionReplicationTest {
         BrokerProcess master = BrokerProcess.start(dir.resolve("m"), "master", "--brokerRole=SYNC_MASTER",
                 "--syncFlushTimeout=1000", "--haHousekeepingInterval=8000");
         BrokerProcess slave = null;
-        try (FaultProxy proxy = new FaultProxy(ReplicationTest.toAddress(master.haAddress()))) {
+        try (FaultProxy proxy = new FaultProxy(HaTestSupport.toAddress(master.haAddress()))) {
             slave = BrokerProcess.start(dir.resolve("s"), "slave", "--brokerRole=SLAVE",
                     "--haMasterAddress=" + proxy.address(), "--haSendHeartbeatInterval=500");
             ReplicationTest.awaitInSync(master.url());

@@ -43,20 +43,33 @@ class ControllerFailoverTest {
 
     /** Waits until the group has a master and an in-sync set of {@code size}; the view. */
     static GroupView awaitGroup(ControllerClient controller, int size, long millis) throws Exception {
+        return awaitView(controller, view -> view.hasMaster() && view.inSync().size() >= size, millis,
+                "the group never had a master and " + size + " in sync");
+    }
+
+    /** Waits until the controller names a master other than {@code oldMaster}; the view. */
+    static GroupView awaitNewMaster(ControllerClient controller, String oldMaster, long millis) throws Exception {
+        return awaitView(controller, view -> view.hasMaster() && !view.master().equals(oldMaster), millis,
+                "no new master (other than " + oldMaster + ") within " + millis + " ms");
+    }
+
+    /** Asks the controller every 200 ms until the group's view is {@code wanted}, for {@code millis} at most. */
+    static GroupView awaitView(ControllerClient controller, java.util.function.Predicate<GroupView> wanted,
+                               long millis, String failure) throws Exception {
         long deadline = System.currentTimeMillis() + millis;
         GroupView view = null;
         while (System.currentTimeMillis() < deadline) {
             try {
                 view = controller.status(GROUP).group();
             } catch (java.io.IOException e) {
-                view = null;     // no controller leader yet
+                view = null;     // no controller leader at this moment
             }
-            if (view != null && view.hasMaster() && view.inSync().size() >= size) {
+            if (view != null && wanted.test(view)) {
                 return view;
             }
             Thread.sleep(200);
         }
-        throw new AssertionError("the group never had a master and " + size + " in sync; last view " + view);
+        throw new AssertionError(failure + "; last view " + view);
     }
 
     @Test

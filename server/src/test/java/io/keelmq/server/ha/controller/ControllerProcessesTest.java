@@ -1,12 +1,13 @@
 package io.keelmq.server.ha.controller;
 
+import io.keelmq.server.ha.HaTestSupport;
 import io.keelmq.server.testing.BrokerProcess;
 import io.keelmq.server.testing.ControllerProcess;
 import io.keelmq.server.testing.FaultProxy;
+import jakarta.jms.JMSException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -53,17 +54,7 @@ class ControllerProcessesTest {
     }
 
     private void printControllerLogs() {
-        for (String id : controllers.keySet()) {
-            try {
-                java.nio.file.Files.readString(dir.resolve("controllers").resolve(id + ".log")).lines()
-                        .filter(line -> line.contains("keelmq") || line.contains("change Leader")
-                                || line.contains("ERROR"))
-                        .limit(100)
-                        .forEach(line -> System.out.println(id + ": " + line));
-            } catch (java.io.IOException e) {
-                System.out.println(id + ": no log: " + e);
-            }
-        }
+        ProxiedGroup.printControllerLogs(dir.resolve("controllers"), controllers.keySet());
     }
 
     private void stopAll() {
@@ -151,14 +142,14 @@ class ControllerProcessesTest {
             // Broker a reaches the controllers, and its slaves reach it, only through proxies.
             List<String> proxied = new ArrayList<>();
             for (String peer : peers) {
-                FaultProxy proxy = new FaultProxy(address(peer));
+                FaultProxy proxy = new FaultProxy(HaTestSupport.toAddress(peer));
                 cut.add(proxy);
                 proxied.add(proxy.address());
             }
             String haPort = ControllerRaftTest.freeAddresses(1).get(0);
-            FaultProxy haProxy = new FaultProxy(address(haPort));
+            FaultProxy haProxy = new FaultProxy(HaTestSupport.toAddress(haPort));
             cut.add(haProxy);
-            startBroker("a", String.join(";", proxied), "--haListenPort=" + address(haPort).getPort(),
+            startBroker("a", String.join(";", proxied), "--haListenPort=" + HaTestSupport.toAddress(haPort).getPort(),
                     "--haAdvertisedAddress=" + haProxy.address());
             GroupView first = awaitGroup(controller, 1, 90_000);
             assertEquals("a", first.master(), "the only broker is elected first");
@@ -179,7 +170,7 @@ class ControllerProcessesTest {
                 List<FollowingProducers.Ok> late = producers.sendOk().stream()
                         .filter(ok -> ok.broker().equals(masterAddress) && ok.issuedNanos() > leaseEnd).toList();
                 assertEquals(List.of(), late, "SEND_OK from the cut-off master after its lease ended");
-                assertTrue(DirectProbe.refusedAfter(masterAddress), "the old master refuses sends");
+                assertTrue(refusesSends(masterAddress), "the old master refuses sends");
                 GroupView after = controller.status(GROUP).group();
                 assertTrue(!after.master().equals("a") && before.inSync().contains(after.master()),
                         "an in-sync slave was elected: " + after);
@@ -201,26 +192,13 @@ class ControllerProcessesTest {
         }
     }
 
-    private static InetSocketAddress address(String hostPort) {
-        int colon = hostPort.lastIndexOf(':');
-        return new InetSocketAddress(hostPort.substring(0, colon), Integer.parseInt(hostPort.substring(colon + 1)));
-    }
-
-    /** One send straight to a broker. */
-    static final class DirectProbe {
-        /** Whether a PERSISTENT send to {@code broker} is refused (NOT_MASTER) now. */
-        static boolean refusedAfter(String broker) throws Exception {
-            try (jakarta.jms.Connection connection = new io.keelmq.jms.KeelConnectionFactory("keel://" + broker)
-                    .createConnection()) {
-                jakarta.jms.Session session = connection.createSession(false, jakarta.jms.Session.AUTO_ACKNOWLEDGE);
-                jakarta.jms.MessageProducer producer = session.createProducer(session.createQueue("partition"));
-                try {
-                    producer.send(session.createTextMessage("after the lease"));
-                    return false;
-                } catch (jakarta.jms.JMSException e) {
-                    return "NOT_MASTER".equals(e.getErrorCode());
-                }
-            }
+    /** Whether a PERSISTENT send straight to {@code broker} is refused with NOT_MASTER now. */
+    private static boolean refusesSends(String broker) throws Exception {
+        try {
+            HaTestSupport.sendOne("keel://" + broker, "partition", "after the lease");
+            return false;           // stored: answered SEND_OK or another status
+        } catch (JMSException e) {
+            return "NOT_MASTER".equals(e.getErrorCode());
         }
     }
 }
