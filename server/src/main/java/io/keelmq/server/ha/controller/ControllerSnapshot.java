@@ -51,8 +51,8 @@ record ControllerSnapshot(long term, long index, List<GroupView> groups) {
     static final class CorruptSnapshotException extends IOException {
         CorruptSnapshotException(Path file, String problem, Throwable cause) {
             super("controller snapshot " + file.toAbsolutePath() + " is unreadable: " + problem + ". The peer does not "
-                    + "start from it; restore the file, or empty this peer's controller storage so that the leader "
-                    + "sends it its own snapshot", cause);
+                    + "start from it; restore the file, or, while the other peers are up, empty this peer's controller "
+                    + "storage: the leader then sends it its snapshot", cause);
         }
     }
 
