@@ -23,6 +23,12 @@ public final class Frame {
     public static final byte CURRENT_VERSION = 1;
     /** Header of an error frame holding {@link ErrorCode#code()} in decimal. */
     public static final String ERROR_CODE_HEADER = "errorCode";
+    /**
+     * Optional header of a HANDSHAKE answer: the client addresses ({@code host:port}, comma-separated, the master
+     * first when known) of the brokers of the answering broker's replication group, as it knows them. A client that
+     * fails over tries them after its URL's; a client that does not know the header ignores it.
+     */
+    public static final String GROUP_BROKERS_HEADER = "groupBrokers";
 
     private static final byte[] EMPTY = new byte[0];
 

@@ -45,7 +45,8 @@ public final class FrameProvider implements Provider {
             Frame answer = call(RequestCode.HANDSHAKE, h, null);
             info = new ConnectionInfo(Headers.requiredInt(answer, "protocolVersion"),
                     Headers.required(answer, "connectionId"), Headers.required(answer, "brokerVersion"),
-                    Headers.requiredLong(answer, "heartbeatInterval"), answer.header("resourceManagerId"));
+                    Headers.requiredLong(answer, "heartbeatInterval"), answer.header("resourceManagerId"),
+                    groupBrokers(answer.header(Frame.GROUP_BROKERS_HEADER)));
         } catch (ConnectionFailedException e) {
             channel.end();
             // A broker may refuse a connection before reading its HANDSHAKE (e.g. maxConnectionsPerAddress); when its
@@ -60,6 +61,14 @@ public final class FrameProvider implements Provider {
             channel.startHeartbeats(info.heartbeatIntervalMillis());
         }
         return info;
+    }
+
+    /** The optional {@code groupBrokers} header: a comma-separated list of host:port; none is an empty list. */
+    private static java.util.List<String> groupBrokers(String header) {
+        if (header == null || header.isBlank()) {
+            return java.util.List.of();
+        }
+        return java.util.Arrays.stream(header.split(",")).map(String::trim).filter(a -> !a.isEmpty()).toList();
     }
 
     @Override

@@ -158,6 +158,12 @@ public final class ConfigKeys {
             + "no lease; its next heartbeat tries again.)"));
     public static final ConfigKey<Long> SCAN_NOT_ACTIVE_BROKER_INTERVAL = add(longKey("scanNotActiveBrokerInterval",
             1_000L, positive(), "controller: ms between its leader's looks for dead masters"));
+    public static final ConfigKey<Long> CONTROLLER_SNAPSHOT_THRESHOLD = add(longKey("controllerSnapshotThreshold",
+            1_000L, positive(), "controller: a Raft snapshot every this many applied log entries; the log segments "
+            + "it covers are then deleted, and a peer too far behind is sent the snapshot"));
+    public static final ConfigKey<Integer> CONTROLLER_LOG_SEGMENT_SIZE = add(integer("controllerLogSegmentSize",
+            64 * 1024, range(1_024, Integer.MAX_VALUE), "controller: bytes per Raft log segment (only closed "
+            + "segments are deleted after a snapshot)"));
     public static final ConfigKey<Long> HA_STATE_SYNC_INTERVAL = add(longKey("haStateSyncInterval", 200L,
             positive(), "ms between a master's sends of its state outside the commit log (destinations, subscription "
             + "positions, durable subscriptions) to its slaves, when it changed; a durable subscription or "

@@ -59,6 +59,11 @@ final class ConnectionRequests {
         headers.put("brokerVersion", BrokerVersion.VERSION);
         headers.put("heartbeatInterval", Long.toString(heartbeat));
         headers.put("resourceManagerId", connection.services().resourceManagerId());
+        // Optional (clients that do not know it ignore it): where else the client may find this broker's group.
+        io.keelmq.server.ha.HaService ha = connection.services().sends().replication();
+        if (ha != null && !ha.groupClientAddresses().isEmpty()) {
+            headers.put(Frame.GROUP_BROKERS_HEADER, String.join(",", ha.groupClientAddresses()));
+        }
         connection.output().handshakeDone(heartbeat);
         connection.respond(request, headers, null);
     }

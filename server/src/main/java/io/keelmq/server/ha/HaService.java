@@ -50,6 +50,10 @@ public final class HaService implements AutoCloseable {
     private volatile String masterId = "";
     private volatile String masterClientAddress = "";
     private InetSocketAddress haAddress;
+    /** Where this broker takes clients (host:port), once its listener is bound. */
+    private volatile String ownClientAddress;
+    /** Controller mode: the group's members' client addresses as the controller's last answer listed them. */
+    private volatile List<String> membersFromController = List.of();
     private volatile EpochFile.Entry epochStarted;
 
     private HaService(BrokerConfig config, MessageStore store, ReplicatedState state) {
@@ -139,9 +143,32 @@ public final class HaService implements AutoCloseable {
 
     /** A master tells its slaves where it takes clients (they name it when they refuse a send). */
     public void clientAddress(InetSocketAddress address) {
-        if (master != null && address != null) {
-            master.clientAddress(address.getHostString() + ":" + address.getPort());
+        if (address != null) {
+            ownClientAddress = address.getHostString() + ":" + address.getPort();
+            if (master != null) {
+                master.clientAddress(ownClientAddress);
+            }
         }
+    }
+
+    /**
+     * The client addresses (host:port) of this broker's group as it knows them, master first, told to every client
+     * in its HANDSHAKE answer so that a client whose URL names one broker can fail over to the others. Controller
+     * mode: every member of the controller's last answer. Fixed roles: a slave knows its master (from its WELCOME),
+     * a master only itself (its slaves send it no client address, and a fixed-role slave never becomes master).
+     */
+    public List<String> groupClientAddresses() {
+        if (controlled) {
+            return membersFromController;
+        }
+        HaSlave following = slave;
+        String known = following != null ? following.masterClientAddress() : ownClientAddress;
+        return known == null || known.isEmpty() ? List.of() : List.of(known);
+    }
+
+    /** Controller mode: the group as the controller's last answer lists it ({@code clientAddresses}, master first). */
+    public void groupMembers(List<String> clientAddresses) {
+        membersFromController = List.copyOf(clientAddresses);
     }
 
     // ------------------------------------------------------------------ controller mode (ControllerAgent)

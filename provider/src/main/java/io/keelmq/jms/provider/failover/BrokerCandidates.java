@@ -10,7 +10,10 @@ import java.util.regex.Pattern;
 
 /**
  * The order in which a failing-over connection tries brokers: the master a slave last named first (it may not be in
- * the URL at all), then the URL's addresses in the order given. Thread-safe.
+ * the URL at all), then the URL's addresses in the order given, then the addresses of the group's other brokers the
+ * last broker connected to listed in its HANDSHAKE answer ({@code groupBrokers}: learned, so that a URL naming one
+ * broker of a group still finds the master elected after that one died). Brokers that answered NOT_MASTER come
+ * last. Thread-safe.
  */
 final class BrokerCandidates {
     /**
@@ -23,6 +26,8 @@ final class BrokerCandidates {
 
     private final List<HostAndPort> urlAddresses;
     private volatile HostAndPort namedMaster;
+    /** The group's brokers as the last broker connected to listed them; replaced at each connection that lists any. */
+    private volatile List<HostAndPort> learned = List.of();
     /** Brokers that answered NOT_MASTER since a master was last named: tried after the others. */
     private final java.util.Set<HostAndPort> slaves = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
@@ -37,24 +42,53 @@ final class BrokerCandidates {
         return urlAddresses;
     }
 
-    /** Every address to try, each once: the named master first, brokers known to be slaves last. */
+    /**
+     * Every address to try, each once: the named master first, then the URL's, then the learned ones; of these, brokers
+     * known to be slaves last.
+     */
     List<HostAndPort> order() {
-        List<HostAndPort> order = new ArrayList<>(urlAddresses.size() + 1);
         HostAndPort master = namedMaster;
+        java.util.LinkedHashSet<HostAndPort> known = new java.util.LinkedHashSet<>(urlAddresses);
+        known.addAll(learned);
+        known.remove(master);
+        List<HostAndPort> order = new ArrayList<>(known.size() + 1);
         if (master != null) {
             order.add(master);
         }
-        for (HostAndPort address : urlAddresses) {
-            if (!address.equals(master) && !slaves.contains(address)) {
+        for (HostAndPort address : known) {
+            if (!slaves.contains(address)) {
                 order.add(address);
             }
         }
-        for (HostAndPort address : urlAddresses) {
-            if (!address.equals(master) && slaves.contains(address)) {
+        for (HostAndPort address : known) {
+            if (slaves.contains(address)) {
                 order.add(address);
             }
         }
         return order;
+    }
+
+    /** The brokers learned from the last HANDSHAKE answer that listed any. */
+    List<HostAndPort> learned() {
+        return learned;
+    }
+
+    /**
+     * A broker accepted a connection and listed its group's brokers ({@code host:port}): they replace those learned
+     * before. An answer that lists none (a broker that is not replicated, or does not know its group yet) leaves
+     * them; an entry that is no host:port is skipped.
+     */
+    void learn(List<String> groupBrokers) {
+        List<HostAndPort> parsed = new ArrayList<>();
+        for (String hostPort : groupBrokers) {
+            HostAndPort address = parse(hostPort);
+            if (address != null && !parsed.contains(address)) {
+                parsed.add(address);
+            }
+        }
+        if (!parsed.isEmpty()) {
+            learned = List.copyOf(parsed);
+        }
     }
 
     /** The addresses other than {@code current}, in {@link #order()}. */
@@ -95,7 +129,11 @@ final class BrokerCandidates {
         if (!m.find()) {
             return null;
         }
-        String hostPort = m.group(1);
+        return parse(m.group(1));
+    }
+
+    /** {@code host:port} or {@code [v6]:port}, or null if it is neither. */
+    static HostAndPort parse(String hostPort) {
         int colon = hostPort.lastIndexOf(':');
         if (colon <= 0) {
             return null;

@@ -50,8 +50,9 @@ import java.util.function.Function;
  */
 public final class FailoverProvider implements Provider {
     /**
-     * How many failovers one request goes through before its failure is thrown: more than a reconnection needs (one,
-     * or two when a slave redirects), few enough that a group without any master does not keep a request forever.
+     * How many failovers one request goes through before its failure is thrown, unless its first failover is less
+     * than {@code reconnectTimeout} ago ({@link Failovers}): more than a reconnection needs (one, or two when a slave
+     * redirects).
      */
     static final int MAX_FAILOVERS_PER_REQUEST = 10;
 
@@ -163,7 +164,8 @@ public final class FailoverProvider implements Provider {
     public SendResult send(SendRequest request) throws JMSException {
         SendRequest attempt = request;
         boolean movedForStatus = false;
-        for (int failovers = 0; ; failovers++) {
+        Failovers failovers = Failovers.NONE;
+        while (true) {
             Generation g = generations.await();
             state.sending(request.sessionId());
             SendResult result;
@@ -176,9 +178,10 @@ public final class FailoverProvider implements Provider {
                     attempt = attempt.asRetry();
                     continue;
                 }
-                if (!generations.failedOver(g, e) || failovers >= MAX_FAILOVERS_PER_REQUEST) {
+                if (!generations.failedOver(g, e) || !failovers.allowAnother(options.reconnectTimeoutMillis())) {
                     throw e;
                 }
+                failovers = failovers.next();
                 attempt = attempt.asRetry();
                 continue;
             }
@@ -194,12 +197,12 @@ public final class FailoverProvider implements Provider {
 
     @Override
     public void send(SendRequest request, SendCallback callback) {
-        generations.whenConnected(g -> sendAsync(g, request, callback, false, 0), callback::onFailure);
+        generations.whenConnected(g -> sendAsync(g, request, callback, false, Failovers.NONE), callback::onFailure);
     }
 
     /** One attempt of an asynchronous send; failures that a failover can mend start the next attempt. */
     private void sendAsync(Generation g, SendRequest request, SendCallback callback, boolean movedForStatus,
-                           int failovers) {
+                           Failovers failovers) {
         state.sending(request.sessionId());
         g.provider().send(request, new SendCallback() {
             @Override
@@ -216,9 +219,10 @@ public final class FailoverProvider implements Provider {
                 if (!movedForStatus && isInSyncReplicasNotEnough(failure)
                         && options.retryAnotherBrokerWhenNotStoreOK()) {
                     resendElsewhere(g, request, callback, failovers, () -> callback.onFailure(failure));
-                } else if (generations.failedOver(g, failure) && failovers < MAX_FAILOVERS_PER_REQUEST) {
+                } else if (generations.failedOver(g, failure)
+                        && failovers.allowAnother(options.reconnectTimeoutMillis())) {
                     generations.whenConnected(next -> sendAsync(next, request.asRetry(), callback, movedForStatus,
-                            failovers + 1), callback::onFailure);
+                            failovers.next()), callback::onFailure);
                 } else {
                     callback.onFailure(failure);
                 }
@@ -227,7 +231,7 @@ public final class FailoverProvider implements Provider {
     }
 
     /** Moves the connection to another broker and sends there once more; {@code otherwise} if none takes it. */
-    private void resendElsewhere(Generation from, SendRequest request, SendCallback callback, int failovers,
+    private void resendElsewhere(Generation from, SendRequest request, SendCallback callback, Failovers failovers,
                                  Runnable otherwise) {
         generations.moveAwayThen(from, moved -> {
             if (moved) {
@@ -451,12 +455,12 @@ public final class FailoverProvider implements Provider {
 
     /** Done on the connection in use; after a failover, done again on the next one. */
     private <T> T retrying(Attempt<T> attempt) throws JMSException {
-        for (int failovers = 0; ; failovers++) {
+        for (Failovers failovers = Failovers.NONE; ; failovers = failovers.next()) {
             Generation g = generations.await();
             try {
                 return attempt.on(g.provider());
             } catch (JMSException e) {
-                if (!generations.failedOver(g, e) || failovers >= MAX_FAILOVERS_PER_REQUEST) {
+                if (!generations.failedOver(g, e) || !failovers.allowAnother(options.reconnectTimeoutMillis())) {
                     throw e;
                 }
             }
@@ -496,7 +500,7 @@ public final class FailoverProvider implements Provider {
      * lock, on the connection in use when the lock is taken, so a failover replays either all of it or none.
      */
     private void recorded(VoidAttempt attempt, Runnable record) throws JMSException {
-        for (int failovers = 0; ; ) {
+        for (Failovers failovers = Failovers.NONE; ; ) {
             Generation g = generations.await();
             state.lock().lock();
             try {
@@ -507,9 +511,10 @@ public final class FailoverProvider implements Provider {
                 record.run();
                 return;
             } catch (JMSException e) {
-                if (!generations.failedOver(g, e) || ++failovers > MAX_FAILOVERS_PER_REQUEST) {
+                if (!generations.failedOver(g, e) || !failovers.allowAnother(options.reconnectTimeoutMillis())) {
                     throw e;
                 }
+                failovers = failovers.next();
             } finally {
                 state.lock().unlock();
             }

@@ -48,6 +48,13 @@ final class GenerationSwitch {
     private boolean closed;
     private JMSException gaveUp;
     private final List<Parked> parked = new ArrayList<>();
+    /**
+     * Guarded by lock: the wait before reconnecting after a NOT_MASTER that names no new master (the slaves of a
+     * group still name a master that died, until another is elected): 0 at the first such refusal, then doubling up
+     * to MAX_BACKOFF_MILLIS, so a connection does not go round the slaves as fast as they answer.
+     */
+    private long notMasterBackoffMillis;
+    private long lastFruitlessNotMasterNanos = System.nanoTime() - TimeUnit.MINUTES.toNanos(1);
 
     private volatile ConnectRequest request;
     private volatile ProviderListener listener;
@@ -120,6 +127,7 @@ final class GenerationSwitch {
             }
         });
         lastInfo = provider.connectionInfo();
+        candidates.learn(lastInfo.groupBrokers());
         return new Generation(number, provider, address);
     }
 
@@ -208,19 +216,45 @@ final class GenerationSwitch {
      * @return whether the request should be done again
      */
     boolean failedOver(Generation g, JMSException e) {
+        long delayMillis = 0;
         if (BrokerCandidates.isNotMaster(e)) {
-            candidates.refusedBySlave(g.address(), e);
+            delayMillis = notMasterDelay(candidates.refusedBySlave(g.address(), e));
         } else if (!(e instanceof ConnectionFailedException)) {
             return false;
         }
-        lost(g.number(), e);
+        lost(g.number(), e, delayMillis);
         return true;
+    }
+
+    /** How long to wait before reconnecting after a slave's refusal (none when it names a new master). */
+    private long notMasterDelay(boolean namesNewMaster) {
+        synchronized (lock) {
+            long now = System.nanoTime();
+            if (namesNewMaster || now - lastFruitlessNotMasterNanos > TimeUnit.SECONDS.toNanos(30)) {
+                notMasterBackoffMillis = 0;
+            } else {
+                notMasterBackoffMillis = notMasterBackoffMillis == 0 ? FIRST_BACKOFF_MILLIS
+                        : Math.min(MAX_BACKOFF_MILLIS, notMasterBackoffMillis * 2);
+            }
+            if (!namesNewMaster) {
+                lastFruitlessNotMasterNanos = now;
+            }
+            return notMasterBackoffMillis;
+        }
     }
 
     // ---------------------------------------------------------------- reconnecting
 
-    /** Connection {@code number} is lost or refuses (NOT_MASTER): unless already replaced, reconnect. */
+    /** Connection {@code number} is lost: unless already replaced, reconnect. */
     private void lost(long number, JMSException cause) {
+        lost(number, cause, 0);
+    }
+
+    /**
+     * Connection {@code number} is lost or refuses (NOT_MASTER): unless already replaced, reconnect, after
+     * {@code delayMillis}.
+     */
+    private void lost(long number, JMSException cause, long delayMillis) {
         Generation lostOne;
         synchronized (lock) {
             if (closed || current == null || current.number() != number) {
@@ -232,14 +266,21 @@ final class GenerationSwitch {
         LOG.log(System.Logger.Level.INFO, "KeelMQ connection to " + lostOne.address() + " lost ("
                 + cause.getMessage() + "); failing over among " + candidates.order());
         try {
-            worker.execute(() -> reconnect(lostOne, cause));
+            worker.execute(() -> reconnect(lostOne, cause, delayMillis));
         } catch (RejectedExecutionException e) {
             // closed meanwhile
         }
     }
 
-    private void reconnect(Generation lostOne, JMSException cause) {
+    private void reconnect(Generation lostOne, JMSException cause, long delayMillis) {
         lostOne.provider().close();
+        if (delayMillis > 0) {
+            try {
+                Thread.sleep(delayMillis);
+            } catch (InterruptedException e) {
+                return;     // closed
+            }
+        }
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(options.reconnectTimeoutMillis());
         JMSException last = cause;
         long backoff = FIRST_BACKOFF_MILLIS;

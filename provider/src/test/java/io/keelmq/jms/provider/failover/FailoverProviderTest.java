@@ -128,6 +128,43 @@ class FailoverProviderTest {
         assertTrue(slave.connections.get(0).isClosed(), "the connection to the slave is closed");
     }
 
+    /**
+     * The URL names the master alone; its HANDSHAKE answer lists its group. It dies; the slave left still names it
+     * for a while (the group is electing), then is master. The send in flight goes on there: past more failovers than
+     * the old cap of 10 (the time bound is reconnectTimeout), and without going round the slave as fast as it answers.
+     */
+    @Test
+    void aUrlOfTheMasterAloneFailsOverToABrokerItsGroupListedAndWaitsOutTheElection() throws Exception {
+        ScriptedBroker master = broker(5001);
+        ScriptedBroker slave = broker(5002);
+        master.groupBrokers = List.of("127.0.0.1:5001", "127.0.0.1:5002", "not an address");
+        slave.groupBrokers = List.of("127.0.0.1:5001", "127.0.0.1:5002");
+        slave.slaveOf = master.address;
+        connect(reconnectFor(20_000), master);
+        provider.createSession(1, AckMode.AUTO);
+
+        master.crashOnNextSend = true;
+        java.util.concurrent.ScheduledExecutorService elector = java.util.concurrent.Executors
+                .newSingleThreadScheduledExecutor();
+        try {
+            elector.schedule(() -> {
+                slave.slaveOf = null;       // elected: it takes sends from now on
+            }, 8_000, TimeUnit.MILLISECONDS);
+            SendResult result = provider.send(send(1, "order-1"));
+            assertEquals("SEND_OK", result.status());
+        } finally {
+            elector.shutdownNow();
+        }
+        assertEquals(slave.address, provider.currentBroker());
+        long refusals = slave.requests.stream().filter(r -> r.startsWith("SEND")).count() - 1;
+        assertTrue(refusals > FailoverProvider.MAX_FAILOVERS_PER_REQUEST, "the send outlived the count of "
+                + FailoverProvider.MAX_FAILOVERS_PER_REQUEST + " failovers: " + refusals + " refusals");
+        // 8 s of refusals with a back-off of 50 ms doubling to 1 s: about 14 connections; a loop without one would
+        // make thousands.
+        assertTrue(slave.connections.size() < 100, slave.connections.size() + " connections to the slave");
+        assertEquals(List.of(), heard);
+    }
+
     @Test
     void whenNoBrokerCanBeReachedWithinReconnectTimeoutTheListenerHearsOnceAndRequestsFail() throws Exception {
         ScriptedBroker a = broker(3001);

@@ -44,6 +44,8 @@ final class ScriptedBroker {
     volatile boolean crashOnNextSend;
     /** Non-null: a slave of this master, refusing every write. */
     volatile HostAndPort slaveOf;
+    /** What its HANDSHAKE answer lists as its group's brokers (host:port). */
+    volatile List<String> groupBrokers = List.of();
 
     ScriptedBroker(int port) {
         this.address = new HostAndPort("127.0.0.1", port);
@@ -103,7 +105,8 @@ final class ScriptedBroker {
             }
             listener = l;
             requests.add("HANDSHAKE " + request.clientId());
-            info = new ConnectionInfo(1, address + "#" + connections.size(), "test", 0, "rm-" + address.port());
+            info = new ConnectionInfo(1, address + "#" + connections.size(), "test", 0, "rm-" + address.port(),
+                    groupBrokers);
             return info;
         }
 

@@ -126,6 +126,7 @@ public final class ControllerAgent implements AutoCloseable {
     }
 
     private void act(GroupView view, long leaseDeadline) throws IOException {
+        ha.groupMembers(clientAddresses(view));
         if (view.master().equals(selfId)) {
             HaService.Mode mode = ha.mode();
             if (mode == HaService.Mode.SLAVE && PromotedReplica.isReplica(store)) {
@@ -175,6 +176,21 @@ public final class ControllerAgent implements AutoCloseable {
                     master.id());
             onReplaced.run();
         }
+    }
+
+    /** The members' client addresses, the master's first; members registered without a client listener left out. */
+    static java.util.List<String> clientAddresses(GroupView view) {
+        java.util.List<String> addresses = new java.util.ArrayList<>();
+        GroupView.Member master = view.masterMember();
+        if (master != null && !master.clientAddress().isEmpty()) {
+            addresses.add(master.clientAddress());
+        }
+        for (GroupView.Member member : view.members().values()) {
+            if (member != master && !member.clientAddress().isEmpty()) {
+                addresses.add(member.clientAddress());
+            }
+        }
+        return addresses;
     }
 
     /**

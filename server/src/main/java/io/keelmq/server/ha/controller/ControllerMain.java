@@ -80,6 +80,8 @@ public final class ControllerMain {
         }
         return ControllerServer.start(config.get(ConfigKeys.BROKER_CLUSTER_NAME), peers, selfId, storage,
                 config.get(ConfigKeys.ENABLE_ELECT_UNCLEAN_MASTER),
-                config.get(ConfigKeys.SCAN_NOT_ACTIVE_BROKER_INTERVAL));
+                config.get(ConfigKeys.SCAN_NOT_ACTIVE_BROKER_INTERVAL),
+                new ControllerServer.LogSettings(config.get(ConfigKeys.CONTROLLER_SNAPSHOT_THRESHOLD),
+                        config.get(ConfigKeys.CONTROLLER_LOG_SEGMENT_SIZE)));
     }
 }

@@ -7,6 +7,7 @@ import org.apache.ratis.protocol.RaftPeerId;
 import org.apache.ratis.server.RaftServer;
 import org.apache.ratis.server.RaftServerConfigKeys;
 import org.apache.ratis.server.storage.RaftStorage;
+import org.apache.ratis.util.SizeInBytes;
 import org.apache.ratis.util.TimeDuration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,6 +32,36 @@ import java.util.concurrent.TimeUnit;
 public final class ControllerServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ControllerServer.class);
 
+    /**
+     * How the peer bounds its Raft log: a snapshot every {@code snapshotThreshold} applied entries
+     * ({@code controllerSnapshotThreshold}), after which every closed log segment it covers is deleted; a segment is
+     * closed at {@code segmentSizeBytes} ({@code controllerLogSegmentSize}) or when the Raft term changes.
+     */
+    public record LogSettings(long snapshotThreshold, int segmentSizeBytes) {
+        public static final LogSettings DEFAULT = new LogSettings(1_000, 64 * 1024);
+
+        public LogSettings {
+            if (snapshotThreshold <= 0 || segmentSizeBytes < 1_024) {
+                throw new IllegalArgumentException("snapshot threshold must be positive and a log segment at least "
+                        + "1024 bytes: " + snapshotThreshold + ", " + segmentSizeBytes);
+            }
+        }
+
+        void applyTo(RaftProperties properties) {
+            RaftServerConfigKeys.Snapshot.setAutoTriggerEnabled(properties, true);
+            RaftServerConfigKeys.Snapshot.setAutoTriggerThreshold(properties, snapshotThreshold);
+            // The newest two snapshots stay (the older one while the newer is being sent to a follower).
+            RaftServerConfigKeys.Snapshot.setRetentionFileNum(properties, 2);
+            // Purge up to the snapshot even when a peer is down or behind: it is sent the snapshot instead of the
+            // log (otherwise one dead peer keeps the whole log forever). Each snapshot purges (gap = threshold).
+            RaftServerConfigKeys.Log.setPurgeUptoSnapshotIndex(properties, true);
+            RaftServerConfigKeys.Log.setPurgeGap(properties, (int) Math.min(snapshotThreshold, Integer.MAX_VALUE));
+            // Only closed segments are deleted; the controller's entries are ~100-200 bytes, so Ratis' 32 MB
+            // segment would hold the whole log of a long life and nothing would ever go.
+            RaftServerConfigKeys.Log.setSegmentSizeMax(properties, SizeInBytes.valueOf(segmentSizeBytes));
+        }
+    }
+
     private final RaftServer server;
     private final RaftGroup group;
     private final ControllerStateMachine stateMachine = new ControllerStateMachine();
@@ -38,6 +69,7 @@ public final class ControllerServer implements AutoCloseable {
     private final Elector elector;
     private final String selfId;
     private final String address;
+    private final Path storage;
     /** A scan later than due by more than this is taken for a stall of this process (see {@link Liveness}). */
     private static final long STALL_EXCUSED_NANOS = TimeUnit.MILLISECONDS.toNanos(250);
     private final long scanNanos;
@@ -51,10 +83,11 @@ public final class ControllerServer implements AutoCloseable {
     });
 
     private ControllerServer(String clusterName, List<String> addresses, String selfId, Path storage,
-                             boolean uncleanAllowed, long scanMillis) throws IOException {
+                             boolean uncleanAllowed, long scanMillis, LogSettings logSettings) throws IOException {
         int index = ControllerPeers.indexOf(selfId, addresses);
         this.selfId = selfId;
         this.address = addresses.get(index);
+        this.storage = storage;
         this.group = ControllerPeers.group(clusterName, addresses);
         RaftProperties properties = ControllerPeers.properties();
         Files.createDirectories(storage);
@@ -67,6 +100,7 @@ public final class ControllerServer implements AutoCloseable {
         // Election timeouts of 1-2 s: a dead leader is replaced within a few seconds, inside a broker's lease.
         RaftServerConfigKeys.Rpc.setTimeoutMin(properties, TimeDuration.valueOf(1_000, TimeUnit.MILLISECONDS));
         RaftServerConfigKeys.Rpc.setTimeoutMax(properties, TimeDuration.valueOf(2_000, TimeUnit.MILLISECONDS));
+        logSettings.applyTo(properties);
         RaftPeerId peerId = ControllerPeers.peerId(index);
         this.server = RaftServer.newBuilder()
                 .setServerId(peerId)
@@ -87,9 +121,21 @@ public final class ControllerServer implements AutoCloseable {
      */
     public static ControllerServer start(String clusterName, List<String> addresses, String selfId, Path storage,
                                          boolean uncleanAllowed, long scanMillis) throws IOException {
+        return start(clusterName, addresses, selfId, storage, uncleanAllowed, scanMillis, LogSettings.DEFAULT);
+    }
+
+    /** As above, with the log bounded by {@code logSettings} (snapshot threshold, segment size). */
+    public static ControllerServer start(String clusterName, List<String> addresses, String selfId, Path storage,
+                                         boolean uncleanAllowed, long scanMillis, LogSettings logSettings)
+            throws IOException {
         ControllerServer controller = new ControllerServer(clusterName, addresses, selfId, storage, uncleanAllowed,
-                scanMillis);
-        controller.server.start();
+                scanMillis, logSettings);
+        try {
+            controller.server.start();
+        } catch (IOException | RuntimeException e) {
+            controller.close();     // its ports and threads: a peer that cannot start (a damaged snapshot) holds none
+            throw e;
+        }
         controller.lastScanNanos = System.nanoTime();
         controller.scan.scheduleWithFixedDelay(controller::scanOnce, scanMillis, scanMillis, TimeUnit.MILLISECONDS);
         LOG.info("controller peer {} at {} started (group {})", selfId, controller.address, controller.group);
@@ -111,6 +157,21 @@ public final class ControllerServer implements AutoCloseable {
         } catch (IOException e) {
             return false;
         }
+    }
+
+    /** Where this peer keeps its Raft log and snapshots. */
+    Path storage() {
+        return storage;
+    }
+
+    /** This peer's state machine (its applied state; tests compare peers' states). */
+    ControllerStateMachine stateMachine() {
+        return stateMachine;
+    }
+
+    /** The first index still in this peer's Raft log: above 0 once a snapshot let the log's head be purged. */
+    long raftLogStartIndex() throws IOException {
+        return server.getDivision(group.getGroupId()).getRaftLog().getStartIndex();
     }
 
     private void scanOnce() {

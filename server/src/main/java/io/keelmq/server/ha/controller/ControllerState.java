@@ -33,6 +33,14 @@ final class ControllerState {
         return List.copyOf(groups.values());
     }
 
+    /** Replaces every group by {@code loaded} (a snapshot's content; the views are immutable). */
+    synchronized void replaceAll(Collection<GroupView> loaded) {
+        groups.clear();
+        for (GroupView view : loaded) {
+            groups.put(view.group(), view);
+        }
+    }
+
     /** Applies one command; the reply. A malformed command changes nothing. */
     synchronized String apply(String command) {
         String[] f = command.split("\t", -1);
