@@ -4,7 +4,6 @@ import io.keelmq.protocol.selector.Selector;
 import io.keelmq.server.destination.Destination;
 import io.keelmq.server.message.DecodedMessage;
 import io.keelmq.server.message.Delivery;
-import io.keelmq.server.message.StoredForm;
 import io.keelmq.store.MessageStore;
 import io.keelmq.store.position.PartitionPosition;
 import io.keelmq.store.position.SubscriptionPositions;
@@ -266,7 +265,7 @@ public final class Subscription {
             batch.examined++;
             switch (verdict(consumer, partition, ref.offset(), message, batch)) {
                 case GONE -> it.remove();
-                case DEFERRED -> entry.setValue(message.message().getDeliveryTime());
+                case DEFERRED -> entry.setValue(message.deliveryTime());
                 case NOT_FOR_CONSUMER -> { }
                 case GROUP_BUSY -> groups.park(groupOf(message), ref);
                 case DELIVER -> {
@@ -337,7 +336,7 @@ public final class Subscription {
                     case GROUP_BUSY -> candidate.decided = park(partition, offset, candidate.group);
                     case DEFERRED -> {
                         redeliverable.put(new PartitionOffset(partition.partition, offset),
-                                message.message().getDeliveryTime());
+                                message.deliveryTime());
                         candidate.decided = true;
                     }
                     case DELIVER -> {
@@ -416,14 +415,14 @@ public final class Subscription {
                             verdict = Verdict.GONE;
                         }
                         if (verdict == Verdict.DEFERRED) {
-                            redeliverable.put(new PartitionOffset(p, offset), message.message().getDeliveryTime());
+                            redeliverable.put(new PartitionOffset(p, offset), message.deliveryTime());
                         } else if (verdict != Verdict.GONE) {
                             // Also for a message this consumer's selector rejects: it stays for the others.
-                            partition.rememberPriority(offset, message.message().getPriority(), group,
+                            partition.rememberPriority(offset, message.priority(), group,
                                     PRIORITY_WINDOW * 4);
                         }
                         if (verdict == Verdict.DELIVER || verdict == Verdict.GROUP_BUSY) {
-                            priority = message.message().getPriority();
+                            priority = message.priority();
                             // Kept for delivery within a byte budget; past it, read again when its turn comes.
                             long size = StoredMessages.sizeOf(message);
                             if (batch.retainedBytes + size > RETAINED_BYTES) {
@@ -470,8 +469,7 @@ public final class Subscription {
 
     /** The JMSXGroupID of a message, or null. */
     private static String groupOf(DecodedMessage message) {
-        Object group = message.message().getProperty(StoredForm.GROUP_ID);
-        return group == null ? null : group.toString();
+        return message.groupId();
     }
 
     /**

@@ -38,6 +38,12 @@ import java.util.concurrent.locks.ReentrantLock;
 public final class CommitLog implements Closeable {
     private static final Logger LOG = LoggerFactory.getLogger(CommitLog.class);
     private static final int FIRST_READ = 4096;
+    /**
+     * Each reading thread's buffer for {@link #readNear}'s runs, direct: a positional read into a heap buffer goes
+     * through a temporary direct buffer and is copied once more, and a fresh heap array per run (up to its span,
+     * hundreds of KiB) is zeroed first. Records are decoded out of it (their fields copied) before it is reused.
+     */
+    private static final ThreadLocal<ByteBuffer> RUN_BUFFER = new ThreadLocal<>();
     /** How far ahead of the records the active segment is filled with zeros; refilled at half. */
     static final int PREFILL_AHEAD = 1 << 20;
 
@@ -589,7 +595,7 @@ public final class CommitLog implements Closeable {
             if (end > committedOffset) {
                 commit();
             }
-            ByteBuffer run = ByteBuffer.allocate((int) (end - start));
+            ByteBuffer run = runBuffer((int) (end - start));
             segment.file.read(run, start - segment.baseOffset);
             int filled = run.position();
             for (int k = i; k < next; k++) {
@@ -606,6 +612,16 @@ public final class CommitLog implements Closeable {
             i = next;
         }
         return records;
+    }
+
+    /** This thread's run buffer, cleared and limited to {@code length} bytes (see {@link #RUN_BUFFER}). */
+    private static ByteBuffer runBuffer(int length) {
+        ByteBuffer buffer = RUN_BUFFER.get();
+        if (buffer == null || buffer.capacity() < length) {
+            buffer = ByteBuffer.allocateDirect(Math.max(length, 64 << 10));
+            RUN_BUFFER.set(buffer);
+        }
+        return buffer.clear().limit(length);
     }
 
     /**
