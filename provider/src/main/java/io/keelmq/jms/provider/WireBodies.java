@@ -1,5 +1,6 @@
 package io.keelmq.jms.provider;
 
+import io.keelmq.protocol.frame.AckBody;
 import io.keelmq.protocol.frame.ProtocolException;
 import io.keelmq.protocol.frame.WireReader;
 import io.keelmq.protocol.message.WireMessage;
@@ -33,15 +34,18 @@ final class WireBodies {
         return ByteBufUtil.getBytes(out);
     }
 
-    /** int count, then count × (int partition, long queueOffset): the body of ACK. */
-    static byte[] positions(List<Position> list) {
-        ByteBuf out = Unpooled.buffer(4 + 12 * list.size());
-        out.writeInt(list.size());
-        for (Position p : list) {
-            out.writeInt(p.partition());
-            out.writeLong(p.queueOffset());
+    /** The body of a compact ACK ({@link AckBody}): not cumulative, exactly the listed messages. */
+    static byte[] ack(long consumerId, List<Position> list) {
+        if (list.size() == 1) {
+            return AckBody.encode(consumerId, false, list.get(0).partition(), list.get(0).queueOffset());
         }
-        return ByteBufUtil.getBytes(out);
+        int[] partitions = new int[list.size()];
+        long[] queueOffsets = new long[list.size()];
+        for (int i = 0; i < partitions.length; i++) {
+            partitions[i] = list.get(i).partition();
+            queueOffsets[i] = list.get(i).queueOffset();
+        }
+        return AckBody.encode(consumerId, false, partitions, queueOffsets);
     }
 
     /** The answer to PULL: int count, then count × delivery. */
