@@ -80,7 +80,12 @@ final class WireBodies {
             if (length < 0) {
                 throw in.malformed("negative message length " + length);
             }
-            WireMessage message = WireMessageCodec.decode(in.readBytes(length, "message"));
+            // Decoded from the answer's bytes where they lie: the message copies what it keeps (its body) anyway.
+            ByteBuf bytes = in.readSlice(length, "message");
+            WireMessage message = WireMessageCodec.decode(bytes);
+            if (bytes.isReadable()) {
+                throw in.malformed(bytes.readableBytes() + " bytes after the message of length " + length);
+            }
             deliveries.add(new Delivery(partition, queueOffset, deliveryCount, length, message));
         }
         return deliveries;
