@@ -144,20 +144,20 @@ public final class WireMessageCodec {
             throw new ProtocolException(ErrorCode.UNSUPPORTED_VERSION, "message format version " + version
                     + " is not supported (supported version: " + FORMAT_VERSION + ")");
         }
-        skipNullable(reader, "message id");
+        skipNullable(reader, "message id length", "message id");
         long timestamp = reader.readLong("timestamp");
         byte correlationKind = reader.readByte("correlation id kind");
         if (correlationKind == CORRELATION_STRING || correlationKind == CORRELATION_BYTES) {
-            skipNullable(reader, "correlation id");
+            skipNullable(reader, "correlation id length", "correlation id");
         } else if (correlationKind != CORRELATION_NONE) {
             throw reader.malformed("unknown correlation id kind " + correlationKind);
         }
-        skipDestination(reader, "destination");
-        skipDestination(reader, "reply-to");
+        skipDestination(reader, false);
+        skipDestination(reader, true);
         reader.readByte("delivery mode");
         int redeliveredAt = in.readerIndex();
         reader.readByte("redelivered");
-        skipNullable(reader, "type");
+        skipNullable(reader, "type length", "type");
         long expiration = reader.readLong("expiration");
         int priority = reader.readByte("priority");
         long deliveryTime = reader.readLong("delivery time");
@@ -198,16 +198,18 @@ public final class WireMessageCodec {
                 redeliveredAt, deliveryCountAt);
     }
 
-    private static void skipNullable(WireReader in, String what) {
-        int length = in.readInt(what + " length");
+    /** The field names are constants: this runs for every message a broker delivers, no string is built per call. */
+    private static void skipNullable(WireReader in, String lengthField, String field) {
+        int length = in.readInt(lengthField);
         if (length != -1) {
-            in.skip(length, what);
+            in.skip(length, field);
         }
     }
 
-    private static void skipDestination(WireReader in, String what) {
-        if (in.readByte(what + " kind") != NO_DESTINATION) {
-            skipNullable(in, what + " name");
+    private static void skipDestination(WireReader in, boolean replyTo) {
+        if (in.readByte(replyTo ? "reply-to kind" : "destination kind") != NO_DESTINATION) {
+            skipNullable(in, replyTo ? "reply-to name length" : "destination name length",
+                    replyTo ? "reply-to name" : "destination name");
         }
     }
 
