@@ -1,5 +1,6 @@
 package io.keelmq.jms;
 
+import io.keelmq.protocol.frame.AckBody;
 import io.keelmq.protocol.frame.Frame;
 import io.keelmq.protocol.frame.RequestCode;
 import io.netty.buffer.ByteBuf;
@@ -39,15 +40,13 @@ class AcknowledgeTest extends FakeBrokerTestBase {
         }
     }
 
-    /** The (partition, offset) pairs of an ACK body: int count, then count × (int, long). */
+    /** The (partition, offset) pairs of a compact ACK body (see {@link AckBody}). */
     private static List<String> positions(Frame ack) {
-        ByteBuf in = Unpooled.wrappedBuffer(ack.body());
-        int count = in.readInt();
+        AckBody body = AckBody.decode(ack.body());
         List<String> positions = new ArrayList<>();
-        for (int i = 0; i < count; i++) {
-            positions.add(in.readInt() + "/" + in.readLong());
+        for (int i = 0; i < body.partitions().length; i++) {
+            positions.add(body.partitions()[i] + "/" + body.queueOffsets()[i]);
         }
-        assertEquals(0, in.readableBytes());
         return positions;
     }
 
@@ -65,8 +64,9 @@ class AcknowledgeTest extends FakeBrokerTestBase {
         List<Frame> acks = broker.requests(RequestCode.ACK);
         assertEquals(3, acks.size(), "acknowledge() is ignored in AUTO_ACKNOWLEDGE");
         for (Frame ack : acks) {
-            assertEquals(Long.toString(consumer.consumerId()), ack.header("consumerId"));
-            assertEquals("false", ack.header("cumulative"));
+            assertTrue(ack.headers().isEmpty(), "the compact form: " + ack.headers());
+            assertEquals(consumer.consumerId(), AckBody.decode(ack.body()).consumerId());
+            assertFalse(AckBody.decode(ack.body()).cumulative());
             assertEquals(1, positions(ack).size());
         }
         assertEquals(3, broker.states("queue/q")[2]);

@@ -73,6 +73,18 @@ public final class WireReader {
         return out;
     }
 
+    /**
+     * The next {@code length} bytes as a slice of the input (no copy), after checking that the input holds them; the
+     * slice shares the input's memory, so it is only good while the input is.
+     */
+    public ByteBuf readSlice(int length, String field) {
+        if (length < 0) {
+            throw malformed(field + " has negative length " + length);
+        }
+        need(length, field);
+        return in.readSlice(length);
+    }
+
     /** Steps over {@code length} bytes, after checking that the input holds them. */
     public void skip(int length, String field) {
         if (length < 0) {

@@ -14,6 +14,9 @@ public enum BodyType {
     OBJECT(4),
     STREAM(5);
 
+    /** {@link #values()} once: every stored message's body type is looked up, and values() copies the array. */
+    private static final BodyType[] ALL = values();
+
     private final byte code;
 
     BodyType(int code) {
@@ -28,7 +31,7 @@ public enum BodyType {
      * @throws IllegalArgumentException if no body type has that code
      */
     public static BodyType fromCode(byte code) {
-        for (BodyType type : values()) {
+        for (BodyType type : ALL) {
             if (type.code == code) {
                 return type;
             }

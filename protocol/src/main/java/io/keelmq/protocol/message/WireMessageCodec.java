@@ -7,7 +7,6 @@ import io.keelmq.protocol.frame.WireWriter;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
-import java.util.Arrays;
 import java.util.Map;
 
 /**
@@ -108,6 +107,36 @@ public final class WireMessageCodec {
      * @throws ProtocolException if {@code withoutBody} is not an encoded message with a null body
      */
     public static byte[] forDelivery(byte[] withoutBody, byte[] body, int deliveryCount) {
+        return DeliveryBytes.stored(withoutBody, body, deliveryCount).toArray();
+    }
+
+    /**
+     * Where the two fields a delivery sets lie in a body-less encoding (see {@link #forDelivery}): the JMSRedelivered
+     * byte's index in the high 32 bits, the JMSXDeliveryCount int's in the low 32.
+     *
+     * @throws ProtocolException if {@code withoutBody} is not an encoded message with a null body
+     */
+    static long deliveryFieldsOf(byte[] withoutBody) {
+        StoredHeaders headers = readStored(withoutBody, null, null, false);
+        return ((long) headers.redeliveredAt() << 32) | headers.deliveryCountAt();
+    }
+
+    /**
+     * The header fields of a body-less encoding (as {@link #encode} wrote it for a message with a null body), the value
+     * of the property {@code named} and whether one of {@code anyOf} is present, without decoding the message: no
+     * string but property names is built, no map. What a broker needs to decide a stored message's delivery when no
+     * selector asks for more; {@link #decode} gives the whole message.
+     *
+     * @param named property whose value to return, or null
+     * @param anyOf property names to look for, or null
+     * @throws ProtocolException if {@code withoutBody} is not an encoded message with a null body
+     */
+    public static StoredHeaders peekStored(byte[] withoutBody, String named, java.util.Set<String> anyOf) {
+        return readStored(withoutBody, named, anyOf, true);
+    }
+
+    private static StoredHeaders readStored(byte[] withoutBody, String named, java.util.Set<String> anyOf,
+                                            boolean properties) {
         ByteBuf in = Unpooled.wrappedBuffer(withoutBody);
         WireReader reader = new WireReader(in, "message");
         byte version = reader.readByte("format version");
@@ -115,23 +144,23 @@ public final class WireMessageCodec {
             throw new ProtocolException(ErrorCode.UNSUPPORTED_VERSION, "message format version " + version
                     + " is not supported (supported version: " + FORMAT_VERSION + ")");
         }
-        skipNullable(reader, "message id");
-        reader.readLong("timestamp");
+        skipNullable(reader, "message id length", "message id");
+        long timestamp = reader.readLong("timestamp");
         byte correlationKind = reader.readByte("correlation id kind");
         if (correlationKind == CORRELATION_STRING || correlationKind == CORRELATION_BYTES) {
-            skipNullable(reader, "correlation id");
+            skipNullable(reader, "correlation id length", "correlation id");
         } else if (correlationKind != CORRELATION_NONE) {
             throw reader.malformed("unknown correlation id kind " + correlationKind);
         }
-        skipDestination(reader, "destination");
-        skipDestination(reader, "reply-to");
+        skipDestination(reader, false);
+        skipDestination(reader, true);
         reader.readByte("delivery mode");
         int redeliveredAt = in.readerIndex();
         reader.readByte("redelivered");
-        skipNullable(reader, "type");
-        reader.readLong("expiration");
-        reader.readByte("priority");
-        reader.readLong("delivery time");
+        skipNullable(reader, "type length", "type");
+        long expiration = reader.readLong("expiration");
+        int priority = reader.readByte("priority");
+        long deliveryTime = reader.readLong("delivery time");
         int deliveryCountAt = in.readerIndex();
         reader.readInt("delivery count");
         // The last four bytes are the null body's length (-1); the body, if any, takes their place.
@@ -139,28 +168,48 @@ public final class WireMessageCodec {
         if (bodyLengthAt < in.readerIndex() + 4 || in.getInt(bodyLengthAt) != -1) {
             throw reader.malformed("the encoded message does not end with a null body");
         }
-        int bodyLength = body == null ? 0 : body.length;
-        byte[] out = Arrays.copyOf(withoutBody, withoutBody.length + bodyLength);
-        ByteBuf patch = Unpooled.wrappedBuffer(out);
-        patch.setByte(redeliveredAt, deliveryCount > 1 ? 1 : 0);
-        patch.setInt(deliveryCountAt, deliveryCount);
-        if (body != null) {
-            patch.setInt(bodyLengthAt, body.length);
-            System.arraycopy(body, 0, out, withoutBody.length, body.length);
+        Object namedValue = null;
+        boolean anyOfPresent = false;
+        BodyType bodyType = null;
+        if (properties) {
+            if (priority < 0 || priority > 9) {
+                throw reader.malformed("priority must be 0 to 9, not " + priority);
+            }
+            int propertyCount = reader.readCount("property count");
+            for (int i = 0; i < propertyCount; i++) {
+                String name = reader.readString("property name");
+                Object value = TypedValues.readPropertyValue(reader);
+                if (name.equals(named)) {
+                    namedValue = value;
+                }
+                anyOfPresent |= anyOf != null && anyOf.contains(name);
+            }
+            byte bodyCode = reader.readByte("body type");
+            try {
+                bodyType = BodyType.fromCode(bodyCode);
+            } catch (IllegalArgumentException e) {
+                throw reader.malformed(e.getMessage());
+            }
+            if (reader.readInt("body length") != -1 || reader.remaining() != 0) {
+                throw reader.malformed("the encoded message does not end with a null body");
+            }
         }
-        return out;
+        return new StoredHeaders(timestamp, expiration, priority, deliveryTime, bodyType, namedValue, anyOfPresent,
+                redeliveredAt, deliveryCountAt);
     }
 
-    private static void skipNullable(WireReader in, String what) {
-        int length = in.readInt(what + " length");
+    /** The field names are constants: this runs for every message a broker delivers, no string is built per call. */
+    private static void skipNullable(WireReader in, String lengthField, String field) {
+        int length = in.readInt(lengthField);
         if (length != -1) {
-            in.skip(length, what);
+            in.skip(length, field);
         }
     }
 
-    private static void skipDestination(WireReader in, String what) {
-        if (in.readByte(what + " kind") != NO_DESTINATION) {
-            skipNullable(in, what + " name");
+    private static void skipDestination(WireReader in, boolean replyTo) {
+        if (in.readByte(replyTo ? "reply-to kind" : "destination kind") != NO_DESTINATION) {
+            skipNullable(in, replyTo ? "reply-to name length" : "destination name length",
+                    replyTo ? "reply-to name" : "destination name");
         }
     }
 

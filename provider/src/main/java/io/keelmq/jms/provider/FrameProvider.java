@@ -230,14 +230,13 @@ public final class FrameProvider implements Provider {
 
     @Override
     public void acknowledge(long consumerId, List<Position> positions) throws JMSException {
-        call(RequestCode.ACK, Headers.of("consumerId", Long.toString(consumerId), "cumulative", "false"),
-                WireBodies.positions(positions));
+        call(RequestCode.ACK, Map.of(), WireBodies.ack(consumerId, positions));
     }
 
     @Override
     public CompletableFuture<Void> acknowledgeAsync(long consumerId, List<Position> positions, boolean awaited) {
-        return channel.answer(RequestCode.ACK, Headers.of("consumerId", Long.toString(consumerId), "cumulative",
-                "false"), WireBodies.positions(positions), requestTimeoutMillis, awaited).thenApply(answer -> null);
+        return channel.answer(RequestCode.ACK, Map.of(), WireBodies.ack(consumerId, positions), requestTimeoutMillis,
+                awaited).thenApply(answer -> null);
     }
 
     @Override

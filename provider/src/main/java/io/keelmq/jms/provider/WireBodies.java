@@ -1,5 +1,6 @@
 package io.keelmq.jms.provider;
 
+import io.keelmq.protocol.frame.AckBody;
 import io.keelmq.protocol.frame.ProtocolException;
 import io.keelmq.protocol.frame.WireReader;
 import io.keelmq.protocol.message.WireMessage;
@@ -33,15 +34,18 @@ final class WireBodies {
         return ByteBufUtil.getBytes(out);
     }
 
-    /** int count, then count × (int partition, long queueOffset): the body of ACK. */
-    static byte[] positions(List<Position> list) {
-        ByteBuf out = Unpooled.buffer(4 + 12 * list.size());
-        out.writeInt(list.size());
-        for (Position p : list) {
-            out.writeInt(p.partition());
-            out.writeLong(p.queueOffset());
+    /** The body of a compact ACK ({@link AckBody}): not cumulative, exactly the listed messages. */
+    static byte[] ack(long consumerId, List<Position> list) {
+        if (list.size() == 1) {
+            return AckBody.encode(consumerId, false, list.get(0).partition(), list.get(0).queueOffset());
         }
-        return ByteBufUtil.getBytes(out);
+        int[] partitions = new int[list.size()];
+        long[] queueOffsets = new long[list.size()];
+        for (int i = 0; i < partitions.length; i++) {
+            partitions[i] = list.get(i).partition();
+            queueOffsets[i] = list.get(i).queueOffset();
+        }
+        return AckBody.encode(consumerId, false, partitions, queueOffsets);
     }
 
     /** The answer to PULL: int count, then count × delivery. */
@@ -76,7 +80,12 @@ final class WireBodies {
             if (length < 0) {
                 throw in.malformed("negative message length " + length);
             }
-            WireMessage message = WireMessageCodec.decode(in.readBytes(length, "message"));
+            // Decoded from the answer's bytes where they lie: the message copies what it keeps (its body) anyway.
+            ByteBuf bytes = in.readSlice(length, "message");
+            WireMessage message = WireMessageCodec.decode(bytes);
+            if (bytes.isReadable()) {
+                throw in.malformed(bytes.readableBytes() + " bytes after the message of length " + length);
+            }
             deliveries.add(new Delivery(partition, queueOffset, deliveryCount, length, message));
         }
         return deliveries;

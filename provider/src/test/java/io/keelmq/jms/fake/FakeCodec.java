@@ -68,17 +68,6 @@ final class FakeCodec {
         return refs;
     }
 
-    static List<Pos> positions(byte[] body) {
-        WireReader in = new WireReader(Unpooled.wrappedBuffer(body), "ack list");
-        int count = in.readCount("count");
-        List<Pos> positions = new ArrayList<>();
-        for (int i = 0; i < count; i++) {
-            positions.add(new Pos(in.readInt("partition"), in.readLong("offset")));
-        }
-        requireEnd(in);
-        return positions;
-    }
-
     private static void requireEnd(WireReader in) {
         if (in.remaining() != 0) {
             throw in.malformed(in.remaining() + " bytes after the list");

@@ -1,5 +1,6 @@
 package io.keelmq.jms.fake;
 
+import io.keelmq.protocol.frame.AckBody;
 import io.keelmq.protocol.frame.ErrorCode;
 import io.keelmq.protocol.frame.Frame;
 import io.keelmq.protocol.message.DestinationRef;
@@ -177,9 +178,14 @@ final class FakeConsuming {
         }
     }
 
+    /** ACK in its compact form (protocol/README.md): no headers, everything in the body. */
     Frame ack(Frame f, FakeHeaders h) {
-        long consumerId = h.requiredLong("consumerId");
-        if (h.optionalBool("cumulative", false)) {
+        if (!f.headers().isEmpty()) {
+            broker.violation("the client sent an ACK with headers " + f.headers() + ", not the compact form");
+        }
+        AckBody ack = AckBody.decode(f.body());
+        long consumerId = ack.consumerId();
+        if (ack.cumulative()) {
             broker.violation("the client sent a cumulative ACK");
         }
         FakeConsumer consumer = connection.consumers.get(consumerId);
@@ -189,7 +195,10 @@ final class FakeConsuming {
         if (consumer == null) {
             throw h.violation("ACK for unknown consumer " + consumerId);
         }
-        List<FakeCodec.Pos> positions = FakeCodec.positions(f.body());
+        List<FakeCodec.Pos> positions = new ArrayList<>();
+        for (int i = 0; i < ack.partitions().length; i++) {
+            positions.add(new FakeCodec.Pos(ack.partitions()[i], ack.queueOffsets()[i]));
+        }
         if (positions.isEmpty()) {
             broker.violation("empty ACK for consumer " + consumerId);
         }

@@ -1,5 +1,6 @@
 package io.keelmq.server.connection;
 
+import io.keelmq.protocol.frame.AckBody;
 import io.keelmq.protocol.frame.ErrorCode;
 import io.keelmq.protocol.frame.Frame;
 import io.keelmq.protocol.frame.RequestCode;
@@ -118,11 +119,23 @@ final class ConsumerRequests {
         return !frame.isResponse() && frame.code() == RequestCode.ACK.code();
     }
 
+    /** ACK in its compact form (no headers, see {@link AckBody}) or its older one (headers and a positions list). */
     static void ack(Connection connection, Frame request) {
-        long consumerId = Headers.requiredLong(request, "consumerId");
-        boolean cumulative = Headers.bool(request, "cumulative");
-        List<DeliveryCodec.Position> positions = DeliveryCodec.decodePositions(request.body());
-        ConsumerState consumer = connection.consumers().get(consumerId);
+        AckBody ack;
+        if (request.headers().isEmpty()) {
+            ack = AckBody.decode(request.body());
+        } else {
+            List<DeliveryCodec.Position> positions = DeliveryCodec.decodePositions(request.body());
+            int[] partitions = new int[positions.size()];
+            long[] queueOffsets = new long[positions.size()];
+            for (int i = 0; i < partitions.length; i++) {
+                partitions[i] = positions.get(i).partition();
+                queueOffsets[i] = positions.get(i).queueOffset();
+            }
+            ack = new AckBody(Headers.requiredLong(request, "consumerId"), Headers.bool(request, "cumulative"),
+                    partitions, queueOffsets);
+        }
+        ConsumerState consumer = connection.consumers().get(ack.consumerId());
         if (consumer == null) {
             // A closed consumer is forgotten once nothing it delivered is in flight (all acknowledged or released
             // by RECOVER/CLOSE_SESSION), which the client cannot see: an ACK for it has nothing left to do.
@@ -130,11 +143,11 @@ final class ConsumerRequests {
             return;
         }
         Subscription subscription = consumer.subscription();
-        for (DeliveryCodec.Position position : positions) {
-            if (cumulative) {
-                subscription.ackUpTo(consumer, position.partition(), position.queueOffset());
+        for (int i = 0; i < ack.partitions().length; i++) {
+            if (ack.cumulative()) {
+                subscription.ackUpTo(consumer, ack.partitions()[i], ack.queueOffsets()[i]);
             } else {
-                subscription.ack(consumer, position.partition(), position.queueOffset());
+                subscription.ack(consumer, ack.partitions()[i], ack.queueOffsets()[i]);
             }
         }
         if (subscription.takeGroupsFreed()) {

@@ -4,7 +4,6 @@ import io.keelmq.protocol.selector.Selector;
 import io.keelmq.server.destination.Destination;
 import io.keelmq.server.message.DecodedMessage;
 import io.keelmq.server.message.Delivery;
-import io.keelmq.server.message.StoredForm;
 import io.keelmq.store.MessageStore;
 import io.keelmq.store.position.PartitionPosition;
 import io.keelmq.store.position.SubscriptionPositions;
@@ -14,8 +13,6 @@ import io.keelmq.store.queue.ConsumeQueueEntry;
 import java.io.IOException;
 import java.time.Clock;
 import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -53,8 +50,8 @@ public final class Subscription {
     private final TagFilter tags;
     private final MessageStore store;
     private final SubscriptionPositions positions;
-    private final DeliveryMarks marks;
-    private final int markChunk;
+    /** The delivery marks of a persisted subscription; null for an in-memory one. */
+    private final SubscriptionMarks subscriptionMarks;
     private final Clock clock;
     private final PartitionState[] partitions;
     private final MessageGroups groups;
@@ -88,8 +85,7 @@ public final class Subscription {
         this.tags = TagFilter.of(spec.selector());
         this.store = store;
         this.positions = positions;
-        this.marks = marks;
-        this.markChunk = markChunk;
+        this.subscriptionMarks = marks == null ? null : new SubscriptionMarks(marks, key, markChunk, this);
         this.clock = clock;
         this.groups = new MessageGroups(groupPauseMillis);
         positions.register(key, destination.storeName());
@@ -119,7 +115,7 @@ public final class Subscription {
     }
 
     public boolean isPersisted() {
-        return marks != null;
+        return subscriptionMarks != null;
     }
 
     synchronized void failedDeliveries(FailedDeliveries handler) {
@@ -269,7 +265,7 @@ public final class Subscription {
             batch.examined++;
             switch (verdict(consumer, partition, ref.offset(), message, batch)) {
                 case GONE -> it.remove();
-                case DEFERRED -> entry.setValue(message.message().getDeliveryTime());
+                case DEFERRED -> entry.setValue(message.deliveryTime());
                 case NOT_FOR_CONSUMER -> { }
                 case GROUP_BUSY -> groups.park(groupOf(message), ref);
                 case DELIVER -> {
@@ -299,14 +295,14 @@ public final class Subscription {
      * </ul>
      * Released (redelivered) and due deferred messages are served before these, in partition and offset order.
      * Messages of a {@code JMSXGroupID} keep their group's order whatever their priorities (see
-     * {@link #groupOrderOverPriority}), and a group busy with another consumer is set aside (see {@link MessageGroups})
+     * {@link WindowCandidate#groupOrderOverPriority}), and a group busy with another consumer is set aside (see {@link MessageGroups})
      * so it does not hold this consumer's window.
      */
     private void claimNew(ConsumerState consumer, ClaimBatch batch) throws IOException {
         int count = partitions.length;
         long[] scannedTo = new long[count];
         while (!batch.full && batch.examined < SCAN_LIMIT) {
-            List<Candidate> candidates = new ArrayList<>();
+            List<WindowCandidate> candidates = new ArrayList<>();
             boolean progress = false;
             for (int i = 0; i < count; i++) {
                 PartitionState partition = partitions[(consumer.nextPartition + i) % count];
@@ -317,9 +313,9 @@ public final class Subscription {
             if (!progress && candidates.isEmpty()) {
                 return;
             }
-            groupOrderOverPriority(candidates);
-            candidates.sort(Candidate.ORDER);
-            for (Candidate candidate : candidates) {
+            WindowCandidate.groupOrderOverPriority(candidates);
+            candidates.sort(WindowCandidate.ORDER);
+            for (WindowCandidate candidate : candidates) {
                 if (batch.full) {
                     break;
                 }
@@ -340,7 +336,7 @@ public final class Subscription {
                     case GROUP_BUSY -> candidate.decided = park(partition, offset, candidate.group);
                     case DEFERRED -> {
                         redeliverable.put(new PartitionOffset(partition.partition, offset),
-                                message.message().getDeliveryTime());
+                                message.deliveryTime());
                         candidate.decided = true;
                     }
                     case DELIVER -> {
@@ -354,7 +350,7 @@ public final class Subscription {
                 }
             }
             // Messages read and not delivered go back, for the claim that delivers them (unchanged: never encoded).
-            for (Candidate candidate : candidates) {
+            for (WindowCandidate candidate : candidates) {
                 if (candidate.message != null) {
                     readAhead.putBack(candidate.partition.partition, candidate.entry, candidate.message);
                 }
@@ -363,7 +359,7 @@ public final class Subscription {
             for (int p = 0; p < count; p++) {
                 consumer.cursors[p] = Math.max(consumer.cursors[p], scannedTo[p]);
             }
-            for (Candidate candidate : candidates) {
+            for (WindowCandidate candidate : candidates) {
                 int p = candidate.partition.partition;
                 if (!candidate.decided && candidate.entry.queueOffset() < consumer.cursors[p]) {
                     consumer.cursors[p] = candidate.entry.queueOffset();
@@ -382,7 +378,7 @@ public final class Subscription {
      * @return the offset after the last one examined
      */
     private long window(ConsumerState consumer, PartitionState partition, int rank, ClaimBatch batch,
-                        List<Candidate> candidates) throws IOException {
+                        List<WindowCandidate> candidates) throws IOException {
         int p = partition.partition;
         long from = Math.max(consumer.cursors[p], partition.position.lowWatermark());
         ConsumeQueue queue = store.consumeQueue(destination.storeName(), p);
@@ -419,14 +415,14 @@ public final class Subscription {
                             verdict = Verdict.GONE;
                         }
                         if (verdict == Verdict.DEFERRED) {
-                            redeliverable.put(new PartitionOffset(p, offset), message.message().getDeliveryTime());
+                            redeliverable.put(new PartitionOffset(p, offset), message.deliveryTime());
                         } else if (verdict != Verdict.GONE) {
                             // Also for a message this consumer's selector rejects: it stays for the others.
-                            partition.rememberPriority(offset, message.message().getPriority(), group,
+                            partition.rememberPriority(offset, message.priority(), group,
                                     PRIORITY_WINDOW * 4);
                         }
                         if (verdict == Verdict.DELIVER || verdict == Verdict.GROUP_BUSY) {
-                            priority = message.message().getPriority();
+                            priority = message.priority();
                             // Kept for delivery within a byte budget; past it, read again when its turn comes.
                             long size = StoredMessages.sizeOf(message);
                             if (batch.retainedBytes + size > RETAINED_BYTES) {
@@ -437,7 +433,7 @@ public final class Subscription {
                         }
                     }
                     if (priority != null) {
-                        candidates.add(new Candidate(rank, partition, entry, priority, group, message));
+                        candidates.add(new WindowCandidate(rank, partition, entry, priority, group, message));
                         candidate = true;
                     }
                 }
@@ -449,31 +445,6 @@ public final class Subscription {
             }
         }
         return from;
-    }
-
-    /**
-     * Group order wins over priority (as in Artemis): a grouped message is claimed with the highest priority of itself
-     * and its group's later candidates, so a later high-priority message of the group pulls its predecessors ahead
-     * with it instead of overtaking them. Ungrouped messages keep their own priority.
-     */
-    private static void groupOrderOverPriority(List<Candidate> candidates) {
-        List<Candidate> latestFirst = new ArrayList<>();
-        for (Candidate candidate : candidates) {
-            if (candidate.group != null) {
-                latestFirst.add(candidate);
-            }
-        }
-        if (latestFirst.isEmpty()) {
-            return;
-        }
-        latestFirst.sort(Comparator.comparingLong((Candidate c) -> c.entry.queueOffset()).reversed());
-        Map<String, Integer> highest = new HashMap<>();
-        for (Candidate candidate : latestFirst) {
-            // A group lives in one partition, but the key does not rely on it.
-            String key = candidate.partition.partition + "/" + candidate.group;
-            candidate.priority = Math.max(candidate.priority, highest.getOrDefault(key, 0));
-            highest.put(key, candidate.priority);
-        }
     }
 
     /**
@@ -498,8 +469,7 @@ public final class Subscription {
 
     /** The JMSXGroupID of a message, or null. */
     private static String groupOf(DecodedMessage message) {
-        Object group = message.message().getProperty(StoredForm.GROUP_ID);
-        return group == null ? null : group.toString();
+        return message.groupId();
     }
 
     /**
@@ -517,35 +487,6 @@ public final class Subscription {
             return true;
         }
         return false;
-    }
-
-    /** A message of a claim's window. */
-    private static final class Candidate {
-        static final Comparator<Candidate> ORDER = Comparator.comparingInt((Candidate c) -> -c.priority)
-                .thenComparingInt(c -> c.rank).thenComparingLong(c -> c.entry.queueOffset());
-        final int rank;
-        final PartitionState partition;
-        final ConsumeQueueEntry entry;
-        /** JMSPriority, raised for a grouped message to that of its group's later candidates. */
-        int priority;
-        /** JMSXGroupID, or null. */
-        final String group;
-        /**
-         * The message if it was read while collecting the window or deciding, else null (read when its turn comes);
-         * null again once delivered or gone.
-         */
-        DecodedMessage message;
-        boolean decided;
-
-        Candidate(int rank, PartitionState partition, ConsumeQueueEntry entry, int priority, String group,
-                  DecodedMessage message) {
-            this.rank = rank;
-            this.partition = partition;
-            this.entry = entry;
-            this.priority = priority;
-            this.group = group;
-            this.message = message;
-        }
     }
 
     /** GROUP_BUSY: deliverable, but not to this consumer now (see {@link MessageGroups#mayDeliver}). */
@@ -594,48 +535,15 @@ public final class Subscription {
 
     private void deliver(ConsumerState consumer, PartitionState partition, long offset, DecodedMessage message,
                          ClaimBatch batch) throws IOException {
-        reserve(partition, offset);
+        if (subscriptionMarks != null) {
+            subscriptionMarks.reserve(partition, offset);
+        }
         int count = partition.deliver(consumer, offset, message.priorDeliveries());
         String group = groupOf(message);
         if (group != null) {
             groups.delivered(consumer, group, new PartitionOffset(partition.partition, offset));
         }
         batch.add(new ClaimBatch.Claimed(partition.partition, offset, count, message), StoredMessages.sizeOf(message));
-    }
-
-    /**
-     * Makes sure a "delivered up to" mark above {@code offset} is on disk before the message is delivered. Once half
-     * of the reserved chunk is delivered, the next chunk is reserved in the background, so deliveries normally never
-     * wait for the write (which would hold this subscription's lock, and with it acknowledgements and other claims);
-     * only a delivery that overtakes the background write reserves synchronously.
-     */
-    private void reserve(PartitionState partition, long offset) throws IOException {
-        if (marks == null) {
-            return;
-        }
-        if (offset >= partition.reservedMark) {
-            long mark = offset + markChunk;
-            marks.reserve(key, partition.partition, mark);
-            partition.reservedMark = mark;
-        }
-        if (!partition.reservingAhead && offset >= partition.reservedMark - markChunk / 2) {
-            partition.reservingAhead = true;
-            long ahead = partition.reservedMark + markChunk;
-            int epoch = partition.markEpoch;
-            marks.reserveAhead(key, partition.partition, ahead, written -> reservedAhead(partition, epoch, ahead,
-                    written));
-        }
-    }
-
-    /** A background reservation ended (see {@link #reserve}); a reset since then (new epoch) makes it moot. */
-    private synchronized void reservedAhead(PartitionState partition, int epoch, long mark, boolean written) {
-        if (partition.markEpoch != epoch) {
-            return;
-        }
-        partition.reservingAhead = false;
-        if (written) {
-            partition.reservedMark = Math.max(partition.reservedMark, mark);
-        }
     }
 
     private void ackAway(PartitionState partition, long offset) {
@@ -841,12 +749,9 @@ public final class Subscription {
             readAhead.clear(partition.partition);
         }
         redeliverable.clear();
-        if (marks != null) {
+        if (subscriptionMarks != null) {
             positions.persist();
-            for (PartitionState partition : partitions) {
-                marks.set(key, partition.partition, offsets[partition.partition]);
-            }
-            marks.persist();
+            subscriptionMarks.resetTo(partitions, offsets);
         }
         return before;
     }
@@ -874,11 +779,8 @@ public final class Subscription {
 
     /** Clean shutdown: marks drop to exactly what was delivered (never below the start-up mark). */
     synchronized void recordExactMarks() {
-        if (marks == null) {
-            return;
-        }
-        for (PartitionState state : partitions) {
-            marks.set(key, state.partition, state.exactMark());
+        if (subscriptionMarks != null) {
+            subscriptionMarks.recordExact(partitions);
         }
     }
 

@@ -45,8 +45,8 @@ public final class DeliveryCodec {
             out.writeInt(delivery.partition());
             out.writeLong(delivery.queueOffset());
             out.writeInt(delivery.deliveryCount());
-            out.writeInt(delivery.message().length);
-            out.writeBytes(delivery.message());
+            out.writeInt(delivery.message().length());
+            delivery.message().writeTo(out);
         }
         if (continuation != null) {
             out.writeInt((int) continuation[0]);

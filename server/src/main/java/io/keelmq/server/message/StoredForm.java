@@ -1,10 +1,13 @@
 package io.keelmq.server.message;
 
 import io.keelmq.protocol.message.BodyType;
+import io.keelmq.protocol.message.StoredHeaders;
 import io.keelmq.protocol.message.WireMessage;
 import io.keelmq.protocol.message.WireMessageCodec;
 import io.keelmq.store.MessageRecord;
 import io.keelmq.store.StoredMessage;
+
+import java.util.Set;
 
 /**
  * How a JMS message is kept in the store (protocol/README.md, "Sending"): the record's
@@ -35,6 +38,9 @@ public final class StoredForm {
     /** Broker-private, on a retry copy: the deliveries the message had before it (its delivery count, stored). */
     public static final String PRIOR_DELIVERIES = "JMS_Keel_PriorDeliveries";
 
+    /** The broker-private properties: a stored message that carries one is decoded whole. */
+    private static final Set<String> PRIVATE = Set.of(CONNECTION_ID, NULL_BODY, RETRY_FOR, PRIOR_DELIVERIES);
+
     private StoredForm() {
     }
 
@@ -63,8 +69,16 @@ public final class StoredForm {
                 keys == null ? "" : keys.toString(), properties, body);
     }
 
-    /** The JMS message a stored record holds, body attached, private properties removed (and kept aside). */
+    /**
+     * The JMS message a stored record holds, body attached, private properties removed (and kept aside). A record
+     * without private properties is only peeked at ({@link WireMessageCodec#peekStored}): its JMS form is decoded when
+     * first asked for, which a claim without a selector never does.
+     */
     public static DecodedMessage decode(StoredMessage stored) {
+        StoredHeaders headers = WireMessageCodec.peekStored(stored.properties(), GROUP_ID, PRIVATE);
+        if (!headers.anyOfPresent()) {
+            return new DecodedMessage(stored, headers);
+        }
         WireMessage message = WireMessageCodec.decode(stored.properties());
         Object connectionId = message.removeProperty(CONNECTION_ID);
         Object retryFor = message.removeProperty(RETRY_FOR);

@@ -1,5 +1,6 @@
 package io.keelmq.server.it;
 
+import io.keelmq.protocol.frame.AckBody;
 import io.keelmq.protocol.frame.ErrorCode;
 import io.keelmq.protocol.frame.Frame;
 import io.keelmq.protocol.frame.RequestCode;
@@ -228,6 +229,30 @@ class QueueTest extends BrokerTestBase {
         }
         second.ack(2, again);
         assertTrue(second.pull(2, 10, 0).isEmpty());
+    }
+
+    @Test
+    void compactAckAcknowledgesAsTheOlderFormDoesAndAMalformedOneIsRefused() throws Exception {
+        TestClient producer = client(null);
+        for (int i = 0; i < 4; i++) {
+            producer.sendText(QUEUE, "m" + i);
+        }
+        TestClient first = consumer(null, 1, QUEUE, Map.of());
+        List<Delivered> got = drainUnacked(first, 1, 4);
+        assertEquals(4, got.size());
+        // The compact form the provider sends: no headers, consumer id and cumulative flag in the body.
+        requireOk(first.request(RequestCode.ACK, Map.of(), AckBody.encode(1, false,
+                new int[] {got.get(0).partition(), got.get(1).partition()},
+                new long[] {got.get(0).offset(), got.get(1).offset()})));
+        first.ack(1, got.subList(2, 3));
+        // A cumulative flag of 7 and no count.
+        Frame malformed = first.request(RequestCode.ACK, Map.of(), new byte[] {0, 0, 0, 0, 0, 0, 0, 1, 7});
+        assertEquals(ErrorCode.MALFORMED_FRAME, errorOf(malformed));
+        first.close();
+        TestClient second = consumer(null, 2, QUEUE, Map.of());
+        List<Delivered> again = drain(second, 2);
+        assertEquals(List.of("m3"), again.stream().map(Delivered::text).toList(),
+                "the three acknowledged messages, two by the compact form, are not delivered again");
     }
 
     @Test

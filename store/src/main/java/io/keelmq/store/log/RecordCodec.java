@@ -184,6 +184,9 @@ public final class RecordCodec {
     }
 
     private static String readString(ByteBuffer in, int length) {
+        if (length == 0) {
+            return "";
+        }
         byte[] bytes = new byte[length];
         in.get(bytes);
         return new String(bytes, StandardCharsets.UTF_8);
