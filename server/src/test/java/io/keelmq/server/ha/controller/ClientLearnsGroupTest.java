@@ -5,6 +5,8 @@ import io.keelmq.jms.SendStatusException;
 import io.keelmq.server.testing.BrokerProcess;
 import jakarta.jms.Connection;
 import jakarta.jms.DeliveryMode;
+import jakarta.jms.Message;
+import jakarta.jms.MessageConsumer;
 import jakarta.jms.MessageProducer;
 import jakarta.jms.Session;
 import jakarta.jms.TextMessage;
@@ -12,7 +14,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -29,8 +30,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * A client whose URL names only the master of a three-broker group (controller embedded, child JVMs on 127.0.0.1)
  * learns the group's other brokers from the master's HANDSHAKE answer ({@code groupBrokers}); when that master is
- * SIGKILLed, it finds the master the controller elects among them and goes on producing: the application sees no
- * exception and every SEND_OK message is on the new master.
+ * SIGKILLed under load, it finds the master the controller elects among them, and its producer and its consumer
+ * (each on a connection of its own) go on: the application sees no exception, the consumer receives every SEND_OK
+ * message, and a message it receives twice (acknowledged on the old master less than a position sync before the kill,
+ * or in flight) comes the second time with {@code JMSRedelivered}, never as new. Issue 18's case 1 with the client's
+ * own failover.
  */
 class ClientLearnsGroupTest {
     private static final String QUEUE = "learned-group";
@@ -39,7 +43,7 @@ class ClientLearnsGroupTest {
     Path dir;
 
     @Test
-    void aUrlNamingOnlyTheMasterFollowsTheGroupToTheNextMaster() throws Exception {
+    void aUrlNamingOnlyTheMasterTakesItsProducerAndConsumerToTheNextMaster() throws Exception {
         List<String> peers = ControllerRaftTest.freeAddresses(3);
         String controllerAddr = String.join(";", peers);
         Map<String, BrokerProcess> brokers = new LinkedHashMap<>();
@@ -47,6 +51,9 @@ class ClientLearnsGroupTest {
         List<Throwable> seenByApplication = new CopyOnWriteArrayList<>();
         AtomicBoolean stop = new AtomicBoolean();
         java.util.concurrent.atomic.AtomicInteger notSendOk = new java.util.concurrent.atomic.AtomicInteger();
+        Map<String, Integer> received = new ConcurrentHashMap<>();
+        List<String> againAsNew = new CopyOnWriteArrayList<>();
+        AtomicBoolean stopConsuming = new AtomicBoolean();
         try (ControllerClient controller = new ControllerClient("DefaultCluster", peers,
                 ControllerFailoverTest.CALL_MILLIS)) {
             for (int i = 0; i < 3; i++) {
@@ -60,8 +67,28 @@ class ClientLearnsGroupTest {
             // Only the master: the others are learned from its HANDSHAKE answer.
             String url = "keel://" + oldMaster + "?reconnectTimeout=90000";
             Thread producer;
-            try (Connection connection = new KeelConnectionFactory(url).createConnection()) {
+            Thread receiver;
+            try (Connection connection = new KeelConnectionFactory(url).createConnection();
+                 Connection consuming = new KeelConnectionFactory(url).createConnection()) {
                 connection.setExceptionListener(seenByApplication::add);
+                consuming.setExceptionListener(seenByApplication::add);
+                Session consumerSession = consuming.createSession(false, Session.AUTO_ACKNOWLEDGE);
+                MessageConsumer consumer = consumerSession.createConsumer(consumerSession.createQueue(QUEUE));
+                consuming.start();
+                receiver = new Thread(() -> {
+                    try {
+                        while (!stopConsuming.get()) {
+                            Message message = consumer.receive(200);
+                            if (message != null && received.merge(message.getJMSMessageID(), 1, Integer::sum) > 1
+                                    && !message.getJMSRedelivered()) {
+                                againAsNew.add(message.getJMSMessageID());
+                            }
+                        }
+                    } catch (Throwable e) {
+                        seenByApplication.add(e);
+                    }
+                }, "learned-group-consumer");
+                receiver.start();
                 Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
                 MessageProducer sender = session.createProducer(session.createQueue(QUEUE));
                 sender.setDeliveryMode(DeliveryMode.PERSISTENT);
@@ -93,15 +120,20 @@ class ClientLearnsGroupTest {
                         TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - killed), notSendOk.get());
                 stop.set(true);
                 producer.join(60_000);
+                awaitReceived(received, sendOk, seenByApplication);
+                stopConsuming.set(true);
+                receiver.join(60_000);
             }
             GroupView after = controller.status(ControllerFailoverTest.GROUP).group();
             assertNotEquals(before.master(), after.master(), "another broker was elected");
             assertEquals(List.of(), seenByApplication, "the application saw no exception");
-            List<FollowingProducers.Ok> acknowledged = new ArrayList<>();
-            for (String id : sendOk) {
-                acknowledged.add(new FollowingProducers.Ok(id, "the URL's " + oldMaster + " or a learned broker", 0));
-            }
-            FollowingProducers.assertNoneLost(after.masterMember().clientAddress(), QUEUE, acknowledged);
+            long twice = received.values().stream().filter(n -> n > 1).count();
+            System.out.printf("client learning its group: %d SEND_OK, %d received by the consumer (%d more than once, "
+                    + "each then with JMSRedelivered)%n", sendOk.size(), received.size(), twice);
+            assertEquals(List.of(), againAsNew, "no message received a second time as new");
+            List<String> lost = sendOk.stream().filter(id -> !received.containsKey(id)).sorted().toList();
+            assertEquals(List.of(), lost, lost.size() + " of " + sendOk.size() + " SEND_OK messages never received (the "
+                    + "URL's " + oldMaster + " or a learned broker answered them)");
         } catch (Throwable failure) {
             ControllerFailoverTest.printLogs(brokers);
             throw failure;
@@ -110,6 +142,15 @@ class ClientLearnsGroupTest {
             for (BrokerProcess broker : brokers.values()) {
                 broker.process().destroyForcibly();
             }
+        }
+    }
+
+    /** Until the consumer has received every SEND_OK message (at most 90 s, or an exception). */
+    private static void awaitReceived(Map<String, Integer> received, Set<String> sendOk, List<Throwable> failures)
+            throws InterruptedException {
+        long deadline = System.currentTimeMillis() + 90_000;
+        while (!received.keySet().containsAll(sendOk) && failures.isEmpty() && System.currentTimeMillis() < deadline) {
+            Thread.sleep(50);
         }
     }
 
