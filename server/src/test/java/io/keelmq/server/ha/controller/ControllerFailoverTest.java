@@ -122,8 +122,11 @@ class ControllerFailoverTest {
             try {
                 broker.getValue().log().lines()
                         .filter(line -> line.contains("io.keelmq") && (line.contains("WARN") || line.contains("ERROR")
-                                || line.contains("controller")) || line.contains("changes role from"))
-                        .limit(200)
+                                || line.contains("controller")) || line.contains("changes role from")
+                                // why a Raft peer refused a vote and what each election round received: what to read
+                                // when the surviving peers do not elect a leader
+                                || line.contains("VoteContext") || line.contains("impl.LeaderElection"))
+                        .limit(600)
                         .forEach(line -> System.out.println(broker.getKey() + ": " + line));
             } catch (java.io.IOException e) {
                 System.out.println(broker.getKey() + ": no log: " + e);
