@@ -84,6 +84,7 @@ public final class Broker implements AutoCloseable {
     private final RedeliveryService redelivery;
     private final BrokerServices services;
     private HaService ha;
+    /** The embedded controller peer this broker started and closes; null when there is none or the process owns it. */
     private ControllerServer controller;
     private ControllerAgent agent;
     private boolean masterDutiesStarted;
@@ -162,6 +163,18 @@ public final class Broker implements AutoCloseable {
      */
     public static Broker start(BrokerConfig config, FileLayer layer)
             throws ConfigException, IOException, InterruptedException {
+        return start(config, layer, null);
+    }
+
+    /**
+     * Like {@link #start(BrokerConfig, FileLayer)}; with {@code processController} the controller peer that the
+     * process runs for {@code enableControllerInBroker}, owned (and closed) by the caller, not by this broker. A
+     * broker restarted in place ({@link RunningBroker}) keeps its process's peer: closing the peer would take the
+     * controller's Raft leadership away at the very moment a failover needs it, and leave the group's election to
+     * two peers of which one has just restarted. {@code null}: the broker starts and closes its own peer.
+     */
+    static Broker start(BrokerConfig config, FileLayer layer, ControllerServer processController)
+            throws ConfigException, IOException, InterruptedException {
         config.validate();
         Authenticator authenticator = null;
         Authorizer authorizer = null;
@@ -188,7 +201,7 @@ public final class Broker implements AutoCloseable {
             throw e;
         }
         try {
-            if (config.get(ConfigKeys.ENABLE_CONTROLLER_IN_BROKER)) {
+            if (config.get(ConfigKeys.ENABLE_CONTROLLER_IN_BROKER) && processController == null) {
                 broker.controller = ControllerMain.start(config);
             }
             broker.ha = HaService.start(config, store, broker.replicatedState(layer));
@@ -221,7 +234,8 @@ public final class Broker implements AutoCloseable {
                     InetSocketAddress clients = broker.listenAddress;
                     broker.agent = ControllerAgent.start(config, broker.ha, store,
                             clients == null ? "" : clients.getHostString() + ":" + clients.getPort(),
-                            broker::startMasterDuties, () -> broker.onReplaced.run());
+                            broker::startMasterDuties, () -> broker.onReplaced.run(),
+                            processController != null ? processController : broker.controller);
                 }
             }
         } catch (IOException | InterruptedException | RuntimeException e) {

@@ -3,6 +3,8 @@ package io.keelmq.server;
 import io.keelmq.server.config.BrokerConfig;
 import io.keelmq.server.config.ConfigException;
 import io.keelmq.server.config.ConfigKeys;
+import io.keelmq.server.ha.controller.ControllerMain;
+import io.keelmq.server.ha.controller.ControllerServer;
 import io.keelmq.store.io.FileLayer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -18,24 +20,38 @@ import java.net.InetSocketAddress;
  * and loaded as at any start of a slave's copy as master (PromotedReplica).
  * Closing the store and opening it again is the path every broker start already takes; no master duty (delayed
  * delivery, check-backs, transaction recovery) survives into the slave.
+ * The embedded controller peer ({@code enableControllerInBroker}) belongs to the process, not to the broker: it
+ * keeps running through a restart in place. Restarting it with the broker would cost the controller its Raft leader
+ * right when that broker is elected, with the killed master's peer already gone.
  */
 final class RunningBroker implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(RunningBroker.class);
 
     private final BrokerConfig config;
     private final FileLayer layer;
+    /** The process's embedded controller peer, or null. */
+    private final ControllerServer controller;
     private volatile Broker broker;
     private boolean closed;
 
-    private RunningBroker(BrokerConfig config, FileLayer layer) {
+    private RunningBroker(BrokerConfig config, FileLayer layer, ControllerServer controller) {
         this.config = config;
         this.layer = layer;
+        this.controller = controller;
     }
 
     static RunningBroker start(BrokerConfig config, FileLayer layer)
             throws ConfigException, IOException, InterruptedException {
-        RunningBroker running = new RunningBroker(config, layer);
-        running.broker = Broker.start(config, layer);
+        config.validate();
+        ControllerServer controller = config.get(ConfigKeys.ENABLE_CONTROLLER_IN_BROKER)
+                ? ControllerMain.start(config) : null;
+        RunningBroker running = new RunningBroker(config, layer, controller);
+        try {
+            running.broker = Broker.start(config, layer, controller);
+        } catch (ConfigException | IOException | InterruptedException | RuntimeException e) {
+            running.closeController();
+            throw e;
+        }
         running.broker.onReplaced(running::restartAsync);
         return running;
     }
@@ -71,7 +87,7 @@ final class RunningBroker implements AutoCloseable {
         old.close();
         for (int attempt = 1; ; attempt++) {
             try {
-                broker = Broker.start(again.build(), layer);
+                broker = Broker.start(again.build(), layer, controller);
                 broker.onReplaced(this::restartAsync);
                 LOG.info("restarted in place; waiting for the controller's decision");
                 return;
@@ -95,5 +111,16 @@ final class RunningBroker implements AutoCloseable {
     public synchronized void close() {
         closed = true;
         broker.close();
+        closeController();
+    }
+
+    private void closeController() {
+        if (controller != null) {
+            try {
+                controller.close();
+            } catch (IOException e) {
+                LOG.warn("embedded controller close: {}", e.toString());
+            }
+        }
     }
 }

@@ -103,6 +103,13 @@ class ControllerFailoverTest {
                 assertTrue(!after.master().equals(oldId) && before.inSync().contains(after.master()),
                         "an in-sync slave was elected: " + before + " -> " + after);
                 assertEquals(before.masterEpoch() + 1, after.masterEpoch());
+                // The elected slave restarted its broker in place, but not its controller peer: that peer belongs to
+                // the process (restarting it would cost the controller its leader, or a voter, mid-failover).
+                String electedLog = brokers.get(after.master()).log();
+                assertTrue(electedLog.contains("restarted in place"), "the elected slave restarted in place");
+                assertEquals(1, electedLog.lines().filter(line -> line.contains("controller peer n")
+                        && line.contains(" started (group ")).count(), "the elected broker's controller peer started "
+                        + "once, at the process's start");
                 FollowingProducers.assertNoneLost(after.masterMember().clientAddress(), "failover",
                         producers.sendOk());
             }
