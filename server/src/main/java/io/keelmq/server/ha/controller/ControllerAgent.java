@@ -46,6 +46,9 @@ public final class ControllerAgent implements AutoCloseable {
     private final long timeoutMillis;
     private final MasterDuties onPromoted;
     private final Runnable onReplaced;
+    /** Whether this process's embedded controller peer has joined (always true without one): registration waits. */
+    private final java.util.function.BooleanSupplier embeddedPeerJoined;
+    private long lastJoinWaitLog = System.nanoTime();
     private boolean replaced;
     private final ScheduledExecutorService loop = Executors.newSingleThreadScheduledExecutor(runnable -> {
         Thread thread = new Thread(runnable, "keel-controller-agent");
@@ -58,7 +61,9 @@ public final class ControllerAgent implements AutoCloseable {
     private boolean promoted;
 
     private ControllerAgent(BrokerConfig config, HaService ha, io.keelmq.store.MessageStore store,
-                            String clientAddress, MasterDuties onPromoted, Runnable onReplaced) {
+                            String clientAddress, MasterDuties onPromoted, Runnable onReplaced,
+                            java.util.function.BooleanSupplier embeddedPeerJoined) {
+        this.embeddedPeerJoined = embeddedPeerJoined;
         this.ha = ha;
         this.store = store;
         this.group = config.get(ConfigKeys.BROKER_NAME);
@@ -78,11 +83,15 @@ public final class ControllerAgent implements AutoCloseable {
 
     /**
      * Starts heartbeating; {@code onPromoted} runs (once, on the agent's thread) when this broker becomes master,
-     * {@code onReplaced} (once) when it was master and the controller names another.
+     * {@code onReplaced} (once) when it was master and the controller names another. With an embedded controller peer
+     * ({@code embeddedPeer}, else null) the broker registers only once that peer has joined
+     * ({@link ControllerServer#hasJoined}).
      */
     public static ControllerAgent start(BrokerConfig config, HaService ha, io.keelmq.store.MessageStore store,
-                                        String clientAddress, MasterDuties onPromoted, Runnable onReplaced) {
-        ControllerAgent agent = new ControllerAgent(config, ha, store, clientAddress, onPromoted, onReplaced);
+                                        String clientAddress, MasterDuties onPromoted, Runnable onReplaced,
+                                        ControllerServer embeddedPeer) {
+        ControllerAgent agent = new ControllerAgent(config, ha, store, clientAddress, onPromoted, onReplaced,
+                embeddedPeer == null ? () -> true : embeddedPeer::hasJoined);
         long every = config.get(ConfigKeys.BROKER_HEARTBEAT_INTERVAL);
         agent.loop.scheduleWithFixedDelay(agent::beat, 0, every, TimeUnit.MILLISECONDS);
         return agent;
@@ -91,6 +100,14 @@ public final class ControllerAgent implements AutoCloseable {
     private void beat() {
         try {
             if (!registered) {
+                if (!embeddedPeerJoined.getAsBoolean()) {
+                    if (System.nanoTime() - lastJoinWaitLog > TimeUnit.SECONDS.toNanos(5)) {
+                        lastJoinWaitLog = System.nanoTime();
+                        LOG.info("controller: waiting for this process's controller peer to join before {} registers",
+                                selfId);
+                    }
+                    return;
+                }
                 ControllerClient.Reply reply = client.register(group, selfId, clientAddress, haAddress, timeoutMillis);
                 registered = reply.ok();
                 if (!registered) {

@@ -75,6 +75,8 @@ public final class ControllerServer implements AutoCloseable {
     private final long scanNanos;
     /** When the last scan ended (the scan is scheduled with a fixed delay after it). */
     private volatile long lastScanNanos = System.nanoTime();
+    /** Replaces channels to silent peers (gRPC's reconnect backoff); null until the Raft server has started. */
+    private volatile PeerChannelWatch channels;
     private final java.util.Map<String, Long> lastNoCandidateWarning = new java.util.concurrent.ConcurrentHashMap<>();
     private final ScheduledExecutorService scan = Executors.newSingleThreadScheduledExecutor(runnable -> {
         Thread thread = new Thread(runnable, "keel-controller-scan");
@@ -100,6 +102,9 @@ public final class ControllerServer implements AutoCloseable {
         // Election timeouts of 1-2 s: a dead leader is replaced within a few seconds, inside a broker's lease.
         RaftServerConfigKeys.Rpc.setTimeoutMin(properties, TimeDuration.valueOf(1_000, TimeUnit.MILLISECONDS));
         RaftServerConfigKeys.Rpc.setTimeoutMax(properties, TimeDuration.valueOf(2_000, TimeUnit.MILLISECONDS));
+        // A leader retries a follower that failed every second, not Ratis' 5 s after 30 errors: a peer back after a
+        // restart (or started after the others) should have the log within seconds; see PeerChannelWatch.
+        RaftServerConfigKeys.Log.Appender.setRetryPolicy(properties, "1ms,10, 1s,100000000");
         logSettings.applyTo(properties);
         RaftPeerId peerId = ControllerPeers.peerId(index);
         this.server = RaftServer.newBuilder()
@@ -136,6 +141,7 @@ public final class ControllerServer implements AutoCloseable {
             controller.close();     // its ports and threads: a peer that cannot start (a damaged snapshot) holds none
             throw e;
         }
+        controller.channels = PeerChannelWatch.start(controller.server, controller.group.getGroupId(), selfId);
         controller.lastScanNanos = System.nanoTime();
         controller.scan.scheduleWithFixedDelay(controller::scanOnce, scanMillis, scanMillis, TimeUnit.MILLISECONDS);
         LOG.info("controller peer {} at {} started (group {})", selfId, controller.address, controller.group);
@@ -154,6 +160,21 @@ public final class ControllerServer implements AutoCloseable {
     public boolean isLeader() {
         try {
             return server.getDivision(group.getGroupId()).getInfo().isLeader();
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /**
+     * Whether this peer has joined the controller: it has heard a leader and applied the log's first entry. A peer
+     * whose log is still empty cannot help elect a leader (Ratis counts no vote from an empty log once anything was
+     * committed), so a broker registers only once its embedded peer has joined: "registered" then implies that losing
+     * any one other peer leaves two that can elect.
+     */
+    public boolean hasJoined() {
+        try {
+            org.apache.ratis.server.DivisionInfo info = server.getDivision(group.getGroupId()).getInfo();
+            return info.getLeaderId() != null && info.getLastAppliedIndex() >= 0;
         } catch (IOException e) {
             return false;
         }
@@ -243,6 +264,9 @@ public final class ControllerServer implements AutoCloseable {
     @Override
     public void close() throws IOException {
         scan.shutdownNow();
+        if (channels != null) {
+            channels.close();
+        }
         try {
             self.close();
         } finally {
