@@ -49,6 +49,8 @@ public final class BrokerProcess {
     public static BrokerProcess start(Path dir, String name, List<String> main, String... extraArgs) throws Exception {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         List<String> command = new ArrayList<>(List.of(java, "-Xmx256m", "-XX:+UseSerialGC",
+                // times in the child's log: what a failure's output is read against
+                "-Dorg.slf4j.simpleLogger.showDateTime=true", "-Dorg.slf4j.simpleLogger.dateTimeFormat=HH:mm:ss.SSS",
                 "-cp", System.getProperty("java.class.path")));
         command.addAll(main);
         command.addAll(List.of("--listenPort=0", "--storePathRootDir=" + dir.resolve("data"),
