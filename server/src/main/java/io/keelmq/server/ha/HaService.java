@@ -163,20 +163,29 @@ public final class HaService implements AutoCloseable {
     /**
      * The client addresses (host:port) of this broker's group as it knows them, master first, told to every client
      * in its HANDSHAKE answer so that a client whose URL names one broker can fail over to the others. Controller
-     * mode: every member of the controller's last answer. Fixed roles: a slave knows its master (from its WELCOME);
-     * a master lists itself, then its connected slaves as their HELLOs named their client listeners, so that a client
-     * whose URL names only the master can reach a slave restarted as master after the master is lost.
+     * mode: every member of the controller's last answer. Fixed roles: a slave lists its master (from its WELCOME),
+     * then itself; a master lists itself, then its connected slaves as their HELLOs named their client listeners, so
+     * that a client whose URL names only the master can reach a slave restarted as master after the master is lost.
+     * A slave lists itself because a client's list of learned brokers is replaced by each answer: a client that
+     * reaches the slave while the master is down must not forget the slave.
      */
     public List<String> groupClientAddresses() {
         if (controlled) {
             return membersFromController;
         }
         HaSlave following = slave;
+        List<String> group = new java.util.ArrayList<>();
         if (following != null) {
             String master = following.masterClientAddress();
-            return master == null || master.isEmpty() ? List.of() : List.of(master);
+            if (master == null || master.isEmpty()) {
+                return List.of();       // its group is not known before the master's WELCOME
+            }
+            group.add(master);
+            if (ownClientAddress != null && !ownClientAddress.equals(master)) {
+                group.add(ownClientAddress);
+            }
+            return group;
         }
-        List<String> group = new java.util.ArrayList<>();
         if (ownClientAddress != null) {
             group.add(ownClientAddress);
         }
