@@ -282,7 +282,7 @@ public final class Broker implements AutoCloseable {
 
     /**
      * The state outside the commit log that replication sends a slave (see ReplicatedState); changes of durable
-     * subscriptions and destinations are sent at once, positions every haStateSyncInterval.
+     * subscriptions and destinations are sent at once, positions after each acknowledgement (HaMaster).
      */
     private ReplicatedState replicatedState(FileLayer layer) {
         DestinationRegistry destinations = services.destinations();

@@ -32,7 +32,6 @@ import org.slf4j.LoggerFactory;
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -71,6 +70,8 @@ public final class MessageStore implements Closeable {
     private AsyncCommitter committer;
     private RetentionService retention;
     private DiskSpaceGuard disk;
+    /** A slave's appends of its master's records and cuts of a diverged tail. */
+    private ReplicaWriter replicaWriter;
     /** A full disk fails every checkpoint for as long as it lasts: skip runs during a growing pause. */
     private final FailureBackoff checkpointBackoff = new FailureBackoff("checkpoint", LOG, 1_000, 30_000);
     /**
@@ -160,6 +161,8 @@ public final class MessageStore implements Closeable {
         flusher = sync
                 ? new GroupCommitFlusher(commitLog::flush, dispatcher::dispatchConfirmed, config.syncFlushTimeout())
                 : new IntervalFlusher(commitLog::flush, config.flushIntervalCommitLog());
+        replicaWriter = new ReplicaWriter(config, layer, clock, commitLog, queues, index, dispatcher, flusher, !sync,
+                closeLock.readLock(), () -> closed, checkpointLock);
         disk = new DiskSpaceGuard(config, layer);
         retention = new RetentionService(config, commitLog, queues, index, positions, dispatcher::dispatchedOffset,
                 disk, clock);
@@ -556,47 +559,7 @@ public final class MessageStore implements Closeable {
      * @throws IOException on a corrupt record (the message names it), a gap, or a failed write
      */
     public ReplicaAppend appendReplica(long offset, ByteBuffer records) throws IOException {
-        List<StoredMessage> verified = new ArrayList<>();
-        List<CommitLog.ReplicaRecord> placed = new ArrayList<>();
-        int position = records.position();
-        while (position < records.limit()) {
-            if (records.limit() - position < RecordCodec.FIXED_HEADER) {
-                throw new IOException("replica chunk at " + offset + " ends inside a record header");
-            }
-            int length = records.getInt(position);
-            if (length < RecordCodec.FIXED_HEADER || position + length > records.limit()) {
-                throw new IOException("replica record at " + (offset + position - records.position())
-                        + " has bad length " + length);
-            }
-            ByteBuffer one = records.duplicate().position(position).limit(position + length);
-            StoredMessage message = RecordCodec.decode(one, offset + position - records.position());
-            verified.add(message);
-            placed.add(new CommitLog.ReplicaRecord(message.destination(), message.partition(), message.queueOffset(),
-                    message.storeTimestamp()));
-            position += length;
-        }
-        if (!closeLock.readLock().tryLock()) {
-            throw new IOException("store is closing");
-        }
-        long end;
-        try {
-            if (closed) {
-                throw new IOException("store is closed");
-            }
-            end = commitLog.appendReplica(offset, records, placed);
-            for (StoredMessage message : verified) {
-                dispatcher.submit(new DispatchRequest(message.destination(), message.partition(),
-                        message.queueOffset(), message.physicalOffset(), message.size(), message.tagHash(),
-                        message.storeTimestamp(), message.messageId(), MessageRecord.splitKeys(message.keys())));
-            }
-        } finally {
-            closeLock.readLock().unlock();
-        }
-        if (committer != null) {
-            dispatcher.wakeUp();
-            return new ReplicaAppend(end, null);
-        }
-        return new ReplicaAppend(end, flusher.awaitDurable(end).thenApply(done -> end));
+        return replicaWriter.append(offset, records);
     }
 
     /**
@@ -606,34 +569,7 @@ public final class MessageStore implements Closeable {
      * anything else. For a slave, which serves no consumer; the caller appends nothing meanwhile.
      */
     public void truncateReplica(long offset) throws IOException {
-        synchronized (checkpointLock) {
-            truncateReplicaLocked(offset);
-        }
-    }
-
-    private void truncateReplicaLocked(long offset) throws IOException {
-        if (offset >= commitLog.writeOffset()) {
-            return;
-        }
-        layer.writeAtomically(config.truncateMarkerFile(), Long.toString(offset).getBytes(StandardCharsets.US_ASCII));
-        commitLog.flush();
-        dispatcher.dispatchConfirmed();     // nothing confirmed is left for the dispatcher to add after the cut
-        commitLog.truncateTo(offset, config.quarantineDir());
-        dispatcher.rewindTo(offset);
-        queues.truncateFrom(offset);
-        for (ConsumeQueue queue : queues.all()) {
-            commitLog.setNextQueueOffset(queue.destination(), queue.partition(), queue.maxOffset());
-        }
-        if (index != null && index.truncateAfter(offset)) {
-            commitLog.replay(index.indexedUpTo(), offset, record -> index.add(record.messageId(), record.keyList(),
-                    record.physicalOffset(), record.size(), record.storeTimestamp()));
-        }
-        queues.forceAll();
-        if (index != null) {
-            index.flush();
-        }
-        new Checkpoint(offset, offset, -1, clock.millis()).write(layer, config.checkpointFile());
-        layer.delete(config.truncateMarkerFile());
+        replicaWriter.truncate(offset);
     }
 
     /**

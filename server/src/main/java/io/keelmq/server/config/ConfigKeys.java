@@ -167,7 +167,8 @@ public final class ConfigKeys {
     public static final ConfigKey<Long> HA_STATE_SYNC_INTERVAL = add(longKey("haStateSyncInterval", 200L,
             positive(), "ms between a master's sends of its state outside the commit log (destinations, subscription "
             + "positions, durable subscriptions) to its slaves, when it changed; a durable subscription or "
-            + "destination created or removed is sent at once"));
+            + "destination created or removed is sent at once, and so are the positions after each "
+            + "acknowledgement"));
     public static final ConfigKey<Integer> DEFAULT_TOPIC_QUEUE_NUMS = add(integer("defaultTopicQueueNums", 4,
             range(1, 1024), "partitions of a new destination"));
     public static final ConfigKey<List<String>> SINGLE_PARTITION_DESTINATIONS = add(new ConfigKey<>(

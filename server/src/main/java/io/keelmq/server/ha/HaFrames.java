@@ -17,7 +17,10 @@ import java.util.List;
  *
  * <pre>
  * HELLO    1  slave → master   int version (1), long slave's log end, int mappedFileSizeCommitLog, epochs, then
- *                              (optional) short length + UTF-8 brokerId of the slave (controller mode names it)
+ *                              (optional) short length + UTF-8 brokerId of the slave (controller mode names it),
+ *                              then (optional) short length + UTF-8 "host:port" where the slave takes clients
+ *                              ("" when it has no client listener); a master reads what is there and ignores what
+ *                              follows, so either end may be older
  * WELCOME  2  master → slave   short length + UTF-8 "host:port" where the master takes clients, long offset where
  *                              the stream starts, epochs
  *          epochs: int count, then count × (long epoch, long startOffset), oldest first
@@ -93,12 +96,14 @@ final class HaFrames {
     }
 
     static ByteBuf hello(ByteBufAllocator alloc, long logEnd, int segmentSize, List<EpochFile.Entry> epochs,
-                         String slaveId) {
+                         String slaveId, String slaveClientAddress) {
         byte[] id = slaveId.getBytes(StandardCharsets.UTF_8);
-        int length = 21 + 16 * epochs.size() + 2 + id.length;
+        byte[] clients = slaveClientAddress.getBytes(StandardCharsets.UTF_8);
+        int length = 21 + 16 * epochs.size() + 2 + id.length + 2 + clients.length;
         ByteBuf out = alloc.buffer(4 + length);
         out.writeInt(length).writeByte(HELLO).writeInt(VERSION).writeLong(logEnd).writeInt(segmentSize);
-        return writeEpochs(out, epochs).writeShort(id.length).writeBytes(id);
+        return writeEpochs(out, epochs).writeShort(id.length).writeBytes(id)
+                .writeShort(clients.length).writeBytes(clients);
     }
 
     static ByteBuf welcome(ByteBufAllocator alloc, String clientAddress, long startOffset,

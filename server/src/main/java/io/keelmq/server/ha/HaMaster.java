@@ -18,12 +18,15 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.util.List;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * A master's HA listener: one {@link SlaveLink} per connected slave, on one event loop, which also sends the slaves
- * the {@link ReplicatedState} every {@code haStateSyncInterval} when it changed, and at once when told.
+ * the {@link ReplicatedState} every {@code haStateSyncInterval} when it changed, at once when told, and the
+ * subscription positions alone after each acknowledgement.
  */
 final class HaMaster implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(HaMaster.class);
@@ -32,6 +35,7 @@ final class HaMaster implements AutoCloseable {
     private final ReplicaSet replicas;
     private final ReplicatedState state;
     private final AtomicBoolean stateQueued = new AtomicBoolean();
+    private final AtomicBoolean positionsQueued = new AtomicBoolean();
     private final EventLoopGroup group = new NioEventLoopGroup(1, new DefaultThreadFactory("keel-ha-master", true));
     private volatile String clientAddress = "";
     private final java.util.function.BooleanSupplier takingSlaves;
@@ -74,6 +78,18 @@ final class HaMaster implements AutoCloseable {
                     group.execute(send);
                 }
             });
+            // Acknowledgements: the positions alone, at once; those that land while one send is queued go with it.
+            // The acknowledging thread pays a flag's compare-and-set; the snapshot is taken on the HA event loop.
+            Runnable sendPositions = () -> sendPositions(maxFrame);
+            state.onPositionsChange(() -> {
+                if (positionsQueued.compareAndSet(false, true) && !group.isShuttingDown()) {
+                    try {
+                        group.execute(sendPositions);
+                    } catch (RejectedExecutionException e) {
+                        // closing: an acknowledgement must not fail for it
+                    }
+                }
+            });
         }
         return (InetSocketAddress) listener.localAddress();
     }
@@ -88,6 +104,14 @@ final class HaMaster implements AutoCloseable {
             replicas.sendState(state.sections(), maxFrame);
         } catch (IOException | RuntimeException e) {
             LOG.error("HA: cannot read the state to send to the slaves; tried again in haStateSyncInterval", e);
+        }
+    }
+
+    /** On the event loop: the positions as they are now, to every slave that lacks them. */
+    private void sendPositions(int maxFrame) {
+        positionsQueued.set(false);
+        if (replicas.hasSlaves()) {
+            replicas.sendState(List.of(state.positions()), maxFrame);
         }
     }
 

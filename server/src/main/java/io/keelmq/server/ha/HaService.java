@@ -78,14 +78,16 @@ public final class HaService implements AutoCloseable {
     }
 
     private HaSlave newSlave(String masterHaAddress) {
-        return new HaSlave(store, masterHaAddress, config.get(ConfigKeys.HA_SEND_HEARTBEAT_INTERVAL), selfId(), state);
+        return new HaSlave(store, masterHaAddress, config.get(ConfigKeys.HA_SEND_HEARTBEAT_INTERVAL), selfId(),
+                ownClientAddress, state);
     }
 
     /**
      * The HA service this configuration asks for, started, or null: a SYNC_MASTER, a SLAVE and every broker in
      * controller mode have one, an ASYNC_MASTER only when {@code haListenPort} is set (a standalone broker opens no
      * second port and keeps no epochs). A fixed-role master starts a new epoch first; a broker in controller mode
-     * opens its HA listener (refusing slaves until elected) and waits for the controller.
+     * opens its HA listener (refusing slaves until elected) and waits for the controller. A fixed-role slave connects
+     * to its master once its client listener is bound ({@link #clientAddress}), so that its HELLO says where.
      *
      * @param state the broker's state outside the commit log, which a master sends its slaves and a slave takes
      *              from its master; null: the commit log only
@@ -98,9 +100,7 @@ public final class HaService implements AutoCloseable {
             return null;
         }
         HaService service = new HaService(config, store, state);
-        if (service.slave != null) {
-            service.slave.start();
-        } else {
+        if (service.slave == null) {
             if (!controlled) {
                 // Each start as a master is a new epoch, durable before any send (the client listener opens later):
                 // a slave that copied a previous mastership further than this log reaches is found out by it.
@@ -141,29 +141,60 @@ public final class HaService implements AutoCloseable {
         return haAddress;
     }
 
-    /** A master tells its slaves where it takes clients (they name it when they refuse a send). */
-    public void clientAddress(InetSocketAddress address) {
+    /**
+     * The client listener is bound at {@code address} (null: the broker has none). A master tells its slaves where it
+     * takes clients (they name it when they refuse a send); a fixed-role slave starts following its master and tells
+     * it where it takes clients (the master lists it in its HANDSHAKE answers). Called once, after {@link #start}.
+     */
+    public void clientAddress(InetSocketAddress address) throws IOException {
         if (address != null) {
             ownClientAddress = address.getHostString() + ":" + address.getPort();
             if (master != null) {
                 master.clientAddress(ownClientAddress);
             }
         }
+        HaSlave fixedSlave = controlled ? null : slave;
+        if (fixedSlave != null) {
+            fixedSlave.ownClientAddress(ownClientAddress);
+            fixedSlave.start();
+        }
     }
 
     /**
      * The client addresses (host:port) of this broker's group as it knows them, master first, told to every client
      * in its HANDSHAKE answer so that a client whose URL names one broker can fail over to the others. Controller
-     * mode: every member of the controller's last answer. Fixed roles: a slave knows its master (from its WELCOME),
-     * a master only itself (its slaves send it no client address, and a fixed-role slave never becomes master).
+     * mode: every member of the controller's last answer. Fixed roles: a slave lists its master (from its WELCOME),
+     * then itself; a master lists itself, then its connected slaves as their HELLOs named their client listeners, so
+     * that a client whose URL names only the master can reach a slave restarted as master after the master is lost.
+     * A slave lists itself because a client's list of learned brokers is replaced by each answer: a client that
+     * reaches the slave while the master is down must not forget the slave.
      */
     public List<String> groupClientAddresses() {
         if (controlled) {
             return membersFromController;
         }
         HaSlave following = slave;
-        String known = following != null ? following.masterClientAddress() : ownClientAddress;
-        return known == null || known.isEmpty() ? List.of() : List.of(known);
+        List<String> group = new java.util.ArrayList<>();
+        if (following != null) {
+            String master = following.masterClientAddress();
+            if (master == null || master.isEmpty()) {
+                return List.of();       // its group is not known before the master's WELCOME
+            }
+            group.add(master);
+            if (ownClientAddress != null && !ownClientAddress.equals(master)) {
+                group.add(ownClientAddress);
+            }
+            return group;
+        }
+        if (ownClientAddress != null) {
+            group.add(ownClientAddress);
+        }
+        for (String slaveAddress : replicas.slaveClientAddresses()) {
+            if (!group.contains(slaveAddress)) {
+                group.add(slaveAddress);
+            }
+        }
+        return group;
     }
 
     /** Controller mode: the group as the controller's last answer lists it ({@code clientAddresses}, master first). */

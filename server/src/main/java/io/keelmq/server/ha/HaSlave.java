@@ -54,6 +54,8 @@ final class HaSlave implements AutoCloseable {
     private volatile Channel channel;
     private volatile boolean running = true;
     private volatile String masterClientAddress;
+    /** Where this broker takes clients (host:port), told to the master in each HELLO; "" when it has no listener. */
+    private volatile String ownClientAddress;
     private volatile String lastRefusal;
     /** The master's epochs, from its WELCOME; the slave keeps those its copy has reached. On the event loop. */
     private List<EpochFile.Entry> masterEpochs = List.of();
@@ -68,9 +70,11 @@ final class HaSlave implements AutoCloseable {
     });
     private final AtomicLong statesApplied = new AtomicLong();
 
-    HaSlave(MessageStore store, String masterAddress, long heartbeatMillis, String selfId, ReplicatedState state) {
+    HaSlave(MessageStore store, String masterAddress, long heartbeatMillis, String selfId, String ownClientAddress,
+            ReplicatedState state) {
         this.store = store;
         this.selfId = selfId;
+        this.ownClientAddress = ownClientAddress == null ? "" : ownClientAddress;
         this.state = state;
         int colon = masterAddress.lastIndexOf(':');
         this.host = masterAddress.substring(0, colon);
@@ -81,6 +85,11 @@ final class HaSlave implements AutoCloseable {
     /** The master's HA address this slave follows (host:port). */
     String masterAddress() {
         return host + ":" + port;
+    }
+
+    /** Where this broker takes clients, for the HELLOs from now on (a fixed-role slave learns it before it starts). */
+    void ownClientAddress(String hostPort) {
+        ownClientAddress = hostPort == null ? "" : hostPort;
     }
 
     void start() throws IOException {
@@ -217,7 +226,7 @@ final class HaSlave implements AutoCloseable {
         public void channelActive(ChannelHandlerContext ctx) {
             channel = ctx.channel();
             ctx.writeAndFlush(HaFrames.hello(ctx.alloc(), store.commitLogMaxOffset(),
-                    store.config().mappedFileSizeCommitLog(), store.epochs().entries(), selfId));
+                    store.config().mappedFileSizeCommitLog(), store.epochs().entries(), selfId, ownClientAddress));
         }
 
         @Override

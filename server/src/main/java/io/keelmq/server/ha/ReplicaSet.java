@@ -111,6 +111,18 @@ final class ReplicaSet {
         return found == required.size();
     }
 
+    /** The client addresses (host:port) of the connected slaves that told theirs, in the order they connected. */
+    List<String> slaveClientAddresses() {
+        List<String> addresses = new ArrayList<>();
+        for (SlaveLink link : links) {
+            String address = link.slaveClientAddress();
+            if (!address.isEmpty() && !addresses.contains(address)) {
+                addresses.add(address);
+            }
+        }
+        return addresses;
+    }
+
     /** Whether any slave is connected. */
     boolean hasSlaves() {
         return !links.isEmpty();

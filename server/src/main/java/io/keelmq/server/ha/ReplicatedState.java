@@ -83,17 +83,30 @@ public final class ReplicatedState {
 
     /** The state now, every section (a link sends those whose content differs from what it sent last). */
     synchronized List<Section> sections() throws IOException {
+        List<Section> sections = new ArrayList<>(ORDER.size());
+        addFile(sections, DESTINATIONS, destinationsFile);
+        sections.add(positions());
+        addFile(sections, SUBSCRIPTIONS, subscriptionsFile);
+        addFile(sections, RESOURCE_MANAGER_ID, resourceManagerIdFile);
+        return sections;
+    }
+
+    /**
+     * The positions section alone, as it is now: sent after each acknowledgement (coalesced), so that a slave's
+     * positions lag its master's by about a round trip, not by {@code haStateSyncInterval}.
+     */
+    synchronized Section positions() {
         long changes = store.positions().changes();
         if (changes != positionsTakenAt) {
             positionsTakenAt = changes;     // read first: a change during the snapshot makes the next one differ
             positionsSnapshot = store.positions().snapshot();
         }
-        List<Section> sections = new ArrayList<>(ORDER.size());
-        addFile(sections, DESTINATIONS, destinationsFile);
-        sections.add(new Section(POSITIONS, positionsSnapshot));
-        addFile(sections, SUBSCRIPTIONS, subscriptionsFile);
-        addFile(sections, RESOURCE_MANAGER_ID, resourceManagerIdFile);
-        return sections;
+        return new Section(POSITIONS, positionsSnapshot);
+    }
+
+    /** {@code listener} runs after each change of the positions (an acknowledgement), on that thread. */
+    void onPositionsChange(Runnable listener) {
+        store.positions().onChange(listener);
     }
 
     private void addFile(List<Section> sections, String name, Path file) throws IOException {

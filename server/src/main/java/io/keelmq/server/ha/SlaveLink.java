@@ -32,6 +32,8 @@ final class SlaveLink extends ChannelInboundHandlerAdapter {
     private final java.util.function.BooleanSupplier takingSlaves;
     /** The slave's brokerId from its HELLO ("" from a slave that sends none). */
     private volatile String slaveId = "";
+    /** Where the slave takes clients (host:port), from its HELLO ("" from a slave that sends none). */
+    private volatile String slaveClientAddress = "";
     private final AtomicBoolean pumpQueued = new AtomicBoolean();
     private ChannelHandlerContext context;
     /** Where the next DATA frame starts; on the channel's event loop only. */
@@ -52,6 +54,11 @@ final class SlaveLink extends ChannelInboundHandlerAdapter {
 
     String slaveId() {
         return slaveId;
+    }
+
+    /** Where the slave takes clients (host:port); "" when its HELLO did not say. */
+    String slaveClientAddress() {
+        return slaveClientAddress;
     }
 
     long ackedWritten() {
@@ -80,6 +87,9 @@ final class SlaveLink extends ChannelInboundHandlerAdapter {
                 List<EpochFile.Entry> epochs = HaFrames.readEpochs(frame);
                 if (frame.isReadable()) {
                     slaveId = HaFrames.readText(frame);
+                }
+                if (frame.isReadable()) {
+                    slaveClientAddress = HaFrames.readText(frame);
                 }
                 hello(ctx, version, slaveEnd, segmentSize, epochs);
             } else if (type == HaFrames.ACK && nextOffset >= 0) {

@@ -81,8 +81,7 @@ class ReplicatedStateTest {
         Broker master = start(TestBrokers.config(dir.resolve("m")).set(ConfigKeys.BROKER_ROLE, BrokerRole.SYNC_MASTER)
                 .set(ConfigKeys.HA_STATE_SYNC_INTERVAL, 50L)
                 .set(ConfigKeys.SINGLE_PARTITION_DESTINATIONS, List.of("fifo-*")).build());
-        Broker slave = start(TestBrokers.config(dir.resolve("s")).set(ConfigKeys.BROKER_ROLE, BrokerRole.SLAVE)
-                .set(ConfigKeys.HA_MASTER_ADDRESS, "127.0.0.1:" + master.ha().haAddress().getPort()).build());
+        Broker slave = startSlaveOf(master);
         String url = "keel://127.0.0.1:" + master.listenAddress().getPort();
         Connection connection = new KeelConnectionFactory(url).createConnection();
         open.add(connection);
@@ -132,11 +131,46 @@ class ReplicatedStateTest {
     }
 
     @Test
+    void eachAcknowledgementReachesTheSlaveWithoutWaitingForTheStateTick() throws Exception {
+        // A state tick of ten minutes: within this test's bounds only the acknowledgements themselves send positions.
+        Broker master = startMaster(600_000L);
+        Broker slave = startSlaveOf(master);
+        Connection connection = new KeelConnectionFactory("keel://127.0.0.1:" + master.listenAddress().getPort())
+                .createConnection();
+        open.add(connection);
+        Session session = connection.createSession(false, Session.CLIENT_ACKNOWLEDGE);
+        MessageConsumer consumer = session.createConsumer(session.createQueue("acked-at-once"));
+        MessageProducer producer = session.createProducer(session.createQueue("acked-at-once"));
+        for (int i = 0; i < 10; i++) {
+            producer.send(session.createTextMessage("m" + i));      // SEND_OK: the slave has it
+        }
+        await(() -> slaveDestinations(slave).containsKey("acked-at-once"), "the slave learns of the queue");
+        connection.start();
+        for (int batch = 1; batch <= 2; batch++) {
+            Message last = null;
+            for (int i = 0; i < 4; i++) {
+                last = consumer.receive(10_000);
+                assertNotNull(last);
+            }
+            last.acknowledge();
+            int acknowledged = 4 * batch;
+            await(() -> acknowledgedOn(slave, "queue/acked-at-once") == acknowledged, () -> "the slave's positions "
+                    + "count " + acknowledged + " acknowledged: " + describe(slave.store().positions()));
+        }
+        assertEquals(describe(master.store().positions()), describe(slave.store().positions()));
+    }
+
+    /** Messages of {@code subscription} a broker's positions record as acknowledged (from offset 0). */
+    private static long acknowledgedOn(Broker broker, String subscription) {
+        return describe(broker.store().positions()).getOrDefault(subscription, Map.of()).values().stream()
+                .mapToLong(position -> Long.parseLong(position.split("/")[0])
+                        + Long.parseLong(position.split("/")[1])).sum();
+    }
+
+    @Test
     void aSlavesCopyStartedAsAMasterRedeliversTheUnacknowledgedMarkedAndNothingAcknowledged() throws Exception {
-        Broker master = start(TestBrokers.config(dir.resolve("m")).set(ConfigKeys.BROKER_ROLE, BrokerRole.SYNC_MASTER)
-                .set(ConfigKeys.HA_STATE_SYNC_INTERVAL, 50L).build());
-        Broker slave = start(TestBrokers.config(dir.resolve("s")).set(ConfigKeys.BROKER_ROLE, BrokerRole.SLAVE)
-                .set(ConfigKeys.HA_MASTER_ADDRESS, "127.0.0.1:" + master.ha().haAddress().getPort()).build());
+        Broker master = startMaster(50L);
+        Broker slave = startSlaveOf(master);
         assertTrue(PromotedReplica.isReplica(slave.store()), "a slave marks its data directory as a copy");
         List<String> acked = new ArrayList<>();
         try (Connection connection = new KeelConnectionFactory("keel://127.0.0.1:" + master.listenAddress().getPort())
@@ -183,6 +217,18 @@ class ReplicatedStateTest {
     }
 
     // ------------------------------------------------------------------ helpers
+
+    /** A SYNC_MASTER in {@code dir/m} that sends its state every {@code stateSyncMillis}. */
+    private Broker startMaster(long stateSyncMillis) throws Exception {
+        return start(TestBrokers.config(dir.resolve("m")).set(ConfigKeys.BROKER_ROLE, BrokerRole.SYNC_MASTER)
+                .set(ConfigKeys.HA_STATE_SYNC_INTERVAL, stateSyncMillis).build());
+    }
+
+    /** A SLAVE of {@code master} in {@code dir/s}. */
+    private Broker startSlaveOf(Broker master) throws Exception {
+        return start(TestBrokers.config(dir.resolve("s")).set(ConfigKeys.BROKER_ROLE, BrokerRole.SLAVE)
+                .set(ConfigKeys.HA_MASTER_ADDRESS, "127.0.0.1:" + master.ha().haAddress().getPort()).build());
+    }
 
     private Broker start(io.keelmq.server.config.BrokerConfig config) throws Exception {
         Broker broker = Broker.start(config);

@@ -36,6 +36,8 @@ public final class SubscriptionPositions {
     private final java.util.concurrent.atomic.AtomicBoolean dirty = new java.util.concurrent.atomic.AtomicBoolean();
     /** Counts changes (never reset): replication sends a new snapshot only when it moved. */
     private final java.util.concurrent.atomic.AtomicLong changes = new java.util.concurrent.atomic.AtomicLong();
+    /** Told after each change, on the changing thread (replication: a master sends its slaves the positions). */
+    private volatile Runnable changeListener;
 
     public SubscriptionPositions(FileLayer layer, Path file) {
         this.layer = layer;
@@ -52,14 +54,15 @@ public final class SubscriptionPositions {
      * first asked to start them (the consume-from-where decision is the broker's).
      */
     public Subscription register(String subscription, String destination) {
-        changed();
-        return subscriptions.computeIfAbsent(subscription,
+        Subscription registered = subscriptions.computeIfAbsent(subscription,
                 name -> new Subscription(name, destination, new ConcurrentSkipListMap<>()));
+        changed();
+        return registered;
     }
 
     public void unregister(String subscription) {
-        changed();
         subscriptions.remove(subscription);
+        changed();
     }
 
     public Subscription find(String subscription) {
@@ -72,26 +75,51 @@ public final class SubscriptionPositions {
 
     /** The position of a partition, created at {@code startOffset} if new. */
     public PartitionPosition position(String subscription, int partition, long startOffset) {
+        PartitionPosition position = partitionOf(subscription, partition, startOffset);
         changed();
+        return position;
+    }
+
+    private PartitionPosition partitionOf(String subscription, int partition, long startOffset) {
         Subscription sub = requireSubscription(subscription);
         return sub.partitions().computeIfAbsent(partition, p -> new PartitionPosition(startOffset));
     }
 
     public boolean ack(String subscription, int partition, long offset) {
-        return position(subscription, partition, 0).ack(offset);
+        boolean acked = partitionOf(subscription, partition, 0).ack(offset);
+        changed();
+        return acked;
     }
 
     public void ackUpTo(String subscription, int partition, long offset) {
-        position(subscription, partition, 0).ackUpTo(offset);
+        partitionOf(subscription, partition, 0).ackUpTo(offset);
+        changed();
     }
 
     public void reset(String subscription, int partition, long offset) {
-        position(subscription, partition, offset).reset(offset);
+        partitionOf(subscription, partition, offset).reset(offset);
+        changed();
     }
 
+    /**
+     * Marks a change that is already made, so that a {@link #snapshot()} taken after a reader saw the new
+     * {@link #changes()} count includes it, and so does the next {@link #persist()}; then tells the listener.
+     */
     private void changed() {
         dirty.set(true);
         changes.incrementAndGet();
+        Runnable listener = changeListener;
+        if (listener != null) {
+            listener.run();
+        }
+    }
+
+    /**
+     * {@code listener} runs after each change, on the thread that made it (an acknowledgement's): it must not block.
+     * A master's replication sends the positions to its slaves at once with it.
+     */
+    public void onChange(Runnable listener) {
+        this.changeListener = listener;
     }
 
     /** How many changes were made so far; equal counts mean equal {@link #snapshot()}s. */

@@ -162,7 +162,7 @@ class ControllerSnapshotRaftTest {
      * {@code count} commands over groups {@code g0..g2}: every third group gets members a, b, c, a first master and
      * an in-sync set; the rest re-register members with changing addresses (each is a log entry that changes state).
      */
-    private static void buildState(ControllerClient client, int from, int count) throws IOException {
+    static void buildState(ControllerClient client, int from, int count) throws IOException {
         for (int n = from; n < from + count; n++) {
             String group = "g" + (n % 3);
             int round = n / 3;
@@ -186,7 +186,7 @@ class ControllerSnapshotRaftTest {
         return List.copyOf(server.stateMachine().state().groups()).equals(expected);
     }
 
-    private static boolean transferTo(RaftClient raw, String peer) {
+    static boolean transferTo(RaftClient raw, String peer) {
         try {
             RaftClientReply reply = raw.admin().transferLeadership(RaftPeerId.valueOf(peer), 10_000);
             return reply.isSuccess();
@@ -196,19 +196,31 @@ class ControllerSnapshotRaftTest {
     }
 
     private static boolean hasSnapshot(ControllerServer server) throws IOException {
-        return ratisFiles(server).anyMatch(name -> name.matches("snapshot\\.[0-9]+_[0-9]+"));
+        return newestSnapshotIndex(server.storage()) >= 0;
     }
 
-    /** The lowest first index of the peer's log segment files ({@code log_<first>-<last>}, {@code log_inprogress_<first>}). */
     private static long firstSegmentStart(ControllerServer server) throws IOException {
-        return ratisFiles(server).filter(name -> name.startsWith("log_"))
+        return firstSegmentStart(server.storage());
+    }
+
+    /** The index of the newest snapshot file ({@code snapshot.<term>_<index>}) under a peer's storage, -1 for none. */
+    static long newestSnapshotIndex(Path storage) throws IOException {
+        return ratisFiles(storage).filter(name -> name.matches("snapshot\\.[0-9]+_[0-9]+"))
+                .mapToLong(name -> Long.parseLong(name.split("_")[1])).max().orElse(-1);
+    }
+
+    /**
+     * The lowest first index of the log segment files ({@code log_<first>-<last>}, {@code log_inprogress_<first>})
+     * under a peer's storage, -1 for none.
+     */
+    static long firstSegmentStart(Path storage) throws IOException {
+        return ratisFiles(storage).filter(name -> name.startsWith("log_"))
                 .mapToLong(name -> Long.parseLong(name.replace("log_inprogress_", "").replace("log_", "")
                         .split("-")[0]))
                 .min().orElse(-1);
     }
 
-    private static Stream<String> ratisFiles(ControllerServer server) throws IOException {
-        Path storage = server.storage();
+    private static Stream<String> ratisFiles(Path storage) throws IOException {
         List<String> names = new ArrayList<>();
         try (Stream<Path> files = Files.walk(storage)) {
             files.filter(Files::isRegularFile).forEach(file -> names.add(file.getFileName().toString()));
@@ -220,7 +232,7 @@ class ControllerSnapshotRaftTest {
         boolean holds() throws Exception;
     }
 
-    private static void awaitTrue(Check check, String what) throws Exception {
+    static void awaitTrue(Check check, String what) throws Exception {
         long deadline = System.currentTimeMillis() + 30_000;
         Exception last = null;
         while (System.currentTimeMillis() < deadline) {
