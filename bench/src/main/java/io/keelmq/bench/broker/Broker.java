@@ -15,6 +15,11 @@ public interface Broker extends AutoCloseable {
     /** The broker JVM's heap after a full GC. */
     HeapFigures heapAfterFullGc() throws IOException;
 
+    /** The broker JVM's process id, for reading its CPU time; empty where it is not a process of its own. */
+    default java.util.OptionalLong pid() {
+        return java.util.OptionalLong.empty();
+    }
+
     /** Where the broker's output goes. */
     Path log();
 

@@ -148,6 +148,10 @@ public final class BrokerProcess implements AutoCloseable {
         return address;
     }
 
+    public long pid() {
+        return process.pid();
+    }
+
     public int jmxPort() {
         return jmxPort;
     }

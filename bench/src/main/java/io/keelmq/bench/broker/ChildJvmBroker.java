@@ -73,6 +73,11 @@ abstract class ChildJvmBroker implements Broker {
     }
 
     @Override
+    public java.util.OptionalLong pid() {
+        return java.util.OptionalLong.of(process.pid());
+    }
+
+    @Override
     public void close() {
         heap.close();
         process.close();

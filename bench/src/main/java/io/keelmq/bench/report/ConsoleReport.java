@@ -50,6 +50,9 @@ public final class ConsoleReport {
         if (m.cpu() != null) {
             line.append("  ").append(m.cpu());
         }
+        if (m.cpuPerMessage() != null) {
+            line.append("  ").append(m.cpuPerMessage());
+        }
         out.println(line);
     }
 

@@ -90,6 +90,12 @@ public final class JsonSummary {
                 node.put("cpuIowaitPercent", round(m.cpu().iowaitPercent()));
                 node.put("cpuStealPercent", round(m.cpu().stealPercent()));
             }
+            if (m.cpuPerMessage() != null) {
+                node.put("brokerCpuMillisPer1000", round(m.cpuPerMessage().broker().totalMillis()));
+                node.put("brokerSystemCpuMillisPer1000", round(m.cpuPerMessage().broker().systemMillis()));
+                node.put("clientCpuMillisPer1000", round(m.cpuPerMessage().client().totalMillis()));
+                node.put("clientSystemCpuMillisPer1000", round(m.cpuPerMessage().client().systemMillis()));
+            }
         }
 
         ArrayNode summary = root.putArray("summary");

@@ -4,6 +4,7 @@ import io.keelmq.bench.broker.Broker;
 import io.keelmq.bench.broker.BrokerKind;
 import io.keelmq.bench.broker.HeapFigures;
 import io.keelmq.bench.load.ConsumeMode;
+import io.keelmq.bench.load.CpuPerMessage;
 import io.keelmq.bench.load.Load;
 import io.keelmq.bench.load.LoadResult;
 import io.keelmq.bench.load.LoadSpec;
@@ -61,29 +62,35 @@ public final class BacklogScenario implements Scenario {
     public List<Measurement> run(Broker broker, ScenarioContext context) throws Exception {
         Warmup.run(broker, context, producers, consumers);
         String queue = "bench.backlog";
+        CpuPerMessage.Probe producing = CpuPerMessage.start(broker.pid());
         LoadResult produced = Load.run(broker.client(),
                 new LoadSpec(context.label(broker, PRODUCE_PHASE), queue)
                         .producers(producers, Quota.count(count))
                         .messageSize(context.messageSize())
                         .recordSendLatency(), context.progress());
+        CpuPerMessage produceCpu = producing.per(produced.sent());
         HeapFigures afterProducing = broker.heapAfterFullGc();
+        CpuPerMessage.Probe consuming = CpuPerMessage.start(broker.pid());
         LoadResult consumed = Load.run(broker.client(),
                 new LoadSpec(context.label(broker, consumePhase), queue)
                         .consumers(consumers)
                         .consumeMode(consumeMode)
                         .expectReceives(produced.sent())
                         .idleTimeout(context.idleTimeout()), context.progress());
+        CpuPerMessage consumeCpu = consuming.per(consumed.received());
         HeapFigures afterConsuming = broker.heapAfterFullGc();
         return List.of(
                 Measurement.of(PRODUCE_PHASE, broker.kind(), context.round())
                         .throughput(produced.sent(), produced.producerSeconds(), context.messageSize())
                         .cpu(produced.cpu())
+                        .cpuPerMessage(produceCpu)
                         .counts(produced.sent(), -1)
                         .latency(produced.sendLatency(), "send() call until the broker's answer")
                         .heap(afterProducing),
                 Measurement.of(consumePhase, broker.kind(), context.round())
                         .throughput(consumed.received(), consumed.consumerSeconds(), context.messageSize())
                         .cpu(consumed.cpu())
+                        .cpuPerMessage(consumeCpu)
                         .counts(produced.sent(), consumed.received())
                         .heap(afterConsuming));
     }

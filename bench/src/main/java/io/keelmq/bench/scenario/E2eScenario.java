@@ -4,6 +4,7 @@ import io.keelmq.bench.broker.Broker;
 import io.keelmq.bench.broker.BrokerKind;
 import io.keelmq.bench.load.Amount;
 import io.keelmq.bench.load.ConsumeMode;
+import io.keelmq.bench.load.CpuPerMessage;
 import io.keelmq.bench.load.Load;
 import io.keelmq.bench.load.LoadResult;
 import io.keelmq.bench.load.LoadSpec;
@@ -95,10 +96,11 @@ public final class E2eScenario implements Scenario {
         Warmup.run(broker, context, producers, consumers);
         List<Measurement> measurements = new ArrayList<>();
         if (mode != RateMode.FIXED) {
+            CpuPerMessage.Probe cpu = CpuPerMessage.start(broker.pid());
             LoadResult max = load(broker, context, maxPhase, 0);
             double rate = max.received() / max.consumerSeconds();
             measurements.add(measurement(broker, context, maxPhase, max, 0,
-                    "send to receive, from the actual send"));
+                    "send to receive, from the actual send").cpuPerMessage(cpu.per(max.received())));
             if (mode == RateMode.SUSTAINED) {
                 measurements.addAll(sustained.run(broker, context, rate));
                 return measurements;
@@ -116,9 +118,11 @@ public final class E2eScenario implements Scenario {
                 throw new IllegalStateException("e2e --rate auto needs KeelMQ's highest rate of the round first");
             }
             String phase = mode == RateMode.FIXED ? FIXED_PHASE + rate + consumeMode.phaseSuffix() : halfMaxPhase;
+            CpuPerMessage.Probe cpu = CpuPerMessage.start(broker.pid());
             LoadResult fixed = load(broker, context, phase, rate);
             measurements.add(measurement(broker, context, phase, fixed, rate,
-                    "send to receive, from the intended send time (coordinated omission corrected)"));
+                    "send to receive, from the intended send time (coordinated omission corrected)")
+                    .cpuPerMessage(cpu.per(fixed.received())));
         }
         return measurements;
     }

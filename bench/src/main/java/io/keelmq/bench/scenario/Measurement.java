@@ -2,6 +2,7 @@ package io.keelmq.bench.scenario;
 
 import io.keelmq.bench.broker.BrokerKind;
 import io.keelmq.bench.broker.HeapFigures;
+import io.keelmq.bench.load.CpuPerMessage;
 import io.keelmq.bench.load.CpuTimes;
 import org.HdrHistogram.Histogram;
 
@@ -25,6 +26,7 @@ public final class Measurement {
     private HeapFigures heap;
     private double offeredRate;
     private CpuTimes.CpuShare cpu;
+    private CpuPerMessage cpuPerMessage;
 
     private Measurement(String phase, BrokerKind broker, int round) {
         this.phase = phase;
@@ -84,6 +86,16 @@ public final class Measurement {
 
     public CpuTimes.CpuShare cpu() {
         return cpu;
+    }
+
+    /** Broker and bench JVM's CPU time per 1000 messages of the phase (null: not measured). */
+    public Measurement cpuPerMessage(CpuPerMessage figures) {
+        this.cpuPerMessage = figures;
+        return this;
+    }
+
+    public CpuPerMessage cpuPerMessage() {
+        return cpuPerMessage;
     }
 
     public String phase() {

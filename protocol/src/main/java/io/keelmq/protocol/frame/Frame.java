@@ -1,5 +1,8 @@
 package io.keelmq.protocol.frame;
 
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Collections;
@@ -37,7 +40,12 @@ public final class Frame {
     private final long correlationId;
     private final byte flags;
     private final Map<String, String> headers;
+    /** Null when the body is {@link #writtenBody}. */
     private final byte[] body;
+    /** A body written when the frame is encoded (see {@link FrameBody}); null for an array body. */
+    private final FrameBody writtenBody;
+    /** {@link #writtenBody} in an array, made the first time {@link #body()} asks for it. */
+    private volatile byte[] writtenBodyArray;
 
     /**
      * @param code the numeric request code; kept raw so that a frame with a code this peer
@@ -57,6 +65,17 @@ public final class Frame {
         this.flags = (byte) flags;
         this.headers = copyHeaders(headers);
         this.body = body == null ? EMPTY : body;
+        this.writtenBody = null;
+    }
+
+    private Frame(Frame request, Map<String, String> headers, FrameBody body) {
+        this.version = CURRENT_VERSION;
+        this.code = request.code;
+        this.correlationId = request.correlationId;
+        this.flags = FrameFlags.RESPONSE;
+        this.headers = copyHeaders(headers);
+        this.body = null;
+        this.writtenBody = body;
     }
 
     /** A request that expects a response with the same correlation id. */
@@ -67,6 +86,17 @@ public final class Frame {
     /** A request that expects no response (heartbeat, fire-and-forget acknowledgement). */
     public static Frame oneway(RequestCode code, long correlationId, Map<String, String> headers, byte[] body) {
         return new Frame(CURRENT_VERSION, code.code(), correlationId, FrameFlags.ONEWAY, headers, body);
+    }
+
+    /**
+     * The successful answer to {@code request} with a body written when the frame is encoded, not copied into an
+     * array first (see {@link FrameBody}).
+     *
+     * @throws IllegalArgumentException as {@link #responseTo(Frame, Map, byte[])}
+     */
+    public static Frame writtenResponseTo(Frame request, Map<String, String> headers, FrameBody body) {
+        requireAnswerable(request);
+        return new Frame(request, headers, Objects.requireNonNull(body, "body"));
     }
 
     /**
@@ -148,9 +178,35 @@ public final class Frame {
         return headers.get(key);
     }
 
-    /** The body, never null, not copied: do not modify. */
+    /**
+     * The body, never null, not copied: do not modify. A body written at encoding ({@link FrameBody}) is put in an
+     * array the first time it is asked for (the in-VM transport hands frames over without encoding them).
+     */
     public byte[] body() {
-        return body;
+        if (body != null) {
+            return body;
+        }
+        byte[] array = writtenBodyArray;
+        if (array == null) {
+            array = new byte[writtenBody.length()];
+            writtenBody.writeTo(Unpooled.wrappedBuffer(array).writerIndex(0));
+            writtenBodyArray = array;
+        }
+        return array;
+    }
+
+    /** The body's length in bytes, without building a written body's array. */
+    public int bodyLength() {
+        return body != null ? body.length : writtenBody.length();
+    }
+
+    /** Appends the body to {@code out}: a written body straight from its source, not through an array. */
+    public void writeBodyTo(ByteBuf out) {
+        if (body != null) {
+            out.writeBytes(body);
+        } else {
+            writtenBody.writeTo(out);
+        }
     }
 
     /**
@@ -178,7 +234,11 @@ public final class Frame {
 
     /** The explanation of an error frame (its body as UTF-8), or null if it is not an error frame. */
     public String errorMessage() {
-        return isError() ? Utf8.decode(body, 0, body.length, "error message") : null;
+        if (!isError()) {
+            return null;
+        }
+        byte[] message = body();
+        return Utf8.decode(message, 0, message.length, "error message");
     }
 
     private static void requireAnswerable(Frame request) {
@@ -221,12 +281,12 @@ public final class Frame {
         }
         Frame other = (Frame) o;
         return version == other.version && code == other.code && correlationId == other.correlationId
-                && flags == other.flags && headers.equals(other.headers) && Arrays.equals(body, other.body);
+                && flags == other.flags && headers.equals(other.headers) && Arrays.equals(body(), other.body());
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(version, code, correlationId, flags, headers) * 31 + Arrays.hashCode(body);
+        return Objects.hash(version, code, correlationId, flags, headers) * 31 + Arrays.hashCode(body());
     }
 
     @Override
@@ -238,6 +298,6 @@ public final class Frame {
             name = "code " + code;
         }
         return "Frame[v" + version + " " + name + " #" + correlationId + " " + FrameFlags.describe(flags)
-                + " headers=" + headers + " body=" + body.length + " bytes]";
+                + " headers=" + headers + " body=" + bodyLength() + " bytes]";
     }
 }

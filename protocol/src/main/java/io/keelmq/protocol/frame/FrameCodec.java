@@ -72,7 +72,7 @@ public final class FrameCodec {
                 out.writeBytes(value);
             }
             int headerBytes = out.writerIndex() - headersStart;
-            out.writeBytes(frame.body());
+            frame.writeBodyTo(out);
             int frameLength = out.writerIndex() - start - LENGTH_FIELD_SIZE;
             if (limits != null) {
                 checkHeaderBytes(headerBytes, limits);

@@ -36,7 +36,7 @@ public final class FrameEncoder extends MessageToByteEncoder<Frame> {
     protected ByteBuf allocateBuffer(ChannelHandlerContext ctx, Frame frame, boolean preferDirect) {
         // Sized for the body up front so a large frame is not copied on every buffer growth.
         int estimate = FrameCodec.LENGTH_FIELD_SIZE + FrameLimits.FIXED_HEADER_SIZE + 64 * frame.headers().size()
-                + frame.body().length;
+                + frame.bodyLength();
         return preferDirect ? ctx.alloc().ioBuffer(estimate) : ctx.alloc().heapBuffer(estimate);
     }
 }

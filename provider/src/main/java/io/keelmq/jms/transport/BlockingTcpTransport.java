@@ -8,11 +8,13 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.InetSocketAddress;
-import java.net.Socket;
-import java.net.SocketTimeoutException;
+import java.net.StandardSocketOptions;
+import java.nio.ByteBuffer;
+import java.nio.channels.ClosedSelectorException;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.SocketChannel;
 import java.util.List;
 import java.util.Queue;
 import java.util.Set;
@@ -25,9 +27,9 @@ import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * {@code keel://host:port[,host:port...]} over a blocking socket: {@link #send} encodes the frame with the protocol
- * module's {@link FrameCodec} and writes it on the caller's thread under a lock, so a send costs the caller one
- * write call instead of a task for, and a wakeup of, an event loop. Frames from concurrent callers are written whole,
+ * {@code keel://host:port[,host:port...]} written and read by the threads that need it: {@link #send} encodes the
+ * frame with the protocol module's {@link FrameCodec} and writes it on the caller's thread under a lock, so a send
+ * costs the caller one write call instead of a task for, and a wakeup of, an event loop. Frames from concurrent callers are written whole,
  * in the order the callers take the lock.
  *
  * <p>Incoming frames are decoded as {@code FrameDecoder} does (same limits, same errors) and reported in order, one at
@@ -44,15 +46,20 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p>That is a thread per connection, where {@link NettyTcpTransport} shares a few event loops among all of them: a
  * JVM holding thousands of connections should use {@code tcpTransport=netty}.
  *
- * <p>A {@link Socket}, not a {@code SocketChannel}: interrupting a thread blocked on an interruptible channel closes
- * the channel, so one interrupted application thread would drop the connection of every session sharing it.
+ * <p>A {@link SocketChannel} in non-blocking mode, waited on with a {@link Selector} of its own: a thread waiting
+ * for bytes makes one {@code epoll_wait} and then one {@code read} per batch that arrives. (A {@code Socket} with a
+ * read timeout, used before, costs three system calls per batch: the JDK tries a non-blocking read first, which
+ * fails while the answer is on its way, polls, and reads again; under AUTO_ACKNOWLEDGE that is every message.)
+ * Non-blocking, not blocking: interrupting a thread blocked on an interruptible channel closes the channel, so one
+ * interrupted application thread would drop the connection of every session sharing it; non-blocking reads and
+ * writes do not look at the interrupt, and an interrupt only ends a {@code select} early.
  *
- * <p>A blocking write waits while the broker does not read, and the thread writing may be the shared timer's
- * (heartbeats, timeouts of every connection). So one watchdog thread for the JVM looks at the open connections every
+ * <p>A write waits while the broker does not read, and the thread writing may be the shared timer's (heartbeats,
+ * timeouts of every connection). So one watchdog thread for the JVM looks at the open connections every
  * {@value #WATCHDOG_MILLIS} ms and drops, as lost, one whose write has made no progress for the connect timeout (the
- * request timeout): the blocked writer then fails instead of waiting for TCP to give up. Reads have a timeout of
- * {@value #READ_SLICE_MILLIS} ms so that a caller reading for its answer sees that answer fail (request timeout,
- * connection closed) or its thread interrupted, and the reader thread sees callers take over.
+ * request timeout): the waiting writer then fails instead of waiting for TCP to give up. A wait for bytes to read
+ * lasts at most {@value #READ_SLICE_MILLIS} ms so that a caller reading for its answer sees that answer fail (request
+ * timeout, connection closed) or its thread interrupted, and the reader thread sees callers take over.
  *
  * <p>The addresses are tried in the order given until one accepts the connection, each bounded by the connect
  * timeout.
@@ -62,13 +69,13 @@ public final class BlockingTcpTransport implements Transport {
     private static final int KEPT_BUFFER_BYTES = 256 * 1024;
     private static final int INITIAL_BUFFER_BYTES = 8 * 1024;
     private static final int READ_CHUNK_BYTES = 64 * 1024;
-    /** Written in pieces of this size, so a large frame's progress is seen by the watchdog. */
-    private static final int WRITE_CHUNK_BYTES = 64 * 1024;
     static final int WATCHDOG_MILLIS = 1000;
     /** The reader thread stays out of the callers' way this long after one waited for an answer. */
     static final int HANDOFF_MILLIS = 50;
     /** The longest a read blocks before its thread looks again at why it reads. */
     static final int READ_SLICE_MILLIS = 100;
+    /** The longest a write waits for room before its thread looks again whether the connection was closed. */
+    private static final int WRITE_SLICE_MILLIS = 100;
 
     private final List<HostAndPort> addresses;
     private final int connectTimeoutMillis;
@@ -79,9 +86,12 @@ public final class BlockingTcpTransport implements Transport {
     private final ReentrantLock writeLock = new ReentrantLock();
     /** Guarded by {@link #writeLock}. */
     private ByteBuf sendBuffer = Unpooled.buffer(INITIAL_BUFFER_BYTES);
+    /** Waits for room to write once the socket's send buffer is full; created then. Guarded by {@link #writeLock}. */
+    private Selector writeSelector;
+    /** {@link #writeSelector} as seen by the threads that close the connection. */
+    private volatile Selector writeSelectorPublished;
 
-    private volatile Socket socket;
-    private volatile OutputStream out;
+    private volatile SocketChannel channel;
     private volatile HostAndPort connectedTo;
     /** {@link System#nanoTime()} when the current write's last piece started; 0 while none is under way. */
     private volatile long writeProgressNanos;
@@ -97,10 +107,12 @@ public final class BlockingTcpTransport implements Transport {
     private volatile boolean readingEnded;
     private volatile Thread readerThread;
     private volatile TransportListener listener;
-    /** Guarded by {@link #readLock}. */
-    private InputStream input;
+    /** Waits for bytes to read; used under {@link #readLock}, woken and closed by {@link #close()}. */
+    private volatile Selector readSelector;
     /** Guarded by {@link #readLock}. */
     private ByteBuf in = Unpooled.buffer(READ_CHUNK_BYTES);
+    /** The last read filled the buffer, so more may be there: read again before waiting. Guarded by {@link #readLock}. */
+    private boolean moreMayBeThere;
 
     public BlockingTcpTransport(List<HostAndPort> addresses, int connectTimeoutMillis) {
         this(addresses, connectTimeoutMillis, HANDOFF_MILLIS);
@@ -119,20 +131,20 @@ public final class BlockingTcpTransport implements Transport {
 
     @Override
     public void connect(TransportListener listener) throws IOException {
-        Socket connected = HostAndPort.firstConnected(addresses, address -> {
-            Socket s = connect(address);
+        SocketChannel connected = HostAndPort.firstConnected(addresses, address -> {
+            SocketChannel c = connect(address);
             connectedTo = address;
-            return s;
+            return c;
         });
-        socket = connected;
-        out = connected.getOutputStream();
         try {
-            connected.setSoTimeout(READ_SLICE_MILLIS);
-            input = connected.getInputStream();
+            Selector selector = Selector.open();
+            connected.register(selector, SelectionKey.OP_READ);
+            readSelector = selector;
         } catch (IOException e) {
             closeQuietly(connected);
             throw e;
         }
+        channel = connected;
         this.listener = listener;
         Watchdog.watch(this); // before reading starts; forgotten when reading ends
         Thread reader = new Thread(this::readerLoop, "keel-tcp-reader-" + connectedTo);
@@ -141,26 +153,40 @@ public final class BlockingTcpTransport implements Transport {
         reader.start();
     }
 
-    private Socket connect(HostAndPort address) throws IOException {
-        Socket s = new Socket();
-        try {
-            s.setTcpNoDelay(true);
-            s.setKeepAlive(true);
+    /** Connects without blocking on the channel, so an interrupt of the connecting thread cannot close it. */
+    private SocketChannel connect(HostAndPort address) throws IOException {
+        SocketChannel c = SocketChannel.open();
+        try (Selector selector = Selector.open()) {
+            c.configureBlocking(false);
+            c.setOption(StandardSocketOptions.TCP_NODELAY, true);
+            c.setOption(StandardSocketOptions.SO_KEEPALIVE, true);
             InetSocketAddress remote = new InetSocketAddress(address.host(), address.port());
             if (remote.isUnresolved()) {
                 throw new IOException("unknown host " + address.host());
             }
-            s.connect(remote, connectTimeoutMillis);
-            return s;
+            if (!c.connect(remote)) {
+                SelectionKey key = c.register(selector, SelectionKey.OP_CONNECT);
+                long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(connectTimeoutMillis);
+                while (!c.finishConnect()) {
+                    long remaining = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+                    if (remaining <= 0) {
+                        throw new IOException("connect timed out after " + connectTimeoutMillis + " ms");
+                    }
+                    selector.select(remaining);
+                }
+                key.cancel();
+                selector.selectNow();           // the key leaves this selector before the channel joins another
+            }
+            return c;
         } catch (IOException e) {
-            closeQuietly(s);
+            closeQuietly(c);
             throw new IOException("could not connect to " + address + ": " + e, e);
         }
     }
 
     @Override
     public CompletableFuture<Void> send(Frame frame) {
-        OutputStream o = out;
+        SocketChannel o = channel;
         if (o == null || closed.get()) {
             return closedFailure();
         }
@@ -184,7 +210,7 @@ public final class BlockingTcpTransport implements Transport {
             if (closed.get()) {
                 return closedFailure();
             }
-            closeQuietly(socket);
+            closeQuietly(channel);
             return CompletableFuture.failedFuture(
                     new IOException("connection to " + describe() + " failed: " + e, e));
         } finally {
@@ -192,20 +218,42 @@ public final class BlockingTcpTransport implements Transport {
         }
     }
 
-    private void write(OutputStream o, ByteBuf buffer) throws IOException {
-        byte[] bytes = buffer.array();
-        int offset = buffer.arrayOffset() + buffer.readerIndex();
-        int end = offset + buffer.readableBytes();
+    /** Writes the whole buffer, waiting for room while the socket's send buffer is full; under {@link #writeLock}. */
+    private void write(SocketChannel o, ByteBuf buffer) throws IOException {
+        ByteBuffer bytes = buffer.nioBuffer();
         try {
-            while (offset < end) {
-                int length = Math.min(WRITE_CHUNK_BYTES, end - offset);
-                writeProgressNanos = nonZero(System.nanoTime());
-                o.write(bytes, offset, length);
-                offset += length;
+            writeProgressNanos = nonZero(System.nanoTime());
+            while (true) {
+                if (o.write(bytes) > 0) {
+                    writeProgressNanos = nonZero(System.nanoTime());
+                }
+                if (!bytes.hasRemaining()) {
+                    return;
+                }
+                if (closed.get() || !o.isOpen()) {
+                    IOException why = stalled;
+                    throw why != null ? why : new IOException("the connection was closed during a write");
+                }
+                awaitRoomToWrite(o);
             }
+        } catch (ClosedSelectorException e) {
+            throw new IOException("the connection was closed during a write", e);
         } finally {
             writeProgressNanos = 0;
         }
+    }
+
+    private void awaitRoomToWrite(SocketChannel o) throws IOException {
+        if (writeSelector == null) {
+            writeSelector = Selector.open();
+            writeSelectorPublished = writeSelector;
+            if (closed.get()) {
+                closeQuietly(writeSelector);    // close() ran before it could see this selector
+            }
+            o.register(writeSelector, SelectionKey.OP_WRITE);
+        }
+        writeSelector.select(WRITE_SLICE_MILLIS);
+        writeSelector.selectedKeys().clear();
     }
 
     private static long nonZero(long nanos) {
@@ -222,7 +270,8 @@ public final class BlockingTcpTransport implements Transport {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
-        closeQuietly(socket);
+        closeQuietly(channel);
+        closeSelectors();
         // A parked reader thread would only notice at its next look; nothing is left to read.
         readingEnded = true;
         Thread reader = readerThread;
@@ -324,20 +373,30 @@ public final class BlockingTcpTransport implements Transport {
         }
     }
 
-    /** One read (at most {@value #READ_SLICE_MILLIS} ms) and the frames it completes; under {@link #readLock}. */
+    /**
+     * A wait for bytes (at most {@value #READ_SLICE_MILLIS} ms), one read and the frames it completes; under
+     * {@link #readLock}. Waiting first: a thread reads when it expects an answer, which is rarely there yet, and a
+     * read that finds nothing would be a system call for nothing.
+     */
     private void readOnce() {
         try {
-            in.ensureWritable(READ_CHUNK_BYTES);
-            int n;
-            try {
-                n = input.read(in.array(), in.arrayOffset() + in.writerIndex(), in.writableBytes());
-            } catch (SocketTimeoutException e) {
-                return;                     // nothing came: the thread looks again at why it reads
+            if (!moreMayBeThere) {
+                Selector selector = readSelector;
+                int ready = selector.select(READ_SLICE_MILLIS);
+                selector.selectedKeys().clear();
+                if (ready == 0 && channel.isOpen()) {
+                    return;                 // nothing came, or an interrupt: the thread looks again at why it reads
+                }
+                // A closed channel (the watchdog, a failed send) leaves the selector: the read below says why.
             }
+            in.ensureWritable(READ_CHUNK_BYTES);
+            int room = in.writableBytes();
+            int n = channel.read(in.nioBuffer(in.writerIndex(), room));
             if (n < 0) {
                 endReading(new IOException("connection to " + describe() + " was closed by the broker"));
                 return;
             }
+            moreMayBeThere = n == room;
             in.writerIndex(in.writerIndex() + n);
             Frame frame;
             while ((frame = FrameCodec.decode(in, limits)) != null) {
@@ -352,6 +411,7 @@ public final class BlockingTcpTransport implements Transport {
             // The stream cannot be resynchronised: nothing after this is read.
             endReading(new IOException("the broker at " + describe() + " broke the protocol: " + e.getMessage(), e));
         } catch (IOException | RuntimeException e) {
+            // A ClosedSelectorException or ClosedChannelException when the client closed meanwhile: not reported.
             IOException why = stalled;
             endReading(why != null ? why : new IOException("connection to " + describe() + " failed: " + e, e));
         }
@@ -363,7 +423,8 @@ public final class BlockingTcpTransport implements Transport {
         try {
             reportLoss(listener, cause);
         } finally {
-            closeQuietly(socket);
+            closeQuietly(channel);
+            closeSelectors();
             Watchdog.forget(this);
             waitingCallers.forEach(LockSupport::unpark);
             LockSupport.unpark(readerThread);
@@ -376,7 +437,11 @@ public final class BlockingTcpTransport implements Transport {
         if (started != 0 && now - started > TimeUnit.MILLISECONDS.toNanos(connectTimeoutMillis)) {
             stalled = new IOException("connection to " + describe() + " lost: a write made no progress for "
                     + connectTimeoutMillis + " ms (the broker does not read)");
-            closeQuietly(socket);
+            closeQuietly(channel);
+            Selector selector = writeSelectorIfAny();
+            if (selector != null) {
+                selector.wakeup();          // the waiting writer looks at once and fails
+            }
         }
     }
 
@@ -434,10 +499,24 @@ public final class BlockingTcpTransport implements Transport {
         }
     }
 
-    private static void closeQuietly(Socket s) {
-        if (s != null) {
+    /**
+     * Wakes whoever waits on the selectors and closes them, which also closes the channel for good (a channel
+     * registered with a selector keeps its socket until its keys leave the selector). Waiting threads fail at once.
+     */
+    private void closeSelectors() {
+        closeQuietly(readSelector);
+        closeQuietly(writeSelectorIfAny());
+    }
+
+    /** The write selector without taking {@link #writeLock} (a writer may hold it, waiting on the selector). */
+    private Selector writeSelectorIfAny() {
+        return writeSelectorPublished;
+    }
+
+    private static void closeQuietly(java.io.Closeable c) {
+        if (c != null) {
             try {
-                s.close();
+                c.close();
             } catch (IOException ignored) {
                 // closing anyway
             }

@@ -170,6 +170,31 @@ class BlockingTcpTransportReadingTest {
         assertThrows(InterruptedException.class, () -> transport.awaitDone(answer));
         assertTrue(!Thread.interrupted(), "the interrupt was reported by the exception, the flag is cleared");
         assertNotEquals(true, answer.isDone());
+        // The interrupt did not close the connection the caller was reading (an interruptible channel would have).
+        answerEverything();
+        CompletableFuture<Frame> next = call(2);
+        transport.awaitDone(next);
+        assertEquals("yes", next.get(TIMEOUT_MILLIS, TimeUnit.MILLISECONDS).header("answer"));
+    }
+
+    @Test
+    void aThreadSendingWithItsInterruptFlagSetLeavesTheConnectionOpen() throws Exception {
+        listener.unawaitedFramesDue.set(false);
+        answerEverything();
+        CompletableFuture<Frame> answer = listener.expect(1);
+        Thread.currentThread().interrupt();
+        try {
+            transport.send(Frame.request(RequestCode.SEND, 1, Map.of(), new byte[16])).get(TIMEOUT_MILLIS,
+                    TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            // get() saw the flag: the send itself was written before it looked
+        } finally {
+            Thread.interrupted();
+        }
+        assertEquals("yes", answer.get(TIMEOUT_MILLIS, TimeUnit.MILLISECONDS).header("answer"));
+        CompletableFuture<Frame> next = call(2);
+        transport.awaitDone(next);
+        assertEquals("yes", next.get(TIMEOUT_MILLIS, TimeUnit.MILLISECONDS).header("answer"));
     }
 
     /** Stands in for the provider's request tracker: completes the future of each answer, notes the thread. */

@@ -2,6 +2,7 @@ package io.keelmq.server.connection;
 
 import io.keelmq.protocol.frame.ErrorCode;
 import io.keelmq.protocol.frame.Frame;
+import io.keelmq.protocol.frame.FrameBody;
 import io.keelmq.protocol.message.DestinationRef;
 import io.keelmq.server.config.ConfigKeys;
 import io.keelmq.server.consume.ConsumerState;
@@ -258,6 +259,13 @@ public final class Connection {
 
     void respond(Frame request) {
         respond(request, Map.of(), null);
+    }
+
+    /** Answers with a body written straight into the outbound buffer (see {@link FrameBody}). */
+    void respondWritten(Frame request, Map<String, String> headers, FrameBody body) {
+        if (!request.isOneway() && state != State.CLOSED) {
+            output.send(Frame.writtenResponseTo(request, headers, body));
+        }
     }
 
     /** Answers {@code request} with an error; a framing error code then closes the connection. */

@@ -111,8 +111,7 @@ final class ConsumerRequests {
         long maxBytes = Math.min(Headers.optionalLong(request, "maxBytes", Long.MAX_VALUE), answerLimit(connection));
         long hold = Headers.optionalLong(request, "holdMillis", 0);
         connection.services().pulls().pull(consumer, maxMessages, maxBytes, hold, connection.requests(),
-                deliveries -> connection.respond(request, Map.of(),
-                        DeliveryCodec.encodeDeliveries(deliveries)));
+                deliveries -> connection.respondWritten(request, Map.of(), DeliveryCodec.deliveries(deliveries)));
     }
 
     static boolean isAck(Frame frame) {

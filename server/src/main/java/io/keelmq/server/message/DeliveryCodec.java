@@ -1,5 +1,6 @@
 package io.keelmq.server.message;
 
+import io.keelmq.protocol.frame.FrameBody;
 import io.keelmq.protocol.frame.WireReader;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -21,41 +22,65 @@ public final class DeliveryCodec {
     private DeliveryCodec() {
     }
 
-    /** int count, then count × (int partition, long queueOffset, int deliveryCount, int length, message). */
+    /**
+     * A PULL answer's body, int count, then count × (int partition, long queueOffset, int deliveryCount, int length,
+     * message), written into the outbound buffer when the answer is encoded: the messages go from their own arrays
+     * (read from the commit log, never modified afterwards: {@link io.keelmq.protocol.message.DeliveryBytes} patches
+     * the buffer, not them) straight into the buffer Netty writes, without an answer array between.
+     */
+    public static FrameBody deliveries(List<Delivery> deliveries) {
+        return new DeliveriesBody(List.copyOf(deliveries), null);
+    }
+
+    /** {@link #deliveries} in an array of its own. */
     public static byte[] encodeDeliveries(List<Delivery> deliveries) {
-        return encode(deliveries, null);
+        return new DeliveriesBody(deliveries, null).toArray();
     }
 
     /** A BROWSE answer: the deliveries, then int nextPartition and long nextOffset. */
     public static byte[] encodeBrowse(List<Delivery> deliveries, int nextPartition, long nextOffset) {
-        return encode(deliveries, new long[] {nextPartition, nextOffset});
+        return new DeliveriesBody(deliveries, new long[] {nextPartition, nextOffset}).toArray();
     }
 
-    private static byte[] encode(List<Delivery> deliveries, long[] continuation) {
-        int size = 4 + (continuation == null ? 0 : 12);
-        for (Delivery delivery : deliveries) {
-            size += delivery.wireSize();
+    /** @param continuation null, or a BROWSE answer's next partition and offset */
+    private record DeliveriesBody(List<Delivery> deliveries, long[] continuation) implements FrameBody {
+        @Override
+        public int length() {
+            int size = 4 + (continuation == null ? 0 : 12);
+            for (Delivery delivery : deliveries) {
+                size += delivery.wireSize();
+            }
+            return size;
         }
-        // Exactly the size: the answer is the buffer's own array, not a copy of it (a pull's answer is up to the
-        // frame limit, hundreds of 1 KiB messages).
-        byte[] bytes = new byte[size];
-        ByteBuf out = Unpooled.wrappedBuffer(bytes).writerIndex(0);
-        out.writeInt(deliveries.size());
-        for (Delivery delivery : deliveries) {
-            out.writeInt(delivery.partition());
-            out.writeLong(delivery.queueOffset());
-            out.writeInt(delivery.deliveryCount());
-            out.writeInt(delivery.message().length());
-            delivery.message().writeTo(out);
+
+        @Override
+        public void writeTo(ByteBuf out) {
+            int start = out.writerIndex();
+            out.writeInt(deliveries.size());
+            for (Delivery delivery : deliveries) {
+                out.writeInt(delivery.partition());
+                out.writeLong(delivery.queueOffset());
+                out.writeInt(delivery.deliveryCount());
+                out.writeInt(delivery.message().length());
+                delivery.message().writeTo(out);
+            }
+            if (continuation != null) {
+                out.writeInt((int) continuation[0]);
+                out.writeLong(continuation[1]);
+            }
+            int expected = length();
+            if (out.writerIndex() - start != expected) {
+                throw new IllegalStateException("deliveries took " + (out.writerIndex() - start) + " bytes, not "
+                        + expected);
+            }
         }
-        if (continuation != null) {
-            out.writeInt((int) continuation[0]);
-            out.writeLong(continuation[1]);
+
+        /** Exactly the size: the array is the buffer's own, not a copy of it. */
+        byte[] toArray() {
+            byte[] bytes = new byte[length()];
+            writeTo(Unpooled.wrappedBuffer(bytes).writerIndex(0));
+            return bytes;
         }
-        if (out.writerIndex() != size) {
-            throw new IllegalStateException("deliveries took " + out.writerIndex() + " bytes, not " + size);
-        }
-        return bytes;
     }
 
     /** An undelivered list: int count, then count × (long consumerId, int partition, long queueOffset). Empty body = none. */

@@ -66,4 +66,48 @@ class ReadNearTest {
                     "counted per record asked for, as read(long) counts");
         }
     }
+
+    /**
+     * The reading thread's run buffer is reused by its next readNear: the messages of an earlier run must not be
+     * views of it. The broker writes a PULL answer from these arrays when Netty encodes it, later and on another
+     * thread (DeliveryCodec.deliveries), so a message sharing the buffer would go out with another run's bytes.
+     */
+    @Test
+    void messagesReadEarlierKeepTheirBytesWhenTheThreadReadsTheNextRun() throws Exception {
+        try (MessageStore store = MessageStore.open(Records.smallStore(dir))) {
+            List<AppendResult.AppendedRecord> records = new ArrayList<>();
+            for (int i = 0; i < 200; i++) {
+                AppendResult result = store.append(Records.record("q", 0, "m" + i, 300 + i));
+                assertEquals(AppendStatus.PUT_OK, result.status(), result.error());
+                records.add(result.records().get(0));
+            }
+            StoredMessage[] first = readNear(store, records.subList(0, 100));
+            byte[][] bodies = new byte[first.length][];
+            byte[][] properties = new byte[first.length][];
+            for (int i = 0; i < first.length; i++) {
+                bodies[i] = first[i].body().clone();
+                properties[i] = first[i].properties().clone();
+            }
+
+            StoredMessage[] second = readNear(store, records.subList(100, 200));   // same thread, same run buffer
+
+            assertEquals("m100", Records.nameOf(second[0].body()));
+            for (int i = 0; i < first.length; i++) {
+                assertArrayEquals(bodies[i], first[i].body(), "body of record " + i);
+                assertArrayEquals(properties[i], first[i].properties(), "properties of record " + i);
+                assertEquals("m" + i, Records.nameOf(first[i].body()));
+            }
+        }
+    }
+
+    private static StoredMessage[] readNear(MessageStore store, List<AppendResult.AppendedRecord> records)
+            throws Exception {
+        long[] offsets = new long[records.size()];
+        int[] sizes = new int[records.size()];
+        for (int i = 0; i < records.size(); i++) {
+            offsets[i] = records.get(i).physicalOffset();
+            sizes[i] = records.get(i).size();
+        }
+        return store.readNear(offsets, sizes);
+    }
 }
