@@ -50,6 +50,8 @@ final class ConsumerBuffer {
     private final ArrayDeque<Delivery> deliveries = new ArrayDeque<>();
     private long bytes;
     private boolean longPollOutstanding;
+    /** Long-poll PULLs decided but not yet handed to the provider ({@link #endPulls} waits for them). */
+    private int pullsBeingSent;
     private boolean recovering;
     private boolean closed;
     private int receivers;
@@ -82,12 +84,23 @@ final class ConsumerBuffer {
                 return;
             }
             longPollOutstanding = true;
+            pullsBeingSent++;
             request = new PullRequest(consumer.consumerId(), noPrefetch() ? 1 : maxMessages - deliveries.size(),
                     maxBytes - bytes, holdMillis);
         } finally {
             lock.unlock();
         }
-        provider.pull(request, new Answer(true, null));
+        try {
+            provider.pull(request, new Answer(true, null));
+        } finally {
+            lock.lock();
+            try {
+                pullsBeingSent--;
+                changed.signalAll();
+            } finally {
+                lock.unlock();
+            }
+        }
     }
 
     /**
@@ -281,6 +294,21 @@ final class ConsumerBuffer {
         boolean outstanding;
         lock.lock();
         try {
+            // A long poll decided just before close (on the transport thread, after an answer) may still be on its
+            // way to the provider. The zero-message PULL must follow it on the wire: sent first, the broker would
+            // answer it, then claim messages for the long poll, whose answer would come after CLOSE_CONSUMER with
+            // messages nobody releases until the session ends (ConsumerLifecycleJmsTest saw 11 of 400 go so).
+            long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(requestTimeoutMillis);
+            while (pullsBeingSent > 0) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    break;
+                }
+                changed.awaitNanos(left);
+            }
+            outstanding = longPollOutstanding;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
             outstanding = longPollOutstanding;
         } finally {
             lock.unlock();
