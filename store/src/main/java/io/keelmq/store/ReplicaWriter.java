@@ -9,7 +9,7 @@ import io.keelmq.store.log.CommitLog;
 import io.keelmq.store.log.RecordCodec;
 import io.keelmq.store.queue.ConsumeQueue;
 import io.keelmq.store.queue.ConsumeQueueTable;
-import io.keelmq.store.recovery.Checkpoint;
+import io.keelmq.store.recovery.LogEndSettler;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -120,19 +120,10 @@ final class ReplicaWriter {
         dispatcher.dispatchConfirmed();     // nothing confirmed is left for the dispatcher to add after the cut
         commitLog.truncateTo(offset, config.quarantineDir());
         dispatcher.rewindTo(offset);
-        queues.truncateFrom(offset);
+        new LogEndSettler(config, layer, clock, commitLog, queues, index).settleAt(offset);
         for (ConsumeQueue queue : queues.all()) {
             commitLog.setNextQueueOffset(queue.destination(), queue.partition(), queue.maxOffset());
         }
-        if (index != null && index.truncateAfter(offset)) {
-            commitLog.replay(index.indexedUpTo(), offset, record -> index.add(record.messageId(), record.keyList(),
-                    record.physicalOffset(), record.size(), record.storeTimestamp()));
-        }
-        queues.forceAll();
-        if (index != null) {
-            index.flush();
-        }
-        new Checkpoint(offset, offset, -1, clock.millis()).write(layer, config.checkpointFile());
         layer.delete(config.truncateMarkerFile());
     }
 }

@@ -121,16 +121,7 @@ public final class StoreRecovery {
             }
         }, config.quarantineDir());
         long logEnd = outcome.validEnd();
-        queues.truncateFrom(logEnd);
-        if (index != null && index.truncateAfter(logEnd)) {
-            commitLog.replay(index.indexedUpTo(), logEnd, record -> index.add(record.messageId(), record.keyList(),
-                    record.physicalOffset(), record.size(), record.storeTimestamp()));
-        }
-        queues.forceAll();
-        if (index != null) {
-            index.flush();
-        }
-        new Checkpoint(logEnd, logEnd, -1, clock.millis()).write(layer, config.checkpointFile());
+        new LogEndSettler(config, layer, clock, commitLog, queues, index).settleAt(logEnd);
         RecoveryReport report = new RecoveryReport(false, outcome.scanStart(), logEnd, outcome.recordsVerified(),
                 outcome.problem(), outcome.discardedBytes());
         if (!outcome.clean()) {
