@@ -96,7 +96,10 @@ final class ConsumerBuffer {
             lock.lock();
             try {
                 pullsBeingSent--;
-                changed.signalAll();
+                if (closed) {
+                    // Only endPulls, which runs after close, waits for this count; receivers need no wake-up.
+                    changed.signalAll();
+                }
             } finally {
                 lock.unlock();
             }
