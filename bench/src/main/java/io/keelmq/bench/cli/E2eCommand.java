@@ -14,7 +14,7 @@ import java.util.Locale;
                 "--rate max: as fast as possible. --rate N: a constant N msgs/s, latency measured from each message's "
                         + "intended send time (coordinated-omission correction). --rate auto: both, N being half "
                         + "of KeelMQ's highest rate from round 1. --rate sustained: the highest constant rate after "
-                        + "which the queue holds at most 1 % of the messages sent (raised in 10 % steps of --duration "
+                        + "which the queue holds at most 1 %% of the messages sent (raised in 10 %% steps of --duration "
                         + "each), then a phase at half of KeelMQ's sustained rate.",
                 "Target: at half of KeelMQ's highest rate, KeelMQ's p99 no higher than Artemis's."})
 final class E2eCommand extends ScenarioCommand {
