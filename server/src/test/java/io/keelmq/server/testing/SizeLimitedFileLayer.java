@@ -5,11 +5,13 @@ import io.keelmq.store.io.ForwardingFileLayer;
 import io.keelmq.store.io.StoreFile;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
+import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.util.stream.Stream;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
 
 /**
  * A small file system without root (no loop mount): the real files under {@code root}, as a file system of
@@ -61,17 +63,28 @@ public final class SizeLimitedFileLayer extends ForwardingFileLayer {
         if (!Files.isDirectory(root)) {
             return 0;
         }
-        try (Stream<Path> paths = Files.walk(root)) {
-            return paths.filter(Files::isRegularFile).mapToLong(path -> {
-                try {
-                    return Files.size(path);
-                } catch (IOException e) {
-                    return 0;               // deleted while we walked
+        long[] sum = {0};
+        // Files come and go while the broker runs (checkpoint.tmp lives for one rename): one that vanishes between
+        // the listing and its size counts as nothing. Files.walk would throw NoSuchFileException for it, which a
+        // FORCE_FAILS force passed on as the force's failure: a broken force that named a file, not the disk.
+        Files.walkFileTree(root, new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult visitFile(Path file, BasicFileAttributes attributes) {
+                if (attributes.isRegularFile()) {
+                    sum[0] += attributes.size();
                 }
-            }).sum();
-        } catch (UncheckedIOException e) {
-            throw e.getCause();
-        }
+                return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult visitFileFailed(Path file, IOException e) throws IOException {
+                if (e instanceof NoSuchFileException) {
+                    return FileVisitResult.CONTINUE;
+                }
+                throw e;
+            }
+        });
+        return sum[0];
     }
 
     /** Throws ENOSPC unless {@code growth} more bytes fit; serialised so two writes cannot take the same bytes. */
