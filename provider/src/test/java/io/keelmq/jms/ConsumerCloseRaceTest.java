@@ -31,7 +31,7 @@ class ConsumerCloseRaceTest extends FakeBrokerTestBase {
 
     /** Holds the first long-poll PULL after {@link #arm()} until {@link #release()}; records every PULL's kind. */
     private static final class HeldPulls {
-        final List<String> order = new ArrayList<>();
+        private final List<String> order = new ArrayList<>();
         final CountDownLatch held = new CountDownLatch(1);
         final CountDownLatch released = new CountDownLatch(1);
         private volatile boolean armed;

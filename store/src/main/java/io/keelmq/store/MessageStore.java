@@ -20,6 +20,7 @@ import io.keelmq.store.queue.ConsumeQueue;
 import io.keelmq.store.queue.ConsumeQueueEntry;
 import io.keelmq.store.queue.ConsumeQueueTable;
 import io.keelmq.store.recovery.Checkpoint;
+import io.keelmq.store.recovery.LogEndSettler;
 import io.keelmq.store.recovery.RecoveryReport;
 import io.keelmq.store.recovery.StoreRecovery;
 import io.keelmq.store.replica.EpochFile;
@@ -61,6 +62,8 @@ public final class MessageStore implements Closeable {
     private final ConsumeQueueTable queues;
     private final MessageIndex index;
     private final SubscriptionPositions positions;
+    /** How recovery and a slave's cut end: queues, index and checkpoint brought to a decided log end. */
+    private final LogEndSettler settler;
     private final ReentrantReadWriteLock closeLock = new ReentrantReadWriteLock();
     /** Bytes of commit log one read of {@link #readNear} covers at most. */
     private static final int READ_NEAR_SPAN = 512 * 1024;
@@ -102,6 +105,7 @@ public final class MessageStore implements Closeable {
         this.index = config.messageIndexEnable()
                 ? new MessageIndex(config.indexDir(), layer, config.maxHashSlotNum(), config.maxIndexNum()) : null;
         this.positions = new SubscriptionPositions(layer, config.configDir().resolve("positions"));
+        this.settler = new LogEndSettler(config, layer, clock, commitLog, queues, index);
     }
 
     public static MessageStore open(StoreConfig config) throws IOException {
@@ -113,8 +117,8 @@ public final class MessageStore implements Closeable {
         config.validate();
         MessageStore store = new MessageStore(config, layer, clock);
         try {
-            store.recoveryReport = new StoreRecovery(config, layer, clock, store.commitLog, store.queues,
-                    store.index, store.positions).recover();
+            store.recoveryReport = new StoreRecovery(config, layer, store.commitLog, store.queues, store.index,
+                    store.positions, store.settler).recover();
             store.epochs = EpochFile.load(layer, config.configDir().resolve("epochs"));
             store.start();
         } catch (IOException | RuntimeException e) {
@@ -161,7 +165,7 @@ public final class MessageStore implements Closeable {
         flusher = sync
                 ? new GroupCommitFlusher(commitLog::flush, dispatcher::dispatchConfirmed, config.syncFlushTimeout())
                 : new IntervalFlusher(commitLog::flush, config.flushIntervalCommitLog());
-        replicaWriter = new ReplicaWriter(config, layer, clock, commitLog, queues, index, dispatcher, flusher, !sync,
+        replicaWriter = new ReplicaWriter(config, layer, commitLog, queues, settler, dispatcher, flusher, !sync,
                 closeLock.readLock(), () -> closed, checkpointLock);
         disk = new DiskSpaceGuard(config, layer);
         retention = new RetentionService(config, commitLog, queues, index, positions, dispatcher::dispatchedOffset,

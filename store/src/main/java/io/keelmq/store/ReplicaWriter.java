@@ -3,7 +3,6 @@ package io.keelmq.store;
 import io.keelmq.store.dispatch.DispatchRequest;
 import io.keelmq.store.dispatch.Dispatcher;
 import io.keelmq.store.flush.FlushService;
-import io.keelmq.store.index.MessageIndex;
 import io.keelmq.store.io.FileLayer;
 import io.keelmq.store.log.CommitLog;
 import io.keelmq.store.log.RecordCodec;
@@ -14,7 +13,6 @@ import io.keelmq.store.recovery.LogEndSettler;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.locks.Lock;
@@ -28,10 +26,9 @@ import java.util.function.BooleanSupplier;
 final class ReplicaWriter {
     private final StoreConfig config;
     private final FileLayer layer;
-    private final Clock clock;
     private final CommitLog commitLog;
     private final ConsumeQueueTable queues;
-    private final MessageIndex index;
+    private final LogEndSettler settler;
     private final Dispatcher dispatcher;
     private final FlushService flusher;
     /** Whether the log is committed by an interval flush (ASYNC_FLUSH): a replica append is then not awaited. */
@@ -42,15 +39,14 @@ final class ReplicaWriter {
     /** The store's one-checkpoint-writer-at-a-time lock: a truncation writes the checkpoint too. */
     private final Object checkpointLock;
 
-    ReplicaWriter(StoreConfig config, FileLayer layer, Clock clock, CommitLog commitLog, ConsumeQueueTable queues,
-                  MessageIndex index, Dispatcher dispatcher, FlushService flusher, boolean asyncFlush, Lock openLock,
+    ReplicaWriter(StoreConfig config, FileLayer layer, CommitLog commitLog, ConsumeQueueTable queues,
+                  LogEndSettler settler, Dispatcher dispatcher, FlushService flusher, boolean asyncFlush, Lock openLock,
                   BooleanSupplier closed, Object checkpointLock) {
         this.config = config;
         this.layer = layer;
-        this.clock = clock;
         this.commitLog = commitLog;
         this.queues = queues;
-        this.index = index;
+        this.settler = settler;
         this.dispatcher = dispatcher;
         this.flusher = flusher;
         this.asyncFlush = asyncFlush;
@@ -120,7 +116,7 @@ final class ReplicaWriter {
         dispatcher.dispatchConfirmed();     // nothing confirmed is left for the dispatcher to add after the cut
         commitLog.truncateTo(offset, config.quarantineDir());
         dispatcher.rewindTo(offset);
-        new LogEndSettler(config, layer, clock, commitLog, queues, index).settleAt(offset);
+        settler.settleAt(offset);
         for (ConsumeQueue queue : queues.all()) {
             commitLog.setNextQueueOffset(queue.destination(), queue.partition(), queue.maxOffset());
         }

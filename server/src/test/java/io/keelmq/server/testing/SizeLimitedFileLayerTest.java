@@ -6,6 +6,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -24,7 +25,7 @@ class SizeLimitedFileLayerTest {
             try {
                 while (running.get()) {
                     Path tmp = Files.write(root.resolve("checkpoint.tmp"), new byte[10]);
-                    Files.move(tmp, root.resolve("checkpoint"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                    Files.move(tmp, root.resolve("checkpoint"), StandardCopyOption.REPLACE_EXISTING);
                 }
             } catch (IOException e) {
                 throw new IllegalStateException(e);

@@ -12,7 +12,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
-import java.time.Clock;
 
 /**
  * Brings the files of a store directory to a consistent state when the store opens:
@@ -24,22 +23,22 @@ public final class StoreRecovery {
 
     private final StoreConfig config;
     private final FileLayer layer;
-    private final Clock clock;
     private final CommitLog commitLog;
     private final ConsumeQueueTable queues;
     private final MessageIndex index;
     private final SubscriptionPositions positions;
+    private final LogEndSettler settler;
 
     /** @param index null when the message index is disabled */
-    public StoreRecovery(StoreConfig config, FileLayer layer, Clock clock, CommitLog commitLog,
-                         ConsumeQueueTable queues, MessageIndex index, SubscriptionPositions positions) {
+    public StoreRecovery(StoreConfig config, FileLayer layer, CommitLog commitLog, ConsumeQueueTable queues,
+                         MessageIndex index, SubscriptionPositions positions, LogEndSettler settler) {
         this.config = config;
         this.layer = layer;
-        this.clock = clock;
         this.commitLog = commitLog;
         this.queues = queues;
         this.index = index;
         this.positions = positions;
+        this.settler = settler;
     }
 
     public RecoveryReport recover() throws IOException {
@@ -121,7 +120,7 @@ public final class StoreRecovery {
             }
         }, config.quarantineDir());
         long logEnd = outcome.validEnd();
-        new LogEndSettler(config, layer, clock, commitLog, queues, index).settleAt(logEnd);
+        settler.settleAt(logEnd);
         RecoveryReport report = new RecoveryReport(false, outcome.scanStart(), logEnd, outcome.recordsVerified(),
                 outcome.problem(), outcome.discardedBytes());
         if (!outcome.clean()) {
