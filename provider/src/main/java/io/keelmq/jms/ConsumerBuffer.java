@@ -4,6 +4,7 @@ import io.keelmq.jms.message.PropertyNames;
 import io.keelmq.jms.provider.Delivery;
 import io.keelmq.jms.provider.DeliveryCallback;
 import io.keelmq.jms.provider.Provider;
+import io.keelmq.jms.provider.PullCredit;
 import io.keelmq.jms.provider.PullRequest;
 import io.keelmq.jms.provider.Undelivered;
 import jakarta.jms.JMSException;
@@ -24,7 +25,10 @@ import java.util.concurrent.locks.ReentrantLock;
  * is kept in JMSPriority order (highest first, arrival order within a priority), like the broker's claims.
  *
  * <p>While the buffer holds at most half the message threshold and is below the byte threshold, exactly one
- * long-polling PULL is outstanding; its window is what the thresholds leave free. Answers arrive on the transport
+ * long-polling PULL is outstanding; its window is what the thresholds leave free. It is a standing pull: the broker
+ * sends what arrives as partial answers within the window, and the consumer widens the window with CREDIT as the
+ * application takes messages, so a consumer that keeps up sends no PULL per batch (one per hold time). Without
+ * prefetch (pullThresholdForQueue=0) or hold time each long poll is a one-shot pull. Answers arrive on the transport
  * thread in frame order, which gives two guarantees:
  * <ul>
  * <li>during a recover, deliveries answered before the broker's RECOVER answer were released by it and are dropped;
@@ -50,6 +54,14 @@ final class ConsumerBuffer {
     private final ArrayDeque<Delivery> deliveries = new ArrayDeque<>();
     private long bytes;
     private boolean longPollOutstanding;
+    /** The outstanding long poll's id if it is a standing pull, else 0; ids are never reused. */
+    private long standingId;
+    private long lastStandingId;
+    /** The standing pull's window: messages and message bytes granted and received since it began. */
+    private long granted;
+    private long grantedBytes;
+    private long received;
+    private long receivedBytes;
     /** Long-poll PULLs decided but not yet handed to the provider ({@link #endPulls} waits for them). */
     private int pullsBeingSent;
     private boolean recovering;
@@ -77,18 +89,31 @@ final class ConsumerBuffer {
      */
     void pullIfNeeded() {
         PullRequest request;
+        PullCredit credit = null;
         lock.lock();
         try {
-            if (closed || recovering || longPollOutstanding || provider.isClosed() || !consumer.isStarted()
-                    || !belowRefillMark()) {
+            if (closed || recovering || provider.isClosed() || !consumer.isStarted()) {
                 return;
             }
-            longPollOutstanding = true;
-            pullsBeingSent++;
-            request = new PullRequest(consumer.consumerId(), noPrefetch() ? 1 : maxMessages - deliveries.size(),
-                    maxBytes - bytes, holdMillis);
+            if (longPollOutstanding) {
+                credit = standingId == 0 ? null : creditIfDue();
+                request = null;
+            } else if (belowRefillMark()) {
+                longPollOutstanding = true;
+                pullsBeingSent++;
+                request = nextPull();
+            } else {
+                return;
+            }
         } finally {
             lock.unlock();
+        }
+        if (credit != null) {
+            provider.credit(credit);
+            return;
+        }
+        if (request == null) {
+            return;
         }
         try {
             provider.pull(request, new Answer(true, null));
@@ -104,6 +129,51 @@ final class ConsumerBuffer {
                 lock.unlock();
             }
         }
+    }
+
+    /**
+     * The long poll to send now (lock held): a standing pull whose window is what the thresholds leave free, or,
+     * without prefetch or hold time, a one-shot pull.
+     */
+    private PullRequest nextPull() {
+        if (noPrefetch() || holdMillis == 0) {
+            standingId = 0;
+            return new PullRequest(consumer.consumerId(), noPrefetch() ? 1 : maxMessages - deliveries.size(),
+                    maxBytes - bytes, holdMillis);
+        }
+        standingId = ++lastStandingId;
+        received = 0;
+        receivedBytes = 0;
+        granted = maxMessages - deliveries.size();
+        grantedBytes = maxBytes - bytes;
+        return new PullRequest(consumer.consumerId(), (int) granted, grantedBytes, holdMillis, standingId);
+    }
+
+    /**
+     * The CREDIT to send now for the standing pull, or null (lock held). Refilled by halves, like the one-shot pulls
+     * before it (see {@link #belowRefillMark}): due once what is buffered plus what the broker may still send is at
+     * most half the window, or the broker may send nothing more (one of its credits is used up; it sends a claim's
+     * first message even past the byte credit, so received may pass granted) and the buffer is down to half. The new
+     * totals are what was received plus what the buffer has room for; they only grow, so a CREDIT overtaken on its
+     * way changes nothing.
+     */
+    private PullCredit creditIfDue() {
+        long owedMessages = granted - received;
+        long owedBytes = grantedBytes - receivedBytes;
+        boolean exhausted = owedMessages <= 0 || owedBytes <= 0;
+        long pendingMessages = deliveries.size() + (exhausted ? 0 : owedMessages);
+        long pendingBytes = bytes + (exhausted ? 0 : owedBytes);
+        if (pendingMessages > maxMessages / 2 || pendingBytes > maxBytes / 2) {
+            return null;
+        }
+        long messages = received + maxMessages - deliveries.size();
+        long windowBytes = receivedBytes + maxBytes - bytes;
+        if (messages <= granted && windowBytes <= grantedBytes) {
+            return null;
+        }
+        granted = Math.max(granted, messages);
+        grantedBytes = Math.max(grantedBytes, windowBytes);
+        return new PullCredit(consumer.consumerId(), standingId, granted, grantedBytes);
     }
 
     /**
@@ -421,7 +491,7 @@ final class ConsumerBuffer {
         return list;
     }
 
-    /** The answer to one PULL; runs on the transport thread. */
+    /** The answers to one PULL; run on the transport thread. */
     private final class Answer implements DeliveryCallback {
         private final boolean longPoll;
         private final CompletableFuture<Void> answered;
@@ -432,20 +502,36 @@ final class ConsumerBuffer {
         }
 
         @Override
+        public void onPartial(List<Delivery> received) {
+            accept(received, false);
+        }
+
+        @Override
         public void onDeliveries(List<Delivery> received) {
+            accept(received, true);
+        }
+
+        private void accept(List<Delivery> arrived, boolean last) {
             List<Undelivered> orphans = null;
             lock.lock();
             try {
                 if (longPoll) {
-                    longPollOutstanding = false;
+                    // What the broker sent counts against the window even if it is dropped below.
+                    received += arrived.size();
+                    for (Delivery d : arrived) {
+                        receivedBytes += d.encodedLength();
+                    }
+                    if (last) {
+                        longPollOutstanding = false;
+                    }
                 }
                 if (closed) {
                     List<Undelivered> target = late != null ? late : (orphans = new ArrayList<>());
-                    for (Delivery d : received) {
+                    for (Delivery d : arrived) {
                         target.add(d.undelivered(consumer.consumerId()));
                     }
                 } else if (!recovering) {
-                    for (Delivery d : received) {
+                    for (Delivery d : arrived) {
                         insertByPriority(d);
                         bytes += d.encodedLength();
                     }
@@ -454,15 +540,15 @@ final class ConsumerBuffer {
             } finally {
                 lock.unlock();
             }
-            if (answered != null) {
+            if (answered != null && last) {
                 answered.complete(null);
             }
             if (orphans != null && !orphans.isEmpty()) {
                 consumer.session().deliveries().orphaned(orphans);
-            } else if (!received.isEmpty()) {
+            } else if (!arrived.isEmpty()) {
                 consumer.messagesArrived();
             }
-            if (longPoll) {
+            if (longPoll && last) {
                 pullIfNeeded();
             }
         }

@@ -30,6 +30,8 @@ public enum RequestCode {
     ACK(33),
     BROWSE(34),
     UNSUBSCRIBE(35),
+    /** Client to broker, ONEWAY: widens the window of a consumer's standing PULL (messages and bytes, cumulative). */
+    CREDIT(36),
 
     COMMIT(40),
     ROLLBACK(41),

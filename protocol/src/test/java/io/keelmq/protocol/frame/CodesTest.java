@@ -31,7 +31,8 @@ class CodesTest {
             assertTrue(seen.add(rc.code()), "duplicate " + rc.code());
             assertEquals(rc, RequestCode.fromCode(rc.code()));
         }
-        assertEquals(30, RequestCode.values().length);
+        assertEquals(36, RequestCode.CREDIT.code());
+        assertEquals(31, RequestCode.values().length);
     }
 
     @Test

@@ -10,7 +10,18 @@ import java.util.List;
  */
 public interface DeliveryCallback {
 
-    /** @param deliveries empty when the hold time passed without a message */
+    /**
+     * A standing pull's partial answer: more answers follow.
+     *
+     * @param deliveries never empty
+     */
+    void onPartial(List<Delivery> deliveries);
+
+    /**
+     * The last answer, which ends the pull.
+     *
+     * @param deliveries empty when the hold time passed without a message (a standing pull's last answer is empty)
+     */
     void onDeliveries(List<Delivery> deliveries);
 
     void onFailure(JMSException failure);

@@ -213,9 +213,17 @@ public final class FrameProvider implements Provider {
         Map<String, String> h = Headers.of("consumerId", Long.toString(p.consumerId()),
                 "maxMessages", Integer.toString(p.maxMessages()), "maxBytes", Long.toString(p.maxBytes()),
                 "holdMillis", Long.toString(p.holdMillis()));
+        if (p.isStanding()) {
+            h.put("standing", Long.toString(p.standingId()));
+        }
         // The broker may hold the request for holdMillis before answering, so that much is added to the timeout.
         channel.request(RequestCode.PULL, h, null, p.holdMillis() + requestTimeoutMillis, false,
                 new RequestTracker.Handler() {
+                    @Override
+                    public void onPartial(Frame answer) {
+                        callback.onPartial(WireBodies.deliveries(answer.body()));
+                    }
+
                     @Override
                     public void onAnswer(Frame answer) {
                         callback.onDeliveries(WireBodies.deliveries(answer.body()));
@@ -226,6 +234,14 @@ public final class FrameProvider implements Provider {
                         callback.onFailure(e);
                     }
                 });
+    }
+
+    @Override
+    public void credit(PullCredit c) {
+        // Nothing to report if the write fails: the connection's failure ends the standing pull too.
+        channel.sendOneway(RequestCode.CREDIT, Headers.of("consumerId", Long.toString(c.consumerId()),
+                "standing", Long.toString(c.standingId()), "messages", Long.toString(c.messages()),
+                "bytes", Long.toString(c.bytes())), null);
     }
 
     @Override

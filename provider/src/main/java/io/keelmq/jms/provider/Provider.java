@@ -64,8 +64,17 @@ public interface Provider {
     /** Sends without blocking; {@code callback} gets the answer (or the completed write when oneway). */
     void send(SendRequest request, SendCallback callback);
 
-    /** Asks for messages; the answer goes to {@code callback} on the transport thread. */
+    /**
+     * Asks for messages; the answer goes to {@code callback} on the transport thread. A standing pull's answers
+     * ({@link PullRequest#standingId()}) come as partial answers until the last one ends it.
+     */
     void pull(PullRequest request, DeliveryCallback callback);
+
+    /**
+     * Widens a standing pull's window (ONEWAY, nothing to wait for). A credit for a pull that has ended, or one on a
+     * connection that is gone, is dropped: the pull's last answer (or failure) tells the consumer to pull afresh.
+     */
+    void credit(PullCredit credit);
 
     /** Acknowledges exactly the listed messages of one consumer and waits for the answer. */
     void acknowledge(long consumerId, List<Position> positions) throws JMSException;

@@ -30,9 +30,19 @@ import java.util.concurrent.atomic.AtomicLong;
 final class RequestTracker {
     private static final System.Logger LOG = System.getLogger(RequestTracker.class.getName());
     private static final long NO_CHECK = Long.MAX_VALUE;
+    /** The header of a partial answer: more answers to the same request follow. */
+    private static final String MORE = "more";
 
     /** What to do with the outcome of one request; called on the transport or timer thread. */
     interface Handler {
+        /**
+         * A partial answer (header {@code more}): the request stays pending. Only a standing PULL has them; any other
+         * request's handler takes one for a broker's mistake and ignores it.
+         */
+        default void onPartial(Frame answer) throws JMSException {
+            LOG.log(System.Logger.Level.WARNING, "ignoring a partial answer to a request that has none: " + answer);
+        }
+
         void onAnswer(Frame answer) throws JMSException;
 
         void onFailure(JMSException failure);
@@ -140,13 +150,16 @@ final class RequestTracker {
 
     /** Ends a request with an answer frame; false if nothing waited for it (late answer after a timeout). */
     boolean answer(Frame frame) {
-        Pending p = remove(frame.correlationId());
+        boolean partial = !frame.isError() && frame.header(MORE) != null;
+        Pending p = partial ? pending.get(frame.correlationId()) : remove(frame.correlationId());
         if (p == null) {
             return false;
         }
         try {
             if (frame.isError()) {
                 p.handler.onFailure(errorOf(p.code, frame));
+            } else if (partial) {
+                p.handler.onPartial(frame);
             } else {
                 p.handler.onAnswer(frame);
             }

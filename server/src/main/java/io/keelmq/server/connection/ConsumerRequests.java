@@ -11,22 +11,26 @@ import io.keelmq.server.config.ConfigKeys;
 import io.keelmq.server.consume.BrowseService;
 import io.keelmq.server.consume.ConsumerRequest;
 import io.keelmq.server.consume.ConsumerState;
+import io.keelmq.server.consume.HeldPull;
 import io.keelmq.server.consume.SessionState;
 import io.keelmq.server.consume.StartPosition;
 import io.keelmq.server.consume.Subscription;
 import io.keelmq.server.destination.Destination;
 import io.keelmq.server.destination.DestinationRegistry;
 import io.keelmq.server.errors.RequestException;
+import io.keelmq.server.message.Delivery;
 import io.keelmq.server.message.DeliveryCodec;
 import io.keelmq.server.security.Permission;
 
 import java.util.List;
 import java.util.Map;
 
-/** CREATE_CONSUMER, CLOSE_CONSUMER, PULL, ACK, UNSUBSCRIBE and BROWSE. */
+/** CREATE_CONSUMER, CLOSE_CONSUMER, PULL, CREDIT, ACK, UNSUBSCRIBE and BROWSE. */
 final class ConsumerRequests {
     /** Room left in an answer frame for its headers. */
     private static final int ANSWER_OVERHEAD = 64 * 1024;
+    /** The header of a standing pull's partial answer: more answers follow. */
+    private static final Map<String, String> MORE = Map.of("more", "true");
 
     private ConsumerRequests() {
     }
@@ -108,10 +112,34 @@ final class ConsumerRequests {
             throw RequestException.illegalState("consumer " + consumer.id() + " is closed");
         }
         int maxMessages = Headers.optionalInt(request, "maxMessages", 32);
-        long maxBytes = Math.min(Headers.optionalLong(request, "maxBytes", Long.MAX_VALUE), answerLimit(connection));
+        long maxBytes = Headers.optionalLong(request, "maxBytes", Long.MAX_VALUE);
         long hold = Headers.optionalLong(request, "holdMillis", 0);
-        connection.services().pulls().pull(consumer, maxMessages, maxBytes, hold, connection.requests(),
-                deliveries -> connection.respondWritten(request, Map.of(), DeliveryCodec.deliveries(deliveries)));
+        long standingId = Headers.optionalLong(request, "standing", 0);
+        connection.services().pulls().pull(consumer, standingId, maxMessages, maxBytes, answerLimit(connection), hold,
+                connection.requests(), new HeldPull.Answer() {
+                    @Override
+                    public void partial(List<Delivery> deliveries) {
+                        connection.respondWritten(request, MORE, DeliveryCodec.deliveries(deliveries));
+                    }
+
+                    @Override
+                    public void last(List<Delivery> deliveries) {
+                        connection.respondWritten(request, Map.of(), DeliveryCodec.deliveries(deliveries));
+                    }
+                });
+    }
+
+    /**
+     * CREDIT (ONEWAY): widens a standing pull's window. For a consumer closed or gone meanwhile it does nothing: its
+     * standing pull has ended, and a client sends CREDIT without waiting for anything.
+     */
+    static void credit(Connection connection, Frame request) {
+        ConsumerState consumer = connection.consumers().get(Headers.requiredLong(request, "consumerId"));
+        if (consumer == null || consumer.isClosed()) {
+            return;
+        }
+        connection.services().pulls().credit(consumer, Headers.requiredLong(request, "standing"),
+                Headers.requiredLong(request, "messages"), Headers.requiredLong(request, "bytes"));
     }
 
     static boolean isAck(Frame frame) {

@@ -51,6 +51,7 @@ final class RequestRouter {
         handlers.put(RequestCode.CREATE_CONSUMER, ConsumerRequests::createConsumer);
         handlers.put(RequestCode.CLOSE_CONSUMER, ConsumerRequests::closeConsumer);
         handlers.put(RequestCode.PULL, ConsumerRequests::pull);
+        handlers.put(RequestCode.CREDIT, ConsumerRequests::credit);
         handlers.put(RequestCode.ACK, ConsumerRequests::ack);
         handlers.put(RequestCode.UNSUBSCRIBE, ConsumerRequests::unsubscribe);
         handlers.put(RequestCode.BROWSE, ConsumerRequests::browse);

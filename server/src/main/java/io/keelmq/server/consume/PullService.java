@@ -12,13 +12,13 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Consumer;
 
 /**
  * PULL with long polling (RocketMQ's PullRequestHoldService, without its polling): a pull
  * that finds nothing is held, at most {@code brokerSuspendMaxTimeMillis}, and tried again
  * only when something could have changed: a message arrived on its destination, a message
  * was released on its subscription, or a deferred message became due. Never a busy loop.
+ * A standing pull (see {@link HeldPull}) is tried the same way, each time its client's window has room.
  */
 public final class PullService {
     private static final Logger LOG = LoggerFactory.getLogger(PullService.class);
@@ -47,29 +47,56 @@ public final class PullService {
     }
 
     /**
-     * Answers a PULL now if messages are available, else holds it. A consumer has at most one
-     * held pull: a new PULL answers the previous one empty first.
+     * Answers a one-shot PULL now if messages are available, else holds it; starts a standing PULL (see
+     * {@link HeldPull}). A consumer has at most one held pull: a new PULL ends the previous one first.
      *
-     * @param requests the executor of the connection's requests, on which this is called; a held
-     *                 pull is tried again only there (see {@link HeldPull})
+     * @param standingId the client's id of a standing pull, 0 for a one-shot pull; a standing pull needs a hold time
+     * @param answerLimit the most one answer may carry
+     * @param requests   the executor of the connection's requests, on which this is called; a held pull is tried
+     *                   again only there (see {@link HeldPull})
      */
-    public void pull(ConsumerState consumer, int maxMessages, long maxBytes, long holdMillis, Executor requests,
-                     Consumer<List<Delivery>> answer) throws IOException {
+    public void pull(ConsumerState consumer, long standingId, int maxMessages, long maxBytes, long answerLimit,
+                     long holdMillis, Executor requests, HeldPull.Answer answer) throws IOException {
         HeldPull previous = consumer.heldPull().get();
         if (previous != null) {
             previous.complete(List.of());
         }
-        Subscription subscription = consumer.subscription();
-        Claim claim = subscription.claim(consumer, maxMessages, maxBytes, null);
         long hold = Math.min(Math.max(0, holdMillis), maxHoldMillis);
-        if (!claim.deliveries().isEmpty() || (hold == 0 && !claim.moreToScan()) || consumer.isClosed()) {
-            answer.accept(claim.deliveries());
+        if (standingId != 0 && hold > 0 && !consumer.isClosed()) {
+            HeldPull standing = hold(consumer, standingId, maxMessages, maxBytes, answerLimit, hold, requests, answer);
+            attempt(standing, null);
             return;
         }
-        HeldPull held = new HeldPull(consumer, maxMessages, maxBytes, requests, answer);
+        Subscription subscription = consumer.subscription();
+        Claim claim = subscription.claim(consumer, maxMessages, Math.min(maxBytes, answerLimit), null);
+        if (!claim.deliveries().isEmpty() || (hold == 0 && !claim.moreToScan()) || consumer.isClosed()) {
+            answer.last(claim.deliveries());
+            return;
+        }
+        HeldPull held = hold(consumer, 0, maxMessages, maxBytes, answerLimit, hold, requests, answer);
+        // Registered before trying again: a message that arrived since the claim is not missed.
+        attempt(held, null);
+    }
+
+    private HeldPull hold(ConsumerState consumer, long standingId, int maxMessages, long maxBytes, long answerLimit,
+                          long hold, Executor requests, HeldPull.Answer answer) {
+        HeldPull held = new HeldPull(consumer, standingId, maxMessages, maxBytes, answerLimit, requests, answer);
         consumer.heldPull().set(held);
         held.timeout(timer.schedule(() -> held.complete(List.of()), Math.max(hold, 1), TimeUnit.MILLISECONDS));
-        // Registered before trying again: a message that arrived since the claim is not missed.
+        return held;
+    }
+
+    /**
+     * CREDIT (on the connection's request executor): widens the consumer's standing pull {@code standingId} to the
+     * cumulative totals given and claims for it. A CREDIT for a pull that has ended meanwhile is dropped: the client
+     * learns of the end from the pull's last answer and starts a new one.
+     */
+    public void credit(ConsumerState consumer, long standingId, long messages, long bytes) {
+        HeldPull held = consumer.heldPull().get();
+        if (held == null || held.standingId() != standingId || held.isDone()) {
+            return;
+        }
+        held.grant(messages, bytes);
         attempt(held, null);
     }
 
@@ -121,7 +148,7 @@ public final class PullService {
         void next() {
             while (tried < consumers.size()) {
                 HeldPull held = consumers.get((first + tried++) % consumers.size()).heldPull().get();
-                if (held != null && !held.isDone()) {
+                if (held != null && held.hasCredit()) {
                     retry(held, this);
                     return;
                 }
@@ -130,7 +157,8 @@ public final class PullService {
     }
 
     private void attempt(HeldPull held, WakeChain chain) {
-        if (held.isDone()) {
+        if (!held.hasCredit()) {
+            // Ended, or a standing pull whose window is full: its client grants more with CREDIT.
             if (chain != null) {
                 chain.next();
             }
@@ -144,8 +172,12 @@ public final class PullService {
             List<Delivery> deliveries = claim.deliveries();
             others = claim.leftForOthers();
             if (!deliveries.isEmpty()) {
-                if (!held.complete(deliveries)) {
+                if (!held.offer(deliveries)) {
                     giveBack(consumer, deliveries);
+                } else if (held.isStanding() && claim.stoppedShort() && held.hasCredit()) {
+                    // Window left and messages maybe too (a backlog): nothing else would wake it before CREDIT.
+                    retry(held, chain);
+                    return;
                 }
             } else if (claim.moreToScan()) {
                 retry(held, chain);

@@ -186,8 +186,10 @@ public final class Subscription {
         if (batch.failure != null && deliveries.isEmpty()) {
             throw batch.failure;
         }
+        boolean gaveBack = deliveries.size() < batch.claimed.size();
         return new Claim(deliveries, batch.failure == null && !batch.full && batch.examined >= SCAN_LIMIT,
-                batch.failure != null || batch.full || batch.passedOver || deliveries.size() < batch.claimed.size());
+                batch.failure != null || batch.full || batch.passedOver || gaveBack,
+                batch.failure == null && (batch.full || gaveBack || batch.examined >= SCAN_LIMIT));
     }
 
     /**

@@ -9,6 +9,7 @@ import io.keelmq.jms.provider.ConnectionInfo;
 import io.keelmq.jms.provider.ConsumerInfo;
 import io.keelmq.jms.provider.Delivery;
 import io.keelmq.jms.provider.DeliveryCallback;
+import io.keelmq.jms.provider.PullCredit;
 import io.keelmq.jms.provider.HalfSendResult;
 import io.keelmq.jms.provider.Position;
 import io.keelmq.jms.provider.Provider;
@@ -275,19 +276,36 @@ public final class FailoverProvider implements Provider {
         }
         g.provider().pull(request, new DeliveryCallback() {
             @Override
+            public void onPartial(List<Delivery> deliveries) {
+                callback.onPartial(deliveries);
+            }
+
+            @Override
             public void onDeliveries(List<Delivery> deliveries) {
                 callback.onDeliveries(deliveries);
             }
 
             @Override
             public void onFailure(JMSException failure) {
-                if (generations.failedOver(g, failure)) {
-                    generations.whenConnected(next -> pullOn(next, request, callback), callback::onFailure);
-                } else {
+                if (!generations.failedOver(g, failure)) {
                     callback.onFailure(failure);
+                } else if (request.isStanding()) {
+                    // Its window was counted on the lost connection: ended, so the consumer starts a new one there.
+                    callback.onDeliveries(List.of());
+                } else {
+                    generations.whenConnected(next -> pullOn(next, request, callback), callback::onFailure);
                 }
             }
         });
+    }
+
+    /** To the current connection only: a standing pull of an earlier one has ended (see {@link #pullOn}). */
+    @Override
+    public void credit(PullCredit credit) {
+        Generation g = generations.currentOrNull();
+        if (g != null && state.hasConsumer(credit.consumerId())) {
+            g.provider().credit(credit);
+        }
     }
 
     /**

@@ -8,6 +8,7 @@ import io.keelmq.jms.provider.Delivery;
 import io.keelmq.jms.provider.DeliveryCallback;
 import io.keelmq.jms.provider.Provider;
 import io.keelmq.jms.provider.ProviderListener;
+import io.keelmq.jms.provider.PullCredit;
 import io.keelmq.jms.provider.PullRequest;
 import io.keelmq.jms.provider.SendRequest;
 import io.keelmq.jms.provider.SendResult;
@@ -208,17 +209,7 @@ class FailoverProviderTest {
         b.crash();
         provider.closeConsumer(3, List.of());
         List<String> answered = new CopyOnWriteArrayList<>();
-        provider.pull(new PullRequest(3, 10, 1_000, 1_000), new DeliveryCallback() {
-            @Override
-            public void onDeliveries(List<Delivery> deliveries) {
-                answered.add("empty=" + deliveries.isEmpty());
-            }
-
-            @Override
-            public void onFailure(JMSException failure) {
-                answered.add("failed");
-            }
-        });
+        provider.pull(new PullRequest(3, 10, 1_000, 1_000), answersTo(answered));
         b.up = true;
         awaitRequest(b, "CREATE_SESSION 1 AUTO");
         long deadline = System.currentTimeMillis() + 10_000;
@@ -226,6 +217,32 @@ class FailoverProviderTest {
             Thread.sleep(10);
         }
         assertEquals(List.of("empty=true"), answered);
+    }
+
+    @Test
+    void aStandingPullCutByAFailoverEndsEmptyInsteadOfGoingToTheNextConnectionAndCreditGoesToTheCurrentOne()
+            throws Exception {
+        ScriptedBroker a = broker(4201);
+        ScriptedBroker b = broker(4202);
+        connect(reconnectFor(10_000), a, b);
+        provider.createSession(1, AckMode.AUTO);
+        provider.createConsumer(new ConsumerInfo(1, 3, QUEUE, null, false, null, false, false, null, 0));
+        List<String> answered = new CopyOnWriteArrayList<>();
+        provider.pull(new PullRequest(3, 10, 1_000, 1_000, 7), answersTo(answered));
+        provider.credit(new PullCredit(3, 7, 20, 2_000));
+        assertTrue(a.requests.contains("CREDIT 3 7 20 2000"), a.requests.toString());
+
+        a.crash();
+        awaitRequest(b, "CREATE_SESSION 1 AUTO");
+        long deadline = System.currentTimeMillis() + 10_000;
+        while (answered.isEmpty() && System.currentTimeMillis() < deadline) {
+            Thread.sleep(10);
+        }
+        // Its window was counted by the lost broker: the consumer starts a new standing pull rather than resume it.
+        assertEquals(List.of("empty=true"), answered);
+        assertFalse(b.requests.contains("PULL 3"), b.requests.toString());
+        provider.credit(new PullCredit(3, 8, 10, 1_000));
+        assertTrue(b.requests.contains("CREDIT 3 8 10 1000"), b.requests.toString());
     }
 
     @Test
@@ -238,17 +255,7 @@ class FailoverProviderTest {
         provider.createConsumer(new ConsumerInfo(1, 3, QUEUE, null, false, null, false, false, null, 0));
         a.crash();
         List<String> answered = new CopyOnWriteArrayList<>();
-        provider.pull(PullRequest.endHeld(3), new DeliveryCallback() {
-            @Override
-            public void onDeliveries(List<Delivery> deliveries) {
-                answered.add("empty=" + deliveries.isEmpty());
-            }
-
-            @Override
-            public void onFailure(JMSException failure) {
-                answered.add("failed");
-            }
-        });
+        provider.pull(PullRequest.endHeld(3), answersTo(answered));
         assertEquals(List.of("empty=true"), answered, "answered at once, while no broker is reachable");
         provider.closeConsumer(3, List.of());
         provider.closeSession(1, List.of());
@@ -360,8 +367,32 @@ class FailoverProviderTest {
         assertEquals(List.of(), heard);
     }
 
+    /** Records each answer as "partial", "empty=true|false" (the last) or "failed". */
+    private static DeliveryCallback answersTo(List<String> answered) {
+        return new DeliveryCallback() {
+            @Override
+            public void onPartial(List<Delivery> deliveries) {
+                answered.add("partial");
+            }
+
+            @Override
+            public void onDeliveries(List<Delivery> deliveries) {
+                answered.add("empty=" + deliveries.isEmpty());
+            }
+
+            @Override
+            public void onFailure(JMSException failure) {
+                answered.add("failed");
+            }
+        };
+    }
+
     private static DeliveryCallback failuresTo(List<JMSException> failures) {
         return new DeliveryCallback() {
+            @Override
+            public void onPartial(List<Delivery> deliveries) {
+            }
+
             @Override
             public void onDeliveries(List<Delivery> deliveries) {
             }

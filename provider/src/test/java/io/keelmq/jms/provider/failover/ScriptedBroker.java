@@ -12,6 +12,7 @@ import io.keelmq.jms.provider.HalfSendResult;
 import io.keelmq.jms.provider.Position;
 import io.keelmq.jms.provider.Provider;
 import io.keelmq.jms.provider.ProviderListener;
+import io.keelmq.jms.provider.PullCredit;
 import io.keelmq.jms.provider.PullRequest;
 import io.keelmq.jms.provider.SendCallback;
 import io.keelmq.jms.provider.SendRequest;
@@ -191,6 +192,16 @@ final class ScriptedBroker {
                 heldPulls.add(callback);
             } catch (JMSException e) {
                 callback.onFailure(e);
+            }
+        }
+
+        @Override
+        public void credit(PullCredit credit) {
+            try {
+                write("CREDIT " + credit.consumerId() + " " + credit.standingId() + " " + credit.messages() + " "
+                        + credit.bytes());
+            } catch (JMSException e) {
+                // dropped, as a CREDIT on a lost connection is
             }
         }
 
