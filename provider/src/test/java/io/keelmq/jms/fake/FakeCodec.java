@@ -40,16 +40,27 @@ final class FakeCodec {
         out.writeInt(entries.size());
         for (FakeEntry e : entries) {
             int count = Math.max(1, e.deliveryCount);
-            WireMessage copy = WireMessageCodec.decode(WireMessageCodec.encode(e.message));
-            copy.setDeliveryCount(count);
-            copy.setRedelivered(count > 1);
-            byte[] encoded = WireMessageCodec.encode(copy);
+            byte[] encoded = delivered(e);
             out.writeInt(e.partition);
             out.writeLong(e.offset);
             out.writeInt(count);
             out.writeInt(encoded.length);
             out.writeBytes(encoded);
         }
+    }
+
+    /** The message as delivered: with its delivery count and redelivered flag. */
+    private static byte[] delivered(FakeEntry e) {
+        int count = Math.max(1, e.deliveryCount);
+        WireMessage copy = WireMessageCodec.decode(WireMessageCodec.encode(e.message));
+        copy.setDeliveryCount(count);
+        copy.setRedelivered(count > 1);
+        return WireMessageCodec.encode(copy);
+    }
+
+    /** What a delivery's message length will be, which a standing pull's byte window counts. */
+    static int deliveredSize(FakeEntry e) {
+        return delivered(e).length;
     }
 
     static int encodedSize(FakeEntry e) {

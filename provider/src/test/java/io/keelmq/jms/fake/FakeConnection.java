@@ -85,7 +85,8 @@ final class FakeConnection implements FrameSink {
             disconnect(true);
             return;
         }
-        if (frame.isOneway() && code != RequestCode.HEARTBEAT && code != RequestCode.SEND) {
+        if (frame.isOneway() && code != RequestCode.HEARTBEAT && code != RequestCode.SEND
+                && code != RequestCode.CREDIT) {
             broker.violation("unexpected oneway " + code);
         }
         Object[] failure = broker.takeFailure(code);
@@ -126,6 +127,7 @@ final class FakeConnection implements FrameSink {
             case CREATE_CONSUMER -> consuming.createConsumer(f, h);
             case CLOSE_CONSUMER -> consuming.closeConsumer(f, h);
             case PULL -> consuming.pull(f, h);
+            case CREDIT -> consuming.credit(f, h);
             case ACK -> consuming.ack(f, h);
             case RECOVER -> consuming.recover(f, h);
             case COMMIT -> consuming.commit(f, h);

@@ -16,7 +16,46 @@ final class FakeConsumer {
     boolean closed;
     HeldPull held;
 
-    record HeldPull(Frame request, int maxMessages, long maxBytes, ScheduledFuture<?> timeout) {
+    /**
+     * A held PULL. A standing one ({@code standingId} not 0) stays held after each partial answer; its window is what
+     * was granted (the PULL's maxMessages/maxBytes, then CREDIT totals) less what was sent since it began.
+     */
+    static final class HeldPull {
+        final Frame request;
+        final long standingId;
+        final ScheduledFuture<?> timeout;
+        long grantedMessages;
+        long grantedBytes;
+        long sentMessages;
+        long sentBytes;
+
+        HeldPull(Frame request, long standingId, int maxMessages, long maxBytes, ScheduledFuture<?> timeout) {
+            this.request = request;
+            this.standingId = standingId;
+            this.grantedMessages = maxMessages;
+            this.grantedBytes = maxBytes;
+            this.timeout = timeout;
+        }
+
+        Frame request() {
+            return request;
+        }
+
+        ScheduledFuture<?> timeout() {
+            return timeout;
+        }
+
+        int maxMessages() {
+            return (int) Math.max(0, Math.min(Integer.MAX_VALUE, grantedMessages - sentMessages));
+        }
+
+        long maxBytes() {
+            return grantedBytes - sentBytes;
+        }
+
+        boolean hasCredit() {
+            return grantedMessages > sentMessages && grantedBytes > sentBytes;
+        }
     }
 
     FakeConsumer(FakeConnection connection, long sessionId, long consumerId, FakeSubscription subscription,

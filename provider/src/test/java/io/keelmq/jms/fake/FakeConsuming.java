@@ -15,6 +15,8 @@ import java.util.concurrent.TimeUnit;
 
 /** The consuming requests of one fake connection: consumers, pulls, acknowledgements, recovery, browsing. */
 final class FakeConsuming {
+    /** The header of a standing pull's partial answer. */
+    private static final java.util.Map<String, String> MORE = java.util.Map.of("more", "true");
     private final FakeConnection connection;
     private final FakeBroker broker;
 
@@ -137,8 +139,13 @@ final class FakeConsuming {
             throw new Refusal(ErrorCode.NOT_FOUND, "no consumer " + consumerId);
         }
         answerHeld(consumer, List.of());
-        List<FakeEntry> claimed = broker.store.claim(consumer, maxMessages, maxBytes);
-        if (!claimed.isEmpty() || holdMillis == 0) {
+        String standing = h.optional("standing");
+        long standingId = standing == null ? 0 : h.requiredLong("standing");
+        if (standingId != 0 && holdMillis == 0) {
+            throw h.violation("a standing PULL without a hold time");
+        }
+        List<FakeEntry> claimed = standingId != 0 ? List.of() : broker.store.claim(consumer, maxMessages, maxBytes);
+        if (standingId == 0 && (!claimed.isEmpty() || holdMillis == 0)) {
             return Frame.responseTo(f, null, FakeCodec.deliveries(claimed));
         }
         ScheduledFuture<?> timeout = broker.timer.schedule(() -> {
@@ -148,7 +155,29 @@ final class FakeConsuming {
                 }
             }
         }, Math.min(holdMillis, broker.maxHoldMillis), TimeUnit.MILLISECONDS);
-        consumer.held = new FakeConsumer.HeldPull(f, maxMessages, maxBytes, timeout);
+        consumer.held = new FakeConsumer.HeldPull(f, standingId, maxMessages, maxBytes, timeout);
+        if (standingId != 0) {
+            serve(consumer);
+        }
+        return null;
+    }
+
+    /** CREDIT (ONEWAY): widens the consumer's standing pull if it is the one named; otherwise nothing. */
+    Frame credit(Frame f, FakeHeaders h) {
+        if (!f.isOneway()) {
+            broker.violation("CREDIT expecting an answer");
+        }
+        FakeConsumer consumer = connection.consumers.get(h.requiredLong("consumerId"));
+        long standingId = h.requiredLong("standing");
+        long messages = h.requiredLong("messages");
+        long bytes = h.requiredLong("bytes");
+        if (consumer == null || consumer.held == null || consumer.held.standingId != standingId) {
+            return null;
+        }
+        FakeConsumer.HeldPull held = consumer.held;
+        held.grantedMessages = Math.max(held.grantedMessages, messages);
+        held.grantedBytes = Math.max(held.grantedBytes, bytes);
+        serve(consumer);
         return null;
     }
 
@@ -169,12 +198,36 @@ final class FakeConsuming {
         for (FakeConsumer consumer : new ArrayList<>(subscription.consumers)) {
             FakeConsumer.HeldPull held = consumer.held;
             if (held != null && !consumer.closed && !consumer.connection.closed) {
+                if (held.standingId != 0) {
+                    serve(consumer);
+                    continue;
+                }
                 List<FakeEntry> claimed = consumer.connection.broker.store.claim(consumer, held.maxMessages(),
                         held.maxBytes());
                 if (!claimed.isEmpty()) {
                     answerHeld(consumer, claimed);
                 }
             }
+        }
+    }
+
+    /**
+     * A standing pull: sends what its window allows as partial answers, claim after claim while the window has room
+     * (a claim's first message goes even past the byte window, as at the real broker), and stays held.
+     */
+    private static void serve(FakeConsumer consumer) {
+        FakeConsumer.HeldPull held = consumer.held;
+        while (held != null && held.hasCredit() && !consumer.closed && !consumer.connection.closed) {
+            List<FakeEntry> claimed = consumer.connection.broker.store.claim(consumer, held.maxMessages(),
+                    held.maxBytes());
+            if (claimed.isEmpty()) {
+                return;
+            }
+            held.sentMessages += claimed.size();
+            for (FakeEntry e : claimed) {
+                held.sentBytes += FakeCodec.deliveredSize(e);
+            }
+            consumer.connection.send(Frame.responseTo(held.request(), MORE, FakeCodec.deliveries(claimed)));
         }
     }
 
