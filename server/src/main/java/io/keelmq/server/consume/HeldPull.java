@@ -3,6 +3,7 @@ package io.keelmq.server.consume;
 import io.keelmq.server.message.Delivery;
 
 import java.util.List;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledFuture;
 
 /**
@@ -38,7 +39,7 @@ public final class HeldPull {
     /** The most one answer may carry (the connection's frame limit). */
     private final long answerLimit;
     private final Answer answer;
-    private final RequestExecutor requests;
+    private final Executor requests;
     private long grantedMessages;
     private long grantedBytes;
     private long sentMessages;
@@ -47,7 +48,7 @@ public final class HeldPull {
     private volatile ScheduledFuture<?> timeout;
 
     HeldPull(ConsumerState consumer, long standingId, int maxMessages, long maxBytes, long answerLimit,
-             RequestExecutor requests, Answer answer) {
+             Executor requests, Answer answer) {
         this.consumer = consumer;
         this.standingId = standingId;
         this.grantedMessages = maxMessages;
@@ -94,7 +95,7 @@ public final class HeldPull {
     }
 
     /** The executor of its connection's requests, where attempts to answer it run. */
-    RequestExecutor requests() {
+    Executor requests() {
         return requests;
     }
 
