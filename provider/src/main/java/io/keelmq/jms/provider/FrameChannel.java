@@ -100,19 +100,20 @@ final class FrameChannel implements TransportListener {
      *
      * @param awaited a caller will wait for the outcome in {@link #await}; if not, the transport is told that an
      *                answer nobody waits for is due, so that it keeps reading
+     * @return the request's correlation id (for {@link #expectAnswers}); 0 if it failed at once
      */
-    void request(RequestCode code, Map<String, String> headers, byte[] body, long timeoutMillis, boolean awaited,
+    long request(RequestCode code, Map<String, String> headers, byte[] body, long timeoutMillis, boolean awaited,
                  RequestTracker.Handler handler) {
         if (ended.get()) {
             handler.onFailure(endedException());
-            return;
+            return 0;
         }
         long id = tracker.nextId();
         tracker.register(id, code, timeoutMillis, handler, awaited);
         if (ended.get()) {
             // Lost while registering: failAll may have run before this request was in the map.
             tracker.fail(id, endedException());
-            return;
+            return 0;
         }
         write(Frame.request(code, id, headers, body)).whenComplete((v, e) -> {
             if (e != null) {
@@ -120,6 +121,19 @@ final class FrameChannel implements TransportListener {
             }
         });
         if (!awaited) {
+            transport.framesExpected();
+        }
+        return id;
+    }
+
+    /**
+     * Whether the broker may answer the pending unawaited request {@code id} now. A standing pull whose window is used
+     * up expects nothing until a CREDIT widens it; marked so, it no longer keeps the transport's reader thread reading
+     * (see {@link #expectsUnawaitedFrames}). Expected again before the CREDIT leaves, so the reading is ready for it.
+     */
+    void expectAnswers(long id, boolean expected) {
+        tracker.setQuiet(id, !expected);
+        if (expected) {
             transport.framesExpected();
         }
     }

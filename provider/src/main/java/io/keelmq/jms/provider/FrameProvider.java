@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The one {@link Provider}: each method builds the request the contract describes (protocol/README.md, "Requests")
@@ -23,6 +24,8 @@ public final class FrameProvider implements Provider {
 
     private final FrameChannel channel;
     private final long requestTimeoutMillis;
+    /** Each consumer's standing pull, by consumer id, while it stands. */
+    private final Map<Long, StandingWindow> standingWindows = new ConcurrentHashMap<>();
     private volatile ConnectionInfo info;
 
     /** @param requestTimeoutMillis how long any request but SEND and PULL waits for its answer */
@@ -216,28 +219,51 @@ public final class FrameProvider implements Provider {
         if (p.isStanding()) {
             h.put("standing", Long.toString(p.standingId()));
         }
+        StandingWindow window = p.isStanding() ? new StandingWindow(channel, p) : null;
+        if (window != null) {
+            standingWindows.put(p.consumerId(), window);
+        }
         // The broker may hold the request for holdMillis before answering, so that much is added to the timeout.
-        channel.request(RequestCode.PULL, h, null, p.holdMillis() + requestTimeoutMillis, false,
+        long id = channel.request(RequestCode.PULL, h, null, p.holdMillis() + requestTimeoutMillis, false,
                 new RequestTracker.Handler() {
                     @Override
                     public void onPartial(Frame answer) {
-                        callback.onPartial(WireBodies.deliveries(answer.body()));
+                        List<Delivery> deliveries = WireBodies.deliveries(answer.body());
+                        if (window != null) {
+                            window.received(deliveries);
+                        }
+                        callback.onPartial(deliveries);
                     }
 
                     @Override
                     public void onAnswer(Frame answer) {
+                        ended();
                         callback.onDeliveries(WireBodies.deliveries(answer.body()));
                     }
 
                     @Override
                     public void onFailure(JMSException e) {
+                        ended();
                         callback.onFailure(e);
                     }
+
+                    private void ended() {
+                        if (window != null) {
+                            standingWindows.remove(p.consumerId(), window);
+                        }
+                    }
                 });
+        if (window != null) {
+            window.sent(id);
+        }
     }
 
     @Override
     public void credit(PullCredit c) {
+        StandingWindow window = standingWindows.get(c.consumerId());
+        if (window != null && window.standingId() == c.standingId()) {
+            window.widen(c.messages(), c.bytes());
+        }
         // Nothing to report if the write fails: the connection's failure ends the standing pull too.
         channel.sendOneway(RequestCode.CREDIT, Headers.of("consumerId", Long.toString(c.consumerId()),
                 "standing", Long.toString(c.standingId()), "messages", Long.toString(c.messages()),

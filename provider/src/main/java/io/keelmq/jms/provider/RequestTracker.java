@@ -48,16 +48,25 @@ final class RequestTracker {
         void onFailure(JMSException failure);
     }
 
+    /** {@link Pending#state}: an answer may come now, none can come yet, or the request has ended. */
+    private static final int EXPECTED = 0;
+    private static final int QUIET = 1;
+    private static final int ENDED = 2;
+
     /**
      * @param deadlineNanos {@link System#nanoTime()} by which the answer is due; unused if timeoutMillis is 0
      * @param awaited       a caller waits for the answer in {@code FrameChannel.await}
+     * @param state         {@link #EXPECTED}, {@link #QUIET} or {@link #ENDED}; only unawaited requests turn quiet
      */
-    private record Pending(RequestCode code, Handler handler, long timeoutMillis, long deadlineNanos, boolean awaited) {
+    private record Pending(RequestCode code, Handler handler, long timeoutMillis, long deadlineNanos, boolean awaited,
+                           AtomicInteger state) {
     }
 
     private final Map<Long, Pending> pending = new ConcurrentHashMap<>();
     /** Pending requests no caller awaits (pulls, asynchronous sends): their answers come when nobody asks. */
     private final AtomicInteger unawaited = new AtomicInteger();
+    /** Those of {@link #unawaited} marked quiet: the broker can send them nothing now (see {@link #setQuiet}). */
+    private final AtomicInteger quiet = new AtomicInteger();
     private final AtomicLong correlationIds = new AtomicLong();
     /** The deadline a check is scheduled for ({@link #NO_CHECK}: none); a check covers every later deadline. */
     private final AtomicLong nextCheckNanos = new AtomicLong(NO_CHECK);
@@ -78,12 +87,12 @@ final class RequestTracker {
             unawaited.incrementAndGet();
         }
         if (timeoutMillis <= 0) {
-            pending.put(id, new Pending(code, handler, 0, 0, awaited));
+            pending.put(id, new Pending(code, handler, 0, 0, awaited, new AtomicInteger(EXPECTED)));
             return;
         }
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
         // In the map before the check is looked at: a check that starts later sees this request.
-        pending.put(id, new Pending(code, handler, timeoutMillis, deadline, awaited));
+        pending.put(id, new Pending(code, handler, timeoutMillis, deadline, awaited, new AtomicInteger(EXPECTED)));
         if (!checkBy(deadline)) {
             fail(id, new ConnectionFailedException("the connection is closed", null));
         }
@@ -135,14 +144,48 @@ final class RequestTracker {
         }
     }
 
-    /** Pending requests whose answers no caller awaits. */
+    /**
+     * Pending requests whose answers no caller awaits and may come now: the transport keeps reading for them. A
+     * standing pull whose window is used up is pending yet quiet; were it counted, every caller's own answer would be
+     * read by the reader thread and handed over with a wake-up for as long as the pull stands.
+     */
     int unawaited() {
-        return unawaited.get();
+        return unawaited.get() - quiet.get();
+    }
+
+    /**
+     * Marks an unawaited pending request quiet (the broker can send it nothing until the client widens its window) or
+     * expected again; nothing if it has ended or a caller awaits it. Safe against the request ending meanwhile: the
+     * state a request ends in is looked at once, by {@link #remove}.
+     */
+    void setQuiet(long id, boolean isQuiet) {
+        Pending p = pending.get(id);
+        if (p == null || p.awaited) {
+            return;
+        }
+        int target = isQuiet ? QUIET : EXPECTED;
+        while (true) {
+            int state = p.state.get();
+            if (state == ENDED || state == target) {
+                return;
+            }
+            if (p.state.compareAndSet(state, target)) {
+                if (isQuiet) {
+                    quiet.incrementAndGet();
+                } else {
+                    quiet.decrementAndGet();
+                }
+                return;
+            }
+        }
     }
 
     private Pending remove(long id) {
         Pending p = pending.remove(id);
         if (p != null && !p.awaited) {
+            if (p.state.getAndSet(ENDED) == QUIET) {
+                quiet.decrementAndGet();
+            }
             unawaited.decrementAndGet();
         }
         return p;

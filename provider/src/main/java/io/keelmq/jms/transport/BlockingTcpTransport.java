@@ -344,6 +344,11 @@ public final class BlockingTcpTransport implements Transport {
         return System.nanoTime() - lastCallerNanos < handoffNanos && !listener.expectsUnawaitedFrames();
     }
 
+    /** Whether some thread holds the read lock now (tests wait for the reader thread to step aside). */
+    boolean someThreadReads() {
+        return readLock.isLocked();
+    }
+
     /** Wakes the reader thread unless some thread reads already (which passes reading on when it stops). */
     @Override
     public void framesExpected() {

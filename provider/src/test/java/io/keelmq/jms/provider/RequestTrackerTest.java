@@ -118,4 +118,31 @@ class RequestTrackerTest {
         tracker.failAll(lost);
         assertEquals(lost, outcome.ended.poll());
     }
+
+    @Test
+    void aQuietRequestIsPendingButNotExpectedUntilMarkedAgainOrEnded() {
+        long pull = register(0, new Outcome());
+        long send = register(0, new Outcome());
+        tracker.setQuiet(pull, true);
+        tracker.setQuiet(pull, true);
+        assertEquals(1, tracker.unawaited(), "marked quiet twice counts once; the send is still expected");
+        Frame partial = Frame.responseTo(Frame.request(RequestCode.PULL, pull, null, null), java.util.Map.of("more",
+                "true"), null);
+        assertTrue(tracker.answer(partial), "a partial answer finds the request");
+        assertEquals(1, tracker.unawaited(), "and leaves it pending and quiet");
+        tracker.setQuiet(pull, false);
+        assertEquals(2, tracker.unawaited());
+        tracker.setQuiet(pull, true);
+        assertTrue(answer(pull));
+        assertEquals(1, tracker.unawaited(), "the quiet mark left with the request");
+        tracker.setQuiet(pull, false);
+        tracker.setQuiet(pull, true);
+        assertEquals(1, tracker.unawaited(), "an ended request is not marked");
+        long awaited = tracker.nextId();
+        tracker.register(awaited, RequestCode.ACK, 0, new Outcome(), true);
+        tracker.setQuiet(awaited, true);
+        assertEquals(1, tracker.unawaited(), "an awaited request is never counted");
+        assertTrue(answer(send));
+        assertEquals(0, tracker.unawaited());
+    }
 }

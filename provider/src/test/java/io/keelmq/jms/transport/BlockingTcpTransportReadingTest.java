@@ -123,6 +123,12 @@ class BlockingTcpTransportReadingTest {
         listener.unawaitedFramesDue.set(false);
         answerEverything();
         transport.awaitDone(call(1));                       // read by the reader thread, which then steps aside
+        // Stepping aside takes it until its current wait for bytes ends (up to READ_SLICE_MILLIS, longer on a
+        // loaded machine): a request sent before then has its answer read by the reader thread.
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(TIMEOUT_MILLIS);
+        while (transport.someThreadReads() && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
         transport.awaitDone(call(2));
         assertEquals(Thread.currentThread().getName(), listener.reportedOn.get(2L), "the caller led");
         // An answer nobody waits for in awaitDone (a held pull, an asynchronous send): the reader thread reads it.
