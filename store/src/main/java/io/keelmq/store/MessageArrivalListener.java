@@ -3,8 +3,9 @@ package io.keelmq.store;
 /**
  * Told when messages become visible in a consume queue, so that held (long-polling)
  * pulls can be answered without polling. Called on the thread that dispatches: the dispatcher's,
- * or under SYNC_FLUSH the group-commit thread, whose next force waits meanwhile. Keep it short and
- * never block: hand any real work to another executor.
+ * or under SYNC_FLUSH the group-commit thread once it has completed the sends of its force, whose
+ * next force waits meanwhile. Keep it short and never block: a claim or two, then hand any further
+ * work to another executor.
  */
 @FunctionalInterface
 public interface MessageArrivalListener {

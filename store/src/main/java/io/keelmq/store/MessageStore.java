@@ -161,9 +161,11 @@ public final class MessageStore implements Closeable {
             dispatcher.dispatchedElsewhere();
         }
         // Under SYNC_FLUSH the group-commit thread dispatches what each force confirmed itself: one thread
-        // wake-up fewer per commit, and the sends it completes are visible at once (see Dispatcher).
+        // wake-up fewer per commit, and the sends it completes are visible at once (see Dispatcher). It tells the
+        // arrival listeners only after completing those sends, as they may claim and answer pulls right there.
         flusher = sync
-                ? new GroupCommitFlusher(commitLog::flush, dispatcher::dispatchConfirmed, config.syncFlushTimeout())
+                ? new GroupCommitFlusher(commitLog::flush, dispatcher::dispatchConfirmedUnannounced,
+                        dispatcher::announceArrivals, config.syncFlushTimeout())
                 : new IntervalFlusher(commitLog::flush, config.flushIntervalCommitLog());
         replicaWriter = new ReplicaWriter(config, layer, commitLog, queues, settler, dispatcher, flusher, !sync,
                 closeLock.readLock(), () -> closed, checkpointLock);

@@ -127,7 +127,7 @@ public final class Connection {
     }
 
     /** Where this connection's requests run, one at a time: held pulls are answered there too. */
-    Executor requests() {
+    SerialExecutor requests() {
         return executor;
     }
 

@@ -1,5 +1,7 @@
 package io.keelmq.server.connection;
 
+import io.keelmq.server.consume.RequestExecutor;
+
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
@@ -17,7 +19,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * Whoever holds {@code scheduled} owns the connection's turn, pool thread or caller alike,
  * so order and mutual exclusion are the same either way.
  */
-public final class SerialExecutor implements Executor {
+public final class SerialExecutor implements RequestExecutor {
     /** Tasks run per turn before the thread goes back to the pool, so one busy connection cannot hog it. */
     private static final int BATCH = 64;
 
@@ -43,6 +45,7 @@ public final class SerialExecutor implements Executor {
      * like {@link #execute}. Tasks that arrive meanwhile queue up and go to the pool afterwards.
      * Only for tasks that never block: the caller is typically a network I/O thread.
      */
+    @Override
     public void executeHereIfIdle(Runnable task) {
         if (!tasks.isEmpty() || !scheduled.compareAndSet(false, true)) {
             execute(task);

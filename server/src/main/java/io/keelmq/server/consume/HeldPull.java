@@ -3,7 +3,6 @@ package io.keelmq.server.consume;
 import io.keelmq.server.message.Delivery;
 
 import java.util.List;
-import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledFuture;
 
 /**
@@ -39,7 +38,7 @@ public final class HeldPull {
     /** The most one answer may carry (the connection's frame limit). */
     private final long answerLimit;
     private final Answer answer;
-    private final Executor requests;
+    private final RequestExecutor requests;
     private long grantedMessages;
     private long grantedBytes;
     private long sentMessages;
@@ -48,7 +47,7 @@ public final class HeldPull {
     private volatile ScheduledFuture<?> timeout;
 
     HeldPull(ConsumerState consumer, long standingId, int maxMessages, long maxBytes, long answerLimit,
-             Executor requests, Answer answer) {
+             RequestExecutor requests, Answer answer) {
         this.consumer = consumer;
         this.standingId = standingId;
         this.grantedMessages = maxMessages;
@@ -95,7 +94,7 @@ public final class HeldPull {
     }
 
     /** The executor of its connection's requests, where attempts to answer it run. */
-    Executor requests() {
+    RequestExecutor requests() {
         return requests;
     }
 

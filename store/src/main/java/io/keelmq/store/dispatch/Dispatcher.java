@@ -57,6 +57,11 @@ public final class Dispatcher implements Runnable {
     private volatile Thread thread;
     /** Held while taking and dispatching a batch (and telling the listeners), by whichever thread does it. */
     private final ReentrantLock dispatching = new ReentrantLock();
+    /**
+     * Queues dispatched and not yet told to the listeners (see {@link #dispatchConfirmedUnannounced}), by queue key:
+     * partition and new max offset. Under {@code dispatching}.
+     */
+    private final Map<String, long[]> unannounced = new LinkedHashMap<>();
     /** Another thread dispatches ({@link #dispatchedElsewhere}): this one only retries and picks up leftovers. */
     private volatile boolean fallbackOnly;
     /** The dispatched offset at this thread's previous look, when it is only the fallback. */
@@ -116,9 +121,45 @@ public final class Dispatcher implements Runnable {
             while (dispatchBatchIfAny() == Step.DISPATCHED) {
                 // Keep going: a large group commit confirms more than one batch.
             }
+            announceUnderLock();
         } finally {
             dispatching.unlock();
         }
+    }
+
+    /**
+     * Like {@link #dispatchConfirmed}, but the listeners are told only by the next {@link #announceArrivals} (or any
+     * other dispatch). The group commit dispatches so before it completes the sends of its force, and announces
+     * after: a listener may claim and answer pulls on the calling thread, and no send should wait for that.
+     */
+    public void dispatchConfirmedUnannounced() {
+        dispatching.lock();
+        try {
+            while (dispatchBatchIfAny() == Step.DISPATCHED) {
+                // Keep going: a large group commit confirms more than one batch.
+            }
+        } finally {
+            dispatching.unlock();
+        }
+    }
+
+    /** Tells the listeners what was dispatched and not yet told, on the calling thread. */
+    public void announceArrivals() {
+        dispatching.lock();
+        try {
+            announceUnderLock();
+        } finally {
+            dispatching.unlock();
+        }
+    }
+
+    private void announceUnderLock() {
+        if (unannounced.isEmpty()) {
+            return;
+        }
+        Map<String, long[]> arrived = new LinkedHashMap<>(unannounced);
+        unannounced.clear();
+        notifyArrivals(arrived);
     }
 
     /** FAILED: a write failed just now; BACKING_OFF: one failed before and its pause is not over. */
@@ -131,6 +172,9 @@ public final class Dispatcher implements Runnable {
             dispatching.lock();
             try {
                 step = fallbackOnly && running && !fallbackDue() ? Step.NOTHING : dispatchBatchIfAny();
+                if (step == Step.DISPATCHED) {
+                    announceUnderLock();
+                }
             } finally {
                 dispatching.unlock();
             }
@@ -188,7 +232,8 @@ public final class Dispatcher implements Runnable {
             dispatchedOffset = batch.get(batch.size() - 1).endOffset();
             batch.clear();
             backoff.succeeded();
-            notifyArrivals(arrived);
+            // A later batch of the same queue has the higher max offset: the last one put stays.
+            unannounced.putAll(arrived);
             return Step.DISPATCHED;
         } catch (IOException | RuntimeException e) {
             // The batch stays: consumers do not see it until the write works. Writes

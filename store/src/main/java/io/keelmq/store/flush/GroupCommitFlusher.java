@@ -43,6 +43,7 @@ public final class GroupCommitFlusher implements FlushService, Runnable {
 
     private final LogForcer forcer;
     private final Runnable afterForce;
+    private final Runnable afterAnswers;
     private final long timeoutNanos;
     private final long callerGraceMillis;
     private final Object lock = new Object();
@@ -61,19 +62,25 @@ public final class GroupCommitFlusher implements FlushService, Runnable {
     private Thread sweeper;
 
     /**
-     * @param forcer     forces the commit log and answers the offset now durable
-     * @param afterForce run after each successful force, before its waiters are completed: it
-     *                   dispatches what the force confirmed, so that the sends completed next are
-     *                   already visible (no dispatcher thread to wake); it must not block
+     * @param forcer       forces the commit log and answers the offset now durable
+     * @param afterForce   run after each successful force, before its waiters are completed: it
+     *                     dispatches what the force confirmed, so that the sends completed next are
+     *                     already visible (no dispatcher thread to wake); it must not block
+     * @param afterAnswers run after the waiters of each successful force were completed (their
+     *                     continuations have run): it tells consumers of what the force made visible,
+     *                     which may claim and answer pulls on this thread, so no send of the batch
+     *                     waits for that; it must not block
      */
-    public GroupCommitFlusher(LogForcer forcer, Runnable afterForce, long timeoutMillis) {
-        this(forcer, afterForce, timeoutMillis, CALLER_GRACE_MILLIS);
+    public GroupCommitFlusher(LogForcer forcer, Runnable afterForce, Runnable afterAnswers, long timeoutMillis) {
+        this(forcer, afterForce, afterAnswers, timeoutMillis, CALLER_GRACE_MILLIS);
     }
 
-    GroupCommitFlusher(LogForcer forcer, Runnable afterForce, long timeoutMillis, long callerGraceMillis) {
+    GroupCommitFlusher(LogForcer forcer, Runnable afterForce, Runnable afterAnswers, long timeoutMillis,
+                       long callerGraceMillis) {
         this.callerGraceMillis = callerGraceMillis;
         this.forcer = forcer;
         this.afterForce = afterForce;
+        this.afterAnswers = afterAnswers;
         this.timeoutNanos = TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
     }
 
@@ -212,6 +219,11 @@ public final class GroupCommitFlusher implements FlushService, Runnable {
                     request.done.completeExceptionally(new IOException("force covered " + durable
                             + " but the record ends at " + request.endOffset));
                 }
+            }
+            try {
+                afterAnswers.run();
+            } catch (RuntimeException e) {
+                LOG.error("after-answers action failed", e);
             }
         } catch (IOException e) {
             LOG.error("commit-log force failed; refusing further appends until restart", e);

@@ -42,4 +42,32 @@ class DispatcherTest {
             dispatcher.shutdown();
         }
     }
+
+    @Test
+    void theGroupCommitsDispatchIsVisibleAtOnceAndAnnouncedOnlyWhenItSays() throws Exception {
+        ConsumeQueueTable queues = new ConsumeQueueTable(Path.of("/sim/dispatch/announce"), 32,
+                new SimulatedFileLayer());
+        AtomicLong confirmed = new AtomicLong();
+        Dispatcher dispatcher = new Dispatcher(queues, null, confirmed::get, 0);
+        List<Long> announced = new java.util.concurrent.CopyOnWriteArrayList<>();
+        dispatcher.addListener((destination, partition, maxOffset) -> announced.add(maxOffset));
+        dispatcher.dispatchedElsewhere();   // its thread is not started: only the calls below dispatch
+        for (long i = 0; i < 3; i++) {
+            dispatcher.submit(record(i));
+        }
+        confirmed.set(200);
+        dispatcher.dispatchConfirmedUnannounced();
+        assertEquals(200, dispatcher.dispatchedOffset(), "visible before the sends are answered");
+        assertEquals(List.of(), announced, "told only after the sends are answered");
+        confirmed.set(300);
+        dispatcher.dispatchConfirmedUnannounced();
+        dispatcher.announceArrivals();
+        assertEquals(List.of(3L), announced, "one notice per queue, with its newest max offset");
+        dispatcher.announceArrivals();
+        assertEquals(List.of(3L), announced, "nothing new: nothing told");
+        dispatcher.submit(record(3));
+        confirmed.set(400);
+        dispatcher.dispatchConfirmed();
+        assertEquals(List.of(3L, 4L), announced, "any other dispatch tells at once");
+    }
 }
