@@ -118,9 +118,7 @@ public final class Dispatcher implements Runnable {
     public void dispatchConfirmed() {
         dispatching.lock();
         try {
-            while (dispatchBatchIfAny() == Step.DISPATCHED) {
-                // Keep going: a large group commit confirms more than one batch.
-            }
+            dispatchAllConfirmed();
             announceUnderLock();
         } finally {
             dispatching.unlock();
@@ -135,11 +133,16 @@ public final class Dispatcher implements Runnable {
     public void dispatchConfirmedUnannounced() {
         dispatching.lock();
         try {
-            while (dispatchBatchIfAny() == Step.DISPATCHED) {
-                // Keep going: a large group commit confirms more than one batch.
-            }
+            dispatchAllConfirmed();
         } finally {
             dispatching.unlock();
+        }
+    }
+
+    /** Batch after batch until nothing confirmed is left (a large group commit confirms more than one); under lock. */
+    private void dispatchAllConfirmed() {
+        while (dispatchBatchIfAny() == Step.DISPATCHED) {
+            // Keep going.
         }
     }
 
@@ -157,6 +160,7 @@ public final class Dispatcher implements Runnable {
         if (unannounced.isEmpty()) {
             return;
         }
+        // A copy: the lock is reentrant, and a listener that dispatched on this thread would change the map.
         Map<String, long[]> arrived = new LinkedHashMap<>(unannounced);
         unannounced.clear();
         notifyArrivals(arrived);
