@@ -147,8 +147,8 @@ public final class PullService {
          * Tries the next consumer's held pull, if any consumer is left that holds one. The first try runs on the
          * waking thread (after an arrival: under SYNC_FLUSH the thread that forced, once it has answered the
          * force's sends; see the store's {@code Dispatcher.announceArrivals}) when that pull's connection has nothing
-         * queued or running: the connection's turn is the same, and the claim and the write of its answer cost no worker
-         * wake-up, which on a busy machine costs about as much as the claim. Later tries go to their executors.
+         * queued or running: the connection's turn is the same, and the claim and the write of its answer cost no
+         * worker wake-up, which on a busy machine costs about as much as the claim. Later tries go to their executors.
          */
         void next() {
             while (tried < consumers.size()) {
