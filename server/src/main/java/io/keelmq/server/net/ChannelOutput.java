@@ -13,8 +13,18 @@ import org.slf4j.LoggerFactory;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
-/** A connection's output over a Netty channel; Netty makes writes from any thread safe and ordered. */
+/**
+ * A connection's output over a Netty channel, written from any thread in the order the sends were made.
+ *
+ * <p>Netty alone does not give that order: a write from another thread is queued as a task on the channel's event
+ * loop, while a write from the event loop itself goes out at once, ahead of such queued ones. The broker writes from
+ * both (a worker answers a request; the I/O thread, after the force it ran, answers sends and claims for a held pull),
+ * and a standing pull's partial answers must reach the client in the order they were claimed, or one consumer would
+ * see a session's messages out of order. So the event loop writes at once only while no write from another thread is
+ * waiting in its queue; otherwise its write queues behind them.
+ */
 final class ChannelOutput implements FrameOutput {
     private static final Logger LOG = LoggerFactory.getLogger(ChannelOutput.class);
 
@@ -31,6 +41,8 @@ final class ChannelOutput implements FrameOutput {
     };
 
     private final Channel channel;
+    /** Writes queued on the event loop (by other threads, or by the loop behind those) and not made yet. */
+    private final AtomicInteger queuedWrites = new AtomicInteger();
     private volatile ScheduledFuture<?> handshakeTimeout;
 
     ChannelOutput(Channel channel) {
@@ -43,13 +55,32 @@ final class ChannelOutput implements FrameOutput {
 
     @Override
     public void send(Frame frame) {
-        channel.writeAndFlush(frame).addListener((ChannelFutureListener) future -> {
+        inOrder(() -> channel.writeAndFlush(frame).addListener((ChannelFutureListener) future -> {
             if (!future.isSuccess() && channel.isActive()) {
                 // An answer that cannot be written leaves the client waiting: close rather than hang.
                 LOG.error("cannot write {} to {}; closing the connection", frame, describe(), future.cause());
                 channel.close();
             }
-        });
+        }));
+    }
+
+    /** Runs {@code write} on the event loop after every write another thread queued before this call. */
+    private void inOrder(Runnable write) {
+        EventLoop loop = channel.eventLoop();
+        if (loop.inEventLoop() && queuedWrites.get() == 0) {
+            write.run();
+            return;
+        }
+        queuedWrites.incrementAndGet();
+        try {
+            loop.execute(() -> {
+                queuedWrites.decrementAndGet();
+                write.run();
+            });
+        } catch (RejectedExecutionException e) {
+            // The loop is shutting down, and the channel with it: nothing can be written any more.
+            queuedWrites.decrementAndGet();
+        }
     }
 
     @Override
@@ -75,7 +106,7 @@ final class ChannelOutput implements FrameOutput {
 
     @Override
     public void sendAndClose(Frame frame) {
-        channel.writeAndFlush(frame).addListener(ChannelFutureListener.CLOSE);
+        inOrder(() -> channel.writeAndFlush(frame).addListener(ChannelFutureListener.CLOSE));
     }
 
     @Override
