@@ -34,18 +34,24 @@ class ChannelOutputOrderTest {
         loop.shutdownGracefully(0, 1, TimeUnit.SECONDS);
     }
 
-    @Test
-    void theLoopsOwnWriteWaitsForWritesQueuedBeforeIt() throws Exception {
-        List<Object> written = Collections.synchronizedList(new ArrayList<>());
+    /** A channel on {@link #loop} whose pipeline records every write in the order it sees them, instead of sending. */
+    private LocalChannel recordingChannel(List<Object> written) throws Exception {
         LocalChannel channel = new LocalChannel();
         channel.pipeline().addLast(new ChannelOutboundHandlerAdapter() {
             @Override
             public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
-                written.add(msg);           // recorded in the order the pipeline sees the writes
+                written.add(msg);
                 promise.setSuccess();
             }
         });
         loop.register(channel).get(5, TimeUnit.SECONDS);
+        return channel;
+    }
+
+    @Test
+    void theLoopsOwnWriteWaitsForWritesQueuedBeforeIt() throws Exception {
+        List<Object> written = Collections.synchronizedList(new ArrayList<>());
+        LocalChannel channel = recordingChannel(written);
         ChannelOutput output = new ChannelOutput(channel);
         Frame first = Frame.request(RequestCode.PULL, 1, Map.of(), null);
         Frame second = Frame.request(RequestCode.PULL, 2, Map.of(), null);
@@ -71,15 +77,7 @@ class ChannelOutputOrderTest {
     @Test
     void withNothingQueuedTheLoopWritesAtOnce() throws Exception {
         List<Object> written = Collections.synchronizedList(new ArrayList<>());
-        LocalChannel channel = new LocalChannel();
-        channel.pipeline().addLast(new ChannelOutboundHandlerAdapter() {
-            @Override
-            public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
-                written.add(msg);
-                promise.setSuccess();
-            }
-        });
-        loop.register(channel).get(5, TimeUnit.SECONDS);
+        LocalChannel channel = recordingChannel(written);
         ChannelOutput output = new ChannelOutput(channel);
         Frame frame = Frame.request(RequestCode.PULL, 1, Map.of(), null);
 
