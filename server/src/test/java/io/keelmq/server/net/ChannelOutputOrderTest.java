@@ -34,9 +34,13 @@ class ChannelOutputOrderTest {
         loop.shutdownGracefully(0, 1, TimeUnit.SECONDS);
     }
 
-    /** A channel on {@link #loop} whose pipeline records every write in the order it sees them, instead of sending. */
-    private LocalChannel recordingChannel(List<Object> written) throws Exception {
-        LocalChannel channel = new LocalChannel();
+    /** What the channel's pipeline saw written, in order (the recording handler stands in for the socket). */
+    private final List<Object> written = Collections.synchronizedList(new ArrayList<>());
+    private LocalChannel channel;
+
+    /** An output on a channel of {@link #loop} whose pipeline records every write in {@link #written}. */
+    private ChannelOutput recordingOutput() throws Exception {
+        channel = new LocalChannel();
         channel.pipeline().addLast(new ChannelOutboundHandlerAdapter() {
             @Override
             public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
@@ -45,14 +49,12 @@ class ChannelOutputOrderTest {
             }
         });
         loop.register(channel).get(5, TimeUnit.SECONDS);
-        return channel;
+        return new ChannelOutput(channel);
     }
 
     @Test
     void theLoopsOwnWriteWaitsForWritesQueuedBeforeIt() throws Exception {
-        List<Object> written = Collections.synchronizedList(new ArrayList<>());
-        LocalChannel channel = recordingChannel(written);
-        ChannelOutput output = new ChannelOutput(channel);
+        ChannelOutput output = recordingOutput();
         Frame first = Frame.request(RequestCode.PULL, 1, Map.of(), null);
         Frame second = Frame.request(RequestCode.PULL, 2, Map.of(), null);
         AtomicReference<Throwable> failure = new AtomicReference<>();
@@ -76,9 +78,7 @@ class ChannelOutputOrderTest {
 
     @Test
     void withNothingQueuedTheLoopWritesAtOnce() throws Exception {
-        List<Object> written = Collections.synchronizedList(new ArrayList<>());
-        LocalChannel channel = recordingChannel(written);
-        ChannelOutput output = new ChannelOutput(channel);
+        ChannelOutput output = recordingOutput();
         Frame frame = Frame.request(RequestCode.PULL, 1, Map.of(), null);
 
         List<Object> seenRightAfter = channel.eventLoop().submit(() -> {
