@@ -31,7 +31,11 @@ public final class RocketMqBrokerLauncher {
     private RocketMqBrokerLauncher() {
     }
 
-    public static void main(String[] args) throws Exception {
+    public static void main(String[] args) {
+        Running.orExit("the RocketMQ broker", () -> run(args));
+    }
+
+    private static void run(String[] args) throws Exception {
         RemotingVersion.declare();
         LauncherArguments arguments = new LauncherArguments(args);
         File dir = new File(arguments.required("dir"));

@@ -17,7 +17,11 @@ public final class RocketMqNameServerLauncher {
     private RocketMqNameServerLauncher() {
     }
 
-    public static void main(String[] args) throws Exception {
+    public static void main(String[] args) {
+        Running.orExit("the RocketMQ name server", () -> run(args));
+    }
+
+    private static void run(String[] args) throws Exception {
         RemotingVersion.declare();
         LauncherArguments arguments = new LauncherArguments(args);
         File dir = new File(arguments.required("dir"));

@@ -37,6 +37,7 @@ import java.util.stream.Stream;
  * broker does not start, because that is where the reason is.
  */
 public final class BrokerProcess implements AutoCloseable {
+    private static final int LONGEST_ARGUMENT_SHOWN = 160;
     private static final Set<BrokerProcess> RUNNING = ConcurrentHashMap.newKeySet();
     /** Started but not ready yet: killed outright if the benchmark is interrupted then. */
     private static final Set<Process> STARTING = ConcurrentHashMap.newKeySet();
@@ -112,7 +113,7 @@ public final class BrokerProcess implements AutoCloseable {
             deleteRecursively(dataDir);
             String reason = timedOut ? "was not ready within " + timeout.toSeconds() + " s"
                     : "exited with code " + process.exitValue();
-            throw new BrokerStartException(name + " " + reason + "; command: " + String.join(" ", command)
+            throw new BrokerStartException(name + " " + reason + "; command: " + shortened(command)
                     + "\nlast lines of " + log + ":\n" + tail(log, 25), !timedOut);
         }
         int colon = where.lastIndexOf(':');
@@ -186,6 +187,19 @@ public final class BrokerProcess implements AutoCloseable {
             deleteRecursively(dir);
             STOPPED_DATA.remove(dir);
         }
+    }
+
+    /**
+     * The command line with its class path cut short: RocketMQ's runs to 10,000 characters, and a report that shows
+     * only the start of a failure's message would show nothing else, not even the log lines that follow it.
+     */
+    static String shortened(List<String> command) {
+        List<String> shown = new ArrayList<>();
+        for (String argument : command) {
+            shown.add(argument.length() <= LONGEST_ARGUMENT_SHOWN ? argument
+                    : argument.substring(0, LONGEST_ARGUMENT_SHOWN) + "...(" + argument.length() + " characters)");
+        }
+        return String.join(" ", shown);
     }
 
     static String tail(Path file, int lines) {

@@ -20,7 +20,7 @@ public final class RocketMqBroker extends ChildJvmBroker {
     static final String NAME_SERVER_READY = "RocketMQ name server listening on ";
     static final String BROKER_READY = "RocketMQ broker listening on ";
     private static final String NAME_SERVER_MAIN = "io.keelmq.bench.rocketmq.RocketMqNameServerLauncher";
-    private static final String BROKER_MAIN = "io.keelmq.bench.rocketmq.RocketMqBrokerLauncher";
+    static final String BROKER_MAIN = "io.keelmq.bench.rocketmq.RocketMqBrokerLauncher";
     private static final int PORT_ATTEMPTS = 50;
 
     private final BrokerProcess nameServer;
